@@ -1,0 +1,1 @@
+"""kg: build knowledge graphs of corporate deals."""
