@@ -1,0 +1,1 @@
+"""Extractors that turn an analysed document into records: organisations, amounts, dates."""

@@ -1,0 +1,580 @@
+"""Agreements, their parties, roles, status, dates, amounts and clauses.
+
+The extractor works sentence by sentence on a parsed spaCy ``Doc``:
+
+1. a *deal frame* is a sentence with a deal trigger (``patterns/deals.jsonl``) and at
+   least two organisations;
+2. frames about the same parties (and not about different years or different kinds of
+   deal) are grouped into one agreement; several deals in one article stay several;
+3. sentences without two organisations but with clause cues or amounts add their
+   terms to the agreement discussed just before them;
+4. clauses come from ``patterns/clauses.jsonl``; amounts and dates from
+   :mod:`kg.extract.amounts` and :mod:`kg.extract.dates`.
+
+Every record carries the exact sentence it came from (character offsets into the
+document's text).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc
+from spacy.tokens import Span as SpacySpan
+
+from kg.extract.amounts import AmountMatch, amount_kind, find_amounts
+from kg.extract.dates import DateMatch, find_dates
+from kg.iris import slugify
+from kg.models import Agreement, Amount, Clause, DateValue, Document, Span
+from kg.rules import load_patterns
+
+PATTERNS_DIR = Path(__file__).resolve().parent.parent / "patterns"
+
+# Order in which a frame's subject-matter type is chosen when several triggers fire.
+TYPE_PRIORITY = (
+    "joint_venture",
+    "acquisition",
+    "license",
+    "investment",
+    "supply",
+    "sponsorship",
+    "partnership",
+)
+# Kinds of deal that are never merged into an agreement of another kind.
+STRONG_TYPES = frozenset({"joint_venture", "acquisition", "license", "mou"})
+# Nouns that make "extend"/"expand"/"amend" mean a change to an agreement.
+AGREEMENT_NOUNS = frozenset(
+    {
+        "partnership",
+        "agreement",
+        "deal",
+        "contract",
+        "relationship",
+        "collaboration",
+        "term",
+        "terms",
+        "pact",
+        "alliance",
+        "license",
+        "licence",
+        "arrangement",
+        "accord",
+        "supply",
+        "venture",
+    }
+)
+STATUS_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "terminated",
+        re.compile(r"\b(terminat\w+|called off|scrapped|abandoned|walked away)\b", re.I),
+    ),
+    ("non-binding", re.compile(r"\bnon-?binding\b", re.I)),
+    ("completed", re.compile(r"\b(completed|closed|finali[sz]ed)\b", re.I)),
+    ("signed", re.compile(r"\b(signed|inked|entered into|struck|sealed)\b", re.I)),
+    ("reported", re.compile(r"\b(reportedly|according to|people familiar|sources said)\b", re.I)),
+    (
+        "proposed",
+        re.compile(r"\b(in talks|plans? to|proposed|would|considering|exploring)\b", re.I),
+    ),
+)
+PAST_CUES = re.compile(
+    r"\b(earlier|previous(ly)?|prior|first|original(ly)?|had (invested|signed|agreed))\b", re.I
+)
+NEGATION_BEFORE = re.compile(r"\b(no|not|without|never)\s+(\w+\s+){0,2}$", re.I)
+REMOVAL_BEFORE = re.compile(
+    r"\b(remov\w*|end\w*|eliminat\w*|scrap\w*|drop\w*)\s+(\w+\s+){0,3}$", re.I
+)
+
+
+class OrgLookup:
+    """What the deal extractor needs from organisation recognition."""
+
+    def orgs_between(self, start: int, end: int) -> list[tuple[int, int, str]]:
+        raise NotImplementedError
+
+
+@dataclass
+class _Frame:
+    sentence: SpacySpan
+    parties: list[str]
+    types: Counter[str]
+    mou: bool
+    amendment: bool
+    definitive: bool
+    years: set[str]
+
+
+@dataclass
+class _Draft:
+    parties: list[str]
+    frames: list[_Frame] = field(default_factory=list)
+    context: list[SpacySpan] = field(default_factory=list)
+
+    @property
+    def sentences(self) -> list[SpacySpan]:
+        ordered = {s.start: s for s in [f.sentence for f in self.frames] + self.context}
+        return [ordered[k] for k in sorted(ordered)]
+
+    @property
+    def years(self) -> set[str]:
+        return set().union(*(f.years for f in self.frames)) if self.frames else set()
+
+    @property
+    def strong_type(self) -> str | None:
+        return _strong_type(self.frames)
+
+
+def _strong_type(frames: Iterable[_Frame]) -> str | None:
+    totals: Counter[str] = Counter()
+    for frame in frames:
+        totals.update(frame.types)
+        if frame.mou:
+            return "mou"
+    for kind in TYPE_PRIORITY:
+        if kind in STRONG_TYPES and totals[kind]:
+            return kind
+    return None
+
+
+@lru_cache(maxsize=4)
+def _matchers(vocab_id: int, nlp: Language) -> tuple[Matcher, Matcher]:
+    deals = Matcher(nlp.vocab, validate=True)
+    for row in load_patterns(PATTERNS_DIR / "deals.jsonl"):
+        deals.add(str(row["label"]), [row["pattern"]])
+    clauses = Matcher(nlp.vocab, validate=True)
+    for row in load_patterns(PATTERNS_DIR / "clauses.jsonl"):
+        clauses.add(str(row["label"]), [row["pattern"]])
+    return deals, clauses
+
+
+def _span(document: Document, start: int, end: int) -> Span:
+    # Trim whitespace so the quote is exactly the sentence's visible text.
+    text = document.text
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span(document.id, start, end, text[start:end])
+
+
+def _distinct_orgs(lookup: OrgLookup, sentence: SpacySpan) -> list[str]:
+    seen: list[str] = []
+    for _start, _end, key in lookup.orgs_between(sentence.start_char, sentence.end_char):
+        if key not in seen:
+            seen.append(key)
+    return seen
+
+
+def _near_agreement_noun(sentence: SpacySpan, token_index: int, window: int = 8) -> bool:
+    doc = sentence.doc
+    # "extend their multi-year, multi-billion dollar partnership": the object is far away
+    # in words but a direct child of the verb in the parse.
+    if any(child.lower_ in AGREEMENT_NOUNS for child in doc[token_index].children):
+        return True
+    lo = max(sentence.start, token_index - window)
+    hi = min(sentence.end, token_index + window + 1)
+    return any(doc[i].lower_ in AGREEMENT_NOUNS for i in range(lo, hi))
+
+
+def _frame_types(
+    sentence: SpacySpan, matches: list[tuple[str, int, int]]
+) -> tuple[Counter[str], bool, bool, bool]:
+    types: Counter[str] = Counter()
+    mou = amendment = definitive = False
+    for label, start, _end in matches:
+        if label == "mou":
+            mou = True
+        elif label == "amendment":
+            if _near_agreement_noun(sentence, start):
+                amendment = True
+        elif label == "agreement":
+            continue
+        else:
+            types[label] += 1
+    text = sentence.text.lower()
+    if "definitive" in text:
+        definitive = True
+    return types, mou, amendment, definitive
+
+
+def _deal_matches(matcher: Matcher, sentence: SpacySpan) -> list[tuple[str, int, int]]:
+    vocab = sentence.doc.vocab
+    return [
+        (vocab.strings[match_id], start, end)
+        for match_id, start, end in matcher(sentence.doc[sentence.start : sentence.end])
+    ]
+
+
+def _years(dates: Sequence[DateMatch]) -> set[str]:
+    return {d.iso[:4] for d in dates if d.kind == "point"}
+
+
+def _compatible(draft: _Draft, frame: _Frame) -> bool:
+    shared = set(draft.parties) & set(frame.parties)
+    if len(shared) < min(2, len(frame.parties)):
+        return False
+    if draft.years and frame.years and not (draft.years & frame.years):
+        return False
+    mine, theirs = draft.strong_type, _strong_type([frame])
+    return not (mine and theirs and mine != theirs)
+
+
+def _group(frames: list[_Frame], context: dict[int, list[SpacySpan]]) -> list[_Draft]:
+    drafts: list[_Draft] = []
+    for frame in frames:
+        target = next((d for d in reversed(drafts) if _compatible(d, frame)), None)
+        if target is None:
+            target = _Draft(parties=list(frame.parties))
+            drafts.append(target)
+        else:
+            target.parties.extend(p for p in frame.parties if p not in target.parties)
+        target.frames.append(frame)
+    # Context sentences attach to the agreement whose last frame precedes them most closely
+    # (or to the first agreement when the article states terms before naming the deal).
+    for sentence_start, sentences in sorted(context.items()):
+        best = None
+        for draft in drafts:
+            if any(f.sentence.start <= sentence_start for f in draft.frames):
+                last = max(
+                    f.sentence.start for f in draft.frames if f.sentence.start <= sentence_start
+                )
+                if best is None or last > best[0]:
+                    best = (last, draft)
+        chosen = best[1] if best else (drafts[0] if drafts else None)
+        if chosen is not None:
+            chosen.context.extend(sentences)
+    return drafts
+
+
+def _agreement_type(draft: _Draft) -> tuple[tuple[str, ...], str | None]:
+    totals: Counter[str] = Counter()
+    for frame in draft.frames:
+        totals.update(frame.types)
+    types = tuple(kind for kind in TYPE_PRIORITY if totals[kind])
+    form = None
+    # A definitive agreement that restructures an earlier deal is still definitive: it
+    # supersedes rather than amends (the lineage step links it to what it replaces).
+    if any(f.mou for f in draft.frames):
+        form = "mou"
+    elif any(f.definitive for f in draft.frames):
+        form = "definitive"
+    elif any(f.amendment for f in draft.frames):
+        form = "amendment"
+    return (types or ("other",)), form
+
+
+def _status(text: str, form: str | None) -> str:
+    if form == "mou" and re.search(r"\bnon-?binding\b", text, re.I):
+        return "non-binding"
+    for status, pattern in STATUS_CUES:
+        if pattern.search(text):
+            return status
+    return "announced"
+
+
+def _roles(draft: _Draft, lookup: OrgLookup, types: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """Roles from word order around the first trigger of each kind (passives reversed)."""
+    primary = types[0] if types else "other"
+    role_names = {
+        "investment": ("investor", "investee"),
+        "acquisition": ("acquirer", "target"),
+        "license": ("licensor", "licensee"),
+        "supply": ("supplier", "customer"),
+        "sponsorship": ("sponsor", "sponsee"),
+    }
+    if primary == "joint_venture":
+        return tuple(("partner", p) for p in draft.parties)
+    if primary not in role_names:
+        return ()
+    for frame in draft.frames:
+        if primary not in frame.types:
+            continue
+        mentions = lookup.orgs_between(frame.sentence.start_char, frame.sentence.end_char)
+        trigger = _first_trigger_char(frame.sentence, primary)
+        before = [m for m in mentions if m[1] <= trigger]
+        after = [m for m in mentions if m[0] >= trigger]
+        if not before or not after or before[-1][2] == after[0][2]:
+            continue
+        first, second = before[-1][2], after[0][2]
+        text_between = frame.sentence.doc.text[before[-1][1] : after[0][0]].lower()
+        if re.search(r"\b(by|from)\s*$", text_between) or " by " in text_between[-6:]:
+            first, second = second, first
+        if primary == "license" and "from" in text_between.split()[-2:]:
+            first, second = second, first
+        a, b = role_names[primary]
+        return ((a, first), (b, second))
+    return ()
+
+
+_TRIGGER_WORDS = {
+    "investment": re.compile(r"\b(invest|fund|back|financ|stake)", re.I),
+    "acquisition": re.compile(r"\b(acquir|acquisition|buy|bought|purchas|takeover|merg)", re.I),
+    "license": re.compile(r"\b(licen[cs]|sublicen)", re.I),
+    "supply": re.compile(r"\b(suppl|provid|procure|purchas)", re.I),
+    "sponsorship": re.compile(r"\bsponsor", re.I),
+}
+
+
+def _first_trigger_char(sentence: SpacySpan, kind: str) -> int:
+    match = _TRIGGER_WORDS[kind].search(sentence.text)
+    return sentence.start_char + (match.start() if match else 0)
+
+
+def _clauses(
+    sentence: SpacySpan,
+    matches: list[tuple[str, int, int]],
+    document: Document,
+    amounts: list[AmountMatch],
+    dates: list[DateMatch],
+) -> list[Clause]:
+    evidence = _span(document, sentence.start_char, sentence.end_char)
+    doc = sentence.doc
+    found: dict[str, Clause] = {}
+    non_excl_tokens = {
+        i for label, s, e in matches if label == "non_exclusivity" for i in range(s, e)
+    }
+    has_licence_context = any(label in {"license_grant", "exclusivity"} for label, _, _ in matches)
+    for label, start, end in matches:
+        if label in found:
+            continue
+        if label == "exclusivity" and any(i in non_excl_tokens for i in range(start, end)):
+            continue
+        if label == "territory" and not has_licence_context:
+            continue
+        prefix = doc.text[sentence.start_char : doc[start].idx]
+        if label not in {"non_exclusivity"} and NEGATION_BEFORE.search(prefix):
+            continue
+        negated = bool(REMOVAL_BEFORE.search(prefix))
+        found[label] = _clause(label, doc[start:end], evidence, amounts, dates, negated)
+    return list(found.values())
+
+
+_PERCENT = re.compile(r"(\d{1,3}(?:\.\d+)?)\s*(?:%|per ?cent)")
+_SPLIT = re.compile(r"\b(\d{1,2})\s*[-/]\s*(\d{1,2})\b")
+
+
+def _clause(
+    label: str,
+    matched: SpacySpan,
+    evidence: Span,
+    amounts: list[AmountMatch],
+    dates: list[DateMatch],
+    negated: bool,
+) -> Clause:
+    value: Decimal | None = None
+    amount: Amount | None = None
+    until: DateValue | None = None
+    if label == "equity_stake":
+        percent = _PERCENT.search(matched.text) or _PERCENT.search(evidence.text)
+        split = _SPLIT.search(matched.text)
+        if percent:
+            value = Decimal(percent.group(1))
+        elif split:
+            value = Decimal(split.group(1))
+    elif label in {"investment", "purchase_commitment", "upfront_payment", "milestone_payment"}:
+        wanted = {
+            "investment": "investment",
+            "purchase_commitment": "purchase_commitment",
+            "upfront_payment": "upfront",
+            "milestone_payment": "milestone",
+        }[label]
+        chosen = _pick_amount(amounts, wanted, evidence.text, evidence.start)
+        if chosen is not None:
+            amount = _amount(chosen, evidence, wanted)
+    elif label == "term":
+        until = _until(dates)
+    elif label == "license_grant":
+        until = _until(dates)
+    elif label == "revenue_share":
+        percent = _PERCENT.search(evidence.text)
+        value = Decimal(percent.group(1)) if percent else None
+    exclusive = {"exclusivity": True, "non_exclusivity": False}.get(label)
+    return Clause(
+        type=label,
+        evidence=evidence,
+        value=value,
+        amount=amount,
+        until=until,
+        exclusive=exclusive,
+        negated=negated,
+        label=matched.text,
+    )
+
+
+def _until(dates: list[DateMatch]) -> DateValue | None:
+    for date in dates:
+        if date.kind == "until":
+            return DateValue(date.iso, date.precision, role="expiry")
+    return None
+
+
+def _pick_amount(
+    amounts: list[AmountMatch], kind: str, sentence: str, base: int
+) -> AmountMatch | None:
+    for match in amounts:
+        if amount_kind(sentence, match, base=base) == kind:
+            return match
+    return amounts[0] if len(amounts) == 1 else None
+
+
+def _amount(match: AmountMatch, evidence: Span, kind: str) -> Amount:
+    span = Span(evidence.doc_id, match.start, match.end, match.text)
+    return Amount(
+        value=match.value,
+        currency=match.currency,
+        text=match.text,
+        qualifier=match.qualifier,
+        kind=kind,
+        span=span,
+    )
+
+
+def _agreement_date(
+    draft: _Draft, dates_of: Callable[[SpacySpan], list[DateMatch]]
+) -> list[DateValue]:
+    for frame in draft.frames:
+        for date in dates_of(frame.sentence):
+            if date.kind != "point":
+                continue
+            before = frame.sentence.doc.text[max(0, date.start - 4) : date.start].lower()
+            if before.endswith("by "):
+                continue  # "by 2023" is a target, not the deal's date
+            role = "signed" if re.search(r"\bsigned\b", frame.sentence.text, re.I) else "announced"
+            return [DateValue(date.iso, date.precision, role=role)]
+    return []
+
+
+def extract_agreements(
+    doc: Doc, document: Document, lookup: OrgLookup, nlp: Language
+) -> tuple[Agreement, ...]:
+    """All agreements stated in *document* (parsed as *doc*), with clauses and evidence."""
+    deal_matcher, clause_matcher = _matchers(id(nlp.vocab), nlp)
+    frames: list[_Frame] = []
+    context: dict[int, list[SpacySpan]] = {}
+    date_cache: dict[int, list[DateMatch]] = {}
+
+    def dates_of(sentence: SpacySpan) -> list[DateMatch]:
+        if sentence.start not in date_cache:
+            date_cache[sentence.start] = find_dates(
+                sentence.text, document.published, base=sentence.start_char
+            )
+        return date_cache[sentence.start]
+
+    for sentence in doc.sents:
+        parties = _distinct_orgs(lookup, sentence)
+        matches = _deal_matches(deal_matcher, sentence)
+        types, mou, amendment, definitive = _frame_types(sentence, matches)
+        is_frame = len(parties) >= 2 and (types or mou or amendment or _has_generic(matches))
+        if is_frame:
+            frames.append(
+                _Frame(
+                    sentence, parties, types, mou, amendment, definitive, _years(dates_of(sentence))
+                )
+            )
+        elif clause_matcher(doc[sentence.start : sentence.end]) or find_amounts(sentence.text):
+            context.setdefault(sentence.start, []).append(sentence)
+
+    drafts = _group(frames, context)
+    return tuple(
+        _build(index, draft, document, lookup, clause_matcher, dates_of)
+        for index, draft in enumerate(drafts)
+    )
+
+
+def _has_generic(matches: list[tuple[str, int, int]]) -> bool:
+    labels = [label for label, _, _ in matches]
+    return labels.count("agreement") >= 1
+
+
+def _build(
+    index: int,
+    draft: _Draft,
+    document: Document,
+    lookup: OrgLookup,
+    clause_matcher: Matcher,
+    dates_of: Callable[[SpacySpan], list[DateMatch]],
+) -> Agreement:
+    types, form = _agreement_type(draft)
+    frame_text = " ".join(f.sentence.text for f in draft.frames)
+    amounts: list[Amount] = []
+    clauses: list[Clause] = []
+    for sentence in draft.sentences:
+        found = find_amounts(sentence.text, base=sentence.start_char)
+        evidence = _span(document, sentence.start_char, sentence.end_char)
+        for match in found:
+            if match.per_share:
+                continue
+            kind = amount_kind(sentence.text, match, base=sentence.start_char)
+            if not any(a.value == match.value and a.currency == match.currency for a in amounts):
+                amounts.append(_amount(match, evidence, kind))
+        doc = sentence.doc
+        raw = clause_matcher(doc[sentence.start : sentence.end])
+        labelled = [
+            (doc.vocab.strings[m], s + sentence.start, e + sentence.start) for m, s, e in raw
+        ]
+        for clause in _clauses(sentence, labelled, document, found, dates_of(sentence)):
+            if not any(_same_clause(clause, c) for c in clauses):
+                clauses.append(clause)
+    roles = _roles(draft, lookup, types)
+    clauses = [_with_parties(c, roles) for c in clauses]
+    key = f"{document.id.removeprefix('doc-')}-{index + 1}"
+    parties = tuple(draft.parties)
+    return Agreement(
+        key=slugify(key),
+        types=types,
+        parties=parties,
+        evidence=tuple(
+            _span(document, f.sentence.start_char, f.sentence.end_char) for f in draft.frames
+        ),
+        form=form,
+        roles=roles,
+        status=_status(frame_text, form),
+        dates=tuple(_agreement_date(draft, dates_of)),
+        amounts=tuple(amounts),
+        clauses=tuple(clauses),
+        background=bool(PAST_CUES.search(frame_text)) and index > 0,
+        name=_name(types, form, parties),
+    )
+
+
+def _same_clause(a: Clause, b: Clause) -> bool:
+    if a.type != b.type:
+        return False
+    if a.value != b.value:
+        return False
+    a_amount = a.amount.value if a.amount else None
+    b_amount = b.amount.value if b.amount else None
+    return a_amount == b_amount or a_amount is None or b_amount is None
+
+
+def _with_parties(clause: Clause, roles: tuple[tuple[str, str], ...]) -> Clause:
+    """Obligor and beneficiary of money clauses follow the agreement's roles."""
+    role_map = dict(roles)
+    payer = role_map.get("investor") or role_map.get("acquirer") or role_map.get("licensee")
+    payee = role_map.get("investee") or role_map.get("target") or role_map.get("licensor")
+    if clause.type in {"investment", "upfront_payment", "milestone_payment", "royalty"} and payer:
+        return _replace(clause, obligor=payer, beneficiary=payee)
+    if clause.type == "equity_stake" and payer:
+        return _replace(clause, obligor=payee, beneficiary=payer)
+    return clause
+
+
+def _replace(clause: Clause, **changes: str | None) -> Clause:
+    from dataclasses import replace
+
+    return replace(clause, **changes)  # type: ignore[arg-type]
+
+
+def _name(types: tuple[str, ...], form: str | None, parties: tuple[str, ...]) -> str:
+    kind = {"mou": "memorandum of understanding", "amendment": "amendment"}.get(
+        form or "", types[0].replace("_", " ") if types else "agreement"
+    )
+    return f"{kind} between {' and '.join(parties)}"

@@ -1,0 +1,301 @@
+"""The facts export: one JSON object per input file, read back from the RDF graph.
+
+The facts are produced by SPARQL queries over the built graph, never from in-memory
+extraction records, so they check exactly what users get. The format is defined in
+``shared/corpus/README.md`` (organizations with aliases; agreements with type,
+parties, roles, date at its stated precision, status, amounts, clauses, evidence).
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections import defaultdict
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path, PurePath
+from typing import Any
+
+from rdflib import Graph, URIRef
+from rdflib.term import Node
+
+from kg.errors import EvalError
+from kg.evaluate import EvalReport, check_floor, gold_files_in, load_floor, score_paths
+from kg.models import Problem
+from kg.pipeline import ProgressCallback
+from kg.store import write_atomic
+from kg.vocab import (
+    DK,
+    FACTS_AGREEMENT_TYPES,
+    FACTS_CLAUSE_TYPES,
+    PRECISIONS,
+    ROLE_PROPERTIES,
+    STATUSES,
+    sparql_prologue,
+)
+
+# When an agreement has several subject-matter types, the facts "type" is the first
+# of these it has (the most specific kind of deal).
+TYPE_ORDER = (
+    "joint_venture",
+    "acquisition",
+    "license",
+    "investment",
+    "supply",
+    "cloud_commitment",
+    "compute_commitment",
+    "sponsorship",
+    "partnership",
+    "other",
+)
+_TYPE_NAMES = {iri: name for name, iri in FACTS_AGREEMENT_TYPES.items()}
+_CLAUSE_NAMES = {iri: name for name, iri in FACTS_CLAUSE_TYPES.items()}
+_STATUS_NAMES = {iri: name for name, iri in STATUSES.items()}
+_PRECISION_NAMES = {iri: name for name, iri in PRECISIONS.items()}
+_ROLE_NAMES = {iri: name for name, iri in ROLE_PROPERTIES.items() if name != "provider"}
+_DATE_ORDER = (DK.signedOn, DK.announcedOn, DK.effectiveFrom)
+
+Q_DOCUMENTS = """
+SELECT ?doc ?source WHERE { ?doc a dk:SourceDocument ; dct:source ?source }
+"""
+Q_ORGS = """
+SELECT DISTINCT ?doc ?org ?label ?alias WHERE {
+  ?org a dk:Organization ; rdfs:label ?label ; dk:evidence ?m . ?m dk:inDocument ?doc .
+  OPTIONAL { ?org skos:altLabel ?alias }
+}
+"""
+Q_AGREEMENTS = """
+SELECT DISTINCT ?doc ?agreement WHERE {
+  ?agreement a dk:Agreement ; dk:evidence ?m . ?m dk:inDocument ?doc .
+}
+"""
+Q_AGREEMENT_TRIPLES = """
+SELECT ?agreement ?p ?o WHERE { ?agreement a dk:Agreement ; ?p ?o . }
+"""
+Q_NODE_TRIPLES = """
+SELECT ?s ?p ?o WHERE {
+  { ?a dk:hasClause ?s } UNION { ?a dk:hasAmount ?s } UNION { ?c dk:hasClause ?x . ?x dk:hasAmount ?s }
+  UNION { ?s a dk:Mention } UNION { ?s a dk:Organization }
+  ?s ?p ?o .
+}
+"""
+
+
+def _select(graph: Graph, query: str) -> list[tuple[Node, ...]]:
+    return [tuple(row) for row in graph.query(sparql_prologue() + query)]  # type: ignore[arg-type]
+
+
+def source_stem(source: str) -> str:
+    """The facts file stem for a document's source (``seeds/a.txt#3`` → ``a``)."""
+    path = source.split("#", 1)[0]
+    return PurePath(path).stem if path not in {"", "-"} else "stdin"
+
+
+class _Index:
+    """All triples of the nodes facts need, fetched with a few queries."""
+
+    def __init__(self, graph: Graph) -> None:
+        self.props: dict[Node, dict[Node, list[Node]]] = defaultdict(lambda: defaultdict(list))
+        for s, p, o in _select(graph, Q_AGREEMENT_TRIPLES) + _select(graph, Q_NODE_TRIPLES):
+            values = self.props[s][p]
+            if o not in values:
+                values.append(o)
+        for values_by_p in self.props.values():
+            for values in values_by_p.values():
+                values.sort(key=str)
+
+    def one(self, node: Node, prop: URIRef) -> Node | None:
+        values = self.props.get(node, {}).get(prop, [])
+        return values[0] if values else None
+
+    def all(self, node: Node, prop: URIRef) -> list[Node]:
+        return list(self.props.get(node, {}).get(prop, []))
+
+    def label(self, node: Node) -> str:
+        from rdflib.namespace import RDFS
+
+        value = self.one(node, RDFS.label)
+        return str(value) if value is not None else str(node)
+
+    def quote(self, node: Node) -> str | None:
+        from kg.vocab import NIF
+
+        mentions = self.all(node, DK.evidence)
+        if not mentions:
+            return None
+        first = min(mentions, key=lambda m: int(str(self.one(m, NIF.beginIndex) or 0)))
+        value = self.one(first, NIF.anchorOf)
+        return str(value) if value is not None else None
+
+
+def _date_at_precision(
+    index: _Index, node: Node, prop: URIRef, precision_prop: URIRef
+) -> str | None:
+    value = index.one(node, prop)
+    if value is None:
+        return None
+    precision = _PRECISION_NAMES.get(index.one(node, precision_prop), "day")  # type: ignore[arg-type]
+    text = str(value)
+    return {"year": text[:4], "month": text[:7]}.get(precision, text)
+
+
+def _number(value: Node | None) -> int | float | None:
+    if value is None:
+        return None
+    number = Decimal(str(value))
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+def _amount_facts(index: _Index, amount: Node) -> dict[str, Any]:
+    return {
+        "value": _number(index.one(amount, DK.amountValue)),
+        "currency": str(index.one(amount, DK.currency)),
+        "text": index.label(amount),
+    }
+
+
+def _clause_facts(index: _Index, clause: Node) -> dict[str, Any]:
+    type_iri = index.one(clause, DK.clauseType)
+    facts: dict[str, Any] = {"type": _CLAUSE_NAMES.get(type_iri, "other")}  # type: ignore[arg-type]
+    percentage = index.one(clause, DK.percentage)
+    amount = index.one(clause, DK.hasAmount)
+    if percentage is not None:
+        facts["value"] = _number(percentage)
+    elif amount is not None:
+        facts["value"] = _number(index.one(amount, DK.amountValue))
+    until = _date_at_precision(index, clause, DK.validUntil, DK.validUntilPrecision)
+    if until:
+        facts["until"] = until
+    exclusive = index.one(clause, DK.isExclusive)
+    if exclusive is not None:
+        facts["exclusive"] = str(exclusive) == "true"
+    if str(index.one(clause, DK.isNegated)) == "true":
+        facts["ended"] = True
+    facts["text"] = index.quote(clause)
+    return facts
+
+
+def _agreement_type(index: _Index, agreement: Node) -> str:
+    from rdflib.namespace import RDF
+
+    classes = set(index.all(agreement, RDF.type))
+    if DK.MemorandumOfUnderstanding in classes:
+        return "mou"
+    if DK.Amendment in classes:
+        return "amendment"
+    names = {_TYPE_NAMES.get(t) for t in index.all(agreement, DK.agreementType)}  # type: ignore[call-overload]
+    return next((t for t in TYPE_ORDER if t in names), "other")
+
+
+def _agreement_facts(index: _Index, agreement: Node) -> dict[str, Any]:
+    date = None
+    for prop in _DATE_ORDER:
+        precision_prop = URIRef(str(prop) + "Precision")
+        date = _date_at_precision(index, agreement, prop, precision_prop)
+        if date:
+            break
+    roles: dict[str, str] = {}
+    for prop, name in _ROLE_NAMES.items():
+        for org in index.all(agreement, prop):
+            roles.setdefault(name, index.label(org))
+    status = index.one(agreement, DK.status)
+    amounts = [_amount_facts(index, a) for a in index.all(agreement, DK.hasAmount)]
+    clauses = [_clause_facts(index, c) for c in index.all(agreement, DK.hasClause)]
+    return {
+        "type": _agreement_type(index, agreement),
+        "parties": sorted(index.label(p) for p in index.all(agreement, DK.hasParty)),
+        "roles": dict(sorted(roles.items())),
+        "date": date,
+        "status": _STATUS_NAMES.get(status) if status is not None else None,  # type: ignore[call-overload]
+        "amounts": sorted(amounts, key=lambda a: (a["currency"], a["value"] or 0)),
+        "clauses": sorted(clauses, key=lambda c: (c["type"], str(c.get("value")), c["text"] or "")),
+        "evidence": index.quote(agreement),
+        "iri": str(agreement),
+    }
+
+
+def facts_by_source(graph: Graph) -> dict[str, dict[str, Any]]:
+    """Facts for each input file stem, from the graph (see the module docstring)."""
+    index = _Index(graph)
+    stems: dict[Node, str] = {
+        doc: source_stem(str(src)) for doc, src in _select(graph, Q_DOCUMENTS)
+    }
+    orgs: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    org_names: dict[Node, str] = {}
+    for doc, org, label, alias in _select(graph, Q_ORGS):
+        stem = stems.get(doc)
+        if stem is None:
+            continue
+        org_names[org] = str(label)
+        aliases = orgs[stem][str(label)]
+        if alias is not None:
+            aliases.add(str(alias))
+    agreements: dict[str, set[Node]] = defaultdict(set)
+    for doc, agreement in _select(graph, Q_AGREEMENTS):
+        if doc in stems:
+            agreements[stems[doc]].add(agreement)
+    result: dict[str, dict[str, Any]] = {}
+    for stem in sorted(set(stems.values())):
+        result[stem] = {
+            "organizations": [
+                {"name": name, "aliases": sorted(aliases)}
+                for name, aliases in sorted(orgs[stem].items())
+            ],
+            "agreements": [_agreement_facts(index, a) for a in sorted(agreements[stem], key=str)],
+        }
+    return result
+
+
+def write_facts(graph: Graph, out_dir: str | Path) -> list[Path]:
+    """Write ``<stem>.json`` per input file into *out_dir*; returns the paths written."""
+    out = Path(out_dir)
+    written = []
+    for stem, facts in facts_by_source(graph).items():
+        path = out / f"{stem}.json"
+        data = json.dumps(facts, indent=1, ensure_ascii=False, sort_keys=False) + "\n"
+        write_atomic(path, data.encode("utf-8"))
+        written.append(path)
+    return written
+
+
+def predict_facts(
+    inputs: Sequence[str | Path],
+    out_dir: str | Path,
+    *,
+    model: str | None = None,
+    progress: ProgressCallback | None = None,
+) -> tuple[list[Path], tuple[Problem, ...]]:
+    """Build *inputs* and write their facts files; returns the files and skipped inputs."""
+    from kg.pipeline import build
+
+    kg = build(inputs, model=model, progress=progress)
+    problems = kg.report.problems if kg.report is not None else ()
+    return write_facts(kg.graph, out_dir), problems
+
+
+def evaluate_gold(
+    gold_dirs: Sequence[str | Path],
+    pred_dir: str | Path | None = None,
+    *,
+    floor_path: str | Path | None = None,
+    model: str | None = None,
+) -> tuple[EvalReport, list[str]]:
+    """Score predictions against every ``*.gold.json`` of *gold_dirs*.
+
+    Without *pred_dir*, the ``<stem>.txt`` next to each gold file is built first (all
+    together, as a user would). With *floor_path*, also returns the metrics whose F1
+    dropped more than 0.01 below the floor.
+    """
+    gold_files = [path for folder in gold_dirs for path in gold_files_in(folder)]
+    if pred_dir is not None:
+        report = score_paths(gold_files, pred_dir)
+    else:
+        texts = [g.with_name(g.name.removesuffix(".gold.json") + ".txt") for g in gold_files]
+        missing = [str(t) for t in texts if not t.is_file()]
+        if missing:
+            raise EvalError(f"no article text for gold file(s): {', '.join(missing)}")
+        with tempfile.TemporaryDirectory(prefix="kg-eval-") as tmp:
+            predict_facts(texts, tmp, model=model)
+            report = score_paths(gold_files, tmp)
+    failures = check_floor(report, load_floor(floor_path)) if floor_path is not None else []
+    return report, failures

@@ -1,0 +1,100 @@
+"""``KnowledgeGraph``: a built graph and the things a user does with it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rdflib import Graph
+from rdflib.term import Node
+
+from kg.store import load_graph, write_turtle
+from kg.vocab import DK, sparql_prologue
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from kg.ontology import ValidationResult
+    from kg.pipeline import BuildReport
+    from kg.query import QueryResult
+
+
+@dataclass(frozen=True)
+class GraphStats:
+    documents: int
+    organizations: int
+    agreements: int
+    clauses: int
+    triples: int
+
+    def to_dict(self) -> dict[str, int]:
+        return {
+            "documents": self.documents,
+            "organizations": self.organizations,
+            "agreements": self.agreements,
+            "clauses": self.clauses,
+            "triples": self.triples,
+        }
+
+
+_COUNT = sparql_prologue() + "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a <{cls}> }}"
+
+
+class KnowledgeGraph:
+    """An RDF graph of deals (rdflib on the Oxigraph store) with its build report."""
+
+    def __init__(self, graph: Graph, report: BuildReport | None = None) -> None:
+        self.graph = graph
+        self.report = report
+
+    @classmethod
+    def load(cls, path: str | Path) -> KnowledgeGraph:
+        """Load a graph written by ``kg build`` (Turtle or another RDF format)."""
+        return cls(load_graph(path))
+
+    def count(self, cls_iri: Node) -> int:
+        rows = list(self.graph.query(_COUNT.format(cls=cls_iri)))
+        return int(rows[0][0])  # type: ignore[index]
+
+    def stats(self) -> GraphStats:
+        return GraphStats(
+            documents=self.count(DK.SourceDocument),
+            organizations=self.count(DK.Organization),
+            agreements=self.count(DK.Agreement),
+            clauses=self.count(DK.Clause),
+            triples=len(self.graph),
+        )
+
+    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
+        """Run a SPARQL query (the project's prefixes are predeclared)."""
+        from kg.query import run_query
+
+        return run_query(self.graph, sparql, bindings)
+
+    def named_query(self, name: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
+        from kg.query import run_named_query
+
+        return run_named_query(self.graph, name, bindings)
+
+    def validate(self) -> ValidationResult:
+        from kg.ontology import validate
+
+        return validate(self.graph)
+
+    def to_networkx(self) -> nx.MultiDiGraph[Any]:
+        from kg.graph import to_networkx
+
+        return to_networkx(self.graph)
+
+    def write_turtle(self, path: str | Path) -> None:
+        write_turtle(self.graph, path)
+
+    def render_html(self, path: str | Path, **options: Any) -> Any:
+        from kg.render import render_html
+
+        return render_html(self.graph, path, **options)
+
+    def __len__(self) -> int:
+        return len(self.graph)

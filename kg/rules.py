@@ -1,0 +1,91 @@
+"""The one loader of JSONL rule files (``kg/patterns/*.jsonl``).
+
+Every rule file is JSON Lines: one object per line, blank lines and lines starting
+with ``//`` ignored. A malformed line raises :class:`kg.errors.PatternError` naming
+the file and line number, so a typo in a rule never fails silently at match time.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from kg.errors import PatternError
+
+PATTERNS_DIR = Path(__file__).parent / "patterns"
+
+# A token pattern is a list of dicts of attribute tests; a phrase pattern a string.
+_TOKEN_ATTRS = frozenset(
+    {
+        "ORTH", "TEXT", "LOWER", "NORM", "LENGTH", "IS_ALPHA", "IS_ASCII", "IS_DIGIT",
+        "IS_LOWER", "IS_UPPER", "IS_TITLE", "IS_PUNCT", "IS_SPACE", "IS_STOP",
+        "IS_SENT_START", "LIKE_NUM", "LIKE_URL", "LIKE_EMAIL", "SPACY", "POS", "TAG",
+        "MORPH", "DEP", "LEMMA", "SHAPE", "ENT_TYPE", "ENT_IOB", "ENT_ID", "ENT_KB_ID",
+        "SENT_START", "OP", "_", "PREFIX", "SUFFIX",
+    }
+)  # fmt: skip
+_OPS = re.compile(r"[!?+*]|\{\d*,?\d*\}")
+
+
+def load_patterns(
+    path: str | Path, required_keys: Sequence[str] = ("label", "pattern")
+) -> list[dict[str, Any]]:
+    """Read and validate the JSONL rule file at *path*.
+
+    :param required_keys: keys every line must have; ``pattern`` (when required) must be
+        a non-empty string or a non-empty list of token dicts, ``label`` and ``id`` strings.
+    :raises PatternError: the file is missing or a line is malformed (file and line named).
+    """
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise PatternError(f"{path}: cannot read rule file ({exc.strerror})") from exc
+    rules: list[dict[str, Any]] = []
+    for number, line in enumerate(lines, start=1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("//"):
+            continue
+        rules.append(_parse_line(stripped, path, number, required_keys))
+    return rules
+
+
+def _parse_line(line: str, path: Path, number: int, required_keys: Sequence[str]) -> dict[str, Any]:
+    where = f"{path}:{number}"
+    try:
+        rule = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise PatternError(f"{where}: not valid JSON ({exc.msg}); fix the line") from exc
+    if not isinstance(rule, dict):
+        raise PatternError(f"{where}: expected a JSON object per line")
+    missing = [key for key in required_keys if key not in rule]
+    if missing:
+        raise PatternError(f"{where}: missing key(s) {', '.join(missing)}")
+    for key in ("label", "id"):
+        if key in rule and (not isinstance(rule[key], str) or not rule[key]):
+            raise PatternError(f"{where}: {key!r} must be a non-empty string")
+    if "pattern" in rule:
+        problem = _pattern_problem(rule["pattern"])
+        if problem:
+            raise PatternError(f"{where}: {problem}")
+    return rule
+
+
+def _pattern_problem(pattern: object) -> str | None:
+    """Why *pattern* is not a valid phrase or token pattern, or None when it is."""
+    if isinstance(pattern, str):
+        return None if pattern.strip() else "'pattern' is an empty string"
+    if not isinstance(pattern, list) or not pattern:
+        return "'pattern' must be a non-empty string or a non-empty list of token dicts"
+    for index, token in enumerate(pattern):
+        if not isinstance(token, dict):
+            return f"token {index} of 'pattern' is not an object"
+        unknown = sorted(set(token) - _TOKEN_ATTRS)
+        if unknown:
+            return f"token {index} has unknown attribute(s) {', '.join(unknown)}"
+        if "OP" in token and not _OPS.fullmatch(str(token["OP"])):
+            return f"token {index} has unknown OP {token['OP']!r}"
+    return None

@@ -1,0 +1,794 @@
+"""A read-only SPARQL 1.1 Protocol endpoint over one graph, on the standard library only.
+
+``make_server(graph).start()`` serves ``GET /sparql?query=…``, ``POST`` with a form
+(``query=…``) and ``POST`` with an ``application/sparql-query`` body, negotiating the
+result format from ``format=`` or ``Accept``. ``/`` is a small self-contained query page.
+
+Safety: updates, ``LOAD`` and ``SERVICE`` (outbound requests) are refused; the server
+binds to loopback unless the caller passes another host; requests and results have
+size limits; only ``/`` and ``/sparql`` exist.
+
+Queries run in worker *processes*, never in the server's threads: a thread cannot be
+stopped, and one runaway query would hold the GIL-free Oxigraph engine and a thread
+forever. Each worker loads the graph once from an N-Triples file written at start-up
+and then answers queries over a pipe; a worker that misses the deadline is killed and
+replaced in the background, and the client gets a 503 that says so.
+"""
+
+from __future__ import annotations
+
+import html
+import ipaddress
+import logging
+import multiprocessing
+import queue
+import re
+import shutil
+import tempfile
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from multiprocessing.connection import Connection
+from multiprocessing.context import SpawnProcess
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from rdflib import Graph
+
+from kg.errors import GraphError, KGError, QueryError
+
+log = logging.getLogger(__name__)
+
+SELECT_TYPES: dict[str, str] = {
+    "application/sparql-results+json": "json",
+    "application/sparql-results+xml": "xml",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+}
+"""Media types offered for SELECT and ASK results → short format name."""
+
+GRAPH_KINDS = frozenset({"construct", "describe"})
+"""Result kinds that are graphs rather than tables."""
+
+GRAPH_TYPES: dict[str, str] = {"text/turtle": "turtle", "application/n-triples": "nt"}
+"""Media types offered for CONSTRUCT and DESCRIBE results."""
+
+# ``format=`` values (SPARQLWrapper sends format=json/xml/csv/tsv/turtle/n3) → media types,
+# plus common aliases of the media types clients put in Accept.
+_FORMAT_PARAM: dict[str, str] = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "turtle": "text/turtle",
+    "ttl": "text/turtle",
+    "n3": "text/turtle",  # Turtle is a subset of N3
+    "nt": "application/n-triples",
+    "ntriples": "application/n-triples",
+    "n-triples": "application/n-triples",
+}
+_ALIASES: dict[str, str] = {
+    "application/json": "application/sparql-results+json",
+    "application/xml": "application/sparql-results+xml",
+    "text/xml": "application/sparql-results+xml",
+    "application/turtle": "text/turtle",
+    "application/x-turtle": "text/turtle",
+    "text/n3": "text/turtle",
+    "text/rdf+n3": "text/turtle",
+    "text/plain": "application/n-triples",
+}
+
+# matched after IRIs are blanked out (see _NOT_KEYWORDS_RE), so PREFIX lines end at ":"
+_UPDATE_RE = re.compile(
+    r"^\s*(?:(?:PREFIX\s+[^\s:]*:|BASE)\s*)*"
+    r"(?:INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b",
+    re.IGNORECASE,
+)
+_SERVICE_RE = re.compile(r"(?<![\w:?$])SERVICE(?![\w:-])", re.IGNORECASE)
+# IRIs, string literals (long and short) and comments: text where "SERVICE" is harmless
+_NOT_KEYWORDS_RE = re.compile(
+    r"<[^<>\s]*>"
+    r'|"""[\s\S]*?"""'
+    r"|'''[\s\S]*?'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r"|#[^\n]*"
+)
+_LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain"})
+
+
+# ------------------------------------------------------------------ negotiation
+
+
+def _accepted(accept: str) -> list[tuple[float, int, str]]:
+    """Media ranges of an Accept header as (-q, position, type), best first."""
+    ranges: list[tuple[float, int, str]] = []
+    for position, part in enumerate(accept.split(",")):
+        fields = [f.strip() for f in part.split(";")]
+        media = fields[0].lower()
+        q = 1.0
+        for param in fields[1:]:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if media and q > 0:
+            ranges.append((-q, position, media))
+    return sorted(ranges)
+
+
+def choose_media_type(kind: str, format_param: str | None, accept: str | None) -> str | None:
+    """The media type to answer a *kind* (select/ask/construct) result with, or None (406).
+
+    An applicable ``format=`` wins; then the client's Accept order; ``*/*`` or no
+    Accept gives SPARQL JSON (select/ask) or Turtle (graphs).
+    """
+    offered = GRAPH_TYPES if kind in GRAPH_KINDS else SELECT_TYPES
+    default = next(iter(offered))
+    if format_param:
+        wanted = format_param.strip().lower()
+        media = _FORMAT_PARAM.get(wanted, _ALIASES.get(wanted, wanted))
+        if media in offered:
+            return media
+    if not accept:
+        return default
+    for _, _, media in _accepted(accept):
+        media = _ALIASES.get(media, media)
+        if media in offered:
+            return media
+        if media in ("*/*", f"{default.split('/')[0]}/*"):
+            return default
+    return None
+
+
+# ------------------------------------------------------------------- refusals
+
+
+def _walk(node: Any) -> Iterator[Any]:
+    from pyparsing import ParseResults
+
+    yield node
+    # pyparsing registers ParseResults as a Mapping whose values() are only the *named*
+    # results; its positional items are the parse tree, so test it first
+    if isinstance(node, ParseResults | list | tuple):
+        for value in node:
+            yield from _walk(value)
+    elif isinstance(node, dict):
+        for value in dict.values(node):
+            yield from _walk(value)
+
+
+def refusal(query: str) -> str | None:
+    """Why the read-only server refuses *query*, or None when it may run.
+
+    Updates (and LOAD) are refused, and so is SERVICE: it would make our server send
+    requests to any address a client names.
+    """
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    outbound = "SERVICE (federated query) is not allowed: the server makes no outbound requests"
+    # Two independent checks, because rdflib's grammar and Oxigraph's differ: the SERVICE
+    # keyword anywhere outside IRIs, strings and comments, then rdflib's parse tree.
+    if _SERVICE_RE.search(_NOT_KEYWORDS_RE.sub(" ", query)):
+        return outbound
+    try:
+        parsed = parseQuery(query)
+    except Exception:  # noqa: BLE001 - rdflib's grammar is narrower than Oxigraph's
+        if _UPDATE_RE.search(_NOT_KEYWORDS_RE.sub(" ", query)):
+            return "this endpoint is read-only: SPARQL Update (and LOAD) is not accepted"
+        return None
+    if any(getattr(node, "name", None) == "ServiceGraphPattern" for node in _walk(parsed)):
+        return outbound
+    return None
+
+
+# ---------------------------------------------------------------------- worker
+
+
+def _as_bytes(data: str | bytes) -> bytes:
+    return data if isinstance(data, bytes) else data.encode("utf-8")
+
+
+def _render(result: Any, media: str) -> bytes:
+    """Serialise a ``kg.query.QueryResult`` as *media*."""
+    from kg import query as q
+
+    if result.kind in GRAPH_KINDS:
+        if GRAPH_TYPES[media] == "turtle":
+            from kg.store import turtle_bytes
+
+            return turtle_bytes(result.graph)
+        from kg.export import ntriples_bytes
+
+        return ntriples_bytes(result.graph)
+    formatter = {"json": q.to_json, "xml": q.to_xml, "csv": q.to_csv, "tsv": q.to_tsv}
+    return _as_bytes(formatter[SELECT_TYPES[media]](result))
+
+
+def _result_size(result: Any) -> int:
+    if result.kind in GRAPH_KINDS:
+        return len(result.graph)
+    if result.kind == "ask":
+        return 1
+    return len(result.rows)
+
+
+def _answer(graph: Graph, job: _Job) -> _Reply:
+    from kg.query import run_query
+
+    # checked here, under the deadline: rdflib's parser can be slow on a hostile query
+    reason = refusal(job.query)
+    if reason is not None:
+        return _Reply(HTTPStatus.FORBIDDEN, "text/plain; charset=utf-8", reason.encode())
+    try:
+        result = run_query(graph, job.query)
+    except QueryError as exc:
+        return _Reply(HTTPStatus.BAD_REQUEST, "text/plain; charset=utf-8", _as_bytes(str(exc)))
+    size = _result_size(result)
+    if size > job.max_results:
+        noun = "triples" if result.kind in GRAPH_KINDS else "rows"
+        message = (
+            f"the result has {size} {noun}, more than this server's limit of "
+            f"{job.max_results}; add a LIMIT or narrow the query"
+        )
+        return _Reply(
+            HTTPStatus.INTERNAL_SERVER_ERROR, "text/plain; charset=utf-8", message.encode()
+        )
+    media = choose_media_type(result.kind, job.format_param, job.accept)
+    if media is None:
+        offered = GRAPH_TYPES if result.kind in GRAPH_KINDS else SELECT_TYPES
+        message = (
+            f"cannot answer with {job.accept!r}; this result is offered as {', '.join(offered)}"
+        )
+        return _Reply(HTTPStatus.NOT_ACCEPTABLE, "text/plain; charset=utf-8", message.encode())
+    charset = "" if media.startswith("application/sparql-results") else "; charset=utf-8"
+    return _Reply(HTTPStatus.OK, media + charset, _render(result, media))
+
+
+def _worker_main(nt_path: str, conn: Connection) -> None:
+    """Worker process: load the graph once, then answer jobs until told to stop (None)."""
+    # import the engine and rdflib's parser now, not inside the first query's deadline
+    import rdflib.plugins.sparql.parser  # noqa: F401
+
+    import kg.query  # noqa: F401
+    from kg.store import load_graph
+
+    try:
+        graph = load_graph(nt_path)
+    except KGError as exc:
+        conn.send(("failed", str(exc)))
+        return
+    conn.send(("ready", len(graph)))
+    while True:
+        try:
+            job = conn.recv()
+        except EOFError:
+            return
+        if job is None:
+            return
+        try:
+            reply = _answer(graph, job)
+        except Exception as exc:  # noqa: BLE001 - report any engine failure to the client
+            text = f"query failed: {type(exc).__name__}: {exc}"
+            reply = _Reply(
+                HTTPStatus.INTERNAL_SERVER_ERROR, "text/plain; charset=utf-8", text.encode()
+            )
+        conn.send(reply)
+
+
+@dataclass(frozen=True)
+class _Job:
+    query: str
+    format_param: str | None
+    accept: str | None
+    max_results: int
+
+
+@dataclass(frozen=True)
+class _Reply:
+    status: int
+    content_type: str
+    body: bytes
+
+
+@dataclass(eq=False)  # identity semantics: workers live in a set
+class _Worker:
+    process: SpawnProcess
+    conn: Connection
+
+
+class _WorkerPool:
+    """Long-lived query processes over one N-Triples file; killed and replaced on timeout."""
+
+    def __init__(self, nt_path: Path, size: int, startup_timeout_s: float = 120.0) -> None:
+        self._nt_path = nt_path
+        self._size = size
+        self._startup_timeout_s = startup_timeout_s
+        self._context = multiprocessing.get_context("spawn")  # fork is unsafe with threads
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._all: set[_Worker] = set()
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def start(self) -> None:
+        pending = [self._launch() for _ in range(self._size)]
+        for worker in pending:
+            self._await_ready(worker)
+            self._idle.put(worker)
+
+    def _launch(self) -> _Worker:
+        parent, child = self._context.Pipe()
+        process = self._context.Process(
+            target=_worker_main, args=(str(self._nt_path), child), daemon=True
+        )
+        process.start()
+        child.close()
+        worker = _Worker(process, parent)
+        with self._lock:
+            self._all.add(worker)
+        return worker
+
+    def _await_ready(self, worker: _Worker) -> None:
+        message: tuple[Any, ...] = ("failed", "the worker did not start in time")
+        try:
+            if worker.conn.poll(self._startup_timeout_s):
+                message = worker.conn.recv()
+        except EOFError:
+            message = ("failed", "the worker exited while loading the graph")
+        if message[0] != "ready":
+            self._kill(worker)
+            raise GraphError(f"SPARQL worker could not load the graph: {message[1]}")
+
+    def _kill(self, worker: _Worker) -> None:
+        with self._lock:
+            self._all.discard(worker)
+        if worker.process.is_alive():
+            worker.process.kill()
+        worker.process.join(5)
+        worker.conn.close()
+
+    def _replace(self, worker: _Worker) -> None:
+        self._kill(worker)
+        if self._closed:
+            return
+
+        def spawn() -> None:
+            try:
+                fresh = self._launch()
+                self._await_ready(fresh)
+            except (GraphError, OSError) as exc:
+                log.error("could not replace a SPARQL worker: %s", exc)
+                return
+            if self._closed:
+                self._kill(fresh)
+            else:
+                self._idle.put(fresh)
+
+        threading.Thread(target=spawn, name="kg-sparql-respawn", daemon=True).start()
+
+    def run(self, job: _Job, timeout_s: float) -> _Reply:
+        try:
+            worker = self._idle.get(timeout=timeout_s)
+        except queue.Empty:
+            return _error(HTTPStatus.SERVICE_UNAVAILABLE, "all query workers are busy; retry later")
+        try:
+            worker.conn.send(job)
+            if not worker.conn.poll(timeout_s):
+                self._replace(worker)
+                return _error(
+                    HTTPStatus.SERVICE_UNAVAILABLE,
+                    f"the query ran longer than this server's {timeout_s:g} s limit and was "
+                    "stopped; narrow it or add a LIMIT",
+                )
+            reply: _Reply = worker.conn.recv()
+        except (EOFError, OSError):
+            self._replace(worker)
+            return _error(HTTPStatus.INTERNAL_SERVER_ERROR, "the query worker crashed")
+        self._idle.put(worker)
+        return reply
+
+    def pids(self) -> tuple[int, ...]:
+        with self._lock:
+            return tuple(sorted(w.process.pid or 0 for w in self._all))
+
+    def close(self) -> None:
+        self._closed = True
+        with self._lock:
+            workers = list(self._all)
+        for worker in workers:
+            try:
+                worker.conn.send(None)
+            except OSError:
+                pass
+            worker.process.join(2)
+            self._kill(worker)
+
+
+def _error(status: int, message: str) -> _Reply:
+    return _Reply(status, "text/plain; charset=utf-8", message.encode("utf-8"))
+
+
+# ---------------------------------------------------------------------- server
+
+
+def is_loopback(host: str) -> bool:
+    """True when *host* names this machine only (127.0.0.0/8, ::1, localhost)."""
+    if host.lower() in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    """Limits and options of a :class:`SparqlServer`."""
+
+    timeout_s: float = 10.0
+    max_request_bytes: int = 1_000_000
+    max_results: int = 100_000
+    cors_origin: str | None = None
+
+
+class _HTTPServer(ThreadingHTTPServer):
+    daemon_threads = True  # a stuck client never blocks shutdown
+
+    def __init__(self, address: tuple[str, int], config: ServerConfig) -> None:
+        super().__init__(address, _Handler)
+        self.config = config
+        self.pool: _WorkerPool | None = None
+
+
+class SparqlServer:
+    """A SPARQL endpoint over one graph: ``start()``/``stop()``, ``with``, or ``serve_forever``."""
+
+    def __init__(
+        self, graph: Graph, host: str, port: int, config: ServerConfig, workers: int
+    ) -> None:
+        self._graph = graph
+        self._workers = workers
+        self._httpd = _HTTPServer((host, port), config)
+        self._thread: threading.Thread | None = None
+        self._tmpdir: Path | None = None
+
+    @property
+    def url(self) -> str:
+        """The endpoint's URL, e.g. ``http://127.0.0.1:41234/sparql``."""
+        host, port = self._httpd.server_address[:2]
+        name = host.decode() if isinstance(host, bytes) else str(host)
+        shown = f"[{name}]" if ":" in name else name
+        return f"http://{shown}:{port}/sparql"
+
+    @property
+    def worker_pids(self) -> tuple[int, ...]:
+        """Process ids of the live query workers (empty before start and after stop)."""
+        pool = self._httpd.pool
+        return pool.pids() if pool is not None else ()
+
+    def _start_pool(self) -> None:
+        from kg.export import ntriples_bytes
+
+        self._tmpdir = Path(tempfile.mkdtemp(prefix="kg-serve-"))
+        nt_path = self._tmpdir / "graph.nt"
+        nt_path.write_bytes(ntriples_bytes(self._graph))
+        pool = _WorkerPool(nt_path, self._workers)
+        self._httpd.pool = pool
+        try:
+            pool.start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def start(self) -> SparqlServer:
+        """Start the workers and serve in a background thread; returns self."""
+        self._start_pool()
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, name="kg-sparql-server", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def serve_forever(self) -> None:
+        """Serve in this thread until interrupted (the CLI's ``kg serve``), then clean up."""
+        self._start_pool()
+        try:
+            self._httpd.serve_forever()
+        finally:
+            self.stop()
+
+    def stop(self) -> None:
+        """Stop serving, end the worker processes and delete the temporary graph file."""
+        if self._thread is not None:
+            self._httpd.shutdown()
+            self._thread.join(10)
+            self._thread = None
+        self._httpd.server_close()
+        if self._httpd.pool is not None:
+            self._httpd.pool.close()
+            self._httpd.pool = None
+        if self._tmpdir is not None:
+            shutil.rmtree(self._tmpdir, ignore_errors=True)
+            self._tmpdir = None
+
+    def __enter__(self) -> SparqlServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def make_server(
+    graph: Graph,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    *,
+    timeout_s: float = 10.0,
+    max_request_bytes: int = 1_000_000,
+    max_results: int = 100_000,
+    cors_origin: str | None = None,
+    workers: int = 2,
+) -> SparqlServer:
+    """A SPARQL endpoint for *graph*, bound to *host*:*port* (0 picks a free port), not started.
+
+    The default host is loopback; pass another address (e.g. ``"0.0.0.0"``) only to
+    expose the graph to other machines. *timeout_s* bounds each query,
+    *max_request_bytes* each request, *max_results* the rows (or triples) of a result;
+    *cors_origin* (e.g. ``"*"``) adds ``Access-Control-Allow-Origin``.
+
+    :raises GraphError: for invalid limits or a port that cannot be bound.
+    """
+    if timeout_s <= 0 or max_request_bytes <= 0 or max_results <= 0 or workers <= 0:
+        raise GraphError("timeout, request size, result size and workers must be positive")
+    if not is_loopback(host):
+        log.warning("SPARQL endpoint bound to %s: reachable from other machines", host)
+    config = ServerConfig(timeout_s, max_request_bytes, max_results, cors_origin)
+    try:
+        return SparqlServer(graph, host, port, config, workers)
+    except OSError as exc:
+        raise GraphError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+
+
+# --------------------------------------------------------------------- handler
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _HTTPServer
+    server_version = "kg-sparql/0.1"
+    protocol_version = "HTTP/1.1"
+    timeout = 60  # seconds a client may stall mid-request before its connection is dropped
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
+        log.info("%s %s", self.address_string(), format % args)
+
+    # -- responses
+
+    def _send(
+        self, status: int, content_type: str, body: bytes, extra: dict[str, str] | None = None
+    ) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("X-Content-Type-Options", "nosniff")
+        if self.server.config.cors_origin is not None:
+            self.send_header("Access-Control-Allow-Origin", self.server.config.cors_origin)
+            self.send_header("Vary", "Origin")
+        for name, value in (extra or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _fail(self, status: int, message: str) -> None:
+        self._send(status, "text/plain; charset=utf-8", (message + "\n").encode("utf-8"))
+
+    # -- routing
+
+    def _route(self) -> str | None:
+        path = urlsplit(self.path).path
+        if path in ("/", "/sparql"):
+            return path
+        self._fail(HTTPStatus.NOT_FOUND, f"not found: only / and /sparql exist here (got {path!r})")
+        return None
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        path = self._route()
+        if path == "/":
+            self._send(HTTPStatus.OK, "text/html; charset=utf-8", _page(), _PAGE_HEADERS)
+        elif path == "/sparql":
+            if len(self.path) > self.server.config.max_request_bytes:
+                self._fail(HTTPStatus.REQUEST_URI_TOO_LONG, "request too large; POST the query")
+                return
+            self._dispatch(parse_qs(urlsplit(self.path).query), None)
+
+    def do_HEAD(self) -> None:  # noqa: N802
+        path = self._route()
+        if path == "/":
+            self._send(HTTPStatus.OK, "text/html; charset=utf-8", _page(), _PAGE_HEADERS)
+        elif path == "/sparql":
+            self._send(
+                HTTPStatus.METHOD_NOT_ALLOWED,
+                "text/plain; charset=utf-8",
+                b"use GET or POST\n",
+                {"Allow": "GET, POST, OPTIONS"},
+            )
+
+    def do_POST(self) -> None:  # noqa: N802
+        if self._route() != "/sparql":
+            return
+        body = self._read_body()
+        if body is None:
+            return
+        params = parse_qs(urlsplit(self.path).query)
+        media = self.headers.get_content_type()
+        if media == "application/x-www-form-urlencoded":
+            try:
+                form = parse_qs(body.decode("utf-8"), strict_parsing=False)
+            except UnicodeDecodeError:
+                self._fail(HTTPStatus.BAD_REQUEST, "the form is not UTF-8")
+                return
+            for key, values in form.items():
+                params.setdefault(key, []).extend(values)
+            self._dispatch(params, None)
+        elif media == "application/sparql-query":
+            self._dispatch(params, body)
+        elif media == "application/sparql-update":
+            self._fail(
+                HTTPStatus.FORBIDDEN, "this endpoint is read-only: SPARQL Update is not accepted"
+            )
+        else:
+            self._fail(
+                HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+                "POST a form (application/x-www-form-urlencoded) or application/sparql-query",
+            )
+
+    def do_OPTIONS(self) -> None:  # noqa: N802
+        if self._route() is None:
+            return
+        if self.server.config.cors_origin is None:
+            self._fail(HTTPStatus.METHOD_NOT_ALLOWED, "cross-origin requests are not enabled")
+            return
+        preflight = {
+            "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+            "Access-Control-Allow-Headers": "Accept, Content-Type",
+            "Access-Control-Max-Age": "600",
+        }
+        self._send(HTTPStatus.NO_CONTENT, "text/plain", b"", preflight)
+
+    def _read_body(self) -> bytes | None:
+        length_text = self.headers.get("Content-Length")
+        if length_text is None:
+            self.close_connection = True
+            self._fail(HTTPStatus.LENGTH_REQUIRED, "POST needs a Content-Length")
+            return None
+        try:
+            length = int(length_text)
+        except ValueError:
+            length = -1
+        if length < 0:
+            self.close_connection = True
+            self._fail(HTTPStatus.BAD_REQUEST, "invalid Content-Length")
+            return None
+        if length > self.server.config.max_request_bytes:
+            # the body stays unread, so this connection cannot carry another request
+            self.close_connection = True
+            limit = self.server.config.max_request_bytes
+            self._fail(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"request body over {limit} bytes")
+            return None
+        return self.rfile.read(length)
+
+    # -- the protocol
+
+    def _dispatch(self, params: dict[str, list[str]], direct_body: bytes | None) -> None:
+        if "update" in params:
+            self._fail(
+                HTTPStatus.FORBIDDEN, "this endpoint is read-only: SPARQL Update is not accepted"
+            )
+            return
+        if direct_body is not None:
+            try:
+                queries = [direct_body.decode("utf-8")]
+            except UnicodeDecodeError:
+                self._fail(HTTPStatus.BAD_REQUEST, "the query is not UTF-8")
+                return
+        else:
+            queries = params.get("query", [])
+        if len(queries) != 1 or not queries[0].strip():
+            self._fail(HTTPStatus.BAD_REQUEST, "pass exactly one non-empty query (query=…)")
+            return
+        formats: list[str | None] = [*params.get("format", params.get("output", [])), None]
+        self._run(
+            _Job(queries[0], formats[0], self.headers.get("Accept"), self.server.config.max_results)
+        )
+
+    def _run(self, job: _Job) -> None:
+        pool = self.server.pool
+        if pool is None:
+            self._fail(HTTPStatus.SERVICE_UNAVAILABLE, "the server is starting or stopping")
+            return
+        reply = pool.run(job, self.server.config.timeout_s)
+        if reply.status >= 400:
+            text = reply.body.decode("utf-8", "replace").rstrip("\n")
+            self._fail(reply.status, text)
+        else:
+            self._send(reply.status, reply.content_type, reply.body)
+
+
+# ------------------------------------------------------------------------ page
+
+_PAGE_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+        "connect-src 'self'; form-action 'self'"
+    ),
+    "Cache-Control": "no-store",
+}
+
+_EXAMPLE_QUERY = """PREFIX dk: <https://w3id.org/dealkg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?agreement ?label WHERE {
+  ?agreement a dk:Agreement ; rdfs:label ?label .
+} ORDER BY ?label LIMIT 50"""
+
+# Results are shown with textContent only, so nothing a result holds can run as markup.
+_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>kg SPARQL endpoint</title>
+<style>
+body{{font:15px system-ui,sans-serif;margin:2em;max-width:70em}}
+textarea{{width:100%;height:14em;font:13px monospace}}
+table{{border-collapse:collapse;margin-top:1em}} td,th{{border:1px solid #bbb;padding:.2em .5em}}
+pre{{background:#f4f4f4;padding:.5em;white-space:pre-wrap}}
+</style></head><body>
+<h1>kg SPARQL endpoint</h1>
+<p>Read-only SPARQL 1.1 over this knowledge graph. Endpoint: <code>/sparql</code>.</p>
+<form id="f" method="get" action="/sparql">
+<textarea name="query" id="q">{query}</textarea>
+<p><label>Format <select name="format" id="fmt">
+<option value="json">SPARQL JSON (table)</option><option value="xml">SPARQL XML</option>
+<option value="csv">CSV</option><option value="tsv">TSV</option>
+<option value="turtle">Turtle (CONSTRUCT)</option><option value="nt">N-Triples (CONSTRUCT)</option>
+</select></label> <button type="submit">Run</button></p>
+</form>
+<div id="out"></div>
+<script>
+document.getElementById("f").addEventListener("submit", async function (ev) {{
+  ev.preventDefault();
+  const out = document.getElementById("out");
+  out.textContent = "running…";
+  const body = new URLSearchParams({{query: document.getElementById("q").value}});
+  const fmt = document.getElementById("fmt").value;
+  body.set("format", fmt);
+  const resp = await fetch("/sparql", {{method: "POST", body: body}});
+  const text = await resp.text();
+  out.textContent = "";
+  if (resp.ok && fmt === "json") {{
+    const data = JSON.parse(text);
+    if (data.boolean !== undefined) {{ out.textContent = String(data.boolean); return; }}
+    const table = document.createElement("table");
+    const head = table.insertRow();
+    for (const v of data.head.vars) {{
+      const th = document.createElement("th"); th.textContent = v; head.appendChild(th);
+    }}
+    for (const b of data.results.bindings) {{
+      const row = table.insertRow();
+      for (const v of data.head.vars) {{ row.insertCell().textContent = b[v] ? b[v].value : ""; }}
+    }}
+    out.appendChild(table);
+  }} else {{
+    const pre = document.createElement("pre");
+    pre.textContent = (resp.ok ? "" : "Error " + resp.status + ": ") + text;
+    out.appendChild(pre);
+  }}
+}});
+</script>
+</body></html>
+"""
+
+
+def _page() -> bytes:
+    return _PAGE.format(query=html.escape(_EXAMPLE_QUERY)).encode("utf-8")

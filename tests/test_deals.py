@@ -1,0 +1,191 @@
+"""Table-driven sentence tests for agreements, roles, amounts, dates and clauses.
+
+Every sentence is invented for these tests; the companies do not exist.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from kg.models import Agreement, Document, Extraction
+from kg.pipeline import extract_documents, resolve_extractions
+from kg.readers import content_id
+
+
+def _extract(text: str, published: str | None = None) -> Extraction:
+    document = Document(id=content_id(text), text=text, source="test.txt", published=published)
+    extractions, _ = extract_documents([document])
+    return resolve_extractions(extractions)[0]
+
+
+def _only(extraction: Extraction) -> Agreement:
+    assert len(extraction.agreements) == 1, extraction.agreements
+    return extraction.agreements[0]
+
+
+def _party_names(extraction: Extraction, agreement: Agreement) -> set[str]:
+    names = {o.key: o.name for o in extraction.organizations}
+    return {names[p] for p in agreement.parties}
+
+
+@pytest.mark.parametrize(
+    ("text", "agreement_type", "parties"),
+    [
+        (
+            "Quarrytech Inc. will invest $40 million in Lumora Systems, the companies said on Tuesday.",
+            "investment",
+            {"Quarrytech", "Lumora Systems"},
+        ),
+        (
+            "Halvorsen Pharma agreed to acquire Brightwater Biologics for $2.1 billion in cash.",
+            "acquisition",
+            {"Halvorsen Pharma", "Brightwater Biologics"},
+        ),
+        (
+            "Corvane Motors and Tessaly Energy formed a joint venture to build battery cells in Texas.",
+            "joint_venture",
+            {"Corvane Motors", "Tessaly Energy"},
+        ),
+        (
+            "Pellucid Therapeutics granted Ostrava Labs an exclusive license to its antibody platform.",
+            "license",
+            {"Pellucid Therapeutics", "Ostrava Labs"},
+        ),
+        (
+            "Marlowe Foods signed a five-year supply agreement with Dunmore Dairy Co. for fresh milk.",
+            "supply",
+            {"Marlowe Foods", "Dunmore Dairy"},
+        ),
+    ],
+    ids=["investment", "acquisition", "joint-venture", "licence", "supply"],
+)
+def test_agreement_types_and_parties(text: str, agreement_type: str, parties: set[str]) -> None:
+    extraction = _extract(text)
+    agreement = _only(extraction)
+    assert agreement.types[0] == agreement_type
+    assert _party_names(extraction, agreement) == parties
+
+
+def test_mou_is_non_binding() -> None:
+    extraction = _extract(
+        "Veltro Airlines and Skyhaven Group signed a non-binding memorandum of understanding "
+        "to explore a codeshare partnership."
+    )
+    agreement = _only(extraction)
+    assert agreement.form == "mou"
+    assert agreement.status == "non-binding"
+
+
+def test_investment_roles_and_amount() -> None:
+    extraction = _extract("Quarrytech Inc. will invest $40 million in Lumora Systems.")
+    agreement = _only(extraction)
+    names = {o.key: o.name for o in extraction.organizations}
+    roles = {role: names[key] for role, key in agreement.roles}
+    assert roles == {"investor": "Quarrytech", "investee": "Lumora Systems"}
+    assert [(a.value, a.currency) for a in agreement.amounts] == [(Decimal("40000000"), "USD")]
+
+
+def test_acquisition_passive_voice_reverses_roles() -> None:
+    extraction = _extract("Brightwater Biologics will be acquired by Halvorsen Pharma for $2.1 billion.")
+    agreement = _only(extraction)
+    names = {o.key: o.name for o in extraction.organizations}
+    roles = {role: names[key] for role, key in agreement.roles}
+    assert roles == {"acquirer": "Halvorsen Pharma", "target": "Brightwater Biologics"}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "clause_type", "value"),
+    [
+        ("Ostrava Labs will take a 19.9% stake in Pellucid Therapeutics as part of the deal.", "equity_stake", Decimal("19.9")),
+        ("Pellucid Therapeutics and Ostrava Labs agreed that Ostrava Labs becomes the exclusive distributor.", "exclusivity", None),
+        ("Pellucid Therapeutics will pay Ostrava Labs royalties on net sales under the license.", "royalty", None),
+        ("Pellucid Therapeutics and Ostrava Labs agreed a revenue share of 20% on the licensed products.", "revenue_share", Decimal("20")),
+        ("Pellucid Therapeutics gives Ostrava Labs a right of first refusal under the partnership.", "right_of_first_refusal", None),
+        ("Ostrava Labs gets a board seat at Pellucid Therapeutics under the investment agreement.", "board_seat", None),
+    ],
+    ids=["stake", "exclusive", "royalty", "revenue-share", "rofr", "board-seat"],
+)
+def test_clause_types(sentence: str, clause_type: str, value: Decimal | None) -> None:
+    agreement = _only(_extract(sentence))
+    clauses = [c for c in agreement.clauses if c.type == clause_type]
+    assert clauses, [c.type for c in agreement.clauses]
+    assert clauses[0].value == value
+
+
+def test_non_exclusive_is_not_exclusive() -> None:
+    agreement = _only(
+        _extract("Pellucid Therapeutics granted Ostrava Labs a non-exclusive license to its patents.")
+    )
+    types = {c.type for c in agreement.clauses}
+    assert "non_exclusivity" in types
+    assert "exclusivity" not in types
+
+
+def test_no_board_seat_is_not_a_board_seat() -> None:
+    agreement = _only(
+        _extract("Quarrytech Inc. will invest $40 million in Lumora Systems but will not get a board seat.")
+    )
+    assert "board_seat" not in {c.type for c in agreement.clauses}
+
+
+def test_removed_revenue_share_is_negated() -> None:
+    agreement = _only(
+        _extract("Pellucid Therapeutics and Ostrava Labs amended their partnership agreement, which removes revenue sharing.")
+    )
+    shares = [c for c in agreement.clauses if c.type == "revenue_share"]
+    assert shares and shares[0].negated
+
+
+def test_term_until_year_keeps_year_precision() -> None:
+    agreement = _only(
+        _extract("Pellucid Therapeutics extended its license agreement with Ostrava Labs through 2031.")
+    )
+    terms = [c for c in agreement.clauses if c.until is not None]
+    assert terms and terms[0].until is not None
+    assert (terms[0].until.iso, terms[0].until.precision) == ("2031", "year")
+
+
+def test_relative_date_resolved_against_published_date() -> None:
+    agreement = _only(
+        _extract(
+            "Quarrytech Inc. said on Monday it will invest $40 million in Lumora Systems.",
+            published="2024-03-14",
+        )
+    )
+    assert [(d.iso, d.precision) for d in agreement.dates] == [("2024-03-11", "day")]
+
+
+def test_unknown_date_stays_unknown() -> None:
+    agreement = _only(_extract("Quarrytech Inc. will invest $40 million in Lumora Systems.", published="2024-03-14"))
+    assert agreement.dates == ()
+
+
+def test_two_deals_in_one_article_are_two_agreements() -> None:
+    extraction = _extract(
+        "Halvorsen Pharma agreed to acquire Brightwater Biologics for $2.1 billion. "
+        "Separately, Corvane Motors and Tessaly Energy formed a joint venture in Ohio."
+    )
+    assert sorted(a.types[0] for a in extraction.agreements) == ["acquisition", "joint_venture"]
+
+
+def test_multi_billion_dollar_stays_qualitative() -> None:
+    agreement = _only(
+        _extract("Corvane Motors and Tessaly Energy extend their multi-year, multi-billion dollar partnership.")
+    )
+    assert agreement.amounts == ()
+    assert agreement.form == "amendment"
+
+
+def test_evidence_quotes_match_offsets() -> None:
+    text = (
+        "Quarrytech Inc. will invest $40 million in Lumora Systems.\n\n"
+        "Lumora Systems will receive an upfront payment of $5 million."
+    )
+    extraction = _extract(text)
+    for agreement in extraction.agreements:
+        spans = list(agreement.evidence) + [c.evidence for c in agreement.clauses]
+        spans += [a.span for a in agreement.amounts if a.span is not None]
+        for span in spans:
+            assert text[span.start : span.end] == span.text

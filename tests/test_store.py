@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+from rdflib import Graph, Literal
+from rdflib.compare import isomorphic
+from rdflib.namespace import RDF, RDFS
+
+from kg.errors import GraphError
+from kg.iris import iri_for, slugify
+from kg.store import load_graph, new_graph, turtle_bytes, write_atomic, write_turtle
+from kg.vocab import DK
+
+
+def _sample() -> Graph:
+    graph = new_graph()
+    org = iri_for("org", "acme-robotics")
+    graph.add((org, RDF.type, DK.Organization))
+    graph.add((org, RDFS.label, Literal('Acme "Robotics" \\ Inc.\n@prefix x: <y> .')))
+    graph.add((iri_for("clause", "c1"), DK.percentage, Literal(Decimal("27.5"))))
+    return graph
+
+
+def test_store_is_oxigraph() -> None:
+    assert type(new_graph().store).__name__ == "OxigraphStore"
+
+
+def test_turtle_is_deterministic_and_reparses_with_two_parsers(tmp_path: Path) -> None:
+    first = turtle_bytes(_sample())
+    assert first == turtle_bytes(_sample())
+    path = tmp_path / "g.ttl"
+    write_turtle(_sample(), path)
+    assert isomorphic(load_graph(path), _sample())
+    store = pyoxigraph.Store()
+    store.load(path=str(path), format=pyoxigraph.RdfFormat.TURTLE)
+    assert len(store) == 3
+    plain = Graph().parse(data=first.decode(), format="turtle")
+    assert len(plain) == 3
+
+
+def test_prefix_lines_are_sorted() -> None:
+    lines = [line for line in turtle_bytes(_sample()).decode().splitlines() if line.startswith("@prefix")]
+    assert lines == sorted(lines)
+
+
+def test_load_graph_errors(tmp_path: Path) -> None:
+    with pytest.raises(GraphError, match="no such graph file"):
+        load_graph(tmp_path / "missing.ttl")
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("this is not turtle <", encoding="utf-8")
+    with pytest.raises(GraphError, match="not valid turtle"):
+        load_graph(bad)
+
+
+def test_write_atomic_leaves_no_temporary_files(tmp_path: Path) -> None:
+    target = tmp_path / "out" / "kg.ttl"
+    write_atomic(target, b"one")
+    write_atomic(target, b"two")
+    assert target.read_bytes() == b"two"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["kg.ttl"]
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        ("Eli Lilly & Co.", "eli-lilly-co"),
+        ("Borealis Therapeutics", "borealis-therapeutics"),
+        ("  ACME  ", "acme"),
+    ],
+)
+def test_slugify(text: str, slug: str) -> None:
+    assert slugify(text) == slug
+
+
+def test_slugify_never_empty_and_distinct_for_non_latin_names() -> None:
+    a, b = slugify("東京電力"), slugify("関西電力")
+    assert a and b and a != b
+    assert len(slugify("x" * 500)) < 80
+
+
+def test_iri_for_refuses_raw_text_and_unknown_kinds() -> None:
+    assert str(iri_for("org", "acme")).endswith("/id/org-acme")
+    with pytest.raises(ValueError, match="not a slug"):
+        iri_for("org", "<script>")
+    with pytest.raises(ValueError, match="unknown IRI kind"):
+        iri_for("person", "acme")
