@@ -35,7 +35,7 @@ def handle_errors(func: F) -> F:
 
 
 def _console() -> Console:
-    return Console(file=click.get_text_stream("stdout"), soft_wrap=True)
+    return Console(file=sys.stdout, soft_wrap=True)
 
 
 def _print_table(columns: list[str], rows: list[list[str]], title: str | None = None) -> None:
@@ -327,3 +327,241 @@ def validate(graph: str, fmt: str) -> None:
     else:
         click.echo("conforms" if result.conforms else result.text)
     sys.exit(0 if result.conforms else 1)
+
+
+# --------------------------------------------------------------------------- query
+
+
+@cli.command()
+@click.argument("graph", type=click.Path(dir_okay=False))
+@click.argument("sparql", required=False)
+@click.option("--file", "query_file", type=click.Path(dir_okay=False, exists=True), help="Read the query from a file.")
+@click.option("--name", "query_name", help="Run a named query from ontology/queries/ (see --list).")
+@click.option("--bind", "binds", multiple=True, metavar="VAR=VALUE",
+              help="Bind a variable of a named query to an RDF term (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xml", "turtle"]),
+              default="table", show_default=True)
+@click.option("--list", "list_queries", is_flag=True, help="List the named queries and their parameters.")
+@handle_errors
+def query(graph: str, sparql: str | None, query_file: str | None, query_name: str | None,
+          binds: tuple[str, ...], fmt: str, list_queries: bool) -> None:
+    """Run a SPARQL query over GRAPH; project prefixes (dk:, dkid:, rdfs:…) are predeclared.
+
+    \b
+    Example:
+        kg query output/kg.ttl 'SELECT ?name WHERE { ?o a dk:Organization ; rdfs:label ?name }'
+        kg query output/kg.ttl --name agreements-between --bind org1=org-microsoft --bind org2=org-openai
+    """
+    from kg.query import named_queries, parse_bindings, run_named_query, run_query, serialize, to_rows
+
+    if list_queries:
+        rows = [[q.name, q.title, ", ".join(q.param_names)] for q in named_queries().values()]
+        _print_table(["name", "title", "parameters"], rows)
+        return
+    given = [x for x in (sparql, query_file, query_name) if x]
+    if len(given) != 1:
+        raise click.UsageError("give exactly one of SPARQL, --file or --name")
+    kg = _load(graph)
+    bindings = parse_bindings(binds, kg.graph)
+    if query_name:
+        result = run_named_query(kg.graph, query_name, bindings)
+    else:
+        text = Path(query_file).read_text(encoding="utf-8") if query_file else str(sparql)
+        result = run_query(kg.graph, text, bindings)
+    if result.kind == "construct" and fmt in {"table", "csv", "tsv"}:
+        fmt = "turtle"
+    if fmt != "table":
+        click.echo(serialize(result, fmt).decode("utf-8"), nl=False)
+    elif result.kind == "ask":
+        click.echo("yes" if result.boolean else "no")
+    else:
+        rows = to_rows(result)
+        _print_table(list(result.variables), [[r.get(v, "") for v in result.variables] for r in rows])
+
+
+# --------------------------------------------------------------------------- orgs
+
+
+@cli.command()
+@click.argument("graph", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@handle_errors
+def orgs(graph: str, fmt: str) -> None:
+    """List organisations with their aliases and how many documents and deals name them.
+
+    \b
+    Example:
+        kg orgs output/kg.ttl --format json
+    """
+    from kg.facts import organizations
+
+    rows = organizations(_load(graph).graph)
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=1, ensure_ascii=False))
+    else:
+        _print_table(
+            ["organization", "aliases", "documents", "deals"],
+            [[r["name"], ", ".join(r["aliases"]), str(r["documents"]), str(r["deals"])] for r in rows],
+        )
+
+
+# --------------------------------------------------------------------------- render and export
+
+
+@cli.command()
+@click.argument("graph", type=click.Path(dir_okay=False))
+@click.option("-o", "--out", "out_path", type=click.Path(dir_okay=False), default="kg.html", show_default=True)
+@click.option("--max-nodes", type=click.IntRange(min=1), default=2000, show_default=True,
+              help="Above this many nodes the map opens in the company view.")
+@handle_errors
+def render(graph: str, out_path: str, max_nodes: int) -> None:
+    """Write the interactive relationship map of GRAPH as one self-contained HTML file.
+
+    \b
+    Example:
+        kg render output/kg.ttl -o output/kg.html
+    """
+    stats = _load(graph).render_html(out_path, max_nodes=max_nodes)
+    click.echo(f"{stats.nodes} nodes, {stats.edges} edges ({stats.initial_view} view) → {out_path}")
+
+
+@cli.command()
+@click.argument("graph", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", required=True,
+              type=click.Choice(["turtle", "nt", "nquads", "trig", "jsonld", "graphml", "gexf", "csv"]))
+@click.option("-o", "--out", "out_path", type=click.Path(), required=True,
+              help="Output file (a directory for csv).")
+@handle_errors
+def export(graph: str, fmt: str, out_path: str) -> None:
+    """Export GRAPH for other tools (RDF formats, Gephi, spreadsheets).
+
+    \b
+    Example:
+        kg export output/kg.ttl --format graphml -o output/kg.graphml
+    """
+    from kg.export import export_graph
+
+    stats = export_graph(_load(graph).graph, fmt, Path(out_path))
+    click.echo(f"{stats.triples} triples → {', '.join(str(f) for f in stats.files)}")
+
+
+# --------------------------------------------------------------------------- serve
+
+
+@cli.command()
+@click.argument("graph", type=click.Path(dir_okay=False))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
+@click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True)
+@click.option("--timeout", "timeout_s", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
+              help="Seconds a query may run.")
+@click.option("--max-results", type=click.IntRange(min=1), default=100_000, show_default=True)
+@click.option("--cors", "cors_origin", default=None, help="Value of Access-Control-Allow-Origin (off by default).")
+@handle_errors
+def serve(graph: str, host: str, port: int, timeout_s: float, max_results: int, cors_origin: str | None) -> None:
+    """Serve GRAPH read-only over the SPARQL 1.1 Protocol at /sparql (query page at /).
+
+    \b
+    Example:
+        kg serve output/kg.ttl --port 7878
+    """
+    from kg.serve import make_server
+
+    server = make_server(_load(graph).graph, host, port, timeout_s=timeout_s,
+                         max_results=max_results, cors_origin=cors_origin)
+    click.echo(f"SPARQL endpoint at {server.url}/sparql (Ctrl-C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+
+
+# --------------------------------------------------------------------------- graph analytics
+
+
+@cli.group(name="graph")
+def graph_group() -> None:
+    """Network analytics over the company–company deal network."""
+
+
+def _emit(rows: list[dict[str, Any]], fmt: str) -> None:
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=1, ensure_ascii=False))
+        return
+    if not rows:
+        click.echo("(none)")
+        return
+    columns = list(rows[0])
+    _print_table(columns, [[", ".join(v) if isinstance(v, list) else str(v) for v in r.values()] for r in rows])
+
+
+_format_option = click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+                              show_default=True)
+
+
+@graph_group.command()
+@click.argument("graph", type=click.Path(dir_okay=False))
+@click.argument("org")
+@_format_option
+@handle_errors
+def neighbors(graph: str, org: str, fmt: str) -> None:
+    """Organisations that share a deal with ORG.
+
+    \b
+    Example:
+        kg graph neighbors output/kg.ttl Microsoft
+    """
+    from kg.analytics import neighbors as find
+
+    _emit(find(_load(graph).graph, org), fmt)
+
+
+@graph_group.command()
+@click.argument("graph", type=click.Path(dir_okay=False))
+@click.argument("source")
+@click.argument("target")
+@_format_option
+@handle_errors
+def path(graph: str, source: str, target: str, fmt: str) -> None:
+    """The shortest chain of deals linking SOURCE and TARGET, with the agreements on it.
+
+    \b
+    Example:
+        kg graph path output/kg.ttl Microsoft OpenAI
+    """
+    from kg.analytics import path as find
+
+    _emit(find(_load(graph).graph, source, target), fmt)
+
+
+@graph_group.command()
+@click.argument("graph", type=click.Path(dir_okay=False))
+@_format_option
+@handle_errors
+def central(graph: str, fmt: str) -> None:
+    """Degree, PageRank and betweenness of every organisation.
+
+    \b
+    Example:
+        kg graph central output/kg.ttl
+    """
+    from kg.analytics import centrality
+
+    _emit(centrality(_load(graph).graph), fmt)
+
+
+@graph_group.command()
+@click.argument("graph", type=click.Path(dir_okay=False))
+@_format_option
+@handle_errors
+def communities(graph: str, fmt: str) -> None:
+    """Groups of organisations linked by deals (greedy modularity).
+
+    \b
+    Example:
+        kg graph communities output/kg.ttl
+    """
+    from kg.analytics import communities as find
+
+    _emit(find(_load(graph).graph), fmt)

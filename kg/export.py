@@ -200,7 +200,7 @@ def _strip_prefixes(turtle: str) -> str:
 def _qname(iri: URIRef) -> str:
     text = str(iri)
     local = text.removeprefix(str(ID))
-    if local != text and local.replace("-", "").replace("_", "").isalnum():
+    if local != text and local[:1].isalnum() and local.replace("-", "").replace("_", "").isalnum():
         return f"dkid:{local}"
     return iri.n3()
 

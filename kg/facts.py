@@ -246,6 +246,35 @@ def facts_by_source(graph: Graph) -> dict[str, dict[str, Any]]:
     return result
 
 
+Q_ORG_COUNTS = """
+SELECT ?org ?label (COUNT(DISTINCT ?doc) AS ?documents) (COUNT(DISTINCT ?agreement) AS ?deals)
+WHERE {
+  ?org a dk:Organization ; rdfs:label ?label .
+  OPTIONAL { ?org dk:evidence/dk:inDocument ?doc }
+  OPTIONAL { ?agreement dk:hasParty ?org }
+} GROUP BY ?org ?label
+"""
+Q_ALIASES = "SELECT ?org ?alias WHERE { ?org a dk:Organization ; skos:altLabel ?alias }"
+
+
+def organizations(graph: Graph) -> list[dict[str, Any]]:
+    """Every organisation with its aliases and the number of documents and deals naming it."""
+    aliases: dict[Node, list[str]] = defaultdict(list)
+    for org, alias in _select(graph, Q_ALIASES):
+        aliases[org].append(str(alias))
+    rows = [
+        {
+            "name": str(label),
+            "iri": str(org),
+            "aliases": sorted(aliases[org]),
+            "documents": int(str(documents)),
+            "deals": int(str(deals)),
+        }
+        for org, label, documents, deals in _select(graph, Q_ORG_COUNTS)
+    ]
+    return sorted(rows, key=lambda r: (-r["deals"], r["name"]))
+
+
 def write_facts(graph: Graph, out_dir: str | Path) -> list[Path]:
     """Write ``<stem>.json`` per input file into *out_dir*; returns the paths written."""
     out = Path(out_dir)

@@ -111,7 +111,12 @@ class _Mapper:
         if doc.language:
             self.add(node, DCTERMS.language, Literal(doc.language))
         if doc.part_of:
-            self.add(node, DCTERMS.isPartOf, iri_for("doc", doc_key(doc.part_of)))
+            # The page a feed article was split from: a web page, not itself a document
+            # whose text we hold, so it carries no offsets.
+            page = iri_for("doc", doc_key(doc.part_of))
+            self.add(node, DCTERMS.isPartOf, page)
+            self.add(page, RDF.type, SCHEMA.WebPage)
+            self.add(page, DCTERMS.source, Literal(doc.source.split("#", 1)[0]))
 
     def extraction(self, extraction: Extraction) -> None:
         self.document(extraction.document)

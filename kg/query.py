@@ -34,8 +34,8 @@ from rdflib.term import Identifier, Node
 
 from kg.errors import OntologyError, QueryError
 from kg.iris import KINDS
-from kg.ontology import ONTOLOGY_DIR, compact, ontology_triples
-from kg.store import new_graph, turtle_bytes
+from kg.ontology import ONTOLOGY_DIR, compact, oxigraph_copy, with_ontology
+from kg.store import turtle_bytes
 from kg.vocab import DK, DKCT, ID, PREFIXES
 
 QUERIES_DIR = ONTOLOGY_DIR / "queries"
@@ -175,14 +175,6 @@ def _continue_param(param: QueryParam, text: str) -> QueryParam:
 # --------------------------------------------------------------------------- running
 
 
-def with_ontology(graph: Graph) -> Graph:
-    """A new Oxigraph graph holding *graph*'s triples plus the ontology and concept schemes."""
-    combined = new_graph()
-    combined.addN((s, p, o, combined) for s, p, o in graph)
-    combined.addN((s, p, o, combined) for s, p, o in ontology_triples())
-    return combined
-
-
 def has_ontology(graph: Graph) -> bool:
     """Whether *graph* already holds the core ontology and the clause-type scheme."""
     return (DK.Agreement, RDF.type, OWL.Class) in graph and (
@@ -254,9 +246,7 @@ def _query_graph(graph: Graph, include_ontology: bool) -> Graph:
         return with_ontology(graph)
     if type(graph.store).__name__ != "OxigraphStore":
         # one engine for every query: the named queries rely on Oxigraph's substitution
-        copy = new_graph()
-        copy.addN((s, p, o, copy) for s, p, o in graph)
-        return copy
+        return oxigraph_copy(graph)
     return graph
 
 

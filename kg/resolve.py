@@ -7,7 +7,8 @@ the initials of the other's name and no other organisation has those initials. N
 never compared by similarity: "Acme" and "Acme Cloud" stay apart (the latter's ``parent``
 link says how they relate).
 
-The global name is the most frequent canonical name of the merged organisations (ties:
+The global name is the most frequent canonical name (legal suffix dropped) of the merged
+organisations (ties:
 most words, then longest, then alphabetical), so the choice does not depend on the order
 documents are read in; the global key is its slug.
 """
@@ -19,7 +20,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from kg.extract.orgs import OrgFindings, core, lexicon
+from kg.extract.orgs import OrgFindings, canonical_name, core, lexicon
 from kg.iris import slugify
 from kg.models import Organization
 
@@ -85,7 +86,7 @@ def _link_initials(orgs: Sequence[Organization], union: Callable[[str, str], Non
 
 
 def _global_name(group: Sequence[Organization]) -> str:
-    counts = Counter(org.name for org in group)
+    counts = Counter(canonical_name([org.name]) for org in group)
     return min(counts, key=lambda n: (-counts[n], -len(n.split()), -len(n), n))
 
 

@@ -256,10 +256,13 @@ def _worker_main(nt_path: str, conn: Connection) -> None:
     import rdflib.plugins.sparql.parser  # noqa: F401
 
     import kg.query  # noqa: F401
+    from kg.ontology import with_ontology
     from kg.store import load_graph
 
     try:
-        graph = load_graph(nt_path)
+        # add the ontology and concept schemes once, so every query can use the class
+        # hierarchy and skos:broader roll-ups without run_query copying the graph each time
+        graph = with_ontology(load_graph(nt_path))
     except KGError as exc:
         conn.send(("failed", str(exc)))
         return
@@ -472,11 +475,10 @@ class SparqlServer:
         return pool.pids() if pool is not None else ()
 
     def _start_pool(self) -> None:
-        from kg.export import ntriples_bytes
-
         self._tmpdir = Path(tempfile.mkdtemp(prefix="kg-serve-"))
         nt_path = self._tmpdir / "graph.nt"
-        nt_path.write_bytes(ntriples_bytes(self._graph))
+        # Oxigraph's own writer: order does not matter here, speed does (a million triples)
+        nt_path.write_bytes(self._graph.serialize(format="ox-nt", encoding="utf-8"))
         pool = _WorkerPool(nt_path, self._workers)
         self._httpd.pool = pool
         try:

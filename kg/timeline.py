@@ -177,9 +177,11 @@ _NEW = re.compile(
     r"\bnew\b[^.;]{0,40}?\b(agreement|deal|contract|partnership)\b|\breplac(es|ed|ing)\b", re.I
 )
 # "prior to" means before, so it is not a cue that the agreement is the later one
+_DEAL_NOUN = r"(agreement|deal|contract|partnership|pact|arrangement|accord|memorandum|mou)"
+# "previous reports" or "prior to" say nothing about agreements: the cue must name a deal
 _PRIOR = re.compile(
-    r"\bfollowing (an|the|its|their) (earlier|previous|prior)\b|\bprevious\b"
-    r"|\bprior\b(?!\s+to\b)|\bearlier (agreement|deal|contract|partnership)\b",
+    r"\bfollowing (an|the|its|their) (earlier|previous|prior)\b"
+    rf"|\b(earlier|previous|prior)\b(\s+[\w-]+){{0,2}}\s+{_DEAL_NOUN}s?\b",
     re.I,
 )
 _STOP = frozenset({"the", "a", "an", "of", "for", "and", "to", "in", "on", "its", "their"})
@@ -529,8 +531,14 @@ def _decide(a: _Agreement, b: _Agreement) -> _Decision | None:
     for rule in (_by_date, _by_document_date, _by_link, _by_cue):
         decision = rule(a, b)
         if decision is not None:
-            return decision
-    return None
+            break
+    else:
+        return None
+    cue = _by_cue(a, b)
+    if rule is _by_link and cue is not None and cue[1] == decision[1]:
+        # a link this module added on an earlier run: keep reporting the cue behind it
+        return (decision[0], decision[1], cue[2], cue[3])
+    return decision
 
 
 def _order(agreements: dict[URIRef, _Agreement], pairs: list[tuple[URIRef, URIRef]]) -> nx.DiGraph:
@@ -629,11 +637,14 @@ class _Lineage:
                 continue
             before = self.predecessors(iri)
             for group in ([a for a in before if a.mou], [a for a in before if not a.mou]):
-                for earlier_iri in _latest((a.iri for a in group), self.order):
-                    earlier = self.agreements[earlier_iri]
-                    kind = None if _linked(later, earlier) else _link_kind(later, earlier)
-                    if kind is not None:
-                        links.append(Link(str(iri), _local(kind[0]), str(earlier_iri), kind[1]))
+                latest = _latest((a.iri for a in group), self.order)
+                if len(latest) != 1:
+                    continue  # several unordered candidates: the text does not say which
+                earlier = self.agreements[latest[0]]
+                kind = None if _linked(later, earlier) else _link_kind(later, earlier)
+                if kind is not None:
+                    reason = kind[1] + _inferred_suffix(later, earlier)
+                    links.append(Link(str(iri), _local(kind[0]), str(earlier.iri), reason))
         return links
 
     def _clause_links(self) -> list[Link]:
@@ -662,9 +673,10 @@ class _Lineage:
         ]
         latest = set(_latest((a for a, _, _ in matches), self.order))
         links = []
-        for agreement_iri, old, reason in matches:
+        for agreement_iri, old, found in matches:
             if agreement_iri not in latest:
                 continue
+            reason = found + _inferred_suffix(later, self.agreements[agreement_iri])
             if clause.negated:
                 if later.mou or self.agreements[agreement_iri].mou:
                     continue
@@ -673,6 +685,11 @@ class _Lineage:
             else:
                 links.append(Link(str(clause.iri), "supersedesClause", str(old.iri), reason))
         return links
+
+
+def _inferred_suffix(later: _Agreement, earlier: _Agreement) -> str:
+    """Flag a change whose direction rests on document dates or cues, not stated dates."""
+    return "" if later.own_date and earlier.own_date else " (order inferred)"
 
 
 def _words(text: str) -> set[str]:
@@ -974,42 +991,67 @@ def _clause_start(clause: _Clause, agreement: _Agreement) -> tuple[str, _Date] |
     return ("validFrom", clause.valid_from) if clause.valid_from else agreement.start
 
 
+_ENDED_BY = {
+    "supersedesClause": "superseded by",
+    "terminatesClause": "terminated by",
+    "supersedes": "agreement replaced by",
+}
+
+
 class _Changes:
-    """Who supersedes or terminates each clause: the graph's links plus planned ones."""
+    """What ends each clause: the graph's change records plus the planned ones.
+
+    A clause ends when a binding clause that supersedes it starts, when an agreement that
+    terminates it starts, or when an agreement that supersedes its whole agreement starts
+    (as in ``ontology/queries/terms-in-force.rq``).
+    """
 
     def __init__(self, lineage: _Lineage) -> None:
-        self.owner: dict[URIRef, _Agreement] = {
-            c.iri: a for a in lineage.agreements.values() for c in a.clauses
+        agreements = lineage.agreements
+        self.agreements = agreements
+        self.owner = {c.iri: a for a in agreements.values() for c in a.clauses}
+        self.clauses = {c.iri: c for a in agreements.values() for c in a.clauses}
+        records = {(str(a.iri), _local(p), str(o)) for a in agreements.values() for p, o in a.links}
+        records |= {
+            (str(a.iri), "terminatesClause", str(o))
+            for a in agreements.values()
+            for o in a.terminates
         }
-        self.clauses = {c.iri: c for a in lineage.agreements.values() for c in a.clauses}
+        records |= {
+            (str(c.iri), "supersedesClause", str(o))
+            for a in agreements.values()
+            for c in a.clauses
+            for o in c.supersedes
+        }
+        records |= {(k.source, k.predicate, k.target) for k in lineage.links}
         self.enders: dict[URIRef, set[tuple[str, URIRef]]] = defaultdict(set)
-        for agreement in lineage.agreements.values():
-            for old in agreement.terminates:
-                self.enders[old].add(("terminatesClause", agreement.iri))
-            for clause in agreement.clauses:
-                for old in clause.supersedes:
-                    self.enders[old].add(("supersedesClause", clause.iri))
-        for link in lineage.links:
-            if link.predicate in ("terminatesClause", "supersedesClause"):
-                self.enders[URIRef(link.target)].add((link.predicate, URIRef(link.source)))
+        for source, how, target in records:
+            self._add(URIRef(source), how, URIRef(target))
+
+    def _add(self, source: URIRef, how: str, target: URIRef) -> None:
+        if how == "supersedes" and target in self.agreements:
+            for clause in self.agreements[target].clauses:
+                self.enders[clause.iri].add((how, source))
+        elif how == "supersedesClause" and source in self.owner and not self.owner[source].mou:
+            self.enders[target].add((how, source))  # MOU terms never replace binding ones
+        elif how == "terminatesClause":
+            self.enders[target].add((how, source))
 
     def start_of(self, how: str, node: URIRef) -> _Date | None:
-        if how == "terminatesClause":
-            agreement = next((a for a in self.owner.values() if a.iri == node), None)
-            start = agreement.start if agreement else None
-        elif node in self.clauses:
+        if how == "supersedesClause":
             start = _clause_start(self.clauses[node], self.owner[node])
         else:
-            start = None
+            agreement = self.agreements.get(node)
+            start = agreement.start if agreement else None
         return start[1] if start else None
 
     def ended(self, clause: URIRef, day: str) -> tuple[bool, list[str]]:
-        """Whether a superseding/terminating change started by *day*; undated changes."""
+        """Whether a change that ends *clause* started by *day*; changes of unknown start."""
         undated = []
         for how, node in sorted(self.enders.get(clause, ())):
             start = self.start_of(how, node)
             if start is None:
-                undated.append(f"{how.removesuffix('Clause')} by {node} (start unknown)")
+                undated.append(f"{_ENDED_BY[how]} {node} (start unknown)")
             elif start.iso <= day:
                 return True, []
         return False, undated
@@ -1025,9 +1067,42 @@ def _values(clause: _Clause) -> tuple[str, ...]:
     return tuple(values)
 
 
+def _notes(
+    clause: _Clause, agreement: _Agreement, undated: list[str], conflicts: list[Conflict], day: str
+) -> list[str]:
+    notes = []
+    if _clause_start(clause, agreement) is None:
+        notes.append(f"start unknown: in force only if it started by {day}")
+        if agreement.doc_date is not None:
+            notes.append(f"reported on {agreement.doc_date.text}")
+    notes += ["may have ended: " + u for u in undated]
+    for conflict in conflicts:
+        if clause.type is not None and conflict.term == _local(clause.type):
+            others = [a for a in conflict.agreements if a != str(agreement.iri)]
+            if len(others) < len(conflict.agreements):
+                notes.append(f"conflicting value in {', '.join(others)}")
+    return notes
+
+
+def _clause_record(clause: _Clause, agreement: _Agreement, notes: list[str]) -> ClauseInForce:
+    start = _clause_start(clause, agreement)
+    return ClauseInForce(
+        agreement=str(agreement.iri),
+        clause=str(clause.iri),
+        clause_type=_local(clause.type) if clause.type else "unknown",
+        label=clause.label,
+        start=start[1].text if start else None,
+        start_property=start[0] if start else None,
+        until=clause.valid_until.text if clause.valid_until else None,
+        values=_values(clause),
+        note="; ".join(notes),
+    )
+
+
 def _in_force(
-    lineage: _Lineage, selected: list[URIRef], day: str
+    lineage: _Lineage, selected: list[URIRef], day: str, conflicts: list[Conflict]
 ) -> tuple[tuple[ClauseInForce, ...], tuple[ClauseInForce, ...]]:
+    """CQ2: clauses started by *day*, not past validUntil/expiresOn, not replaced or removed."""
     changes = _Changes(lineage)
     in_force: list[ClauseInForce] = []
     unknown: list[ClauseInForce] = []
@@ -1042,20 +1117,8 @@ def _in_force(
             start = _clause_start(clause, agreement)
             if ended or (start and start[1].iso > day):
                 continue
-            note = "; ".join(["may have ended: " + u for u in undated])
-            record = ClauseInForce(
-                agreement=str(iri),
-                clause=str(clause.iri),
-                clause_type=_local(clause.type) if clause.type else "unknown",
-                label=clause.label,
-                start=start[1].text if start else None,
-                start_property=start[0] if start else None,
-                until=clause.valid_until.text if clause.valid_until else None,
-                values=_values(clause),
-                note=note
-                if start
-                else f"in force only if it started by {day}; start unknown"
-                + (f"; {note}" if note else ""),
+            record = _clause_record(
+                clause, agreement, _notes(clause, agreement, undated, conflicts, day)
             )
             (in_force if start else unknown).append(record)
     return tuple(in_force), tuple(unknown)
@@ -1075,14 +1138,15 @@ def timeline(graph: Graph, orgs: Sequence[str], as_of: str | None = None) -> Tim
     lineage = _Lineage(graph)
     keep = {iri for iri, a in lineage.agreements.items() if all(p in a.parties for p in parties)}
     selected = [iri for iri in lineage.sequence if iri in keep]
-    in_force, unknown = _in_force(lineage, selected, day) if day else ((), ())
+    conflicts = [c for c in _conflicts(lineage) if set(map(URIRef, c.agreements)) <= keep]
+    in_force, unknown = _in_force(lineage, selected, day, conflicts) if day else ((), ())
     return Timeline(
         organizations=tuple(str(p) for p in parties),
         as_of=day,
         rows=tuple(_row(lineage, n + 1, iri, keep) for n, iri in enumerate(selected)),
         orderings=_orderings(lineage, keep),
         unordered=_unordered(lineage, keep),
-        conflicts=tuple(c for c in _conflicts(lineage) if set(map(URIRef, c.agreements)) <= keep),
+        conflicts=tuple(conflicts),
         in_force=in_force,
         unknown_start=unknown,
     )

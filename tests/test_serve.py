@@ -7,6 +7,7 @@ import http.client
 import io
 import json
 import os
+import shutil
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -416,3 +417,36 @@ def test_describe_answers_a_graph(server: SparqlServer) -> None:
     assert content_type.startswith("text/turtle")
     described = new_graph().parse(data=body.decode("utf-8"), format="turtle")
     assert any(str(o) == "Cinder Grid" for o in described.objects())
+
+
+def chromium_path() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.browser
+def test_query_page_in_a_browser(server: SparqlServer) -> None:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    executable = chromium_path()
+    if executable is None:
+        pytest.skip("no Chromium on PATH")
+    markup = "<b id='injected'>bold</b>"
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable)
+        try:
+            page = browser.new_page()
+            errors: list[str] = []
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.goto(server.url.removesuffix("sparql"))
+            page.click("button")
+            page.wait_for_selector("table td")
+            assert "Cinder Grid–Borealis Therapeutics supply" in page.inner_text("#out")
+            # a result holding markup is shown as text, never parsed as HTML
+            page.fill("#q", f'SELECT ?x WHERE {{ BIND("{markup}" AS ?x) }}')
+            page.click("button")
+            # (the page's CSP forbids eval, so wait with a locator, not wait_for_function)
+            page.locator("#out td", has_text="bold").wait_for()
+            assert page.inner_text("#out td") == markup
+            assert page.query_selector("#injected") is None
+            assert errors == []
+        finally:
+            browser.close()

@@ -43,12 +43,14 @@ from kg.nlp import SPANS_KEY
 from kg.rules import PATTERNS_DIR
 
 _NER_LABELS = frozenset({"ORG", "PERSON", "GPE", "NORP", "FAC", "LOC", "PRODUCT", "WORK_OF_ART"})
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "NORP"})
 _PRODUCT_LABELS = frozenset({"PRODUCT", "WORK_OF_ART"})
 _DASHES = "-–—"
 _POSSESSIVE = re.compile(r"['’]s?$")
 _TICKER = re.compile(r"\s*\((?:[A-Z]+:\s*)?([A-Za-z0-9][\w.&-]{0,19}(?: [A-Z][\w.&-]*){0,3})\)")
 _ACRONYM = re.compile(r"[A-Z][A-Za-z0-9&.-]*[A-Z0-9][A-Za-z0-9.-]*")
 _ARTICLES = frozenset({"the", "a", "an", "its", "their", "his", "her", "our"})
+_FUNCTION_POS = frozenset({"ADV", "ADP", "DET", "PRON", "CCONJ", "SCONJ", "AUX", "PART", "INTJ"})
 _CONNECTORS = frozenset({"of", "and", "&", "de", "do", "des", "du", "la", "e", "y", "für"})
 
 
@@ -131,20 +133,29 @@ class _Cand:
 def find_organizations(doc: Doc, document: Document) -> OrgFindings:
     """The organisations and products that *doc* (the analysis of *document*) names."""
     lex = lexicon()
-    cands = _candidates(doc, document.text, lex)
+    blocked = _blocked_ranges(doc, document.text)
+    cands = _candidates(doc, document.text, blocked, lex)
     orgs, products = _classify(cands, doc, lex)
     orgs, more_products = _split_products(orgs, lex)
-    return _resolve(orgs, products + more_products, document, lex)
+    return _resolve(orgs, products + more_products, document, blocked, lex)
+
+
+def _blocked_ranges(doc: Doc, text: str) -> list[tuple[int, int]]:
+    """Datelines, bylines and title-case headlines: names there are not mentions."""
+    rule_spans = doc.spans[SPANS_KEY] if SPANS_KEY in doc.spans else []
+    blocked = [(s.start_char, s.end_char) for s in rule_spans if s.label_ == "SOURCE"]
+    blocked.extend(_byline_ranges(text))
+    blocked.extend(_headline_ranges(text))
+    return blocked
 
 
 # --- recognition -------------------------------------------------------------------
 
 
-def _candidates(doc: Doc, text: str, lex: Lexicon) -> list[_Cand]:
+def _candidates(
+    doc: Doc, text: str, blocked: Sequence[tuple[int, int]], lex: Lexicon
+) -> list[_Cand]:
     rule_spans = list(doc.spans[SPANS_KEY]) if SPANS_KEY in doc.spans else []
-    blocked = [(s.start_char, s.end_char) for s in rule_spans if s.label_ == "SOURCE"]
-    blocked.extend(_byline_ranges(text))
-    blocked.extend(_headline_ranges(text))
     attributed = [(s.start_char, s.end_char) for s in rule_spans if s.label_ == "ATTRIBUTION"]
     rule_orgs = [s for s in rule_spans if s.label_ == "ORG"]
     rule_orgs.extend(_trim_rule(s) for s in rule_spans if s.label_ in ("ORG_TAIL", "ORG_LEAD"))
@@ -233,6 +244,8 @@ def _context(span: SpacySpan, lex: Lexicon) -> str:
         ):
             return "product"
     root = span.root
+    if root.dep_ == "compound" and root.head.lower_ in lex.product_nouns:
+        return "product"  # "the Widget brand", "Acme Pro software"
     if root.dep_ == "compound" and root.head.is_lower:
         if root.head.lower_ not in lex.org_nouns and 0 <= root.head.i - span.end < 3:
             return "modifier"
@@ -331,8 +344,11 @@ def _headline_ranges(text: str) -> list[tuple[int, int]]:
     """Title-case lines ("Acme Partners With Borealis"): capitals there say nothing."""
     ranges = []
     for match in re.finditer(r"(?m)^[^\n]+$", text):
-        words = re.findall(r"[A-Za-z][\w'’-]*", match.group())
-        if len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.8 * len(words):
+        line = match.group().strip()
+        words = re.findall(r"[A-Za-z][\w'’-]*", line)
+        if line.endswith((".", "!", "?", ":", ";", ",")) or not 4 <= len(words) <= 25:
+            continue
+        if sum(w[0].isupper() for w in words) >= 0.8 * len(words):
             ranges.append((match.start(), match.end()))
     return ranges
 
@@ -371,6 +387,8 @@ def _clean(span: SpacySpan, lex: Lexicon) -> SpacySpan | None:
 def _droppable_head(token: Any, lex: Lexicon) -> bool:
     if token.is_punct or _POSSESSIVE.fullmatch(token.text) or token.is_space:
         return True
+    if token.is_sent_start and token.pos_ in _FUNCTION_POS:
+        return True  # "Later Acme Labs …": a sentence-initial adverb is not a name word
     if token.lower_ in _ARTICLES:
         # "The" inside a sentence and capitalised is part of a name ("The Acme Times").
         return bool(token.text != "The" or token.is_sent_start)
@@ -402,8 +420,10 @@ def _lexical_evidence(span: SpacySpan, text: str, lex: Lexicon) -> bool:
     if words[-1].replace(".", "") in lex.legal_suffixes and len(words) > 1:
         return True
     # "Harrow Textiles", "Acme Labs": a name ending in an industry or unit word.
-    if len(words) > 1 and span[-1].is_title and (
-        words[-1] in lex.descriptors or words[-1] in lex.unit_heads
+    if (
+        len(words) > 1
+        and span[-1].is_title
+        and (words[-1] in lex.descriptors or words[-1] in lex.unit_heads)
     ):
         return True
     after = text[span.end_char : span.end_char + 80].lower()
@@ -473,6 +493,8 @@ def _bracket_alias(alias: str, name: str) -> bool:
         return False
     if " " not in alias and _ACRONYM.fullmatch(alias):
         return True
+    if re.fullmatch(r"[a-z]+\d+[a-z]*", alias):
+        return True  # a short code such as "b2x": people and places get none
     words = alias.split()
     name_words = name.split()
     return alias[0].isupper() and (
@@ -485,9 +507,11 @@ def _bracketed_aliases(found: Sequence[_Cand], text: str) -> list[_Cand]:
     extra = []
     for cand in found:
         match = _TICKER.match(text, cand.end)
-        if match and _bracket_alias(match.group(1), cand.text):
+        if match and cand.label not in _PLACE_LABELS and _bracket_alias(match.group(1), cand.text):
             alias = match.group(1)
-            extra.append(_Cand(match.start(1), match.end(1), alias, "ALIAS_OF", strong=True))
+            extra.append(
+                _Cand(match.start(1), match.end(1), alias, "ALIAS_OF:" + core(cand.text), True)
+            )
     return extra
 
 
@@ -516,6 +540,8 @@ def _classify(cands: Sequence[_Cand], doc: Doc, lex: Lexicon) -> tuple[list[_Can
         votes[key][cand.label] += 1
         if cand.strong:
             strong.add(key)
+        if cand.label.startswith("ALIAS_OF:"):
+            strong.add(cand.label.removeprefix("ALIAS_OF:"))  # only organisations get these
         if cand.role:
             role.add(key)
     person_words = _person_words(doc)
@@ -536,7 +562,7 @@ def _classify(cands: Sequence[_Cand], doc: Doc, lex: Lexicon) -> tuple[list[_Can
             continue
         if cand.label.startswith("OWNED:"):
             products.append(cand)
-        elif cand.label == "ALIAS_OF" or key in strong:
+        elif cand.label.startswith("ALIAS_OF") or key in strong:
             orgs.append(cand)
         elif key in used_as.get("product", set()):
             products.append(cand)
@@ -568,7 +594,7 @@ def _uses(cands: Sequence[_Cand], lex: Lexicon) -> dict[str, set[str]]:
 def _short_form_of_strong(
     key: str, start: int, strong: set[str], first_seen: dict[str, int]
 ) -> bool:
-    """"Borealis" after "Borealis Therapeutics Inc.": first/last words of one earlier name."""
+    """ "Borealis" after "Borealis Therapeutics Inc.": first/last words of one earlier name."""
     words = key.split()
     longer = [
         name
@@ -597,12 +623,12 @@ def _person_words(doc: Doc) -> set[str]:
 
 def _split_products(orgs: list[_Cand], lex: Lexicon) -> tuple[list[_Cand], list[_Cand]]:
     """ "Acme Widget" (Acme an organisation, Widget no unit head) → product of Acme."""
-    known = {core(c.text, lex) for c in orgs if c.label != "ALIAS_OF"}
+    known = {core(c.text, lex) for c in orgs if not c.label.startswith("ALIAS_OF")}
     kept: list[_Cand] = []
     products: list[_Cand] = []
     for cand in orgs:
         head, rest = _known_prefix(cand.text, known, lex)
-        if head is None or cand.label == "ALIAS_OF" or cand.strong:
+        if head is None or cand.label.startswith("ALIAS_OF") or cand.strong:
             kept.append(cand)
             continue
         last = rest.split()[-1].lower()
@@ -642,12 +668,18 @@ class _Group:
 
 
 def _resolve(
-    orgs: Sequence[_Cand], products: Sequence[_Cand], document: Document, lex: Lexicon
+    orgs: Sequence[_Cand],
+    products: Sequence[_Cand],
+    document: Document,
+    blocked: Sequence[tuple[int, int]],
+    lex: Lexicon,
 ) -> OrgFindings:
     groups = _group(orgs, lex)
     _link_acronyms(groups, orgs, document.text, lex)
     _link_short_forms(groups, lex)
     merged, root_of = _merge(groups)
+    _propagate(merged, document.text, blocked)
+    products = [*products, *_possessive_products(merged, document.text, lex)]
     records, key_of = _records(merged, document)
     key_of_core = {name: key_of[root] for name, root in root_of.items()}
     mentions = sorted(
@@ -664,6 +696,53 @@ def _resolve(
     )
 
 
+def _propagate(merged: dict[str, _Group], text: str, blocked: Sequence[tuple[int, int]]) -> None:
+    """Every other occurrence of a resolved surface form is a mention too.
+
+    The model misses repeated names in some sentences; once the document has shown a
+    form to be an organisation, its other occurrences (whole words, outside datelines,
+    bylines, headlines and other mentions) are the same organisation.
+    """
+    taken = [(c.start, c.end) for group in merged.values() for c in group.mentions]
+    forms = {
+        (c.text, root)
+        for root, group in merged.items()
+        for c in group.mentions
+        if len(c.text) > 2 and not _POSSESSIVE.search(c.text)
+    }
+    for form, root in sorted(forms, key=lambda f: (-len(f[0]), f)):
+        for match in re.finditer(rf"(?<![\w-]){re.escape(form)}(?![\w-])", text):
+            span = (match.start(), match.end())
+            if any(s < span[1] and span[0] < e for s, e in taken) or _inside(*span, blocked):
+                continue
+            taken.append(span)
+            merged[root].mentions.append(_Cand(span[0], span[1], form, "REPEATED"))
+    for group in merged.values():
+        group.mentions.sort(key=lambda c: c.start)
+
+
+_OWNED = re.compile(r"(?:['’]s?)\s+([A-Z][\w-]*(?: [A-Z0-9][\w.-]*){0,3})")
+
+
+def _possessive_products(merged: dict[str, _Group], text: str, lex: Lexicon) -> list[_Cand]:
+    """ "Acme's Widget Pro": a capitalised name owned by an organisation mention."""
+    starts = {c.start for group in merged.values() for c in group.mentions}
+    titles = {title.lower() for title in lex.person_titles}
+    found = []
+    for root, group in merged.items():
+        for cand in group.mentions:
+            match = _OWNED.match(text, cand.end)
+            if match is None or match.start(1) in starts:
+                continue
+            name = match.group(1).rstrip(".")
+            first = name.split()[0]
+            if first.lower() in titles or name.lower() in lex.generic or first in lex.boilerplate:
+                continue
+            start = match.start(1)
+            found.append(_Cand(start, start + len(name), name, "OWNED:" + root))
+    return found
+
+
 def _group(orgs: Sequence[_Cand], lex: Lexicon) -> dict[str, _Group]:
     groups: dict[str, _Group] = {}
     for cand in orgs:
@@ -676,9 +755,9 @@ def _link_acronyms(
     groups: dict[str, _Group], orgs: Sequence[_Cand], text: str, lex: Lexicon
 ) -> None:
     """Bracketed acronyms join the name before them; bare initials join a unique name."""
-    by_end = {c.end: c for c in orgs if c.label != "ALIAS_OF"}
+    by_end = {c.end: c for c in orgs if not c.label.startswith("ALIAS_OF")}
     for cand in orgs:
-        if cand.label != "ALIAS_OF":
+        if not cand.label.startswith("ALIAS_OF"):
             continue
         owner = next(
             (

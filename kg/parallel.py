@@ -1,0 +1,126 @@
+"""Extraction on several processes: the same extractions as sequential, in input order.
+
+spaCy releases no GIL worth having for ``en_core_web_sm``, so parallelism means processes.
+Each worker process loads the pipeline once (:func:`kg.nlp.load_nlp` is cached per
+process) and receives documents in small chunks. At most ``2 × workers`` chunks are in
+flight at any time, so a stream of a million documents never sits in memory twice:
+``multiprocessing.Pool.imap`` would not do, its feeder thread drains the whole input.
+
+Workers are started with the ``spawn`` method: forking a parent that already holds a
+loaded spaCy pipeline (and maybe Oxigraph's RocksDB threads) is unsafe, and spawn behaves
+the same on every platform.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from itertools import islice
+
+from kg.errors import KGError
+from kg.models import Document, Extraction
+from kg.pipeline import extract_documents
+
+ProgressCallback = Callable[[int, int], None]
+"""Called with (documents done, documents total); total is 0 when not known in advance."""
+
+CHUNK_DOCUMENTS = 16
+"""Documents per task: large enough to use ``nlp.pipe`` batching, small enough to balance."""
+
+
+def extract_parallel(
+    documents: Iterable[Document],
+    *,
+    model: str | None = None,
+    workers: int = 2,
+    progress: ProgressCallback | None = None,
+    chunk_size: int = CHUNK_DOCUMENTS,
+) -> list[Extraction]:
+    """Extractions of *documents* (per-document organisation keys), in input order.
+
+    Gives exactly what :func:`kg.pipeline.extract_documents` gives, whatever *workers*.
+    """
+    total = len(documents) if isinstance(documents, list | tuple) else 0
+    return list(
+        iter_extractions(
+            documents,
+            model=model,
+            workers=workers,
+            progress=progress,
+            chunk_size=chunk_size,
+            total=total,
+        )
+    )
+
+
+def iter_extractions(
+    documents: Iterable[Document],
+    *,
+    model: str | None = None,
+    workers: int = 1,
+    progress: ProgressCallback | None = None,
+    chunk_size: int = CHUNK_DOCUMENTS,
+    total: int = 0,
+) -> Iterator[Extraction]:
+    """Stream extractions of *documents* in input order, on *workers* processes.
+
+    ``workers=1`` runs in this process (no pool, no pickling).
+
+    :raises KGError: for ``workers < 1``; a worker's own KGError (e.g. a missing model)
+        is raised here unchanged.
+    """
+    if workers < 1:
+        raise KGError(f"workers must be at least 1, not {workers}")
+    chunks = _chunks(documents, chunk_size)
+    done = 0
+    results = (
+        map(_extract_chunk_local(model), chunks)
+        if workers == 1
+        else _pooled(chunks, model=model, workers=workers)
+    )
+    for extractions in results:
+        for extraction in extractions:
+            done += 1
+            if progress is not None:
+                progress(done, total)
+            yield extraction
+
+
+def _chunks(documents: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    iterator = iter(documents)
+    while chunk := list(islice(iterator, max(1, size))):
+        yield chunk
+
+
+def _extract_chunk_local(model: str | None) -> Callable[[list[Document]], list[Extraction]]:
+    def run(chunk: list[Document]) -> list[Extraction]:
+        return _extract_chunk(chunk, model)
+
+    return run
+
+
+def _extract_chunk(chunk: list[Document], model: str | None) -> list[Extraction]:
+    """The worker's task (module level so that it pickles by name)."""
+    extractions, _tokens = extract_documents(chunk, model=model)
+    return extractions
+
+
+def _pooled(
+    chunks: Iterator[list[Document]], *, model: str | None, workers: int
+) -> Iterator[list[Extraction]]:
+    context = multiprocessing.get_context("spawn")
+    window = 2 * workers  # enough queued work to keep every worker busy, no more
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        pending: deque[Future[list[Extraction]]] = deque()
+        try:
+            for chunk in chunks:
+                pending.append(pool.submit(_extract_chunk, chunk, model))
+                if len(pending) >= window:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            for future in pending:  # a consumer that stopped early: drop queued work
+                future.cancel()

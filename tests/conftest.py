@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+
+
+@pytest.fixture()
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture(scope="session")
+def seed_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed built once per test session with `kg build`; returns the output folder."""
+    from kg.cli import cli
+
+    out = tmp_path_factory.mktemp("seed-build")
+    # Built from the repository root with a relative path, exactly as `make demo` does,
+    # so the output can be compared byte for byte with the committed output/.
+    here = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        result = CliRunner().invoke(cli, ["build", "seeds/", "--out", str(out)], catch_exceptions=False)
+    finally:
+        os.chdir(here)
+    assert result.exit_code == 0, result.output
+    return out

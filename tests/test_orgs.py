@@ -1,0 +1,177 @@
+"""kg.extract.orgs: organisations recognised, rejected and resolved within a document."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from spacy.language import Language
+
+from kg.extract.orgs import OrgFindings, canonical_name, core, find_organizations
+from kg.models import Document
+from kg.nlp import analyse, load_nlp
+
+
+@pytest.fixture(scope="session")
+def nlp() -> Language:
+    return load_nlp()
+
+
+def extract(nlp: Language, text: str) -> OrgFindings:
+    document = Document(id="doc-1", text=text, source="test.txt")
+    findings = find_organizations(analyse(nlp, text), document)
+    for org in findings.organizations:  # offsets always quote the text exactly
+        for mention in org.mentions:
+            assert text[mention.span.start : mention.span.end] == mention.text
+            assert mention.span.text == mention.text
+    for product in findings.products:
+        for span in product.mentions:
+            assert text[span.start : span.end] == span.text
+    return findings
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    text: str
+    keys: frozenset[str]  # exactly these organisations
+    aliases: tuple[tuple[str, str], ...] = ()  # (key, alias) pairs that must be present
+    parents: tuple[tuple[str, str], ...] = ()  # (key, parent key)
+    mentions: tuple[tuple[str, int], ...] = ()  # (key, number of mentions)
+
+
+CASES = [
+    Case(
+        "legal-suffix-variants",
+        "Acme Robotics Inc. agreed to acquire Borealis Therapeutics for $2 billion. "
+        "Acme Robotics said the deal would close in May.",
+        frozenset({"acme-robotics", "borealis-therapeutics"}),
+        aliases=(("acme-robotics", "Acme Robotics Inc."),),
+        mentions=(("acme-robotics", 2),),
+    ),
+    Case(
+        "apposition",
+        "Quillfeather, a Boston-based biotech company, signed a licence with Halvorsen "
+        "Pharma. Quillfeather will pay royalties.",
+        frozenset({"quillfeather", "halvorsen-pharma"}),
+        mentions=(("quillfeather", 2),),
+    ),
+    Case(
+        "acronyms-introduced",
+        "Advanced Widget Systems Ltd (AWS) and Tarnwick Motor Co. (Tarnwick) formed a "
+        "joint venture. AWS will own 51%.",
+        frozenset({"advanced-widget-systems", "tarnwick-motor"}),
+        aliases=(("advanced-widget-systems", "AWS"), ("tarnwick-motor", "Tarnwick")),
+        mentions=(("advanced-widget-systems", 3),),
+    ),
+    Case(
+        "dateline-source-rejected",
+        "BERLIN (Newswire) - Velmont Energy AG invests in Cordale Solar, Velmont said.",
+        frozenset({"velmont-energy", "cordale-solar"}),
+        aliases=(("velmont-energy", "Velmont"),),
+    ),
+    Case(
+        "byline-rejected",
+        "By Tom Reed and Wirepost\n\nGreyfield Mining agreed to buy Ostrava Minerals.",
+        frozenset({"greyfield-mining", "ostrava-minerals"}),
+    ),
+    Case(
+        "homonyms-kept-apart",
+        "Pellucid Bank said its rival Pellucid Capital LP is a separate fund. Pellucid "
+        "Bank owns no stake in Pellucid Capital LP.",
+        frozenset({"pellucid-bank", "pellucid-capital-lp"}),
+        mentions=(("pellucid-bank", 2), ("pellucid-capital-lp", 2)),
+    ),
+    Case(
+        "possessive",
+        "Greywater Holdings signed a supply deal. Greywater's shares rose 4%.",
+        frozenset({"greywater-holdings"}),
+        aliases=(("greywater-holdings", "Greywater"),),
+    ),
+    Case(
+        "abbreviated-second-mention",
+        "Norlund Freight Systems extended its partnership with Castella Ports. "
+        "Norlund will pay $40 million.",
+        frozenset({"norlund-freight-systems", "castella-ports"}),
+        aliases=(("norlund-freight-systems", "Norlund"),),
+    ),
+    Case(
+        "garbage-and-generic-acronyms",
+        "Blog News\n\nSummary of the week. The company said AI and GPU demand rose. "
+        "The CEO expects an IPO in March.",
+        frozenset(),
+    ),
+    Case(
+        "people-are-not-organisations",
+        "Jane Porter, chief executive of Fenwick Mills, said Fenwick Mills would buy "
+        "Harrow Textiles. Ms. Porter signed the contract.",
+        frozenset({"fenwick-mills", "harrow-textiles"}),
+    ),
+    Case(
+        "unit-after-parent",
+        "Larkspur Software agreed to supply Tidewell Energy. Larkspur Software said "
+        "Larkspur Software Foundation will fund the training.",
+        frozenset({"larkspur-software", "larkspur-software-foundation", "tidewell-energy"}),
+        parents=(("larkspur-software-foundation", "larkspur-software"),),
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_organisations(nlp: Language, case: Case) -> None:
+    findings = extract(nlp, case.text)
+    by_key = {org.key: org for org in findings.organizations}
+    assert set(by_key) == case.keys
+    for key, alias in case.aliases:
+        assert alias in by_key[key].aliases
+    for key, parent in case.parents:
+        assert by_key[key].parent == parent
+    for key, count in case.mentions:
+        assert len(by_key[key].mentions) == count
+
+
+def test_possessive_product_has_owner(nlp: Language) -> None:
+    text = "Orrin Dynamics reported strong sales. Orrin Dynamics' Kestrel Mapper will be updated."
+    findings = extract(nlp, text)
+    products = {p.name: p for p in findings.products}
+    assert products["Kestrel Mapper"].owner == "orrin-dynamics"
+    assert "kestrel-mapper" not in {org.key for org in findings.organizations}
+
+
+def test_mentions_sorted_and_orgs_between(nlp: Language) -> None:
+    text = "Acme Robotics Inc. bought Borealis Therapeutics. Later Borealis Therapeutics grew."
+    findings = extract(nlp, text)
+    assert list(findings.mentions) == sorted(findings.mentions)
+    first_sentence = text.index(".", 30) + 1
+    inside = findings.orgs_between(0, first_sentence)
+    assert [key for _, _, key in inside] == ["acme-robotics", "borealis-therapeutics"]
+    assert all(end <= first_sentence for _, end, _ in inside)
+
+
+def test_attributed_outlet_is_a_source(nlp: Language) -> None:
+    text = "Marlowe Foods will buy Pinecrest Dairy, the Evening Ledger reported on Friday."
+    findings = extract(nlp, text)
+    keys = {org.key for org in findings.organizations}
+    assert {"marlowe-foods", "pinecrest-dairy"} <= keys
+    assert "marlowe-foods" not in findings.sources
+    assert findings.sources <= keys
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Acme Corp.", "acme"),
+        ("Acme Corp.'s", "acme"),
+        ("ACME", "acme"),
+        ("the Acme Group", "acme group"),
+        ("Murray Widget Co-operative Co. Limited", "murray widget cooperative"),
+        ("Tarnwick Motor Co., Ltd.", "tarnwick motor"),
+    ],
+)
+def test_core(name: str, expected: str) -> None:
+    assert core(name) == expected
+
+
+def test_canonical_name_is_longest_without_suffix() -> None:
+    assert canonical_name(["Lumen", "Lumen Works Inc.", "LWI"]) == "Lumen Works"
+    assert canonical_name(["LWI"]) == "LWI"

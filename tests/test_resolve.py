@@ -1,0 +1,109 @@
+"""kg.resolve: one global key per company across documents, never by similarity."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+
+from kg.extract.orgs import OrgFindings, find_organizations
+from kg.models import Document, Organization
+from kg.nlp import analyse, load_nlp
+from kg.resolve import merge_organizations, resolve_across
+
+
+@pytest.fixture(scope="session")
+def nlp() -> Language:
+    return load_nlp()
+
+
+def org(key: str, name: str, *aliases: str, parent: str | None = None) -> Organization:
+    return Organization(key=key, name=name, aliases=aliases, parent=parent)
+
+
+def findings(*orgs: Organization) -> OrgFindings:
+    return OrgFindings(organizations=orgs)
+
+
+CASES = [
+    (
+        "suffix-variants",
+        [
+            findings(org("acme-robotics", "Acme Robotics", "Acme Robotics Inc.")),
+            findings(org("acme-robotics-corp", "Acme Robotics Corp.")),
+        ],
+        [{"acme-robotics", "acme-robotics-corp"}],
+    ),
+    (
+        "introduced-acronym",
+        [
+            findings(org("advanced-widget-systems", "Advanced Widget Systems", "AWS")),
+            findings(org("aws", "AWS")),
+        ],
+        [{"advanced-widget-systems", "aws"}],
+    ),
+    (
+        "initials-of-one-name",
+        [findings(org("tarnwick-motor", "Tarnwick Motor")), findings(org("kelso", "Kelso", "TM"))],
+        [{"tarnwick-motor", "kelso"}],
+    ),
+    (
+        "no-fuzzy-merge",
+        [
+            findings(org("acme", "Acme")),
+            findings(org("acme-cloud", "Acme Cloud", parent="acme")),
+            findings(org("acmex", "Acmex")),
+        ],
+        [{"acme"}, {"acme-cloud"}, {"acmex"}],
+    ),
+    (
+        "case-and-possessive",
+        [findings(org("velmont", "VELMONT")), findings(org("velmont-2", "Velmont", "Velmont's"))],
+        [{"velmont", "velmont-2"}],
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "docs", "groups"), CASES, ids=[c[0] for c in CASES])
+def test_resolve_across(name: str, docs: list[OrgFindings], groups: list[set[str]]) -> None:
+    mapping = resolve_across(docs)
+    for group in groups:
+        assert len({mapping[key] for key in group}) == 1
+    global_keys = [mapping[next(iter(group))] for group in groups]
+    assert len(set(global_keys)) == len(groups)
+
+
+def test_global_name_is_order_independent() -> None:
+    a = findings(org("acme-robotics", "Acme Robotics", "Acme Robotics Inc."))
+    b = findings(org("acme-robotics-2", "Acme Robotics", "Acme"))
+    c = findings(org("acme-robotics-inc", "ACME ROBOTICS"))
+    assert resolve_across([a, b, c]) == resolve_across([c, b, a])
+    assert set(resolve_across([a, b, c]).values()) == {"acme-robotics"}
+
+
+def test_merge_organizations_unions_aliases_and_remaps_parent() -> None:
+    docs = [
+        findings(org("acme", "Acme", "Acme Inc.")),
+        findings(
+            org("acme-corp", "Acme Corp."), org("acme-cloud", "Acme Cloud", parent="acme-corp")
+        ),
+    ]
+    mapping = resolve_across(docs)
+    merged = {
+        o.key: o for o in merge_organizations([o for d in docs for o in d.organizations], mapping)
+    }
+    assert set(merged) == {"acme", "acme-cloud"}
+    assert {"Acme Inc.", "Acme Corp."} <= set(merged["acme"].aliases)
+    assert merged["acme-cloud"].parent == "acme"
+
+
+def test_real_documents_resolve_to_one_node(nlp: Language) -> None:
+    texts = [
+        "Harrow Textiles Ltd. agreed to buy Fenwick Mills. Harrow said the deal closes soon.",
+        "Fenwick Mills Inc. shareholders approved the sale to Harrow Textiles.",
+    ]
+    results = [
+        find_organizations(analyse(nlp, t), Document(id=f"d{i}", text=t, source="x"))
+        for i, t in enumerate(texts)
+    ]
+    mapping = resolve_across(results)
+    assert set(mapping.values()) == {"harrow-textiles", "fenwick-mills"}
