@@ -37,6 +37,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
 from kg.errors import GraphError
+from kg.iris import iri_for
 from kg.store import sorted_triples, turtle_bytes, write_atomic
 from kg.vocab import DK, ID, NIF, PREFIXES, SCHEMA
 
@@ -56,7 +57,7 @@ SUFFIXES: dict[str, str] = {
 """The usual file suffix of each format (CSV writes a directory)."""
 
 # kg.iris has no "graph" kind yet; this is the one place the shared graph name is spelt.
-ENTITIES_GRAPH = ID["graph-entities"]
+ENTITIES_GRAPH = iri_for("graph", "entities")
 """Named graph holding organizations, products and nodes without evidence."""
 
 _SHARED_CLASSES = frozenset({DK.Organization, DK.Product})

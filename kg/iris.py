@@ -14,7 +14,7 @@ from rdflib import URIRef
 
 from kg.vocab import ID
 
-KINDS = frozenset({"org", "product", "doc", "agreement", "clause", "amount", "mention", "run"})
+KINDS = frozenset({"org", "product", "doc", "agreement", "clause", "amount", "mention", "run", "graph"})
 _MAX_SLUG = 60
 
 

@@ -331,7 +331,11 @@ _SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 
 
 def _violations(report: Graph) -> list[Violation]:
-    return [_violation(report, node) for node in report.subjects(RDF.type, SH.ValidationResult)]
+    # pySHACL also reports the nested results behind an sh:node failure (as sh:detail);
+    # the top-level result already names the focus node and the message
+    details = set(report.objects(None, SH.detail))
+    nodes = [n for n in report.subjects(RDF.type, SH.ValidationResult) if n not in details]
+    return [_violation(report, node) for node in nodes]
 
 
 def _sorted(violations: Iterable[Violation]) -> tuple[Violation, ...]:

@@ -270,8 +270,18 @@ def _convert(result: Result) -> QueryResult:
         return QueryResult("construct", graph=result.graph)
     variables = tuple(str(v) for v in result.vars or ())
     # Oxigraph evaluates lazily: iterating here keeps evaluation errors inside run_query's try
-    rows = tuple(tuple(row) for row in result if isinstance(row, ResultRow))
+    rows = tuple(
+        tuple(_plain_string(term) for term in row) for row in result if isinstance(row, ResultRow)
+    )
     return QueryResult("select", variables=variables, rows=rows)
+
+
+def _plain_string(term: Node | None) -> Node | None:
+    # Oxigraph returns simple literals typed xsd:string; RDF 1.1 says they are the same
+    # term, but rdflib compares Literal("x") and Literal("x", datatype=XSD.string) unequal
+    if isinstance(term, Literal) and term.datatype == XSD.string:
+        return Literal(str(term))
+    return term
 
 
 def _syntax_error(sparql: str, exc: SyntaxError) -> QuerySyntaxError:
@@ -282,24 +292,30 @@ def _syntax_error(sparql: str, exc: SyntaxError) -> QuerySyntaxError:
     line, column = int(match[1]), int(match[2])
     lines = sparql.splitlines() or [""]
     source = lines[min(line, len(lines)) - 1]
-    detail = message[match.end() :].lstrip(": ")
-    hint = _prefix_hint(sparql)
+    detail = " ".join(message[match.end() :].lstrip(": ").split())
+    if "Prefix not found" in detail:
+        # Oxigraph lists every token it could have accepted; name the prefix instead
+        unknown = _undeclared_prefixes(sparql)
+        names = ", ".join(p + ":" for p in unknown) if unknown else "a prefix"
+        detail = f"undeclared prefix {names}; declare it with PREFIX or use a full <IRI>"
+    elif len(detail) > _MAX_DETAIL:
+        detail = detail[:_MAX_DETAIL].rsplit(",", 1)[0] + ", ..."
     return QuerySyntaxError(
-        f"SPARQL syntax error at line {line}, column {column}: {detail}{hint}\n"
+        f"SPARQL syntax error at line {line}, column {column}: {detail}\n"
         f"    {source}\n    {' ' * (column - 1)}^",
         line,
         column,
     )
 
 
-def _prefix_hint(sparql: str) -> str:
-    # Oxigraph reports an undeclared prefix as an odd "expected ..." at the name;
-    # name the prefix when the query uses one we do not know.
+_MAX_DETAIL = 160
+
+
+def _undeclared_prefixes(sparql: str) -> list[str]:
     declared = set(PREFIXES) | set(re.findall(r"(?i)PREFIX\s+([A-Za-z][\w.-]*)?:", sparql))
     without_iris = re.sub(r"<[^<>\s]*>|\"[^\"]*\"|'[^']*'|#[^\n]*", " ", sparql)
     used = set(re.findall(r"(?<![\w?$:])([A-Za-z][\w.-]*):[A-Za-z_]", without_iris))
-    unknown = sorted(used - declared)
-    return f" (undeclared prefix {', '.join(p + ':' for p in unknown)})" if unknown else ""
+    return sorted(used - declared)
 
 
 def _runtime_error(exc: RuntimeError, bindings: Mapping[str, Identifier]) -> QueryError:

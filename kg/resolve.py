@@ -40,10 +40,17 @@ def resolve_across(findings: Sequence[OrgFindings]) -> dict[str, str]:
             key = parent[key]
         return key
 
+    members: dict[str, set[str]] = {org.key: {org.key} for org in orgs}
+    apart = {(org.key, org.parent) for org in orgs if org.parent}
+    apart |= {(b, a) for a, b in apart}
+
     def union(a: str, b: str) -> None:
         ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
+        if ra == rb or any((x, y) in apart for x in members[ra] for y in members[rb]):
+            return  # a unit and its parent stay apart even when a name links them
+        keep, drop = min(ra, rb), max(ra, rb)
+        parent[drop] = keep
+        members[keep] |= members.pop(drop)
 
     by_name: dict[str, str] = {}
     for org in orgs:
@@ -53,11 +60,11 @@ def resolve_across(findings: Sequence[OrgFindings]) -> dict[str, str]:
             else:
                 by_name[name] = org.key
     _link_initials(orgs, union)
-    members: dict[str, list[Organization]] = {}
+    grouped: dict[str, list[Organization]] = {}
     for org in orgs:
-        members.setdefault(find(org.key), []).append(org)
+        grouped.setdefault(find(org.key), []).append(org)
     mapping: dict[str, str] = {}
-    for group in members.values():
+    for group in grouped.values():
         global_key = slugify(_global_name(group))
         for org in group:
             mapping[org.key] = global_key

@@ -168,6 +168,11 @@ _CUMULATIVE = frozenset(
 _EXCLUSIVE_KINDS = frozenset({DKCT.Exclusivity, DKCT.LicenseGrant})
 _NON_EXCLUSIVE_KINDS = frozenset({DKCT.NonExclusivity, DKCT.LicenseGrant, DKCT.Exclusivity})
 _AGREEMENT_LINKS = {DK.extends: "extends", DK.amends: "amends", DK.supersedes: "supersedes"}
+_AGREEMENT_DATES = (
+    ("announcedOn", DK.announcedOn, DK.announcedOnPrecision),
+    ("signedOn", DK.signedOn, DK.signedOnPrecision),
+    ("effectiveFrom", DK.effectiveFrom, DK.effectiveFromPrecision),
+)
 _FORMS = (DK.MemorandumOfUnderstanding, DK.Amendment, DK.DefinitiveAgreement)
 
 _EXTEND = re.compile(r"\b(extend(s|ed|ing)?|extension|renew(s|ed|al|ing)?)\b", re.I)
@@ -409,8 +414,8 @@ class _Snapshot:
                 members.append(self._clause(clause_iri, clauses[clause_iri]))
                 docs |= self._evidence(clauses[clause_iri])[1]
         dates = []
-        for name in ("announcedOn", "signedOn", "effectiveFrom"):
-            date = _date(props, DK[name], DK[name + "Precision"])
+        for name, value, precision in _AGREEMENT_DATES:
+            date = _date(props, value, precision)
             if date is not None:
                 dates.append((name, date))
         return _Agreement(

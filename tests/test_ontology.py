@@ -134,7 +134,14 @@ def test_object_properties_have_domain_or_range(ontology: Graph) -> None:
 
 def test_sub_property_axioms(ontology: Graph) -> None:
     assert ontology.value(DK.supersedes, RDFS.subPropertyOf) == DK.amends
-    for name in ("announcedOn", "signedOn", "effectiveFrom", "expiresOn", "validFrom", "validUntil"):
+    for name in (
+        "announcedOn",
+        "signedOn",
+        "effectiveFrom",
+        "expiresOn",
+        "validFrom",
+        "validUntil",
+    ):
         companion = DK[name + "Precision"]
         assert ontology.value(companion, RDFS.subPropertyOf) == DK.datePrecision, name
         assert ontology.value(companion, RDFS.range) == DK.DatePrecision
@@ -291,8 +298,15 @@ def _party_not_organization(g: Graph) -> None:
     g.add((A1, DK.hasParty, ID["product-helix-cloud"]))
 
 
-def _clause_type_from_wrong_scheme(g: Graph) -> None:
+def _clause_type_outside_scheme(g: Graph) -> None:
+    stray = URIRef(str(DKCT._NS) + "Stray")
+    g.add((stray, RDF.type, DK.ClauseType))
+    g.set((LICENCE, DK.clauseType, stray))
+
+
+def _agreement_type_as_clause_type(g: Graph) -> None:
     g.set((LICENCE, DK.clauseType, vocab.DKAT.Licence))
+    g.add((vocab.DKAT.Licence, SKOS.inScheme, DKCT.ClauseTypes))  # only the class is wrong
 
 
 def _clause_in_two_agreements(g: Graph) -> None:
@@ -352,7 +366,9 @@ BROKEN: list[tuple[str, Mutation, URIRef, str | None, str, str]] = [
      "must also be a dk:hasParty"),
     ("party-not-an-organization", _party_not_organization, A1, "dk:hasParty",
      "sh:ClassConstraintComponent", "must be a dk:Organization"),
-    ("clause-type-from-wrong-scheme", _clause_type_from_wrong_scheme, LICENCE, "dk:clauseType",
+    ("clause-type-outside-scheme", _clause_type_outside_scheme, LICENCE, "dk:clauseType",
+     "sh:NodeConstraintComponent", "a concept of the dkct:ClauseTypes scheme"),
+    ("agreement-type-as-clause-type", _agreement_type_as_clause_type, LICENCE, "dk:clauseType",
      "sh:ClassConstraintComponent", "a dk:ClauseType"),
     ("clause-in-two-agreements", _clause_in_two_agreements, LICENCE, "^dk:hasClause",
      "sh:MaxCountConstraintComponent", "exactly one agreement"),

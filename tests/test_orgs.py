@@ -130,6 +130,17 @@ def test_organisations(nlp: Language, case: Case) -> None:
         assert len(by_key[key].mentions) == count
 
 
+def test_hyphenated_pair_names_both_organisations(nlp: Language) -> None:
+    text = (
+        "Tidewell Energy and Larkspur Software Ltd. signed an agreement. "
+        "The Tidewell-Larkspur joint venture will start in June."
+    )
+    findings = extract(nlp, text)
+    pair_start = text.index("Tidewell-Larkspur")
+    inside = findings.orgs_between(pair_start, pair_start + len("Tidewell-Larkspur"))
+    assert [key for _, _, key in inside] == ["tidewell-energy", "larkspur-software"]
+
+
 def test_possessive_product_has_owner(nlp: Language) -> None:
     text = "Orrin Dynamics reported strong sales. Orrin Dynamics' Kestrel Mapper will be updated."
     findings = extract(nlp, text)

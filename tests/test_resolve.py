@@ -72,6 +72,15 @@ def test_resolve_across(name: str, docs: list[OrgFindings], groups: list[set[str
     assert len(set(global_keys)) == len(groups)
 
 
+def test_unit_and_parent_stay_apart_when_a_name_links_them() -> None:
+    docs = [
+        findings(org("acme", "Acme"), org("acme-cloud", "Acme Cloud", parent="acme")),
+        findings(org("acme-2", "Acme", "Acme Cloud")),
+    ]
+    mapping = resolve_across(docs)
+    assert mapping["acme"] != mapping["acme-cloud"]
+
+
 def test_global_name_is_order_independent() -> None:
     a = findings(org("acme-robotics", "Acme Robotics", "Acme Robotics Inc."))
     b = findings(org("acme-robotics-2", "Acme Robotics", "Acme"))

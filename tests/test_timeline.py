@@ -7,6 +7,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 
 from kg.errors import QueryError
+from kg.ontology import validate
 from kg.store import load_graph, new_graph
 from kg.timeline import link_lineage, resolve_organization, timeline
 from kg.vocab import DK, ID
@@ -69,15 +70,24 @@ def test_clause_changes_are_recorded_append_only() -> None:
     assert (URIRef(ID["clause-a1-1-2"]), DK.percentage, None) in graph  # old version kept
 
 
-def test_link_lineage_is_idempotent() -> None:
-    graph = _graph("lineage")
+@pytest.mark.parametrize("name", ["lineage", "document_dates", "cues", "unrelated", "conflicts"])
+def test_link_lineage_is_idempotent(name: str) -> None:
+    graph = _graph(name)
     first = link_lineage(graph)
     size = len(graph)
     second = link_lineage(graph)
-    assert first.links and second.links == ()
-    assert second.dates_inferred == ()
+    assert second.links == () and second.dates_inferred == ()
+    assert bool(first.links) == (name not in ("unrelated", "conflicts"))
     assert len(graph) == size
     assert [o.reason for o in second.orderings] == [o.reason for o in first.orderings]
+
+
+@pytest.mark.parametrize("name", ["lineage", "document_dates", "cues", "unrelated", "conflicts"])
+def test_linked_graphs_still_conform_to_the_shapes(name: str) -> None:
+    graph = _graph(name)
+    assert validate(graph).conforms  # the fixtures follow DATA.md
+    link_lineage(graph)
+    assert validate(graph).conforms
 
 
 def test_orderings_are_reported_without_implied_pairs() -> None:
@@ -269,6 +279,8 @@ _UNDATED = """
 @prefix dkat: <https://w3id.org/dealkg/agreement-type/> .
 @prefix dkid: <https://w3id.org/dealkg/id/> .
 @prefix nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#> .
+@prefix dkct: <https://w3id.org/dealkg/clause-type/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 dkid:org-pike-audio a dk:Organization .
 dkid:org-quill-media a dk:Organization .
 """
@@ -280,6 +292,17 @@ def _undated(key: str, doc: str, quote: str, extra: str = "") -> str:
         dk:hasParty dkid:org-pike-audio , dkid:org-quill-media ; dk:evidence dkid:mention-{key} .
     dkid:mention-{key} a dk:Mention ; dk:inDocument dkid:doc-{doc} ; nif:anchorOf "{quote}" .
     """
+
+
+def _dated(key: str, day: str, quote: str, clause: str) -> str:
+    return (
+        _undated(key, key, quote).replace(
+            "dk:evidence",
+            f'dk:announcedOn "{day}"^^xsd:date ; dk:hasClause dkid:clause-{key} ; dk:evidence',
+            1,
+        )
+        + f"dkid:clause-{key} a dk:Clause ; dk:clauseType dkct:{clause} .\n"
+    )
 
 
 def _undated_graph(*agreements: str) -> Graph:
@@ -325,6 +348,23 @@ def test_no_agreement_link_when_the_earlier_deal_is_ambiguous() -> None:
     assert [(_short(u.first), _short(u.second)) for u in report.unordered] == [
         ("agreement-p1-1", "agreement-p2-1")
     ]
+
+
+def test_a_new_agreement_replaces_the_whole_earlier_one() -> None:
+    graph = _undated_graph(
+        _dated(
+            "r1-1", "2018-04-01", "Pike Audio licensed its catalogue to Quill Media.", "Royalty"
+        ),
+        _dated(
+            "r2-1",
+            "2022-04-01",
+            "Quill Media and Pike Audio signed a new licence agreement that replaces it.",
+            "LicenseGrant",
+        ),
+    )
+    assert _links(graph) == {("agreement-r2-1", "supersedes", "agreement-r1-1")}
+    assert _in_force(graph, ["org-pike-audio", "org-quill-media"], "2022-03-31") == {"clause-r1-1"}
+    assert _in_force(graph, ["org-pike-audio", "org-quill-media"], "2022-04-01") == {"clause-r2-1"}
 
 
 # --- unrelated parties and conflicts ------------------------------------------------------------

@@ -31,7 +31,7 @@ from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
 from kg.extract.amounts import AmountMatch, amount_kind, find_amounts
-from kg.extract.dates import DateMatch, find_dates
+from kg.extract.dates import DateMatch, find_dates, find_durations
 from kg.iris import slugify
 from kg.models import Agreement, Amount, Clause, DateValue, Document, Span
 from kg.rules import load_patterns
@@ -47,6 +47,21 @@ TYPE_PRIORITY = (
     "supply",
     "sponsorship",
     "partnership",
+)
+# What an amount in a sentence that does not itself state the deal must be to count as
+# one of the deal's amounts.
+DEAL_AMOUNT_KINDS = frozenset(
+    {"investment", "upfront", "milestone", "deal_value", "purchase_commitment", "termination_fee"}
+)
+# Words that make a purchase or spending commitment one for cloud or compute capacity.
+COMPUTE_WORDS = re.compile(
+    r"\b(cloud|compute|computing|data ?cent(er|re)s?|gpus?|chips?|supercomput\w*|servers?|"
+    r"capacity|gigawatts?|infrastructure|azure|aws)\b",
+    re.I,
+)
+# Clause cues that make "in <place>" a territory even outside the sentence naming the deal.
+TERRITORY_CONTEXT = frozenset(
+    {"license_grant", "exclusivity", "non_exclusivity", "preferred_partner", "term"}
 )
 # Kinds of deal that are never merged into an agreement of another kind.
 STRONG_TYPES = frozenset({"joint_venture", "acquisition", "license", "mou"})
@@ -84,9 +99,6 @@ STATUS_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "proposed",
         re.compile(r"\b(in talks|plans? to|proposed|would|considering|exploring)\b", re.I),
     ),
-)
-PAST_CUES = re.compile(
-    r"\b(earlier|previous(ly)?|prior|first|original(ly)?|had (invested|signed|agreed))\b", re.I
 )
 NEGATION_BEFORE = re.compile(r"\b(no|not|without|never)\s+(\w+\s+){0,2}$", re.I)
 REMOVAL_BEFORE = re.compile(
@@ -144,15 +156,27 @@ def _strong_type(frames: Iterable[_Frame]) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class _Matchers:
+    deals: Matcher
+    clauses: Matcher
+    background: Matcher
+
+
+def _matcher(nlp: Language, file_name: str) -> Matcher:
+    matcher = Matcher(nlp.vocab, validate=True)
+    for row in load_patterns(PATTERNS_DIR / file_name):
+        matcher.add(str(row["label"]), [row["pattern"]])
+    return matcher
+
+
 @lru_cache(maxsize=4)
-def _matchers(vocab_id: int, nlp: Language) -> tuple[Matcher, Matcher]:
-    deals = Matcher(nlp.vocab, validate=True)
-    for row in load_patterns(PATTERNS_DIR / "deals.jsonl"):
-        deals.add(str(row["label"]), [row["pattern"]])
-    clauses = Matcher(nlp.vocab, validate=True)
-    for row in load_patterns(PATTERNS_DIR / "clauses.jsonl"):
-        clauses.add(str(row["label"]), [row["pattern"]])
-    return deals, clauses
+def _matchers(vocab_id: int, nlp: Language) -> _Matchers:
+    return _Matchers(
+        deals=_matcher(nlp, "deals.jsonl"),
+        clauses=_matcher(nlp, "clauses.jsonl"),
+        background=_matcher(nlp, "background.jsonl"),
+    )
 
 
 def _span(document: Document, start: int, end: int) -> Span:
@@ -197,12 +221,47 @@ def _frame_types(
                 amendment = True
         elif label == "agreement":
             continue
+        elif label == "acquisition" and not _buys_a_company(sentence, start):
+            types["supply"] += 1
         else:
             types[label] += 1
     text = sentence.text.lower()
     if "definitive" in text:
         definitive = True
     return types, mou, amendment, definitive
+
+
+_COMPANY_NOUNS = frozenset(
+    {
+        "stake",
+        "stakes",
+        "shares",
+        "company",
+        "business",
+        "unit",
+        "division",
+        "assets",
+        "firm",
+        "startup",
+        "maker",
+        "operator",
+        "group",
+        "rival",
+        "competitor",
+        "subsidiary",
+        "developer",
+    }
+)
+
+
+def _buys_a_company(sentence: SpacySpan, token_index: int) -> bool:
+    """ "purchase"/"buy" is an acquisition only when what is bought is a company or a stake
+    ("buy Acme", "purchase a 20% stake"); "purchase licences" is a supply deal."""
+    token = sentence.doc[token_index]
+    if token.lemma_ not in {"purchase", "buy"}:
+        return True
+    window = sentence.doc[token_index + 1 : min(sentence.end, token_index + 5)]
+    return any(t.pos_ == "PROPN" or t.lower_ in _COMPANY_NOUNS for t in window)
 
 
 def _deal_matches(matcher: Matcher, sentence: SpacySpan) -> list[tuple[str, int, int]]:
@@ -334,26 +393,38 @@ def _clauses(
     document: Document,
     amounts: list[AmountMatch],
     dates: list[DateMatch],
+    deal_sentence: bool,
 ) -> list[Clause]:
+    """The clauses one sentence states, one per type.
+
+    A negated or removed term is kept as a clause marked ``negated`` ("no board seat",
+    "removes revenue sharing"): it says the term does not hold, which later agreements
+    and the timeline need; a negated exclusivity is a non-exclusivity.
+    """
     evidence = _span(document, sentence.start_char, sentence.end_char)
     doc = sentence.doc
     found: dict[str, Clause] = {}
     non_excl_tokens = {
         i for label, s, e in matches if label == "non_exclusivity" for i in range(s, e)
     }
-    has_licence_context = any(label in {"license_grant", "exclusivity"} for label, _, _ in matches)
+    labels = {label for label, _, _ in matches}
     for label, start, end in matches:
-        if label in found:
-            continue
         if label == "exclusivity" and any(i in non_excl_tokens for i in range(start, end)):
             continue
-        if label == "territory" and not has_licence_context:
+        if label == "territory" and not (deal_sentence or labels & TERRITORY_CONTEXT):
             continue
         prefix = doc.text[sentence.start_char : doc[start].idx]
-        if label not in {"non_exclusivity"} and NEGATION_BEFORE.search(prefix):
+        negated = label != "non_exclusivity" and bool(
+            NEGATION_BEFORE.search(prefix) or REMOVAL_BEFORE.search(prefix)
+        )
+        if label == "exclusivity" and negated:
+            label, negated = "non_exclusivity", False
+        if label in found:
             continue
-        negated = bool(REMOVAL_BEFORE.search(prefix))
         found[label] = _clause(label, doc[start:end], evidence, amounts, dates, negated)
+    licence = found.get("license_grant")
+    if licence is not None and licence.until is not None:
+        found.pop("term", None)  # "a licence … through 2032": the licence carries the end date
     return list(found.values())
 
 
@@ -391,12 +462,16 @@ def _clause(
             amount = _amount(chosen, evidence, wanted)
     elif label == "term":
         until = _until(dates)
+        years = _duration_years(evidence)
+        value = Decimal(years) if years is not None else None
     elif label == "license_grant":
         until = _until(dates)
     elif label == "revenue_share":
         percent = _PERCENT.search(evidence.text)
         value = Decimal(percent.group(1)) if percent else None
     exclusive = {"exclusivity": True, "non_exclusivity": False}.get(label)
+    if label == "purchase_commitment" and COMPUTE_WORDS.search(evidence.text):
+        label = "compute_commitment"
     return Clause(
         type=label,
         evidence=evidence,
@@ -407,6 +482,13 @@ def _clause(
         negated=negated,
         label=matched.text,
     )
+
+
+def _duration_years(evidence: Span) -> int | None:
+    for duration in find_durations(evidence.text):
+        if duration.unit == "year":
+            return duration.value
+    return None
 
 
 def _until(dates: list[DateMatch]) -> DateValue | None:
@@ -452,13 +534,25 @@ def _agreement_date(
     return []
 
 
+@dataclass
+class _Background:
+    """An agreement mentioned in passing: "the existing partnership", "the previous amendment"."""
+
+    sentence: SpacySpan
+    parties: list[str]
+    types: tuple[str, ...]
+    form: str | None
+    year: str | None
+
+
 def extract_agreements(
     doc: Doc, document: Document, lookup: OrgLookup, nlp: Language
 ) -> tuple[Agreement, ...]:
     """All agreements stated in *document* (parsed as *doc*), with clauses and evidence."""
-    deal_matcher, clause_matcher = _matchers(id(nlp.vocab), nlp)
+    matchers = _matchers(id(nlp.vocab), nlp)
     frames: list[_Frame] = []
     context: dict[int, list[SpacySpan]] = {}
+    background: list[_Background] = []
     date_cache: dict[int, list[DateMatch]] = {}
 
     def dates_of(sentence: SpacySpan) -> list[DateMatch]:
@@ -470,23 +564,120 @@ def extract_agreements(
 
     for sentence in doc.sents:
         parties = _distinct_orgs(lookup, sentence)
-        matches = _deal_matches(deal_matcher, sentence)
+        matches = _deal_matches(matchers.deals, sentence)
+        mentions = _deal_matches(matchers.background, sentence)
+        background.extend(_background(sentence, parties, mentions, matches, dates_of(sentence)))
+        past = [m for m in mentions if m[0] == "past"]
+        if past:
+            # The sentence is about an earlier agreement; its deal words and dates must
+            # not be read as the main deal's, unless it also names a new kind of deal.
+            matches = [m for m in matches if not any(p[1] <= m[1] < p[2] for p in past)]
         types, mou, amendment, definitive = _frame_types(sentence, matches)
-        is_frame = len(parties) >= 2 and (types or mou or amendment or _has_generic(matches))
-        if is_frame:
-            frames.append(
-                _Frame(
-                    sentence, parties, types, mou, amendment, definitive, _years(dates_of(sentence))
-                )
-            )
-        elif clause_matcher(doc[sentence.start : sentence.end]) or find_amounts(sentence.text):
+        has_trigger = bool(types or mou or amendment or (_has_generic(matches) and not past))
+        years = set() if past else _years(dates_of(sentence))
+        if len(parties) >= 2 and has_trigger:
+            frames.append(_Frame(sentence, parties, types, mou, amendment, definitive, years))
+        elif not past and (
+            matchers.clauses(doc[sentence.start : sentence.end]) or find_amounts(sentence.text)
+        ):
             context.setdefault(sentence.start, []).append(sentence)
 
     drafts = _group(frames, context)
-    return tuple(
-        _build(index, draft, document, lookup, clause_matcher, dates_of)
+    _upgrade_forms(drafts, matchers.deals)
+    main = [
+        _build(index, draft, document, lookup, matchers.clauses, dates_of)
         for index, draft in enumerate(drafts)
-    )
+    ]
+    extra = _background_agreements(background, drafts, document, len(main))
+    return tuple(main + extra)
+
+
+def _background(
+    sentence: SpacySpan,
+    parties: list[str],
+    mentions: list[tuple[str, int, int]],
+    matches: list[tuple[str, int, int]],
+    dates: list[DateMatch],
+) -> list[_Background]:
+    found: list[_Background] = []
+    years = sorted({d.iso[:4] for d in dates if d.kind == "point"})
+    for label, start, end in _longest(mentions):
+        inside = [m for m in matches if start <= m[1] < end]
+        types = tuple(k for k in TYPE_PRIORITY if any(m[0] == k for m in inside))
+        form = "amendment" if any(m[0] == "amendment" for m in inside) and label == "past" else None
+        if label == "base":
+            # "amendment to the wafer supply agreement": the base is what is amended,
+            # so its kind comes from the words after "to the".
+            form = None
+            base_words = [m for m in inside if m[1] > start + 1]
+            types = tuple(k for k in TYPE_PRIORITY if any(m[0] == k for m in base_words))
+        for year in years if label == "past" and years else [None]:
+            found.append(
+                _Background(sentence, list(parties), types or ("partnership",), form, year)
+            )
+    return found
+
+
+def _longest(mentions: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """Drop matches nested inside longer ones (the Matcher returns every length)."""
+    kept: list[tuple[str, int, int]] = []
+    for mention in sorted(mentions, key=lambda m: (m[1], -(m[2] - m[1]))):
+        if kept and mention[1] < kept[-1][2]:
+            continue
+        kept.append(mention)
+    return kept
+
+
+def _upgrade_forms(drafts: list[_Draft], deal_matcher: Matcher) -> None:
+    """ "The agreement – in the form of a memorandum of understanding – …": a context
+    sentence that names the form of "the agreement" sets the draft's form."""
+    for draft in drafts:
+        for sentence in draft.context:
+            labels = {label for label, _, _ in _deal_matches(deal_matcher, sentence)}
+            if "mou" in labels and draft.frames:
+                draft.frames[0].mou = True
+
+
+def _background_agreements(
+    mentions: list[_Background], drafts: list[_Draft], document: Document, offset: int
+) -> list[Agreement]:
+    agreements: list[Agreement] = []
+    seen: set[tuple[tuple[str, ...], str, str | None]] = set()
+    for mention in mentions:
+        parties = (
+            mention.parties if len(mention.parties) >= 2 else _nearest_parties(mention, drafts)
+        )
+        if len(parties) < 2:
+            continue
+        key = (tuple(sorted(parties)), mention.types[0], mention.year)
+        if key in seen:
+            continue
+        seen.add(key)
+        index = offset + len(agreements)
+        evidence = _span(document, mention.sentence.start_char, mention.sentence.end_char)
+        dates = (DateValue(mention.year, "year"),) if mention.year else ()
+        agreements.append(
+            Agreement(
+                key=slugify(f"{document.id.removeprefix('doc-')}-{index + 1}"),
+                types=mention.types,
+                parties=tuple(parties),
+                evidence=(evidence,),
+                form=mention.form,
+                status="previous",
+                dates=dates,
+                background=True,
+                name=_name(mention.types, mention.form, tuple(parties)),
+            )
+        )
+    return agreements
+
+
+def _nearest_parties(mention: _Background, drafts: list[_Draft]) -> list[str]:
+    before = [
+        d for d in drafts if d.frames and d.frames[0].sentence.start <= mention.sentence.start
+    ]
+    chosen = before[-1] if before else (drafts[0] if drafts else None)
+    return list(chosen.parties[:2]) if chosen else []
 
 
 def _has_generic(matches: list[tuple[str, int, int]]) -> bool:
@@ -506,6 +697,7 @@ def _build(
     frame_text = " ".join(f.sentence.text for f in draft.frames)
     amounts: list[Amount] = []
     clauses: list[Clause] = []
+    frame_starts = {f.sentence.start for f in draft.frames}
     for sentence in draft.sentences:
         found = find_amounts(sentence.text, base=sentence.start_char)
         evidence = _span(document, sentence.start_char, sentence.end_char)
@@ -513,6 +705,10 @@ def _build(
             if match.per_share:
                 continue
             kind = amount_kind(sentence.text, match, base=sentence.start_char)
+            if sentence.start not in frame_starts and not _deal_amount(
+                kind, match, sentence, found
+            ):
+                continue  # a figure near the deal (revenue, valuation, funds raised) is not its amount
             if not any(a.value == match.value and a.currency == match.currency for a in amounts):
                 amounts.append(_amount(match, evidence, kind))
         doc = sentence.doc
@@ -520,9 +716,12 @@ def _build(
         labelled = [
             (doc.vocab.strings[m], s + sentence.start, e + sentence.start) for m, s, e in raw
         ]
-        for clause in _clauses(sentence, labelled, document, found, dates_of(sentence)):
+        for clause in _clauses(
+            sentence, labelled, document, found, dates_of(sentence), sentence.start in frame_starts
+        ):
             if not any(_same_clause(clause, c) for c in clauses):
                 clauses.append(clause)
+    clauses = [c for c in clauses if _fits_agreement(c, types, frame_starts, draft)]
     roles = _roles(draft, lookup, types)
     clauses = [_with_parties(c, roles) for c in clauses]
     key = f"{document.id.removeprefix('doc-')}-{index + 1}"
@@ -540,9 +739,42 @@ def _build(
         dates=tuple(_agreement_date(draft, dates_of)),
         amounts=tuple(amounts),
         clauses=tuple(clauses),
-        background=bool(PAST_CUES.search(frame_text)) and index > 0,
+        background=False,
         name=_name(types, form, parties),
     )
+
+
+_PAYMENT = re.compile(r"\b(pay|pays|paid|paying|payment|payments|fee|fees|consideration)\b", re.I)
+_PREVIOUSLY = re.compile(r"\b(previously|had raised|had invested|had received|prior to)\b", re.I)
+
+
+def _deal_amount(
+    kind: str, match: AmountMatch, sentence: SpacySpan, found: list[AmountMatch]
+) -> bool:
+    """Whether an amount in a sentence that does not itself state the deal is one of its
+    amounts: a deal kind of amount, a payment, or a conversion in brackets right after one."""
+    text = sentence.doc.text
+    if _PREVIOUSLY.search(sentence.text):
+        return False
+    if kind in DEAL_AMOUNT_KINDS or _PAYMENT.search(sentence.text):
+        return True
+    bracketed = text[max(0, match.start - 2) : match.start].strip().endswith("(")
+    return bracketed and any(other.end <= match.start for other in found)
+
+
+def _fits_agreement(
+    clause: Clause, types: tuple[str, ...], frame_starts: set[int], draft: _Draft
+) -> bool:
+    """An investment clause needs an investment deal (not a joint venture's or a buyer's
+    own spending) stated with an amount or in the deal's own sentence."""
+    if clause.type != "investment":
+        return True
+    if "investment" not in types or types[0] in {"joint_venture", "acquisition"}:
+        return False
+    in_frame = any(
+        f.sentence.start_char <= clause.evidence.start < f.sentence.end_char for f in draft.frames
+    )
+    return clause.amount is not None or in_frame
 
 
 def _same_clause(a: Clause, b: Clause) -> bool:

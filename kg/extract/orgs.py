@@ -256,7 +256,9 @@ def _context(span: SpacySpan, lex: Lexicon) -> str:
 
 def _ent_extends(ent: SpacySpan, rule: SpacySpan) -> bool:
     """The entity is the rule's name with more name words ("Acme Widget Co." ⊃ "Widget Co.")."""
-    if not (rule.start == ent.start or ent.start <= rule.start and rule.end <= ent.end):
+    if len(ent) < len(rule) or not (
+        rule.start == ent.start or ent.start <= rule.start and rule.end <= ent.end
+    ):
         return False
     extra = [t for t in ent if not rule.start <= t.i < rule.end]
     return not any(t.is_space or (t.is_punct and t.text not in ".&-") for t in extra)
@@ -632,7 +634,8 @@ def _split_products(orgs: list[_Cand], lex: Lexicon) -> tuple[list[_Cand], list[
             kept.append(cand)
             continue
         last = rest.split()[-1].lower()
-        if last in lex.unit_heads or last in lex.descriptors:
+        capitalised = all(word[:1].isupper() or word[:1].isdigit() for word in rest.split())
+        if last in lex.unit_heads or last in lex.descriptors or not capitalised:
             kept.append(cand)
             continue
         kept.append(_Cand(cand.start, cand.start + len(head), head, cand.label, cand.strong))
@@ -674,11 +677,12 @@ def _resolve(
     blocked: Sequence[tuple[int, int]],
     lex: Lexicon,
 ) -> OrgFindings:
-    groups = _group(orgs, lex)
+    groups = _group(_split_pairs(orgs, lex), lex)
     _link_acronyms(groups, orgs, document.text, lex)
     _link_short_forms(groups, lex)
     merged, root_of = _merge(groups)
     _propagate(merged, document.text, blocked)
+    _hyphenated_pairs(merged, root_of, document.text, lex)
     products = [*products, *_possessive_products(merged, document.text, lex)]
     records, key_of = _records(merged, document)
     key_of_core = {name: key_of[root] for name, root in root_of.items()}
@@ -717,6 +721,49 @@ def _propagate(merged: dict[str, _Group], text: str, blocked: Sequence[tuple[int
                 continue
             taken.append(span)
             merged[root].mentions.append(_Cand(span[0], span[1], form, "REPEATED"))
+    for group in merged.values():
+        group.mentions.sort(key=lambda c: c.start)
+
+
+_PAIR = re.compile(r"(?<![\w-])([A-Z][\w&.]*)[-–/]([A-Z][\w&.]*)(?![\w-])")
+
+
+def _split_pairs(orgs: Sequence[_Cand], lex: Lexicon) -> list[_Cand]:
+    """A candidate "Acme-Borealis" whose halves both name other organisations is two."""
+    cores = {core(c.text, lex) for c in orgs}
+    known = cores | {w for name in cores for w in (name.split()[0], name.split()[-1])}
+    result: list[_Cand] = []
+    for cand in orgs:
+        match = _PAIR.fullmatch(cand.text)
+        halves = [match.group(i) for i in (1, 2)] if match else []
+        if (
+            match is None
+            or cand.text.lower() in cores - {core(cand.text, lex)}
+            or not all(
+                core(h, lex) in known and core(h, lex) != core(cand.text, lex) for h in halves
+            )
+        ):
+            result.append(cand)
+            continue
+        for i in (1, 2):
+            start = cand.start + match.start(i)
+            result.append(_Cand(start, start + len(match.group(i)), match.group(i), "PAIRED"))
+    return result
+
+
+def _hyphenated_pairs(
+    merged: dict[str, _Group], root_of: dict[str, str], text: str, lex: Lexicon
+) -> None:
+    """ "the Acme-Borealis joint venture": both halves are mentions when both are known."""
+    taken = {(c.start, c.end) for group in merged.values() for c in group.mentions}
+    for match in _PAIR.finditer(text):
+        roots = [root_of.get(core(match.group(i), lex)) for i in (1, 2)]
+        if None in roots or roots[0] == roots[1]:
+            continue
+        for i, root in zip((1, 2), roots, strict=True):
+            span = (match.start(i), match.end(i))
+            if root is not None and span not in taken:
+                merged[root].mentions.append(_Cand(*span, match.group(i), "PAIRED"))
     for group in merged.values():
         group.mentions.sort(key=lambda c: c.start)
 

@@ -1,0 +1,573 @@
+"""A persistent, incrementally updated knowledge graph: one named graph per document.
+
+A store is a directory::
+
+    STORE/kg-store.json   marker and format version
+    STORE/oxigraph/       the Oxigraph (RocksDB) database
+    STORE/ingest.lock     held (flock) by the one process writing the store
+
+Each source document's facts live in a named graph whose name is the document's own IRI
+(``dkid:doc-<hash>``): its ``dk:SourceDocument`` node, mentions, agreements, clauses,
+amounts, and the organisation and product nodes it mentions (type, label, the aliases *it*
+uses). Queries see the union of all graphs. Re-ingesting a document replaces its graph and
+nothing else; removing a document drops its graph, so a fact stays exactly as long as one
+document still states it.
+
+Organisations are resolved across the whole store with the rules of :mod:`kg.resolve`: a
+new document's organisation that matches one already stored gets the stored key and name.
+Stored organisations are never re-keyed (that would rewrite other documents' graphs), so
+when a new document links two stored organisations, the smaller key wins for it and the
+two stay apart.
+
+Crash safety: a batch of documents is written in one Oxigraph transaction (``extend`` or
+one SPARQL update), so a process killed at any point leaves each document's graph wholly
+old or wholly new. Two writers are kept apart by an advisory lock taken before Oxigraph
+opens its RocksDB files.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import json
+import os
+import re
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from itertools import islice
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any
+
+import pyoxigraph as ox
+from oxrdflib import OxigraphStore
+from rdflib import Dataset, Graph, URIRef
+
+from kg.errors import KGError
+from kg.extract.orgs import OrgFindings, core, lexicon
+from kg.iris import iri_for
+from kg.mapping import doc_key, to_graph
+from kg.models import Document, Extraction, Organization, Problem
+from kg.parallel import iter_extractions
+from kg.pipeline import _canonical_orgs, _rekey  # TODO(lead): make these public
+from kg.read import ReadWarning, iter_documents
+from kg.resolve import resolve_across
+from kg.store import new_graph
+from kg.vocab import ID, PREFIXES, sparql_prologue
+
+MARKER = "kg-store.json"
+DATA_DIR = "oxigraph"
+LOCK_FILE = "ingest.lock"
+FORMAT_VERSION = 1
+BATCH_DOCUMENTS = 64
+"""Documents resolved and written per transaction."""
+
+ProgressCallback = Callable[[int, int], None]
+"""Called with (documents written, 0): the total of a stream is not known in advance."""
+
+_ORG_PREFIX = str(ID) + "org-"
+_DOC_PREFIX = str(ID) + "doc-"
+_STORE_DOC_ID = "doc-store"  # the pseudo-document holding stored organisations
+
+
+class StoreError(KGError):
+    """A store directory is missing, not a store, locked by another process or corrupt."""
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    """What an ingest read, wrote and skipped."""
+
+    documents: int
+    replaced: int
+    problems: tuple[Problem, ...]
+    warnings: tuple[Problem, ...]
+    tokens: int
+    quads: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class RemoveReport:
+    """The document graphs a removal dropped and how many quads went with them."""
+
+    graphs: tuple[str, ...]
+    quads: int
+
+
+class PersistentStore:
+    """An open store directory: the Oxigraph database and, when writable, the lock."""
+
+    def __init__(self, path: Path, store: ox.Store, lock: IO[str] | None) -> None:
+        self.path = path
+        self.ox = store
+        self._lock = lock
+
+    @property
+    def writable(self) -> bool:
+        return self._lock is not None
+
+    def close(self) -> None:
+        """Flush, close the database and release the lock (idempotent)."""
+        if self.writable:
+            self.ox.flush()
+        del self.ox
+        if self._lock is not None:
+            fcntl.flock(self._lock, fcntl.LOCK_UN)
+            self._lock.close()
+            self._lock = None
+
+    def __enter__(self) -> PersistentStore:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def document_graphs(self) -> list[str]:
+        """The IRIs of the document graphs, sorted."""
+        return sorted(g.value for g in self.ox.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def graph_sizes(self) -> dict[str, int]:
+        """Quads per named graph, by graph IRI."""
+        query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+        rows = self.ox.query(query)
+        return {row[0].value: int(row[1].value) for row in rows}  # type: ignore[union-attr]
+
+    def __len__(self) -> int:
+        return len(self.ox)
+
+    def nquads(self) -> list[str]:
+        """Every quad as an N-Quads line, sorted: a canonical dump for comparisons."""
+        return sorted(f"{quad} ." for quad in self.ox)
+
+    def disk_bytes(self) -> int:
+        """Bytes the database takes on disk."""
+        data = self.path / DATA_DIR
+        return sum(f.stat().st_size for f in data.rglob("*") if f.is_file())
+
+
+# --------------------------------------------------------------------------- opening
+
+
+def is_store(path: str | Path) -> bool:
+    """Whether *path* is a store directory (holds the marker file)."""
+    return (Path(path) / MARKER).is_file()
+
+
+def open_store(
+    path: str | Path, *, create: bool = True, wait: bool = False, timeout: float | None = None
+) -> PersistentStore:
+    """Open (or create) the store at *path* for writing, taking its lock.
+
+    :param wait: wait for another writer to finish instead of failing at once.
+    :param timeout: with *wait*, give up after this many seconds.
+    :raises StoreError: when *path* is not a store, or another process holds it.
+    """
+    path = Path(path)
+    if not is_store(path):
+        _create_layout(path, create)
+    lock = _acquire_lock(path / LOCK_FILE, wait=wait, timeout=timeout)
+    try:
+        store = ox.Store(str(path / DATA_DIR))
+    except OSError as exc:
+        fcntl.flock(lock, fcntl.LOCK_UN)
+        lock.close()
+        raise StoreError(f"{path}: cannot open the Oxigraph database: {exc}") from exc
+    return PersistentStore(path, store, lock)
+
+
+def open_store_read_only(path: str | Path) -> PersistentStore:
+    """Open an existing store for reading; works while another process ingests into it.
+
+    A read-only handle sees the store as it was when opened.
+    """
+    path = Path(path)
+    if not is_store(path):
+        raise StoreError(f"{path}: not a kg store (create one with `kg ingest {path} INPUT…`)")
+    try:
+        store = ox.Store.read_only(str(path / DATA_DIR))
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot open the Oxigraph database: {exc}") from exc
+    return PersistentStore(path, store, None)
+
+
+def _create_layout(path: Path, create: bool) -> None:
+    if path.exists() and (not path.is_dir() or any(path.iterdir())):
+        raise StoreError(
+            f"{path}: exists and is not a kg store (no {MARKER}); choose a new directory"
+        )
+    if not create:
+        raise StoreError(f"{path}: no such store")
+    path.mkdir(parents=True, exist_ok=True)
+    marker = {"format": "kg-store", "version": FORMAT_VERSION, "graph_per": "document"}
+    (path / MARKER).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
+
+
+def _acquire_lock(path: Path, *, wait: bool, timeout: float | None) -> IO[str]:
+    handle = path.open("a+", encoding="utf-8")
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except OSError as exc:
+            if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                handle.close()
+                raise
+            if not wait or (deadline is not None and time.monotonic() >= deadline):
+                holder = _lock_holder(path)
+                handle.close()
+                raise StoreError(
+                    f"{path.parent}: another process{holder} is writing this store; "
+                    "wait for it to finish (or pass --wait)"
+                ) from exc
+            time.sleep(0.2)
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"{os.getpid()}\n")
+    handle.flush()
+    return handle
+
+
+def _lock_holder(path: Path) -> str:
+    try:
+        pid = path.read_text(encoding="utf-8").strip()
+    except OSError:
+        return ""
+    return f" (pid {pid})" if pid.isdigit() else ""
+
+
+# --------------------------------------------------------------------------- views
+
+
+def store_dataset(store: PersistentStore) -> Dataset:
+    """A live rdflib Dataset over the store; its default graph is the union of all graphs.
+
+    Good for SPARQL (``GRAPH ?g`` works, plain patterns see the union) and for reading one
+    document's graph (``dataset.graph(URIRef(iri))``). Iterating it yields a triple once
+    per graph holding it, and it cannot be written as N-Triples: use :func:`store_graph`
+    where a plain Graph is expected.
+    """
+    return Dataset(store=OxigraphStore(store=store.ox), default_union=True)
+
+
+def store_graph(store: PersistentStore | str | Path) -> Graph:
+    """The union of all document graphs as a plain in-memory Oxigraph-backed Graph.
+
+    Each triple appears once, whatever the number of documents stating it, so everything
+    that takes a built graph (query, render, export, stats) takes this. Given a path, the
+    store is opened read-only and closed again.
+    """
+    if isinstance(store, PersistentStore):
+        return _union_copy(store.ox)
+    with open_store_read_only(store) as opened:
+        return _union_copy(opened.ox)
+
+
+def _union_copy(source: ox.Store) -> Graph:
+    graph = new_graph()
+    target: ox.Store = graph.store._inner  # type: ignore[attr-defined]
+    name = ox.BlankNode(str(graph.identifier))
+    triples = source.query(
+        "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True
+    )
+    target.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
+    return graph
+
+
+# --------------------------------------------------------------------------- ingest
+
+
+def ingest(
+    store: PersistentStore,
+    inputs: Sequence[str | Path],
+    *,
+    model: str | None = None,
+    workers: int = 1,
+    progress: ProgressCallback | None = None,
+    batch_size: int = BATCH_DOCUMENTS,
+    max_bytes: int = 20_000_000,
+    strict: bool = False,
+) -> IngestReport:
+    """Read *inputs* into *store*, one named graph per document, replacing older versions.
+
+    Documents stream from :func:`kg.read.iter_documents` and are extracted (on *workers*
+    processes), resolved against the organisations already stored, and written in
+    batches of *batch_size* documents, each batch in one transaction.
+
+    :raises StoreError: when *store* was opened read-only.
+    :raises kg.errors.InputError: with *strict*, at the first unreadable input.
+    """
+    if not store.writable:
+        raise StoreError(f"{store.path}: opened read-only; open it with open_store() to write")
+    started = time.perf_counter()
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    documents = _documents_only(
+        iter_documents(list(inputs), max_bytes=max_bytes, strict=strict), problems, warnings
+    )
+    extractions = iter_extractions(documents, model=model, workers=workers)
+    index = OrgIndex.from_store(store.ox)
+    written = replaced = tokens = quads = 0
+    for batch in _batches(extractions, batch_size):
+        resolved = resolve_batch(batch, index)
+        counts = _write_batch(store.ox, resolved)
+        index.add(o for e in resolved for o in e.organizations)
+        written += len(batch)
+        replaced += counts[0]
+        quads += counts[1]
+        tokens += sum(e.tokens for e in batch)
+        if progress is not None:
+            progress(written, 0)
+    store.ox.flush()
+    return IngestReport(
+        documents=written,
+        replaced=replaced,
+        problems=tuple(problems),
+        warnings=tuple(warnings),
+        tokens=tokens,
+        quads=quads,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _documents_only(
+    items: Iterable[Document | Problem], problems: list[Problem], warnings: list[Problem]
+) -> Iterator[Document]:
+    for item in items:
+        if isinstance(item, Document):
+            yield item
+        elif isinstance(item, ReadWarning):
+            warnings.append(item)
+        else:
+            problems.append(item)
+
+
+def _batches(items: Iterable[Extraction], size: int) -> Iterator[list[Extraction]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, max(1, size))):
+        yield batch
+
+
+def document_iri(document_id: str) -> URIRef:
+    """The IRI of a document, which is also the name of its graph."""
+    return iri_for("doc", doc_key(document_id))
+
+
+def _write_batch(store: ox.Store, extractions: Sequence[Extraction]) -> tuple[int, int]:
+    """Write each extraction's graph, replacing older versions; all in one transaction.
+
+    Returns (documents replaced, quads written).
+    """
+    graphs = [(document_iri(e.document.id), _document_quads(e)) for e in extractions]
+    existing = [g for g, _ in graphs if store.contains_named_graph(ox.NamedNode(str(g)))]
+    quads = [q for _, qs in graphs for q in qs]
+    if not existing:
+        store.extend(quads)  # one transaction
+    else:
+        # DROP and INSERT in one update, which Oxigraph applies as one transaction, so a
+        # crash never leaves a document without its graph.
+        drops = "".join(f"DROP SILENT GRAPH <{g}> ;\n" for g in existing)
+        inserts = "\n".join(
+            f"GRAPH <{g}> {{\n" + "\n".join(f"{q.triple} ." for q in qs) + "\n}"
+            for g, qs in graphs
+        )
+        store.update(f"{drops}INSERT DATA {{\n{inserts}\n}}")
+    return len(existing), len(quads)
+
+
+def _document_quads(extraction: Extraction) -> list[ox.Quad]:
+    graph = to_graph([extraction])
+    name = ox.NamedNode(str(document_iri(extraction.document.id)))
+    source: ox.Store = graph.store._inner  # type: ignore[attr-defined]
+    return [ox.Quad(q.subject, q.predicate, q.object, name) for q in source]
+
+
+# --------------------------------------------------------------------------- resolution
+
+
+class OrgIndex:
+    """The stored organisations, indexed by the names and initials resolution compares."""
+
+    def __init__(self) -> None:
+        self.orgs: dict[str, Organization] = {}
+        self._by_name: dict[str, set[str]] = {}
+        self._by_initials: dict[str, set[str]] = {}
+        self._by_caps_alias: dict[str, set[str]] = {}
+
+    @classmethod
+    def from_store(cls, store: ox.Store) -> OrgIndex:
+        index = cls()
+        query = sparql_prologue() + (
+            "SELECT ?org ?name ?alias WHERE { ?org a dk:Organization ; skos:prefLabel ?name ."
+            " OPTIONAL { ?org skos:altLabel ?alias } }"
+        )
+        names: dict[str, set[str]] = {}
+        aliases: dict[str, set[str]] = {}
+        for row in store.query(query, use_default_graph_as_union=True):
+            iri = row[0].value  # type: ignore[index, union-attr]
+            if not iri.startswith(_ORG_PREFIX):
+                continue
+            key = iri.removeprefix(_ORG_PREFIX)
+            names.setdefault(key, set()).add(row[1].value)  # type: ignore[index, union-attr]
+            if row[2] is not None:  # type: ignore[index]
+                aliases.setdefault(key, set()).add(row[2].value)  # type: ignore[index, union-attr]
+        for key, labels in names.items():
+            name = min(labels)  # one label unless two runs disagreed; pick stably
+            alias = tuple(sorted((aliases.get(key, set()) | labels) - {name}))
+            index.add([Organization(key=key, name=name, aliases=alias)])
+        return index
+
+    def add(self, orgs: Iterable[Organization]) -> None:
+        """Record organisations written to the store (their aliases accumulate)."""
+        lex = lexicon()
+        for org in orgs:
+            known = self.orgs.get(org.key)
+            if known is not None:
+                extra = [a for a in (org.name, *org.aliases) if a != known.name]
+                org = replace(known, aliases=tuple(dict.fromkeys([*known.aliases, *extra])))
+            self.orgs[org.key] = org
+            for name in _core_names(org, lex):
+                self._by_name.setdefault(name, set()).add(org.key)
+            initials = _initials(org)
+            if initials:
+                self._by_initials.setdefault(initials, set()).add(org.key)
+            for alias in _caps_aliases(org):
+                self._by_caps_alias.setdefault(alias.lower(), set()).add(org.key)
+
+    def relevant(self, orgs: Iterable[Organization]) -> list[Organization]:
+        """Stored organisations that resolution could merge with any of *orgs*."""
+        lex = lexicon()
+        keys: set[str] = set()
+        for org in orgs:
+            for name in _core_names(org, lex):
+                keys |= self._by_name.get(name, set())
+            for alias in _caps_aliases(org):
+                keys |= self._by_initials.get(alias.lower(), set())
+            initials = _initials(org)
+            if initials:
+                keys |= self._by_caps_alias.get(initials, set())
+                keys |= self._by_initials.get(initials, set())  # for initials uniqueness
+        return [self.orgs[k] for k in sorted(keys)]
+
+
+def _core_names(org: Organization, lex: Any) -> set[str]:
+    return {core(name, lex) for name in (org.name, *org.aliases)} - {""}
+
+
+def _initials(org: Organization) -> str:
+    words = [w for w in core(org.name).split() if w not in ("of", "and", "&")]
+    return "".join(w[0] for w in words) if len(words) > 1 else ""
+
+
+def _caps_aliases(org: Organization) -> list[str]:
+    return [a for a in org.aliases if re.fullmatch(r"[A-Z]{2,6}", a)]
+
+
+def resolve_batch(batch: Sequence[Extraction], index: OrgIndex) -> list[Extraction]:
+    """Resolve *batch*'s organisations among themselves and against the stored ones.
+
+    A group that contains a stored organisation takes its key and name; other groups get
+    keys exactly as :func:`kg.pipeline.resolve_extractions` gives them. Each document
+    keeps only the aliases it uses itself, so removing a document removes its aliases.
+    """
+    stored = index.relevant(o for e in batch for o in e.organizations)
+    pseudo = Extraction(
+        document=Document(id=_STORE_DOC_ID, text="", source="<store>"),
+        organizations=tuple(stored),
+    )
+    everything = [pseudo, *batch]
+    findings = [
+        OrgFindings(organizations=e.organizations, products=e.products, mentions=())
+        for e in everything
+    ]
+    mapping = resolve_across(findings)
+    keep: dict[str, str] = {}  # group key → smallest stored key in the group
+    for org in stored:
+        group = mapping[org.key]
+        keep[group] = min(keep.get(group, org.key), org.key)
+    mapping = {key: keep.get(group, group) for key, group in mapping.items()}
+    canonical = _canonical_orgs(everything, mapping)
+    return [_own_aliases(e, _rekey(e, mapping, canonical)) for e in batch]
+
+
+def _own_aliases(original: Extraction, rekeyed: Extraction) -> Extraction:
+    orgs = tuple(
+        replace(
+            new,
+            aliases=tuple(dict.fromkeys(n for n in (old.name, *old.aliases) if n != new.name)),
+        )
+        for old, new in zip(original.organizations, rekeyed.organizations, strict=True)
+    )
+    return replace(rekeyed, organizations=orgs)
+
+
+# --------------------------------------------------------------------------- remove
+
+
+def remove(store: PersistentStore, doc_ref: str) -> RemoveReport:
+    """Remove the document(s) *doc_ref* names, and every fact only they stated.
+
+    *doc_ref* is a document id (``doc-…``), its IRI (full or ``dkid:doc-…``), or the source
+    path it was read from (every document read from that path).
+
+    :raises StoreError: when nothing in the store matches, or the store is read-only.
+    """
+    if not store.writable:
+        raise StoreError(f"{store.path}: opened read-only; open it with open_store() to write")
+    graphs = find_documents(store, doc_ref)
+    if not graphs:
+        raise StoreError(
+            f"{doc_ref}: no such document in {store.path} "
+            "(give a document id doc-…, its IRI, or the source path it was ingested from)"
+        )
+    sizes = store.graph_sizes()
+    drops = " ;\n".join(f"DROP GRAPH <{g}>" for g in graphs)
+    store.ox.update(drops)  # one transaction for all of them
+    store.ox.flush()
+    return RemoveReport(tuple(graphs), sum(sizes.get(g, 0) for g in graphs))
+
+
+def find_documents(store: PersistentStore, doc_ref: str) -> list[str]:
+    """The graph IRIs of the documents *doc_ref* names (see :func:`remove`)."""
+    graphs = set(store.document_graphs())
+    ref = doc_ref.strip()
+    candidates = {ref, ref.strip("<>")}
+    if ref.startswith("dkid:"):
+        candidates.add(PREFIXES["dkid"] + ref.removeprefix("dkid:"))
+    if re.fullmatch(r"(doc-)?[0-9a-f]{6,}", ref):
+        candidates.add(_DOC_PREFIX + ref.removeprefix("doc-"))
+    found = sorted(candidates & graphs)
+    return found or _documents_from_source(store, ref)
+
+
+def _documents_from_source(store: PersistentStore, ref: str) -> list[str]:
+    query = sparql_prologue() + (
+        "SELECT DISTINCT ?g ?source WHERE { GRAPH ?g { ?d a dk:SourceDocument ;"
+        " dct:source ?source . FILTER(?d = ?g) } }"
+    )
+    wanted = {ref, _resolved(ref)}
+    found = set()
+    for row in store.ox.query(query):
+        graph, source = row[0].value, row[1].value  # type: ignore[index, union-attr]
+        # "file.jsonl:3", "file.json[2]": records of a file go with the file
+        path = _RECORD_SUFFIX.sub("", source)
+        if source in wanted or path in wanted or _resolved(path) in wanted:
+            found.add(graph)
+    return sorted(found)
+
+
+_RECORD_SUFFIX = re.compile(r"(?::\d+|\[\d+\])$")
+
+
+def _resolved(text: str) -> str:
+    try:
+        return str(Path(text).resolve())
+    except (OSError, RuntimeError, ValueError):
+        return text
