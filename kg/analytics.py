@@ -49,9 +49,11 @@ class Network:
             )
         ]
         if len(matches) == 1:
-            return matches[0]
+            return str(matches[0])
         known = sorted(
-            str(d.get("label")) for _, d in self.full.nodes(data=True) if d.get("kind") == "organization"
+            str(d.get("label"))
+            for _, d in self.full.nodes(data=True)
+            if d.get("kind") == "organization"
         )
         if not matches:
             raise QueryError(f"no organisation named {name!r}; known: {', '.join(known[:20])}")
@@ -128,7 +130,9 @@ def communities(graph: Graph) -> list[dict[str, Any]]:
     if g.number_of_edges() == 0:
         groups = [{n} for n in g.nodes]
     else:
-        groups = [set(c) for c in nx.algorithms.community.greedy_modularity_communities(g, weight="deals")]
+        groups = [
+            set(c) for c in nx.algorithms.community.greedy_modularity_communities(g, weight="deals")
+        ]
     named = [sorted(net.label(n) for n in group) for group in groups]
     named.sort(key=lambda members: (-len(members), members))
     return [{"community": i + 1, "size": len(m), "organizations": m} for i, m in enumerate(named)]

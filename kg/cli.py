@@ -119,34 +119,31 @@ def build(
     Example:
         kg build seeds/ --out output/
     """
-    from kg.pipeline import build as build_kg
+    from kg.pipeline import build_to
 
     with _progress("Extracting") as progress:
-        kg = build_kg(inputs, model=model, strict=strict, max_bytes=max_bytes, progress=progress)
-    out = Path(out_dir)
-    kg.write_turtle(out / "kg.ttl")
-    if html:
-        kg.render_html(out / "kg.html", max_nodes=max_nodes)
-    stats = kg.stats()
-    report = kg.report
-    click.echo(
-        f"{stats.documents} documents, {stats.organizations} organizations, "
-        f"{stats.agreements} agreements, {stats.clauses} clauses, {stats.triples} triples "
-        f"in {report.seconds:.1f} s → {out / 'kg.ttl'}" + (f", {out / 'kg.html'}" if html else "")
-    )
-    for warning in report.warnings:
+        result = build_to(
+            inputs,
+            out_dir,
+            model=model,
+            strict=strict,
+            max_bytes=max_bytes,
+            html=html,
+            validate=validate,
+            max_nodes=max_nodes,
+            progress=progress,
+        )
+    click.echo(result.summary())
+    for warning in result.report.warnings:
         click.echo(f"warning: {warning}", err=True)
-    if validate:
-        result = kg.validate()
-        if not result.conforms:
-            click.echo(
-                f"SHACL: {len(result.violations)} violations (run `kg validate {out / 'kg.ttl'}`)",
-                err=True,
-            )
-    if report.problems:
-        for problem in report.problems:
-            click.echo(f"skipped: {problem}", err=True)
-        raise click.ClickException(f"{len(report.problems)} input(s) skipped")
+    if result.violations:
+        click.echo(
+            f"SHACL: {result.violations} violations (run `kg validate {result.turtle}`)", err=True
+        )
+    for problem in result.report.problems:
+        click.echo(f"skipped: {problem}", err=True)
+    if result.report.problems:
+        raise click.ClickException(f"{len(result.report.problems)} input(s) skipped")
 
 
 class _progress:
@@ -335,16 +332,40 @@ def validate(graph: str, fmt: str) -> None:
 @cli.command()
 @click.argument("graph", type=click.Path(dir_okay=False))
 @click.argument("sparql", required=False)
-@click.option("--file", "query_file", type=click.Path(dir_okay=False, exists=True), help="Read the query from a file.")
+@click.option(
+    "--file",
+    "query_file",
+    type=click.Path(dir_okay=False, exists=True),
+    help="Read the query from a file.",
+)
 @click.option("--name", "query_name", help="Run a named query from ontology/queries/ (see --list).")
-@click.option("--bind", "binds", multiple=True, metavar="VAR=VALUE",
-              help="Bind a variable of a named query to an RDF term (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xml", "turtle"]),
-              default="table", show_default=True)
-@click.option("--list", "list_queries", is_flag=True, help="List the named queries and their parameters.")
+@click.option(
+    "--bind",
+    "binds",
+    multiple=True,
+    metavar="VAR=VALUE",
+    help="Bind a variable of a named query to an RDF term (repeatable).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json", "xml", "turtle"]),
+    default="table",
+    show_default=True,
+)
+@click.option(
+    "--list", "list_queries", is_flag=True, help="List the named queries and their parameters."
+)
 @handle_errors
-def query(graph: str, sparql: str | None, query_file: str | None, query_name: str | None,
-          binds: tuple[str, ...], fmt: str, list_queries: bool) -> None:
+def query(
+    graph: str,
+    sparql: str | None,
+    query_file: str | None,
+    query_name: str | None,
+    binds: tuple[str, ...],
+    fmt: str,
+    list_queries: bool,
+) -> None:
     """Run a SPARQL query over GRAPH; project prefixes (dk:, dkid:, rdfs:…) are predeclared.
 
     \b
@@ -352,7 +373,14 @@ def query(graph: str, sparql: str | None, query_file: str | None, query_name: st
         kg query output/kg.ttl 'SELECT ?name WHERE { ?o a dk:Organization ; rdfs:label ?name }'
         kg query output/kg.ttl --name agreements-between --bind org1=org-microsoft --bind org2=org-openai
     """
-    from kg.query import named_queries, parse_bindings, run_named_query, run_query, serialize, to_rows
+    from kg.query import (
+        named_queries,
+        parse_bindings,
+        run_named_query,
+        run_query,
+        serialize,
+        to_rows,
+    )
 
     if list_queries:
         rows = [[q.name, q.title, ", ".join(q.param_names)] for q in named_queries().values()]
@@ -375,8 +403,10 @@ def query(graph: str, sparql: str | None, query_file: str | None, query_name: st
     elif result.kind == "ask":
         click.echo("yes" if result.boolean else "no")
     else:
-        rows = to_rows(result)
-        _print_table(list(result.variables), [[r.get(v, "") for v in result.variables] for r in rows])
+        table = to_rows(result)
+        _print_table(
+            list(result.variables), [[r.get(v, "") for v in result.variables] for r in table]
+        )
 
 
 # --------------------------------------------------------------------------- orgs
@@ -384,7 +414,9 @@ def query(graph: str, sparql: str | None, query_file: str | None, query_name: st
 
 @cli.command()
 @click.argument("graph", type=click.Path(dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
 @handle_errors
 def orgs(graph: str, fmt: str) -> None:
     """List organisations with their aliases and how many documents and deals name them.
@@ -401,7 +433,10 @@ def orgs(graph: str, fmt: str) -> None:
     else:
         _print_table(
             ["organization", "aliases", "documents", "deals"],
-            [[r["name"], ", ".join(r["aliases"]), str(r["documents"]), str(r["deals"])] for r in rows],
+            [
+                [r["name"], ", ".join(r["aliases"]), str(r["documents"]), str(r["deals"])]
+                for r in rows
+            ],
         )
 
 
@@ -410,9 +445,16 @@ def orgs(graph: str, fmt: str) -> None:
 
 @cli.command()
 @click.argument("graph", type=click.Path(dir_okay=False))
-@click.option("-o", "--out", "out_path", type=click.Path(dir_okay=False), default="kg.html", show_default=True)
-@click.option("--max-nodes", type=click.IntRange(min=1), default=2000, show_default=True,
-              help="Above this many nodes the map opens in the company view.")
+@click.option(
+    "-o", "--out", "out_path", type=click.Path(dir_okay=False), default="kg.html", show_default=True
+)
+@click.option(
+    "--max-nodes",
+    type=click.IntRange(min=1),
+    default=2000,
+    show_default=True,
+    help="Above this many nodes the map opens in the company view.",
+)
 @handle_errors
 def render(graph: str, out_path: str, max_nodes: int) -> None:
     """Write the interactive relationship map of GRAPH as one self-contained HTML file.
@@ -427,10 +469,20 @@ def render(graph: str, out_path: str, max_nodes: int) -> None:
 
 @cli.command()
 @click.argument("graph", type=click.Path(dir_okay=False))
-@click.option("--format", "fmt", required=True,
-              type=click.Choice(["turtle", "nt", "nquads", "trig", "jsonld", "graphml", "gexf", "csv"]))
-@click.option("-o", "--out", "out_path", type=click.Path(), required=True,
-              help="Output file (a directory for csv).")
+@click.option(
+    "--format",
+    "fmt",
+    required=True,
+    type=click.Choice(["turtle", "nt", "nquads", "trig", "jsonld", "graphml", "gexf", "csv"]),
+)
+@click.option(
+    "-o",
+    "--out",
+    "out_path",
+    type=click.Path(),
+    required=True,
+    help="Output file (a directory for csv).",
+)
 @handle_errors
 def export(graph: str, fmt: str, out_path: str) -> None:
     """Export GRAPH for other tools (RDF formats, Gephi, spreadsheets).
@@ -450,14 +502,32 @@ def export(graph: str, fmt: str, out_path: str) -> None:
 
 @cli.command()
 @click.argument("graph", type=click.Path(dir_okay=False))
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on (loopback by default).",
+)
 @click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True)
-@click.option("--timeout", "timeout_s", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
-              help="Seconds a query may run.")
+@click.option(
+    "--timeout",
+    "timeout_s",
+    type=click.FloatRange(min=0.1),
+    default=10.0,
+    show_default=True,
+    help="Seconds a query may run.",
+)
 @click.option("--max-results", type=click.IntRange(min=1), default=100_000, show_default=True)
-@click.option("--cors", "cors_origin", default=None, help="Value of Access-Control-Allow-Origin (off by default).")
+@click.option(
+    "--cors",
+    "cors_origin",
+    default=None,
+    help="Value of Access-Control-Allow-Origin (off by default).",
+)
 @handle_errors
-def serve(graph: str, host: str, port: int, timeout_s: float, max_results: int, cors_origin: str | None) -> None:
+def serve(
+    graph: str, host: str, port: int, timeout_s: float, max_results: int, cors_origin: str | None
+) -> None:
     """Serve GRAPH read-only over the SPARQL 1.1 Protocol at /sparql (query page at /).
 
     \b
@@ -466,8 +536,14 @@ def serve(graph: str, host: str, port: int, timeout_s: float, max_results: int, 
     """
     from kg.serve import make_server
 
-    server = make_server(_load(graph).graph, host, port, timeout_s=timeout_s,
-                         max_results=max_results, cors_origin=cors_origin)
+    server = make_server(
+        _load(graph).graph,
+        host,
+        port,
+        timeout_s=timeout_s,
+        max_results=max_results,
+        cors_origin=cors_origin,
+    )
     click.echo(f"SPARQL endpoint at {server.url}/sparql (Ctrl-C to stop)")
     try:
         server.serve_forever()
@@ -493,11 +569,15 @@ def _emit(rows: list[dict[str, Any]], fmt: str) -> None:
         click.echo("(none)")
         return
     columns = list(rows[0])
-    _print_table(columns, [[", ".join(v) if isinstance(v, list) else str(v) for v in r.values()] for r in rows])
+    _print_table(
+        columns,
+        [[", ".join(v) if isinstance(v, list) else str(v) for v in r.values()] for r in rows],
+    )
 
 
-_format_option = click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-                              show_default=True)
+_format_option = click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
 
 
 @graph_group.command()

@@ -48,10 +48,10 @@ TYPE_ORDER = (
     "partnership",
     "other",
 )
-_TYPE_NAMES = {iri: name for name, iri in FACTS_AGREEMENT_TYPES.items()}
-_CLAUSE_NAMES = {iri: name for name, iri in FACTS_CLAUSE_TYPES.items()}
-_STATUS_NAMES = {iri: name for name, iri in STATUSES.items()}
-_PRECISION_NAMES = {iri: name for name, iri in PRECISIONS.items()}
+_TYPE_NAMES: dict[Node | None, str] = {iri: name for name, iri in FACTS_AGREEMENT_TYPES.items()}
+_CLAUSE_NAMES: dict[Node | None, str] = {iri: name for name, iri in FACTS_CLAUSE_TYPES.items()}
+_STATUS_NAMES: dict[Node | None, str] = {iri: name for name, iri in STATUSES.items()}
+_PRECISION_NAMES: dict[Node | None, str] = {iri: name for name, iri in PRECISIONS.items()}
 _ROLE_NAMES = {iri: name for name, iri in ROLE_PROPERTIES.items() if name != "provider"}
 _DATE_ORDER = (DK.signedOn, DK.announcedOn, DK.effectiveFrom)
 
@@ -134,7 +134,7 @@ def _date_at_precision(
     value = index.one(node, prop)
     if value is None:
         return None
-    precision = _PRECISION_NAMES.get(index.one(node, precision_prop), "day")  # type: ignore[arg-type]
+    precision = _PRECISION_NAMES.get(index.one(node, precision_prop), "day")
     text = str(value)
     return {"year": text[:4], "month": text[:7]}.get(precision, text)
 
@@ -156,7 +156,7 @@ def _amount_facts(index: _Index, amount: Node) -> dict[str, Any]:
 
 def _clause_facts(index: _Index, clause: Node) -> dict[str, Any]:
     type_iri = index.one(clause, DK.clauseType)
-    facts: dict[str, Any] = {"type": _CLAUSE_NAMES.get(type_iri, "other")}  # type: ignore[arg-type]
+    facts: dict[str, Any] = {"type": _CLAUSE_NAMES.get(type_iri, "other")}
     percentage = index.one(clause, DK.percentage)
     amount = index.one(clause, DK.hasAmount)
     if percentage is not None:
@@ -183,7 +183,7 @@ def _agreement_type(index: _Index, agreement: Node) -> str:
         return "mou"
     if DK.Amendment in classes:
         return "amendment"
-    names = {_TYPE_NAMES.get(t) for t in index.all(agreement, DK.agreementType)}  # type: ignore[call-overload]
+    names = {_TYPE_NAMES.get(t) for t in index.all(agreement, DK.agreementType)}
     return next((t for t in TYPE_ORDER if t in names), "other")
 
 
@@ -206,7 +206,7 @@ def _agreement_facts(index: _Index, agreement: Node) -> dict[str, Any]:
         "parties": sorted(index.label(p) for p in index.all(agreement, DK.hasParty)),
         "roles": dict(sorted(roles.items())),
         "date": date,
-        "status": _STATUS_NAMES.get(status) if status is not None else None,  # type: ignore[call-overload]
+        "status": _STATUS_NAMES.get(status) if status is not None else None,
         "amounts": sorted(amounts, key=lambda a: (a["currency"], a["value"] or 0)),
         "clauses": sorted(clauses, key=lambda c: (c["type"], str(c.get("value")), c["text"] or "")),
         "evidence": index.quote(agreement),

@@ -14,7 +14,9 @@ from rdflib import URIRef
 
 from kg.vocab import ID
 
-KINDS = frozenset({"org", "product", "doc", "agreement", "clause", "amount", "mention", "run", "graph"})
+KINDS = frozenset(
+    {"org", "product", "doc", "agreement", "clause", "amount", "mention", "run", "graph"}
+)
 _MAX_SLUG = 60
 
 

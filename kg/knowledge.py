@@ -56,7 +56,7 @@ class KnowledgeGraph:
 
     def count(self, cls_iri: Node) -> int:
         rows = list(self.graph.query(_COUNT.format(cls=cls_iri)))
-        return int(rows[0][0])  # type: ignore[index]
+        return int(str(rows[0][0]))  # type: ignore[index]
 
     def stats(self) -> GraphStats:
         return GraphStats(

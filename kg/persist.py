@@ -375,8 +375,7 @@ def _write_batch(store: ox.Store, extractions: Sequence[Extraction]) -> tuple[in
         # crash never leaves a document without its graph.
         drops = "".join(f"DROP SILENT GRAPH <{g}> ;\n" for g in existing)
         inserts = "\n".join(
-            f"GRAPH <{g}> {{\n" + "\n".join(f"{q.triple} ." for q in qs) + "\n}"
-            for g, qs in graphs
+            f"GRAPH <{g}> {{\n" + "\n".join(f"{q.triple} ." for q in qs) + "\n}" for g, qs in graphs
         )
         store.update(f"{drops}INSERT DATA {{\n{inserts}\n}}")
     return len(existing), len(quads)

@@ -13,7 +13,7 @@ from kg.extract.deals import extract_agreements
 from kg.extract.orgs import OrgFindings, find_organizations
 from kg.knowledge import KnowledgeGraph
 from kg.mapping import to_graph
-from kg.models import Agreement, Clause, Document, Extraction, Organization, Problem, Product
+from kg.models import Agreement, Clause, Document, Extraction, Organization, Problem
 from kg.nlp import analyse_many, load_nlp
 from kg.read import read_documents
 from kg.resolve import resolve_across
@@ -144,6 +144,53 @@ def _agreement_label(agreement: Agreement, party_names: list[str]) -> str:
 def build_graph(extractions: Iterable[Extraction]) -> Graph:
     """Map resolved extractions to one Oxigraph-backed RDF graph."""
     return to_graph(extractions)
+
+
+@dataclass(frozen=True)
+class BuildOutputs:
+    """What ``kg build`` wrote: the graph, its files, and its validation result."""
+
+    kg: KnowledgeGraph
+    report: BuildReport
+    turtle: Path
+    html: Path | None
+    violations: int | None  # None when validation was skipped
+
+    def summary(self) -> str:
+        stats = self.kg.stats()
+        files = ", ".join(str(p) for p in (self.turtle, self.html) if p is not None)
+        return (
+            f"{stats.documents} documents, {stats.organizations} organizations, "
+            f"{stats.agreements} agreements, {stats.clauses} clauses, {stats.triples} triples "
+            f"in {self.report.seconds:.1f} s → {files}"
+        )
+
+
+def build_to(
+    inputs: Sequence[str | Path],
+    out_dir: str | Path,
+    *,
+    model: str | None = None,
+    strict: bool = False,
+    max_bytes: int = 20_000_000,
+    html: bool = True,
+    validate: bool = True,
+    max_nodes: int = 2000,
+    progress: ProgressCallback | None = None,
+) -> BuildOutputs:
+    """Build *inputs* and write ``OUT/kg.ttl`` (and ``OUT/kg.html``), validating the graph.
+
+    Outputs are written atomically, so an interrupted build never leaves half a file.
+    """
+    kg = build(inputs, model=model, strict=strict, max_bytes=max_bytes, progress=progress)
+    assert kg.report is not None
+    out = Path(out_dir)
+    kg.write_turtle(out / "kg.ttl")
+    html_path = out / "kg.html" if html else None
+    if html_path is not None:
+        kg.render_html(html_path, max_nodes=max_nodes)
+    violations = len(kg.validate().violations) if validate else None
+    return BuildOutputs(kg, kg.report, out / "kg.ttl", html_path, violations)
 
 
 def build(

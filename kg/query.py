@@ -38,6 +38,30 @@ from kg.ontology import ONTOLOGY_DIR, compact, oxigraph_copy, with_ontology
 from kg.store import turtle_bytes
 from kg.vocab import DK, DKCT, ID, PREFIXES
 
+__all__ = [
+    "FORMATS",
+    "QUERIES_DIR",
+    "NamedQuery",
+    "QueryParam",
+    "QueryResult",
+    "QuerySyntaxError",
+    "has_ontology",
+    "load_named_query",
+    "named_queries",
+    "parse_binding",
+    "parse_bindings",
+    "run_named_query",
+    "run_query",
+    "serialize",
+    "to_csv",
+    "to_json",
+    "to_rows",
+    "to_tsv",
+    "to_turtle",
+    "to_xml",
+    "with_ontology",
+]
+
 QUERIES_DIR = ONTOLOGY_DIR / "queries"
 """Where the named ``<kebab-name>.rq`` files live."""
 

@@ -539,30 +539,68 @@ def _decide(a: _Agreement, b: _Agreement) -> _Decision | None:
             break
     else:
         return None
-    cue = _by_cue(a, b)
-    if rule is _by_link and cue is not None and cue[1] == decision[1]:
+    cue = _by_cue(a, b) if rule is _by_link else None
+    if cue is not None and cue[1] == decision[1]:
         # a link this module added on an earlier run: keep reporting the cue behind it
         return (decision[0], decision[1], cue[2], cue[3])
     return decision
 
 
-def _order(agreements: dict[URIRef, _Agreement], pairs: list[tuple[URIRef, URIRef]]) -> nx.DiGraph:
-    """A DAG earlier → later; weaker evidence never overrides stronger (no cycles)."""
-    decisions: list[tuple[int, str, str, bool, str, bool]] = []
+@dataclass(frozen=True)
+class _Edge:
+    strength: int
+    earlier: URIRef
+    later: URIRef
+    reason: str
+    inferred: bool
+
+
+class _Order:
+    """A DAG earlier → later that keeps its reachability, so "a before b" is a set lookup."""
+
+    def __init__(self, nodes: Iterable[URIRef]) -> None:
+        self.graph = nx.DiGraph()
+        self.graph.add_nodes_from(nodes)
+        self.after: dict[URIRef, set[URIRef]] = {n: set() for n in self.graph}
+        self.before: dict[URIRef, set[URIRef]] = {n: set() for n in self.graph}
+
+    def precedes(self, a: URIRef, b: URIRef) -> bool:
+        return b in self.after[a]
+
+    def add(self, edge: _Edge) -> None:
+        """Add *edge* unless it is implied already or contradicts what is known."""
+        earlier, later = edge.earlier, edge.later
+        if earlier == later or self.precedes(earlier, later) or self.precedes(later, earlier):
+            return
+        self.graph.add_edge(earlier, later, reason=edge.reason, inferred=edge.inferred)
+        ups, downs = self.before[earlier] | {earlier}, self.after[later] | {later}
+        for node in ups:
+            self.after[node] |= downs
+        for node in downs:
+            self.before[node] |= ups
+
+
+def _sort_key(agreement: _Agreement) -> str:
+    date = agreement.sort_date
+    return f"{date.iso if date else '9999-99-99'} {agreement.iri}"
+
+
+def _order(agreements: dict[URIRef, _Agreement], pairs: list[tuple[URIRef, URIRef]]) -> _Order:
+    """Order the related pairs; weaker evidence never overrides stronger (no cycles)."""
+    edges = []
     for a, b in pairs:
         decision = _decide(agreements[a], agreements[b])
         if decision is not None:
             strength, a_first, reason, inferred = decision
-            decisions.append((strength, str(a), str(b), a_first, reason, inferred))
-    # sorted as strings: strongest evidence first, then a stable order of pairs
-    order = nx.DiGraph()
-    order.add_nodes_from(agreements)
-    for _strength, first, second, a_first, reason, inferred in sorted(decisions):
-        earlier, later = (
-            (URIRef(first), URIRef(second)) if a_first else (URIRef(second), URIRef(first))
-        )
-        if not nx.has_path(order, later, earlier):
-            order.add_edge(earlier, later, reason=reason, inferred=inferred)
+            earlier, later = (a, b) if a_first else (b, a)
+            edges.append(_Edge(strength, earlier, later, reason, inferred))
+    # strongest evidence first; within it, by the later agreement and then the nearest
+    # earlier one, so a dated chain adds a1→a2, a2→a3 and finds a1→a3 already implied
+    edges.sort(key=lambda e: _sort_key(agreements[e.earlier]), reverse=True)
+    edges.sort(key=lambda e: (e.strength, _sort_key(agreements[e.later])))
+    order = _Order(agreements)
+    for edge in edges:
+        order.add(edge)
     return order
 
 
@@ -572,10 +610,10 @@ def _unordered_note(a: _Agreement, b: _Agreement) -> str:
     return "no dates, document dates or textual cues order them"
 
 
-def _latest(candidates: Iterable[URIRef], order: nx.DiGraph) -> list[URIRef]:
+def _latest(candidates: Iterable[URIRef], order: _Order) -> list[URIRef]:
     """The candidates no other candidate comes after."""
-    pool = sorted(set(candidates))
-    return [c for c in pool if not any(o != c and nx.has_path(order, c, o) for o in pool)]
+    pool = set(candidates)
+    return sorted(c for c in pool if order.after[c].isdisjoint(pool))
 
 
 # --- links between agreements and clauses ---------------------------------------------
@@ -618,19 +656,18 @@ class _Lineage:
             if _related(self.agreements[a], self.agreements[b])
         ]
         self.order = _order(self.agreements, self.pairs)
-        self.sequence = list(nx.lexicographical_topological_sort(self.order, key=self._sort_key))
+        self.sequence = list(
+            nx.lexicographical_topological_sort(
+                self.order.graph, key=lambda iri: _sort_key(self.agreements[iri])
+            )
+        )
         self.links = self._agreement_links() + self._clause_links()
-
-    def _sort_key(self, iri: URIRef) -> str:
-        agreement = self.agreements[iri]
-        date = agreement.sort_date
-        return f"{date.iso if date else '9999-99-99'} {agreement.label} {iri}"
 
     def predecessors(self, iri: URIRef) -> list[_Agreement]:
         later = self.agreements[iri]
         return [
             self.agreements[a]
-            for a in sorted(nx.ancestors(self.order, iri))
+            for a in sorted(self.order.before[iri])
             if _related(self.agreements[a], later)
         ]
 
@@ -817,13 +854,14 @@ _PREDICATES = {
 
 def _orderings(lineage: _Lineage, keep: set[URIRef] | None = None) -> tuple[Ordering, ...]:
     """The orderings that are not implied by others (a1 < a2 < a3 omits a1 < a3)."""
-    covering = nx.transitive_reduction(lineage.order)
+    graph = lineage.order.graph
+    covering = nx.transitive_reduction(graph)
     return tuple(
         Ordering(
             str(a),
             str(b),
-            lineage.order.edges[a, b]["reason"],
-            lineage.order.edges[a, b]["inferred"],
+            graph.edges[a, b]["reason"],
+            graph.edges[a, b]["inferred"],
         )
         for a, b in sorted(covering.edges)
         if keep is None or (a in keep and b in keep)
@@ -835,7 +873,7 @@ def _unordered(lineage: _Lineage, keep: set[URIRef] | None = None) -> tuple[Unor
     for a, b in lineage.pairs:
         if keep is not None and not (a in keep and b in keep):
             continue
-        if not nx.has_path(lineage.order, a, b) and not nx.has_path(lineage.order, b, a):
+        if not lineage.order.precedes(a, b) and not lineage.order.precedes(b, a):
             note = _unordered_note(lineage.agreements[a], lineage.agreements[b])
             gaps.append(UnorderedPair(str(a), str(b), note))
     return tuple(gaps)
@@ -844,7 +882,7 @@ def _unordered(lineage: _Lineage, keep: set[URIRef] | None = None) -> tuple[Unor
 def _inferred_dates(lineage: _Lineage) -> list[URIRef]:
     """Undated agreements placed by a document's published date."""
     marked = set()
-    for a, b, data in lineage.order.edges(data=True):
+    for a, b, data in lineage.order.graph.edges(data=True):
         if data["reason"] == "document date":
             marked |= {x for x in (a, b) if lineage.agreements[x].own_date is None}
     return sorted(marked)
@@ -977,9 +1015,9 @@ def _row(lineage: _Lineage, position: int, iri: URIRef, keep: set[URIRef]) -> Ti
         date_property=own[0] if own else None,
         order_inferred=own is None,
         ordered_after=tuple(
-            f"{a} ({lineage.order.edges[a, iri]['reason']})"
+            f"{a} ({lineage.order.graph.edges[a, iri]['reason']})"
             for a in _latest(
-                (p for p in lineage.order.predecessors(iri) if p in keep), lineage.order
+                (p for p in lineage.order.graph.predecessors(iri) if p in keep), lineage.order
             )
         ),
         amounts=tuple(sorted(money)),

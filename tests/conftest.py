@@ -26,7 +26,9 @@ def seed_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     here = os.getcwd()
     os.chdir(ROOT)
     try:
-        result = CliRunner().invoke(cli, ["build", "seeds/", "--out", str(out)], catch_exceptions=False)
+        result = CliRunner().invoke(
+            cli, ["build", "seeds/", "--out", str(out)], catch_exceptions=False
+        )
     finally:
         os.chdir(here)
     assert result.exit_code == 0, result.output

@@ -30,12 +30,21 @@ def _select(path: Path, query: str) -> list[tuple[str, ...]]:
 def test_build_writes_turtle_and_offline_html(seed_build: Path) -> None:
     html = (seed_build / "kg.html").read_text(encoding="utf-8")
     assert "<html" in html.lower()
-    for remote in ("https://cdn", "http://cdn", "cdnjs", "jsdelivr", "unpkg", "<link rel=\"stylesheet\" href=\"http"):
+    for remote in (
+        "https://cdn",
+        "http://cdn",
+        "cdnjs",
+        "jsdelivr",
+        "unpkg",
+        '<link rel="stylesheet" href="http',
+    ):
         assert remote not in html
 
 
 def test_seed_has_microsoft_and_openai_once_each(seed_build: Path) -> None:
-    rows = _select(seed_build / "kg.ttl", "SELECT ?label WHERE { ?o a dk:Organization ; rdfs:label ?label }")
+    rows = _select(
+        seed_build / "kg.ttl", "SELECT ?label WHERE { ?o a dk:Organization ; rdfs:label ?label }"
+    )
     labels = sorted(label for (label,) in rows)
     assert labels.count("Microsoft") == 1
     assert labels.count("OpenAI") == 1
@@ -65,7 +74,9 @@ def test_seed_has_the_billion_dollar_investment_with_its_sentence(seed_build: Pa
     ("clause_type", "words"),
     [("Exclusivity", "exclusive cloud provider"), ("PreferredPartner", "preferred partner")],
 )
-def test_seed_clauses_are_linked_to_their_sentences(seed_build: Path, clause_type: str, words: str) -> None:
+def test_seed_clauses_are_linked_to_their_sentences(
+    seed_build: Path, clause_type: str, words: str
+) -> None:
     rows = _select(
         seed_build / "kg.ttl",
         f"""
@@ -101,7 +112,9 @@ def test_committed_output_is_not_stale(seed_build: Path) -> None:
     for name in ("kg.ttl", "kg.html"):
         committed = ROOT / "output" / name
         assert committed.is_file(), f"{committed} missing: run `make demo`"
-        assert committed.read_bytes() == (seed_build / name).read_bytes(), f"{committed} is stale: run `make demo`"
+        assert committed.read_bytes() == (seed_build / name).read_bytes(), (
+            f"{committed} is stale: run `make demo`"
+        )
 
 
 def test_stats_json_keys(seed_build: Path, runner: CliRunner) -> None:
@@ -148,8 +161,18 @@ def test_query_xml(seed_build: Path, runner: CliRunner) -> None:
 def test_query_named_with_binding(seed_build: Path, runner: CliRunner) -> None:
     result = runner.invoke(
         cli,
-        ["query", str(seed_build / "kg.ttl"), "--name", "agreements-between",
-         "--bind", "org1=org-microsoft", "--bind", "org2=org-openai", "--format", "json"],
+        [
+            "query",
+            str(seed_build / "kg.ttl"),
+            "--name",
+            "agreements-between",
+            "--bind",
+            "org1=org-microsoft",
+            "--bind",
+            "org2=org-openai",
+            "--format",
+            "json",
+        ],
     )
     assert result.exit_code == 0, result.output
     assert len(json.loads(result.output)["results"]["bindings"]) >= 5
@@ -168,7 +191,9 @@ def test_query_needs_exactly_one_query(seed_build: Path, runner: CliRunner) -> N
 
 
 def test_build_missing_path_is_a_clean_error(runner: CliRunner, tmp_path: Path) -> None:
-    result = runner.invoke(cli, ["build", str(tmp_path / "nope.txt"), "--out", str(tmp_path / "out")])
+    result = runner.invoke(
+        cli, ["build", str(tmp_path / "nope.txt"), "--out", str(tmp_path / "out")]
+    )
     assert result.exit_code == 1
     assert "nope.txt" in result.output
     assert "Traceback" not in result.output
@@ -205,7 +230,9 @@ def test_orgs_json(seed_build: Path, runner: CliRunner) -> None:
 
 
 def test_facts_from_graph(runner: CliRunner, tmp_path: Path) -> None:
-    result = runner.invoke(cli, ["facts", str(SEEDS), "--out", str(tmp_path)], catch_exceptions=False)
+    result = runner.invoke(
+        cli, ["facts", str(SEEDS), "--out", str(tmp_path)], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
     facts = json.loads((tmp_path / "000_9e21863d4afa9de5.json").read_text(encoding="utf-8"))
     assert {o["name"] for o in facts["organizations"]} == {"Microsoft", "OpenAI"}

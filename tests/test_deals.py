@@ -88,7 +88,9 @@ def test_investment_roles_and_amount() -> None:
 
 
 def test_acquisition_passive_voice_reverses_roles() -> None:
-    extraction = _extract("Brightwater Biologics will be acquired by Halvorsen Pharma for $2.1 billion.")
+    extraction = _extract(
+        "Brightwater Biologics will be acquired by Halvorsen Pharma for $2.1 billion."
+    )
     agreement = _only(extraction)
     names = {o.key: o.name for o in extraction.organizations}
     roles = {role: names[key] for role, key in agreement.roles}
@@ -98,12 +100,36 @@ def test_acquisition_passive_voice_reverses_roles() -> None:
 @pytest.mark.parametrize(
     ("sentence", "clause_type", "value"),
     [
-        ("Ostrava Labs will take a 19.9% stake in Pellucid Therapeutics as part of the deal.", "equity_stake", Decimal("19.9")),
-        ("Pellucid Therapeutics and Ostrava Labs agreed that Ostrava Labs becomes the exclusive distributor.", "exclusivity", None),
-        ("Pellucid Therapeutics will pay Ostrava Labs royalties on net sales under the license.", "royalty", None),
-        ("Pellucid Therapeutics and Ostrava Labs agreed a revenue share of 20% on the licensed products.", "revenue_share", Decimal("20")),
-        ("Pellucid Therapeutics gives Ostrava Labs a right of first refusal under the partnership.", "right_of_first_refusal", None),
-        ("Ostrava Labs gets a board seat at Pellucid Therapeutics under the investment agreement.", "board_seat", None),
+        (
+            "Ostrava Labs will take a 19.9% stake in Pellucid Therapeutics as part of the deal.",
+            "equity_stake",
+            Decimal("19.9"),
+        ),
+        (
+            "Pellucid Therapeutics and Ostrava Labs agreed that Ostrava Labs becomes the exclusive distributor.",
+            "exclusivity",
+            None,
+        ),
+        (
+            "Pellucid Therapeutics will pay Ostrava Labs royalties on net sales under the license.",
+            "royalty",
+            None,
+        ),
+        (
+            "Pellucid Therapeutics and Ostrava Labs agreed a revenue share of 20% on the licensed products.",
+            "revenue_share",
+            Decimal("20"),
+        ),
+        (
+            "Pellucid Therapeutics gives Ostrava Labs a right of first refusal under the partnership.",
+            "right_of_first_refusal",
+            None,
+        ),
+        (
+            "Ostrava Labs gets a board seat at Pellucid Therapeutics under the investment agreement.",
+            "board_seat",
+            None,
+        ),
     ],
     ids=["stake", "exclusive", "royalty", "revenue-share", "rofr", "board-seat"],
 )
@@ -116,7 +142,9 @@ def test_clause_types(sentence: str, clause_type: str, value: Decimal | None) ->
 
 def test_non_exclusive_is_not_exclusive() -> None:
     agreement = _only(
-        _extract("Pellucid Therapeutics granted Ostrava Labs a non-exclusive license to its patents.")
+        _extract(
+            "Pellucid Therapeutics granted Ostrava Labs a non-exclusive license to its patents."
+        )
     )
     types = {c.type for c in agreement.clauses}
     assert "non_exclusivity" in types
@@ -125,14 +153,18 @@ def test_non_exclusive_is_not_exclusive() -> None:
 
 def test_no_board_seat_is_not_a_board_seat() -> None:
     agreement = _only(
-        _extract("Quarrytech Inc. will invest $40 million in Lumora Systems but will not get a board seat.")
+        _extract(
+            "Quarrytech Inc. will invest $40 million in Lumora Systems but will not get a board seat."
+        )
     )
     assert "board_seat" not in {c.type for c in agreement.clauses}
 
 
 def test_removed_revenue_share_is_negated() -> None:
     agreement = _only(
-        _extract("Pellucid Therapeutics and Ostrava Labs amended their partnership agreement, which removes revenue sharing.")
+        _extract(
+            "Pellucid Therapeutics and Ostrava Labs amended their partnership agreement, which removes revenue sharing."
+        )
     )
     shares = [c for c in agreement.clauses if c.type == "revenue_share"]
     assert shares and shares[0].negated
@@ -140,7 +172,9 @@ def test_removed_revenue_share_is_negated() -> None:
 
 def test_term_until_year_keeps_year_precision() -> None:
     agreement = _only(
-        _extract("Pellucid Therapeutics extended its license agreement with Ostrava Labs through 2031.")
+        _extract(
+            "Pellucid Therapeutics extended its license agreement with Ostrava Labs through 2031."
+        )
     )
     terms = [c for c in agreement.clauses if c.until is not None]
     assert terms and terms[0].until is not None
@@ -158,7 +192,11 @@ def test_relative_date_resolved_against_published_date() -> None:
 
 
 def test_unknown_date_stays_unknown() -> None:
-    agreement = _only(_extract("Quarrytech Inc. will invest $40 million in Lumora Systems.", published="2024-03-14"))
+    agreement = _only(
+        _extract(
+            "Quarrytech Inc. will invest $40 million in Lumora Systems.", published="2024-03-14"
+        )
+    )
     assert agreement.dates == ()
 
 
@@ -172,7 +210,9 @@ def test_two_deals_in_one_article_are_two_agreements() -> None:
 
 def test_multi_billion_dollar_stays_qualitative() -> None:
     agreement = _only(
-        _extract("Corvane Motors and Tessaly Energy extend their multi-year, multi-billion dollar partnership.")
+        _extract(
+            "Corvane Motors and Tessaly Energy extend their multi-year, multi-billion dollar partnership."
+        )
     )
     assert agreement.amounts == ()
     assert agreement.form == "amendment"

@@ -30,14 +30,20 @@ def _commands(group: click.Group, prefix: str = "") -> list[str]:
 def test_command_is_documented_with_an_example(command: str) -> None:
     top = command.split()[0]
     assert f"### kg {top}" in README, f"README has no section for `kg {top}`"
-    assert re.search(rf"\$ kg {re.escape(command)}\b", README), f"README shows no example of `kg {command}`"
+    assert re.search(rf"\$ kg {re.escape(command)}\b", README), (
+        f"README shows no example of `kg {command}`"
+    )
 
 
 @pytest.mark.parametrize("command", _commands(cli))
 def test_command_has_help_with_example(command: str) -> None:
     result = CliRunner().invoke(cli, [*command.split(), "--help"])
     assert result.exit_code == 0
-    if not isinstance(cli.commands.get(command), click.Group) and " " not in command or command.startswith("graph "):
+    if (
+        not isinstance(cli.commands.get(command), click.Group)
+        and " " not in command
+        or command.startswith("graph ")
+    ):
         assert "Example:" in result.output or command == "graph"
 
 

@@ -32,7 +32,9 @@ from kg.vocab import DK, DKCT, DKDP, NIF
         ("2019-07-22", "day", True, "2019-07-22"),
     ],
 )
-def test_partial_dates_take_first_or_last_day(iso: str, precision: str, end: bool, expected: str) -> None:
+def test_partial_dates_take_first_or_last_day(
+    iso: str, precision: str, end: bool, expected: str
+) -> None:
     assert date_literal(DateValue(iso, precision), end=end) == Literal(expected, datatype=XSD.date)
 
 
@@ -46,14 +48,31 @@ def _extraction() -> Extraction:
     text = "Acme Robotics will invest $5 million in Borealis Labs through 2030."
     doc = Document(id="doc-00112233aabbccdd", text=text, source="in.txt", title="T")
     whole = Span(doc.id, 0, len(text), text)
-    acme = Organization("acme-robotics", "Acme Robotics", (), (OrgMention("Acme Robotics", Span(doc.id, 0, 13, "Acme Robotics")),))
-    borealis = Organization("borealis-labs", "Borealis Labs", (), (OrgMention("Borealis Labs", Span(doc.id, 40, 53, "Borealis Labs")),))
-    amount = Amount(Decimal("5000000"), "USD", "$5 million", span=Span(doc.id, 26, 36, "$5 million"))
+    acme = Organization(
+        "acme-robotics",
+        "Acme Robotics",
+        (),
+        (OrgMention("Acme Robotics", Span(doc.id, 0, 13, "Acme Robotics")),),
+    )
+    borealis = Organization(
+        "borealis-labs",
+        "Borealis Labs",
+        (),
+        (OrgMention("Borealis Labs", Span(doc.id, 40, 53, "Borealis Labs")),),
+    )
+    amount = Amount(
+        Decimal("5000000"), "USD", "$5 million", span=Span(doc.id, 26, 36, "$5 million")
+    )
     clause = Clause("term", whole, until=DateValue("2030", "year", role="expiry"))
     agreement = Agreement(
-        key="x-1", types=("investment",), parties=("acme-robotics", "borealis-labs"), evidence=(whole,),
-        roles=(("investor", "acme-robotics"), ("investee", "borealis-labs")), status="announced",
-        amounts=(amount,), clauses=(clause,),
+        key="x-1",
+        types=("investment",),
+        parties=("acme-robotics", "borealis-labs"),
+        evidence=(whole,),
+        roles=(("investor", "acme-robotics"), ("investee", "borealis-labs")),
+        status="announced",
+        amounts=(amount,),
+        clauses=(clause,),
     )
     return Extraction(document=doc, organizations=(acme, borealis), agreements=(agreement,))
 

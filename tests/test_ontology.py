@@ -111,7 +111,7 @@ def test_ontology_header(ontology: Graph) -> None:
 
 def test_every_dk_term_has_label_and_definition(ontology: Graph) -> None:
     for name in DK.__annotations__:
-        term = DK[name]
+        term = DK._NS[name]
         assert ontology.value(term, RDFS.label) is not None, name
         assert ontology.value(term, SKOS.definition) is not None, name
 
@@ -142,7 +142,7 @@ def test_sub_property_axioms(ontology: Graph) -> None:
         "validFrom",
         "validUntil",
     ):
-        companion = DK[name + "Precision"]
+        companion = DK._NS[name + "Precision"]
         assert ontology.value(companion, RDFS.subPropertyOf) == DK.datePrecision, name
         assert ontology.value(companion, RDFS.range) == DK.DatePrecision
 
@@ -173,7 +173,9 @@ def test_core_subclasses_only_small_w3c_vocabularies(ontology: Graph) -> None:
 
 def test_all_41_cuad_categories_are_concepts(ontology: Graph) -> None:
     notations = {
-        str(n): c for c, n in ontology.subject_objects(SKOS.notation) if c.startswith(str(DKCT._NS))
+        str(n): c
+        for c, n in ontology.subject_objects(SKOS.notation)
+        if str(c).startswith(str(DKCT._NS))
     }
     assert sorted(notations) == sorted(CUAD_LABELS)
     assert len(CUAD_LABELS) == 41

@@ -10,7 +10,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from rdflib import URIRef
 from rdflib.namespace import RDF, SKOS
 
 from kg.persist import (

@@ -74,7 +74,11 @@ HOSTILE = [
     "€",
     "$",
 ]
-_CHARS = st.characters(exclude_categories=["Cs"])  # lone surrogates cannot be UTF-8
+# Lone surrogates cannot be UTF-8. NUL, U+FFFE and U+FFFF are legal in Turtle, but Raptor
+# truncates or rejects literals holding them, so the readers are to drop them (see
+# test_robustness.py); documents built here directly go without them.
+RAPTOR_UNSAFE = "\x00\ufffe\uffff"
+_CHARS = st.characters(exclude_categories=["Cs"], exclude_characters=RAPTOR_UNSAFE)
 noise = st.text(_CHARS, max_size=120)
 word = st.text(st.characters(categories=["Lu", "Ll", "Nd"]), min_size=1, max_size=12)
 fragment = st.one_of(st.sampled_from(HOSTILE), noise, word)

@@ -18,8 +18,8 @@ from kg import vocab
 from kg.errors import OntologyError, QueryError
 from kg.ontology import ONTOLOGY_DIR
 from kg.query import (
-    QuerySyntaxError,
     QueryResult,
+    QuerySyntaxError,
     has_ontology,
     load_named_query,
     named_queries,
@@ -93,7 +93,7 @@ def test_named_query_header_and_syntax(name: str) -> None:
     assert query.path == ONTOLOGY_DIR / "queries" / f"{name}.rq"
     assert query.title and query.description
     parsed = prepareQuery(query.sparql)  # rdflib's parser agrees with Oxigraph's
-    projected = {str(v) for v in parsed.algebra.get("PV", [])}
+    projected = {str(v) for v in parsed.algebra["PV"]}
     for param in query.params:
         # Oxigraph binds only projected variables, so every parameter is a column
         assert param.name in projected, f"{name}: ?{param.name} is not selected"
@@ -575,12 +575,10 @@ def test_tsv_escapes_tabs_and_newlines() -> None:
 def test_ask_in_every_format(graph: Graph) -> None:
     result = run_query(graph, "ASK { ?a a dk:MemorandumOfUnderstanding }")
     assert json.loads(to_json(result)) == {"head": {}, "boolean": True}
-    assert (
-        ET.fromstring(to_xml(result).encode())
-        .find("{http://www.w3.org/2005/sparql-results#}boolean")
-        .text
-        == "true"
-    )  # type: ignore[union-attr]
+    boolean = ET.fromstring(to_xml(result).encode()).find(
+        "{http://www.w3.org/2005/sparql-results#}boolean"
+    )
+    assert boolean is not None and boolean.text == "true"
     assert to_csv(result) == "boolean\r\ntrue\r\n"
     assert to_rows(result) == [{"boolean": "true"}]
 

@@ -42,7 +42,9 @@ def test_turtle_is_deterministic_and_reparses_with_two_parsers(tmp_path: Path) -
 
 
 def test_prefix_lines_are_sorted() -> None:
-    lines = [line for line in turtle_bytes(_sample()).decode().splitlines() if line.startswith("@prefix")]
+    lines = [
+        line for line in turtle_bytes(_sample()).decode().splitlines() if line.startswith("@prefix")
+    ]
     assert lines == sorted(lines)
 
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol
 
 from spacy.language import Language
 from spacy.matcher import Matcher
@@ -106,11 +107,10 @@ REMOVAL_BEFORE = re.compile(
 )
 
 
-class OrgLookup:
+class OrgLookup(Protocol):
     """What the deal extractor needs from organisation recognition."""
 
-    def orgs_between(self, start: int, end: int) -> list[tuple[int, int, str]]:
-        raise NotImplementedError
+    def orgs_between(self, start: int, end: int) -> list[tuple[int, int, str]]: ...
 
 
 @dataclass
@@ -277,8 +277,9 @@ def _years(dates: Sequence[DateMatch]) -> set[str]:
 
 
 def _compatible(draft: _Draft, frame: _Frame) -> bool:
-    shared = set(draft.parties) & set(frame.parties)
-    if len(shared) < min(2, len(frame.parties)):
+    # At least two parties in common. The draft keeps the parties it started with, so an
+    # agreement does not grow into everything a later sentence happens to name.
+    if len(set(draft.parties) & set(frame.parties)) < min(2, len(frame.parties)):
         return False
     if draft.years and frame.years and not (draft.years & frame.years):
         return False
@@ -289,12 +290,16 @@ def _compatible(draft: _Draft, frame: _Frame) -> bool:
 def _group(frames: list[_Frame], context: dict[int, list[SpacySpan]]) -> list[_Draft]:
     drafts: list[_Draft] = []
     for frame in frames:
-        target = next((d for d in reversed(drafts) if _compatible(d, frame)), None)
+        candidates = [d for d in drafts if _compatible(d, frame)]
+        # Prefer the agreement with the most parties in common, then the latest one.
+        target = max(
+            reversed(candidates),
+            key=lambda d: len(set(d.parties) & set(frame.parties)),
+            default=None,
+        )
         if target is None:
             target = _Draft(parties=list(frame.parties))
             drafts.append(target)
-        else:
-            target.parties.extend(p for p in frame.parties if p not in target.parties)
         target.frames.append(frame)
     # Context sentences attach to the agreement whose last frame precedes them most closely
     # (or to the first agreement when the article states terms before naming the deal).
@@ -576,7 +581,8 @@ def extract_agreements(
         has_trigger = bool(types or mou or amendment or (_has_generic(matches) and not past))
         years = set() if past else _years(dates_of(sentence))
         if len(parties) >= 2 and has_trigger:
-            frames.append(_Frame(sentence, parties, types, mou, amendment, definitive, years))
+            for group in _party_groups(sentence, lookup, matches):
+                frames.append(_Frame(sentence, group, types, mou, amendment, definitive, years))
         elif not past and (
             matchers.clauses(doc[sentence.start : sentence.end]) or find_amounts(sentence.text)
         ):
@@ -590,6 +596,41 @@ def extract_agreements(
     ]
     extra = _background_agreements(background, drafts, document, len(main))
     return tuple(main + extra)
+
+
+def _party_groups(
+    sentence: SpacySpan, lookup: OrgLookup, matches: list[tuple[str, int, int]]
+) -> list[list[str]]:
+    """The parties of each deal a sentence states.
+
+    "A signed supply deals with B and C" is two deals (A–B, A–C): one organisation before
+    the deal word and several after it. Otherwise the sentence states one deal among all
+    the organisations it names.
+    """
+    mentions = lookup.orgs_between(sentence.start_char, sentence.end_char)
+    keys = list(dict.fromkeys(key for _, _, key in mentions))
+    triggers = [start for label, start, _ in matches if label != "agreement"] or [
+        start for _, start, _ in matches
+    ]
+    if not triggers or len(keys) <= 2:
+        return [keys]
+    pivot = sentence.doc[min(triggers)].idx
+    before = list(dict.fromkeys(k for s, e, k in mentions if e <= pivot))
+    after = [k for k in dict.fromkeys(k for s, e, k in mentions if s >= pivot) if k not in before]
+    if len(before) == 1 and len(after) >= 2 and _coordinated(sentence, mentions, pivot):
+        return [[before[0], other] for other in after]
+    return [keys]
+
+
+_COORDINATION = re.compile(r"^(\s*(,|and|or|&|as well as|\(|\))\s*)+$")
+
+
+def _coordinated(sentence: SpacySpan, mentions: list[tuple[int, int, str]], pivot: int) -> bool:
+    """Whether the organisations after the deal word form one list ("B, C and D")."""
+    text = sentence.doc.text
+    after = [m for m in mentions if m[0] >= pivot]
+    gaps = [text[a[1] : b[0]] for a, b in zip(after, after[1:], strict=False) if a[2] != b[2]]
+    return bool(gaps) and all(_COORDINATION.match(gap) for gap in gaps)
 
 
 def _background(
