@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum 
 CORPUS ?= ../shared/corpus/dev
 SEEDGOLD ?= ../shared/seeds
 
-.PHONY: demo test lint typecheck pytest eval bench browser clean
+.PHONY: demo test lint typecheck pytest eval bench browser clean golden fuzz
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -45,3 +45,7 @@ eval: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+## golden: regenerate the seed's golden graph after an intended extraction change (review the diff!)
+golden: demo
+	cp output/kg.ttl tests/golden/seed.ttl

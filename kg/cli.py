@@ -645,3 +645,78 @@ def communities(graph: str, fmt: str) -> None:
     from kg.analytics import communities as find
 
     _emit(find(_load(graph).graph), fmt)
+
+
+# --------------------------------------------------------------------------- timeline
+
+
+@cli.command()
+@click.argument("graph", type=click.Path(dir_okay=False))
+@click.argument("orgs", nargs=-1, required=True)
+@click.option(
+    "--as-of",
+    "as_of",
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="Also list the terms in force on this date.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@handle_errors
+def timeline(graph: str, orgs: tuple[str, ...], as_of: str | None, fmt: str) -> None:
+    """The lineage of agreements between ORG [ORG] and, with --as-of, the terms in force.
+
+    \b
+    Example:
+        kg timeline output/kg.ttl Microsoft OpenAI --as-of 2026-01-01
+    """
+    from kg.timeline import timeline as build_timeline
+
+    result = build_timeline(_load(graph).graph, list(orgs), as_of)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), indent=1, ensure_ascii=False))
+        return
+    _print_table(
+        ["#", "date", "kind", "status", "terms", "source"],
+        [_timeline_row(r) for r in result.rows],
+        title="lineage (dates marked * are ordered by document date or wording, not stated)",
+    )
+    for conflict in result.conflicts:
+        click.echo(f"conflict: {conflict}")
+    if as_of is not None:
+        rows = [
+            [
+                c.clause_type,
+                c.label or "",
+                c.start or "unknown",
+                c.until or "",
+                ", ".join(c.values),
+                c.note,
+            ]
+            for c in (*result.in_force, *result.unknown_start)
+        ]
+        _print_table(
+            ["clause", "label", "start", "until", "values", "note"],
+            rows,
+            title=f"in force on {as_of}",
+        )
+
+
+def _timeline_row(row: Any) -> list[str]:
+    terms = [
+        *row.amounts,
+        row.stake or "",
+        row.exclusivity or "",
+        f"until {row.until}" if row.until else "",
+    ]
+    source = "; ".join(s.title or s.url or "" for s in row.sources)
+    date = row.date + ("*" if row.order_inferred else "")
+    return [
+        str(row.position),
+        date,
+        row.kind,
+        row.status or "",
+        ", ".join(t for t in terms if t),
+        source,
+    ]

@@ -72,7 +72,8 @@ class ValidationResult:
     """The outcome of :func:`validate`.
 
     ``conforms`` is False only when there is a result of severity ``Violation``
-    (warnings are allowed). ``text`` is pySHACL's human-readable report.
+    (warnings are allowed). ``violations`` holds every result, errors first, in a stable
+    order; ``text`` is a human-readable report (``Conforms: …`` then one line per result).
     """
 
     conforms: bool

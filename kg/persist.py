@@ -136,8 +136,7 @@ class PersistentStore:
     def graph_sizes(self) -> dict[str, int]:
         """Quads per named graph, by graph IRI."""
         query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-        rows = self.ox.query(query)
-        return {row[0].value: int(row[1].value) for row in rows}  # type: ignore[union-attr]
+        return {g: int(n) for g, n in select(self.ox, query) if g is not None and n is not None}
 
     def __len__(self) -> int:
         return len(self.ox)
@@ -150,6 +149,20 @@ class PersistentStore:
         """Bytes the database takes on disk."""
         data = self.path / DATA_DIR
         return sum(f.stat().st_size for f in data.rglob("*") if f.is_file())
+
+
+def select(store: ox.Store, query: str, *, union: bool = False) -> list[list[str | None]]:
+    """Rows of a SELECT query on *store*: each cell the term's value, or None if unbound.
+
+    :param union: match patterns outside ``GRAPH`` against the union of all graphs.
+    """
+    solutions = store.query(query, use_default_graph_as_union=union)
+    assert isinstance(solutions, ox.QuerySolutions)
+    width = len(solutions.variables)
+    return [
+        [None if solution[i] is None else solution[i].value for i in range(width)]
+        for solution in solutions
+    ]
 
 
 # --------------------------------------------------------------------------- opening
@@ -277,6 +290,7 @@ def _union_copy(source: ox.Store) -> Graph:
     triples = source.query(
         "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True
     )
+    assert isinstance(triples, ox.QueryTriples)
     target.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
     return graph
 
@@ -409,18 +423,17 @@ class OrgIndex:
         )
         names: dict[str, set[str]] = {}
         aliases: dict[str, set[str]] = {}
-        for row in store.query(query, use_default_graph_as_union=True):
-            iri = row[0].value  # type: ignore[index, union-attr]
-            if not iri.startswith(_ORG_PREFIX):
+        for iri, name, alias in select(store, query, union=True):
+            if iri is None or name is None or not iri.startswith(_ORG_PREFIX):
                 continue
             key = iri.removeprefix(_ORG_PREFIX)
-            names.setdefault(key, set()).add(row[1].value)  # type: ignore[index, union-attr]
-            if row[2] is not None:  # type: ignore[index]
-                aliases.setdefault(key, set()).add(row[2].value)  # type: ignore[index, union-attr]
+            names.setdefault(key, set()).add(name)
+            if alias is not None:
+                aliases.setdefault(key, set()).add(alias)
         for key, labels in names.items():
-            name = min(labels)  # one label unless two runs disagreed; pick stably
-            alias = tuple(sorted((aliases.get(key, set()) | labels) - {name}))
-            index.add([Organization(key=key, name=name, aliases=alias)])
+            canonical = min(labels)  # one label unless two runs disagreed; pick stably
+            others = tuple(sorted((aliases.get(key, set()) | labels) - {canonical}))
+            index.add([Organization(key=key, name=canonical, aliases=others)])
         return index
 
     def add(self, orgs: Iterable[Organization]) -> None:
@@ -553,8 +566,9 @@ def _documents_from_source(store: PersistentStore, ref: str) -> list[str]:
     )
     wanted = {ref, _resolved(ref)}
     found = set()
-    for row in store.ox.query(query):
-        graph, source = row[0].value, row[1].value  # type: ignore[index, union-attr]
+    for graph, source in select(store.ox, query):
+        if graph is None or source is None:
+            continue
         # "file.jsonl:3", "file.json[2]": records of a file go with the file
         path = _RECORD_SUFFIX.sub("", source)
         if source in wanted or path in wanted or _resolved(path) in wanted:

@@ -17,6 +17,7 @@ from kg.models import Agreement, Clause, Document, Extraction, Organization, Pro
 from kg.nlp import analyse_many, load_nlp
 from kg.read import read_documents
 from kg.resolve import resolve_across
+from kg.timeline import link_lineage
 
 ProgressCallback = Callable[[int, int], None]
 """Called with (documents done, documents total) as extraction proceeds."""
@@ -142,8 +143,11 @@ def _agreement_label(agreement: Agreement, party_names: list[str]) -> str:
 
 
 def build_graph(extractions: Iterable[Extraction]) -> Graph:
-    """Map resolved extractions to one Oxigraph-backed RDF graph."""
-    return to_graph(extractions)
+    """Map resolved extractions to one Oxigraph-backed RDF graph, with deal lineage linked
+    (amends/supersedes/extends, clause supersession; see :mod:`kg.timeline`)."""
+    graph = to_graph(extractions)
+    link_lineage(graph)
+    return graph
 
 
 @dataclass(frozen=True)

@@ -121,6 +121,7 @@ def push(
     include_ontology: bool = True,
     state_path: str | Path | None = None,
     verify: bool = True,
+    prune: bool = True,
     timeout: float = 120.0,
 ) -> PushReport:
     """Send every named graph of *source* to the SPARQL server at *endpoint*.
@@ -136,6 +137,8 @@ def push(
     :param resume: skip graphs a previous push to this endpoint already sent unchanged.
     :param include_ontology: also send the ontology and concept schemes (in the
         ontology's own graph), so that the named queries work on the server.
+    :param prune: delete from the server the graphs an earlier push sent whose documents
+        have since been removed from the store (known from the resume log).
     :param state_path: where the resume log lives; defaults to the store directory (a
         plain Graph has no resume log unless one is given).
     :raises PushError: when the server refuses a request or cannot be reached.
@@ -162,6 +165,11 @@ def push(
         chosen = _send(
             client, pending, chosen, endpoint, graph_store_url, update_url, batch_triples, state
         )
+    if prune and isinstance(source, PersistentStore):
+        # documents removed from the store since the last push leave the server too
+        stale = sorted(state.pushed() - {r.graph for r in results})
+        _delete(client, stale, graph_store_url, update_url or endpoint, state)
+        results += [GraphPush(graph, 0, None, True) for graph in stale]
     if verify:
         counts = remote_counts(endpoint, [r.graph for r in results], client=client)
         results = [GraphPush(r.graph, r.triples, counts.get(r.graph, 0), r.sent) for r in results]
@@ -357,6 +365,25 @@ def _post_update(client: _Client, url: str, update: str) -> None:
     client.request("POST", url, body, {"Content-Type": "application/x-www-form-urlencoded"})
 
 
+def _delete(
+    client: _Client,
+    graphs: Sequence[str],
+    graph_store_url: str | None,
+    update_url: str,
+    state: _State,
+) -> None:
+    for graph in graphs:
+        if graph_store_url:
+            try:
+                client.request("DELETE", _with_query(graph_store_url, {"graph": graph}), b"", {})
+            except PushError as exc:
+                if getattr(exc, "status", None) != 404:  # already gone is fine
+                    raise
+        else:
+            _post_update(client, update_url, f"DROP SILENT GRAPH <{graph}>")
+        state.forget(graph)
+
+
 def _groups(payloads: Sequence[_Payload], batch: int) -> Iterator[list[_Payload]]:
     group: list[_Payload] = []
     size = 0
@@ -418,7 +445,7 @@ class _Client:
             self._manager.add_password(
                 None,
                 f"{parts.scheme}://{parts.netloc}/",
-                *self._credentials,  # type: ignore[arg-type]
+                *self._credentials,
             )
         request = urllib.request.Request(url, data=body, headers=headers, method=method)
         try:
@@ -454,29 +481,45 @@ def _state_file(
 
 
 class _State:
-    """An append-only log of ``fingerprint graph`` lines: the graphs already on the server."""
+    """An append-only log of ``fingerprint graph`` lines: what the server holds.
 
-    def __init__(self, path: Path | None, done: set[tuple[str, str]]) -> None:
+    Later lines win; a ``-`` fingerprint records a graph deleted from the server.
+    """
+
+    def __init__(self, path: Path | None, graphs: dict[str, str]) -> None:
         self.path = path
-        self._done = done
+        self._graphs = graphs
 
     @classmethod
     def open(cls, path: Path | None, *, enabled: bool) -> _State:
-        done: set[tuple[str, str]] = set()
+        graphs: dict[str, str] = {}
         if path is not None and enabled and path.is_file():
             for line in path.read_text(encoding="utf-8").splitlines():
                 fingerprint, _, graph = line.partition(" ")
                 if graph:  # a line cut short by a crash has no graph: ignored
-                    done.add((fingerprint, graph))
+                    graphs[graph] = fingerprint
         if path is not None and not enabled:
             path.unlink(missing_ok=True)
-        return cls(path, done)
+        return cls(path, {g: f for g, f in graphs.items() if f != "-"})
 
     def done(self, payload: _Payload) -> bool:
-        return (payload.fingerprint, payload.graph) in self._done
+        return self._graphs.get(payload.graph) == payload.fingerprint
+
+    def pushed(self) -> set[str]:
+        """The graphs a previous push sent and no later push deleted."""
+        return set(self._graphs)
 
     def record(self, payload: _Payload) -> None:
-        self._done.add((payload.fingerprint, payload.graph))
+        self._write(payload.fingerprint, payload.graph)
+
+    def forget(self, graph: str) -> None:
+        self._write("-", graph)
+
+    def _write(self, fingerprint: str, graph: str) -> None:
+        if fingerprint == "-":
+            self._graphs.pop(graph, None)
+        else:
+            self._graphs[graph] = fingerprint
         if self.path is not None:
             with self.path.open("a", encoding="utf-8") as handle:
-                handle.write(f"{payload.fingerprint} {payload.graph}\n")
+                handle.write(f"{fingerprint} {graph}\n")

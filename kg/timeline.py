@@ -11,8 +11,12 @@ a second run adds nothing. Conflicting values (two documents, same deal, same ti
 different terms) are kept and reported, never resolved.
 
 ``timeline(graph, orgs, as_of)`` reads the lineage of one or two organisations and, with
-``as_of``, lists the clauses in force on that date (the semantics of ONTOLOGY.md CQ2,
-with ``signedOn`` added to the start fallback and unknown starts listed apart).
+``as_of``, lists the clauses in force on that date. The semantics are those of
+``ontology/queries/terms-in-force.rq`` (ONTOLOGY.md CQ2 plus ``signedOn`` in the start
+fallback and whole-agreement ``dk:supersedes``), with two additions: a removal clause
+(``dk:isNegated true``) is never a term, and a clause whose start is unknown is listed
+apart instead of being dropped. ``timeline`` only reads: it applies the links that
+``link_lineage`` would add without writing them.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
+from functools import cached_property
 from itertools import combinations
 from typing import Any
 
@@ -189,6 +194,7 @@ _PRIOR = re.compile(
     rf"|\b(earlier|previous|prior)\b(\s+[\w-]+){{0,2}}\s+{_DEAL_NOUN}s?\b",
     re.I,
 )
+_TEXT_CUES = (_EXTEND, _AMEND, _NEW, _PRIOR)
 _STOP = frozenset({"the", "a", "an", "of", "for", "and", "to", "in", "on", "its", "their"})
 
 
@@ -246,24 +252,29 @@ class _Agreement:
     links: tuple[tuple[URIRef, URIRef], ...]  # existing (predicate, other agreement)
     terminates: tuple[URIRef, ...]
 
-    @property
+    @cached_property
+    def cue_hits(self) -> dict[str, tuple[str | None, ...]]:
+        """For each quote, the first match of each textual cue (computed once)."""
+        return {q: tuple(_cue(p, q) for p in _TEXT_CUES) for q in self.quotes}
+
+    @cached_property
     def mou(self) -> bool:
         return DK.MemorandumOfUnderstanding in self.classes
 
-    @property
+    @cached_property
     def kind(self) -> str:
         return next((_local(c) for c in _FORMS if c in self.classes), "Agreement")
 
     def date_of(self, name: str) -> _Date | None:
         return next((d for n, d in self.dates if n == name), None)
 
-    @property
+    @cached_property
     def own_date(self) -> tuple[str, _Date] | None:
         """The earliest date the text gives the agreement (for ordering)."""
         dated = sorted(self.dates, key=lambda item: item[1].iso)
         return dated[0] if dated else None
 
-    @property
+    @cached_property
     def start(self) -> tuple[str, _Date] | None:
         """When its terms start: effectiveFrom, else signedOn, else announcedOn."""
         for name in ("effectiveFrom", "signedOn", "announcedOn"):
@@ -272,7 +283,7 @@ class _Agreement:
                 return name, date
         return None
 
-    @property
+    @cached_property
     def sort_date(self) -> _Date | None:
         own = self.own_date
         return own[1] if own else self.doc_date
@@ -462,6 +473,15 @@ def _own_text(x: _Agreement, y: _Agreement) -> str:
     return " ".join(sorted(x.quotes - y.quotes))
 
 
+def _own_cues(x: _Agreement, y: _Agreement) -> list[str | None]:
+    """The first match of each textual cue in *x*'s quotes that are not *y*'s."""
+    own = sorted(x.quotes - y.quotes)
+    return [
+        next((x.cue_hits[q][n] for q in own if x.cue_hits[q][n]), None)
+        for n in range(len(_TEXT_CUES))
+    ]
+
+
 def _cue(pattern: re.Pattern[str], text: str) -> str | None:
     found = pattern.search(text)
     return f"cue: {found.group(0).lower()}" if found else None
@@ -469,12 +489,11 @@ def _cue(pattern: re.Pattern[str], text: str) -> str | None:
 
 def _later_cues(x: _Agreement, y: _Agreement) -> list[str]:
     """Why the text says *x* comes after *y* (empty when it does not)."""
-    text = _own_text(x, y)
     cues: list[str | None] = []
     if y.mou and not x.mou:
         if DK.DefinitiveAgreement in x.classes:
             cues.append("definitive agreement after MOU")
-        cues.append(_cue(_DEFINITIVE, text))
+        cues.append(_cue(_DEFINITIVE, _own_text(x, y)))
     if y.background and not x.background:
         cues.append("earlier agreement mentioned in passing")
     # "an extension of their supply deal" refers to an earlier deal of the same kind,
@@ -482,7 +501,7 @@ def _later_cues(x: _Agreement, y: _Agreement) -> list[str]:
     if _same_subject(x, y):
         if DK.Amendment in x.classes and DK.Amendment not in y.classes:
             cues.append("amendment")
-        cues += [_cue(p, text) for p in (_EXTEND, _AMEND, _NEW, _PRIOR)]
+        cues += _own_cues(x, y)
     return [c for c in cues if c]
 
 

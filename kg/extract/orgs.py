@@ -273,10 +273,11 @@ def _trim_rule(span: SpacySpan) -> SpacySpan:
 
 
 def _split_at_function_words(ent: SpacySpan, lex: Lexicon) -> list[SpacySpan]:
-    """ "Acme for Borealis Bank" → the model joined two names over a preposition."""
+    """ "Acme for Borealis Bank" → the model joined two names over a preposition;
+    "Acme marks Borealis" → over a lower-case verb, which no company name contains."""
     pieces, start = [], ent.start
     for token in ent:
-        if token.text in lex.splitters:
+        if token.text in lex.splitters or (token.is_lower and token.pos_ in {"VERB", "AUX"}):
             if token.i > start:
                 pieces.append(ent.doc[start : token.i])
             start = token.i + 1

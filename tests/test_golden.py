@@ -1,0 +1,29 @@
+"""The seed's complete expected graph, compared triple by triple (rdflib.compare).
+
+After an intended change to extraction, regenerate with `make golden` and review the
+diff of tests/golden/seed.ttl before committing it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rdflib import Graph
+from rdflib.compare import graph_diff, isomorphic, to_isomorphic
+
+GOLDEN = Path(__file__).resolve().parent / "golden" / "seed.ttl"
+
+
+def _report(expected: Graph, actual: Graph) -> str:
+    _, only_expected, only_actual = graph_diff(to_isomorphic(expected), to_isomorphic(actual))
+    lines = ["only in golden:"]
+    lines += sorted(f"  {s.n3()} {p.n3()} {o.n3()}" for s, p, o in only_expected)[:40]
+    lines.append("only in build:")
+    lines += sorted(f"  {s.n3()} {p.n3()} {o.n3()}" for s, p, o in only_actual)[:40]
+    return "\n".join(lines)
+
+
+def test_seed_graph_matches_golden(seed_build: Path) -> None:
+    expected = Graph().parse(GOLDEN, format="turtle")
+    actual = Graph().parse(seed_build / "kg.ttl", format="turtle")
+    assert isomorphic(expected, actual), _report(expected, actual)

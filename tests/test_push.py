@@ -1,0 +1,233 @@
+"""Pushing a store to a real Virtuoso open-source server, resuming, verifying, querying back."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import rdflib.namespace
+from rdflib import Literal
+from rdflib.term import Node
+
+from kg.persist import PersistentStore, ingest, open_store, remove, store_graph
+from kg.push import PushError, push, remote_counts, sparql_select_json
+from kg.query import load_named_query, run_query, with_ontology
+
+sys.path.insert(0, str(Path(__file__).parent))
+from virtuoso import PASSWORD, USER, VirtuosoServer, available  # noqa: E402
+
+pytestmark = pytest.mark.skipif(available() is not None, reason=available() or "")
+
+DOCUMENTS = {
+    "a.txt": (
+        "Acme Robotics Inc. signed a licensing agreement with Borealis Therapeutics on "
+        "March 3, 2025. Borealis Therapeutics will pay Acme Robotics Inc. an upfront payment "
+        "of $25 million and royalties of 8% on net sales through 2031."
+    ),
+    "b.txt": (
+        "Borealis Therapeutics and Cinder Materials Ltd. announced a supply agreement worth "
+        "$40 million on June 2, 2025. The agreement grants Cinder Materials Ltd. exclusive "
+        "rights in Europe."
+    ),
+    "c.txt": "Delta Quarry Group agreed to acquire Ember Foods Ltd. for $300 million in cash.",
+    "d.txt": (
+        "Fjord Analytics AG will invest €12 million in Acme Robotics Inc. in exchange for a "
+        "15% stake, the companies said on April 9, 2024."
+    ),
+}
+# Named queries whose answers do not depend on how a server merges duplicate triples of
+# several graphs (they count DISTINCT) nor on the order of GROUP_CONCAT.
+ROUND_TRIP_PER_DOCUMENT = ("companies-by-deals", "documents", "licence-history")
+ROUND_TRIP_ONE_GRAPH = (*ROUND_TRIP_PER_DOCUMENT, "investment-by-investor", "organizations")
+_NUMERIC = {str(rdflib.namespace.XSD[t]) for t in ("integer", "decimal", "double", "float")}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtuosoServer]:
+    virtuoso = VirtuosoServer(tmp_path_factory.mktemp("virtuoso"))
+    virtuoso.start()
+    try:
+        yield virtuoso
+    finally:
+        virtuoso.stop()  # always, whatever the tests did
+
+
+def _inputs(folder: Path, names: tuple[str, ...] = ("a.txt", "b.txt", "c.txt")) -> list[str]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name in names:
+        (folder / name).write_text(DOCUMENTS[name] + "\n", encoding="utf-8")
+        paths.append(str(folder / name))
+    return paths
+
+
+def _store(tmp_path: Path, names: tuple[str, ...] = ("a.txt", "b.txt", "c.txt")) -> PersistentStore:
+    store = open_store(tmp_path / "store")
+    ingest(store, _inputs(tmp_path / "in", names))
+    return store
+
+
+def _gsp(server: VirtuosoServer, store: PersistentStore, **options: object) -> object:
+    return push(
+        store,
+        server.sparql,
+        graph_store_url=server.graph_store,
+        update_url=server.sparql_auth,
+        user=USER,
+        password=PASSWORD,
+        **options,  # type: ignore[arg-type]
+    )
+
+
+def test_push_sends_every_graph_and_the_counts_match(
+    server: VirtuosoServer, tmp_path: Path
+) -> None:
+    with _store(tmp_path) as store:
+        report = push(
+            store,
+            server.sparql,
+            graph_store_url=server.graph_store,
+            user=USER,
+            password=PASSWORD,
+        )
+        assert report.method == "graph-store"
+        assert report.sent == 4  # three documents and the ontology
+        assert report.verified and not report.mismatches
+        sizes = store.graph_sizes()
+        assert remote_counts(server.sparql, list(sizes)) == sizes
+        again = push(
+            store, server.sparql, graph_store_url=server.graph_store, user=USER, password=PASSWORD
+        )
+        assert again.sent == 0 and again.skipped == 4 and again.verified
+
+
+def test_push_resumes_with_what_changed_and_prunes_removed_documents(
+    server: VirtuosoServer, tmp_path: Path
+) -> None:
+    paths = _inputs(tmp_path / "in", ("a.txt", "b.txt", "c.txt", "d.txt"))
+    with open_store(tmp_path / "store") as store:
+        ingest(store, paths[:2])
+        first = _gsp(server, store)
+        assert first.sent == 3  # type: ignore[attr-defined]
+        ingest(store, paths[2:])  # two more documents since the last push
+        second = _gsp(server, store)
+        assert second.sent == 2 and second.skipped == 3 and second.verified  # type: ignore[attr-defined]
+        [removed] = remove(store, paths[2]).graphs
+        third = _gsp(server, store)
+        assert third.verified  # type: ignore[attr-defined]
+        assert remote_counts(server.sparql, [removed]) == {}
+        # Acme's graph d was untouched by removing c: still there, unchanged
+        sizes = store.graph_sizes()
+        assert remote_counts(server.sparql, list(sizes)) == sizes
+
+
+def test_sparql_update_is_the_fallback_without_a_graph_store(
+    server: VirtuosoServer, tmp_path: Path
+) -> None:
+    with _store(tmp_path, ("c.txt", "d.txt")) as store:
+        report = push(
+            store,
+            server.sparql,
+            graph_store_url=server.base + "/no-graph-store-here",
+            update_url=server.sparql_auth,
+            user=USER,
+            password=PASSWORD,
+            resume=False,
+        )
+        assert report.method == "update"
+        assert report.verified and report.sent == 3
+        small = push(
+            store,
+            server.sparql,
+            update_url=server.sparql_auth,
+            user=USER,
+            password=PASSWORD,
+            resume=False,
+            batch_triples=10,  # documents split over many INSERT DATA requests
+        )
+        assert small.method == "update" and small.verified
+        assert small.requests > report.requests
+
+
+def test_wrong_password_is_a_clear_error(server: VirtuosoServer, tmp_path: Path) -> None:
+    with _store(tmp_path, ("c.txt",)) as store, pytest.raises(PushError, match="HTTP 401"):
+        push(
+            store,
+            server.sparql,
+            graph_store_url=server.graph_store,
+            user=USER,
+            password="not-the-password",
+            resume=False,
+        )
+
+
+def test_unreachable_server_is_a_clear_error(tmp_path: Path) -> None:
+    with _store(tmp_path, ("c.txt",)) as store, pytest.raises(PushError, match="cannot reach"):
+        push(store, "http://127.0.0.1:9/sparql", graph_store_url="http://127.0.0.1:9/gsp")
+
+
+def _cell(value: Node | None) -> object:
+    if value is None:
+        return None
+    if isinstance(value, Literal) and str(value.datatype) in _NUMERIC:
+        return Decimal(str(value)).normalize()
+    return _unordered(str(value))
+
+
+def _remote_cell(cell: dict[str, str] | None) -> object:
+    if cell is None:
+        return None
+    if cell.get("datatype") in _NUMERIC:
+        return Decimal(cell["value"]).normalize()
+    return _unordered(cell["value"])
+
+
+def _unordered(text: str) -> object:
+    # GROUP_CONCAT has no defined order: compare its parts as a sorted tuple; over no
+    # values Virtuoso gives "" where Oxigraph leaves the variable unbound
+    if not text:
+        return None
+    parts = re.split(r"[;,] ", text)
+    return tuple(sorted(parts)) if len(parts) > 1 else text
+
+
+def _same_answers(server: VirtuosoServer, local_graph: object, names: tuple[str, ...]) -> None:
+    for name in names:
+        sparql = load_named_query(name).sparql
+        local = run_query(local_graph, sparql)  # type: ignore[arg-type]
+        remote = sparql_select_json(server.sparql, sparql)
+        mine = sorted((tuple(_cell(v) for v in row) for row in local.rows), key=repr)
+        theirs = sorted(
+            (tuple(_remote_cell(row.get(v)) for v in local.variables) for row in remote), key=repr
+        )
+        assert mine, f"{name}: no local answers to compare"
+        assert theirs == mine, name
+
+
+def test_named_queries_answer_the_same_on_virtuoso(server: VirtuosoServer, tmp_path: Path) -> None:
+    with _store(tmp_path, tuple(DOCUMENTS)) as store:
+        _gsp(server, store, resume=False)
+        local = with_ontology(store_graph(store))
+        _same_answers(server, local, ROUND_TRIP_PER_DOCUMENT)
+
+
+def test_one_graph_push_answers_the_same_on_virtuoso(
+    server: VirtuosoServer, tmp_path: Path
+) -> None:
+    # a fresh server state: the per-document graphs of other tests would add up
+    with VirtuosoServer(tmp_path / "virtuoso") as own, _store(tmp_path, tuple(DOCUMENTS)) as store:
+        union = store_graph(store)
+        report = push(
+            union,
+            own.sparql,
+            graph_store_url=own.graph_store,
+            user=USER,
+            password=PASSWORD,
+            graph_name="https://example.org/graphs/deals",
+        )
+        assert report.verified and report.sent == 2
+        _same_answers(own, with_ontology(union), ROUND_TRIP_ONE_GRAPH)
