@@ -157,7 +157,20 @@ def test_no_board_seat_is_not_a_board_seat() -> None:
             "Quarrytech Inc. will invest $40 million in Lumora Systems but will not get a board seat."
         )
     )
-    assert "board_seat" not in {c.type for c in agreement.clauses}
+    # kept as a negated clause: the text says the term does not hold
+    seats = [c for c in agreement.clauses if c.type == "board_seat"]
+    assert seats and all(c.negated for c in seats)
+
+
+def test_removed_exclusivity_becomes_non_exclusivity() -> None:
+    agreement = _only(
+        _extract(
+            "Pellucid Therapeutics and Ostrava Labs amended their supply agreement, "
+            "which removes all prior exclusivity commitments."
+        )
+    )
+    types = {c.type for c in agreement.clauses}
+    assert "non_exclusivity" in types and "exclusivity" not in types
 
 
 def test_removed_revenue_share_is_negated() -> None:

@@ -110,7 +110,9 @@ def test_shared_organisation_resolves_to_the_stored_key(tmp_path: Path) -> None:
         ]
         assert len(borealis) == 1
         # both documents' graphs hold the same Borealis node
-        query = f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ <{borealis[0]}> a <{DK.Organization}> }} }}"
+        query = (
+            f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ <{borealis[0]}> a <{DK.Organization}> }} }}"
+        )
         holding = {str(row[0]) for row in dataset.query(query)}  # type: ignore[index]
         assert len(holding) == 2
 
@@ -203,8 +205,14 @@ def test_a_second_writer_fails_clearly_or_waits(tmp_path: Path) -> None:
 
 
 def _many_documents(folder: Path, count: int) -> Path:
-    names = ["Acme Robotics Inc.", "Borealis Therapeutics", "Cinder Materials Ltd.",
-             "Delta Quarry Group", "Ember Foods Ltd.", "Fjord Analytics AG"]
+    names = [
+        "Acme Robotics Inc.",
+        "Borealis Therapeutics",
+        "Cinder Materials Ltd.",
+        "Delta Quarry Group",
+        "Ember Foods Ltd.",
+        "Fjord Analytics AG",
+    ]
     lines = []
     for n in range(count):
         a, b = names[n % len(names)], names[(n * 5 + 1) % len(names)]

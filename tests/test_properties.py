@@ -118,8 +118,8 @@ deal_sentence = st.builds(
     amount,
     st.sampled_from([".", " on March 3, 2024.", " through 2031.", "", " for " + "9" * 12 + "."]),
 )
-deal_text = st.lists(st.one_of(deal_sentence, noise), min_size=1, max_size=6).map(" ".join)
-any_text = st.one_of(noise, deal_text, st.text(_CHARS, min_size=200, max_size=2000))
+deal_text = st.lists(st.one_of(deal_sentence, noise), min_size=1, max_size=4).map(" ".join)
+any_text = st.one_of(noise, deal_text, st.text(_CHARS, min_size=100, max_size=600))
 
 
 # ---------------------------------------------------------------------- helpers
@@ -186,10 +186,11 @@ def test_any_text_extracts_and_serialises_everywhere(texts: list[str]) -> None:
 def test_deal_like_text_keeps_every_name_exact(text: str) -> None:
     graph = pipeline_graph([text])
     data = assert_parses_everywhere(graph)
-    # every organisation label is text of the document (names are quoted, never rewritten
-    # into something that was not there)
+    # every organisation label is text of the document, up to runs of white space (names
+    # are quoted, never rewritten into something that was not there)
+    flat = " ".join(text.split())
     for label in literals(data, SKOS.prefLabel):
-        assert label.strip() and label in text
+        assert label.strip() and " ".join(label.split()) in flat
 
 
 @SHACL

@@ -89,3 +89,13 @@ def test_iri_for_refuses_raw_text_and_unknown_kinds() -> None:
         iri_for("org", "<script>")
     with pytest.raises(ValueError, match="unknown IRI kind"):
         iri_for("person", "acme")
+
+
+def test_write_atomic_gives_ordinary_file_permissions(tmp_path: Path) -> None:
+    import os
+
+    target = tmp_path / "kg.ttl"
+    write_atomic(target, b"x")
+    mask = os.umask(0o022)
+    os.umask(mask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~mask

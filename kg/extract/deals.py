@@ -524,19 +524,48 @@ def _amount(match: AmountMatch, evidence: Span, kind: str) -> Amount:
     )
 
 
+_NOT_DEAL_DATE = re.compile(r"\b(by|posted|published|updated|copyright|©)\W*$", re.I)
+_SIGNING = re.compile(r"\b(signed|entered into|agreed|inked|struck|announced|finali[sz]ed)\b", re.I)
+# A dateline opening a wire story: "May 17 (Reuters) -", "PARIS, June 3 (AP) —".
+_DATELINE = re.compile(
+    r"^\W*(?:[A-Z][A-Za-z .]+,\s*)?([A-Z][a-z]{2,8}\.? \d{1,2})\s*\([A-Za-z ]+\)\s*[-–—]"
+)
+
+
+def _deal_dates(
+    sentence: SpacySpan, dates_of: Callable[[SpacySpan], list[DateMatch]]
+) -> list[DateMatch]:
+    text = sentence.doc.text
+    return [
+        d
+        for d in dates_of(sentence)
+        if d.kind == "point" and not _NOT_DEAL_DATE.search(text[max(0, d.start - 24) : d.start])
+    ]
+
+
 def _agreement_date(
-    draft: _Draft, dates_of: Callable[[SpacySpan], list[DateMatch]]
+    draft: _Draft, dates_of: Callable[[SpacySpan], list[DateMatch]], document: Document
 ) -> list[DateValue]:
+    """The agreement's own date: the first date stated in a sentence naming the deal, else
+    in a sentence about it that says it was signed or entered into, else the dateline of a
+    wire story announcing it. Never the publication date."""
     for frame in draft.frames:
-        for date in dates_of(frame.sentence):
-            if date.kind != "point":
-                continue
-            before = frame.sentence.doc.text[max(0, date.start - 4) : date.start].lower()
-            if before.endswith("by "):
-                continue  # "by 2023" is a target, not the deal's date
+        for date in _deal_dates(frame.sentence, dates_of):
             role = "signed" if re.search(r"\bsigned\b", frame.sentence.text, re.I) else "announced"
             return [DateValue(date.iso, date.precision, role=role)]
-    return []
+    for sentence in draft.context:
+        if _SIGNING.search(sentence.text):
+            for date in _deal_dates(sentence, dates_of):
+                return [DateValue(date.iso, date.precision, role="signed")]
+    return _dateline_date(document)
+
+
+def _dateline_date(document: Document) -> list[DateValue]:
+    match = _DATELINE.match(document.text[:120])
+    if match is None or not document.published:
+        return []
+    found = find_dates(match.group(1), document.published)
+    return [DateValue(found[0].iso, found[0].precision)] if found else []
 
 
 @dataclass
@@ -777,7 +806,7 @@ def _build(
         form=form,
         roles=roles,
         status=_status(frame_text, form),
-        dates=tuple(_agreement_date(draft, dates_of)),
+        dates=tuple(_agreement_date(draft, dates_of, document)),
         amounts=tuple(amounts),
         clauses=tuple(clauses),
         background=False,
