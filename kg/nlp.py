@@ -134,3 +134,13 @@ def split_text(text: str, limit: int = CHUNK_CHARS) -> list[str]:
         start = end
     pieces.append(text[start:])
     return pieces
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, computed once per doc: spaCy rebuilds the string from its tokens on
+    every access, which made per-mention lookups quadratic in the document's length."""
+    cached = doc.user_data.get("kg_text")
+    if cached is None:
+        cached = doc.text
+        doc.user_data["kg_text"] = cached
+    return str(cached)

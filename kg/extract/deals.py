@@ -17,6 +17,7 @@ document's text).
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -35,6 +36,7 @@ from kg.extract.amounts import AmountMatch, amount_kind, find_amounts
 from kg.extract.dates import DateMatch, find_dates, find_durations
 from kg.iris import slugify
 from kg.models import Agreement, Amount, Clause, DateValue, Document, Span
+from kg.nlp import doc_text
 from kg.rules import load_patterns
 
 PATTERNS_DIR = Path(__file__).resolve().parent.parent / "patterns"
@@ -264,12 +266,19 @@ def _buys_a_company(sentence: SpacySpan, token_index: int) -> bool:
     return any(t.pos_ == "PROPN" or t.lower_ in _COMPANY_NOUNS for t in window)
 
 
-def _deal_matches(matcher: Matcher, sentence: SpacySpan) -> list[tuple[str, int, int]]:
-    vocab = sentence.doc.vocab
-    return [
-        (vocab.strings[match_id], start, end)
-        for match_id, start, end in matcher(sentence.doc[sentence.start : sentence.end])
-    ]
+class _MatchIndex:
+    """One Matcher run over the whole document, its matches bucketed by sentence (running
+    a Matcher per sentence costs several times more)."""
+
+    def __init__(self, matcher: Matcher, doc: Doc, sentence_starts: list[int]) -> None:
+        self.by_sentence: dict[int, list[tuple[str, int, int]]] = {}
+        strings = doc.vocab.strings
+        for match_id, start, end in matcher(doc):
+            first = sentence_starts[bisect.bisect_right(sentence_starts, start) - 1]
+            self.by_sentence.setdefault(first, []).append((strings[match_id], start, end))
+
+    def of(self, sentence: SpacySpan) -> list[tuple[str, int, int]]:
+        return [m for m in self.by_sentence.get(sentence.start, []) if m[2] <= sentence.end]
 
 
 def _years(dates: Sequence[DateMatch]) -> set[str]:
@@ -323,6 +332,13 @@ def _agreement_type(draft: _Draft) -> tuple[tuple[str, ...], str | None]:
     for frame in draft.frames:
         totals.update(frame.types)
     types = tuple(kind for kind in TYPE_PRIORITY if totals[kind])
+    if (
+        types
+        and types[0] == "supply"
+        and any(COMPUTE_WORDS.search(f.sentence.text) for f in draft.frames)
+    ):
+        # a supply deal for cloud services or compute capacity is a cloud commitment
+        types = ("cloud_commitment", *types)
     form = None
     # A definitive agreement that restructures an earlier deal is still definitive: it
     # supersedes rather than amends (the lineage step links it to what it replaces).
@@ -368,7 +384,7 @@ def _roles(draft: _Draft, lookup: OrgLookup, types: tuple[str, ...]) -> tuple[tu
         if not before or not after or before[-1][2] == after[0][2]:
             continue
         first, second = before[-1][2], after[0][2]
-        text_between = frame.sentence.doc.text[before[-1][1] : after[0][0]].lower()
+        text_between = doc_text(frame.sentence.doc)[before[-1][1] : after[0][0]].lower()
         if re.search(r"\b(by|from)\s*$", text_between) or " by " in text_between[-6:]:
             first, second = second, first
         if primary == "license" and "from" in text_between.split()[-2:]:
@@ -418,7 +434,7 @@ def _clauses(
             continue
         if label == "territory" and not (deal_sentence or labels & TERRITORY_CONTEXT):
             continue
-        prefix = doc.text[sentence.start_char : doc[start].idx]
+        prefix = doc_text(doc)[sentence.start_char : doc[start].idx]
         negated = label != "non_exclusivity" and bool(
             NEGATION_BEFORE.search(prefix) or REMOVAL_BEFORE.search(prefix)
         )
@@ -535,7 +551,7 @@ _DATELINE = re.compile(
 def _deal_dates(
     sentence: SpacySpan, dates_of: Callable[[SpacySpan], list[DateMatch]]
 ) -> list[DateMatch]:
-    text = sentence.doc.text
+    text = doc_text(sentence.doc)
     return [
         d
         for d in dates_of(sentence)
@@ -596,10 +612,15 @@ def extract_agreements(
             )
         return date_cache[sentence.start]
 
-    for sentence in doc.sents:
+    sentences = list(doc.sents)
+    starts = [s.start for s in sentences]
+    deals = _MatchIndex(matchers.deals, doc, starts)
+    clause_index = _MatchIndex(matchers.clauses, doc, starts)
+    background_index = _MatchIndex(matchers.background, doc, starts)
+    for sentence in sentences:
         parties = _distinct_orgs(lookup, sentence)
-        matches = _deal_matches(matchers.deals, sentence)
-        mentions = _deal_matches(matchers.background, sentence)
+        matches = deals.of(sentence)
+        mentions = background_index.of(sentence)
         background.extend(_background(sentence, parties, mentions, matches, dates_of(sentence)))
         past = [m for m in mentions if m[0] == "past"]
         if past:
@@ -612,15 +633,13 @@ def extract_agreements(
         if len(parties) >= 2 and has_trigger:
             for group in _party_groups(sentence, lookup, matches):
                 frames.append(_Frame(sentence, group, types, mou, amendment, definitive, years))
-        elif not past and (
-            matchers.clauses(doc[sentence.start : sentence.end]) or find_amounts(sentence.text)
-        ):
+        elif not past and (clause_index.of(sentence) or find_amounts(sentence.text)):
             context.setdefault(sentence.start, []).append(sentence)
 
     drafts = _group(frames, context)
-    _upgrade_forms(drafts, matchers.deals)
+    _upgrade_forms(drafts, deals)
     main = [
-        _build(index, draft, document, lookup, matchers.clauses, dates_of)
+        _build(index, draft, document, lookup, clause_index, dates_of)
         for index, draft in enumerate(drafts)
     ]
     extra = _background_agreements(background, drafts, document, len(main))
@@ -656,7 +675,7 @@ _COORDINATION = re.compile(r"^(\s*(,|and|or|&|as well as|\(|\))\s*)+$")
 
 def _coordinated(sentence: SpacySpan, mentions: list[tuple[int, int, str]], pivot: int) -> bool:
     """Whether the organisations after the deal word form one list ("B, C and D")."""
-    text = sentence.doc.text
+    text = doc_text(sentence.doc)
     after = [m for m in mentions if m[0] >= pivot]
     gaps = [text[a[1] : b[0]] for a, b in zip(after, after[1:], strict=False) if a[2] != b[2]]
     return bool(gaps) and all(_COORDINATION.match(gap) for gap in gaps)
@@ -698,12 +717,12 @@ def _longest(mentions: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]
     return kept
 
 
-def _upgrade_forms(drafts: list[_Draft], deal_matcher: Matcher) -> None:
+def _upgrade_forms(drafts: list[_Draft], deals: _MatchIndex) -> None:
     """ "The agreement – in the form of a memorandum of understanding – …": a context
     sentence that names the form of "the agreement" sets the draft's form."""
     for draft in drafts:
         for sentence in draft.context:
-            labels = {label for label, _, _ in _deal_matches(deal_matcher, sentence)}
+            labels = {label for label, _, _ in deals.of(sentence)}
             if "mou" in labels and draft.frames:
                 draft.frames[0].mou = True
 
@@ -760,7 +779,7 @@ def _build(
     draft: _Draft,
     document: Document,
     lookup: OrgLookup,
-    clause_matcher: Matcher,
+    clause_index: _MatchIndex,
     dates_of: Callable[[SpacySpan], list[DateMatch]],
 ) -> Agreement:
     types, form = _agreement_type(draft)
@@ -781,11 +800,7 @@ def _build(
                 continue  # a figure near the deal (revenue, valuation, funds raised) is not its amount
             if not any(a.value == match.value and a.currency == match.currency for a in amounts):
                 amounts.append(_amount(match, evidence, kind))
-        doc = sentence.doc
-        raw = clause_matcher(doc[sentence.start : sentence.end])
-        labelled = [
-            (doc.vocab.strings[m], s + sentence.start, e + sentence.start) for m, s, e in raw
-        ]
+        labelled = clause_index.of(sentence)
         for clause in _clauses(
             sentence, labelled, document, found, dates_of(sentence), sentence.start in frame_starts
         ):
@@ -823,7 +838,7 @@ def _deal_amount(
 ) -> bool:
     """Whether an amount in a sentence that does not itself state the deal is one of its
     amounts: a deal kind of amount, a payment, or a conversion in brackets right after one."""
-    text = sentence.doc.text
+    text = doc_text(sentence.doc)
     if _PREVIOUSLY.search(sentence.text):
         return False
     if kind in DEAL_AMOUNT_KINDS or _PAYMENT.search(sentence.text):

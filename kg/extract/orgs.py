@@ -39,7 +39,7 @@ from spacy.tokens import Span as SpacySpan
 
 from kg.iris import slugify
 from kg.models import Document, Organization, OrgMention, Product, Span
-from kg.nlp import SPANS_KEY
+from kg.nlp import SPANS_KEY, doc_text
 from kg.rules import PATTERNS_DIR
 
 _NER_LABELS = frozenset({"ORG", "PERSON", "GPE", "NORP", "FAC", "LOC", "PRODUCT", "WORK_OF_ART"})
@@ -225,7 +225,7 @@ def _context(span: SpacySpan, lex: Lexicon) -> str:
     Quoted names (“Night Shift”) are titles of shows, products or works.
     """
     doc = span.doc
-    text = doc.text
+    text = doc_text(doc)
     if span.start_char > 0 and text[span.start_char - 1] in "\"“‘'":
         if text[span.end_char : span.end_char + 2].lstrip(",.")[:1] in ('"', "”", "’", "'"):
             return "product"
