@@ -99,6 +99,13 @@ def cli() -> None:
     show_default=True,
     help="Above this many nodes the map opens in the company view.",
 )
+@click.option(
+    "--focus",
+    type=click.Choice(["auto", "on", "off"]),
+    default="auto",
+    show_default=True,
+    help="Run the statistical pipeline only on sentences with deal cues (auto: long documents).",
+)
 @handle_errors
 def build(
     inputs: tuple[str, ...],
@@ -109,6 +116,7 @@ def build(
     html: bool,
     validate: bool,
     max_nodes: int,
+    focus: str,
 ) -> None:
     """Build the knowledge graph of INPUTS (files, folders, globs or - for stdin).
 
@@ -132,6 +140,7 @@ def build(
             validate=validate,
             max_nodes=max_nodes,
             progress=progress,
+            focus={"auto": None, "on": True, "off": False}[focus],
         )
     click.echo(result.summary())
     for warning in result.report.warnings:

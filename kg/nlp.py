@@ -12,10 +12,12 @@ The parser stays: sentence boundaries and the subjects/objects of deal verbs nee
 from __future__ import annotations
 
 import importlib.util
+import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
+import numpy
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -89,26 +91,86 @@ def analyse(nlp: Language, text: str) -> Doc:
     return next(analyse_many(nlp, [text]))
 
 
-def analyse_many(nlp: Language, texts: Iterable[str], batch_size: int = 16) -> Iterator[Doc]:
-    """Analysed docs of *texts*, in order, via ``nlp.pipe`` (long texts chunked)."""
-    pending: list[list[str]] = []
+FOCUS_MIN_CHARS = 12_000
+"""Documents at least this long are analysed in focus: see :func:`plan_chunks`."""
+
+# Words and signs that make a sentence worth the statistical pipeline: deal vocabulary,
+# money and percentages. Everything else in a long document is only tokenised.
+DEAL_CUES = re.compile(
+    r"\b(invest|fund|stake|partner|acqui|buy|bought|purchas|merg|takeover|licen[cs]|"
+    r"agree|deal|contract|pact|accord|allian|collaborat|tie-up|joint|venture|suppl|provid|"
+    r"memorand|mou|letter of intent|sponsor|exclusiv|royalt|milestone|upfront|commit|"
+    r"extend|extension|amend|renew|sign|board|refusal|terminat|revenue|profit|cloud|"
+    r"billion|million|bn\b)|[$€£¥]|\d\s?%",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“‘(\[]?[A-Z0-9])|\n\s*\n")
+
+
+def plan_chunks(text: str, focus: bool | None = None) -> list[tuple[str, bool]]:
+    """*text* cut into ``(chunk, analyse)`` pieces whose concatenation is *text*.
+
+    Without focus every chunk is analysed. In focus (the default for documents of
+    :data:`FOCUS_MIN_CHARS` or more), runs of sentences with no deal cue are only
+    tokenised: the parser, tagger and NER then run on a fraction of a long document.
+    Organisations named only in skipped sentences are still found when the same name
+    is recognised elsewhere in the document.
+    """
+    if focus is None:
+        focus = len(text) >= FOCUS_MIN_CHARS
+    if not focus:
+        return [(chunk, True) for chunk in split_text(text)]
+    pieces: list[tuple[str, bool]] = []
+    start = 0
+    for boundary in [*(m.end() for m in _SENTENCE_END.finditer(text)), len(text)]:
+        sentence = text[start:boundary]
+        start = boundary
+        if not sentence:
+            continue
+        keep = bool(DEAL_CUES.search(sentence))
+        if pieces and pieces[-1][1] == keep and len(pieces[-1][0]) + len(sentence) <= CHUNK_CHARS:
+            pieces[-1] = (pieces[-1][0] + sentence, keep)
+        else:
+            pieces.append((sentence, keep))
+    return pieces
+
+
+def _light_doc(nlp: Language, text: str, width: int) -> Doc:
+    """A tokenised, unanalysed chunk that can be joined to analysed ones (one sentence)."""
+    doc = nlp.make_doc(text)
+    for index, token in enumerate(doc):
+        token.is_sent_start = index == 0
+    doc.tensor = numpy.zeros((len(doc), width), dtype="float32")
+    return doc
+
+
+def analyse_many(
+    nlp: Language, texts: Iterable[str], batch_size: int = 16, focus: bool | None = None
+) -> Iterator[Doc]:
+    """Analysed docs of *texts*, in order, via ``nlp.pipe`` (long texts chunked; see
+    :func:`plan_chunks` for *focus*). ``doc.text`` is always exactly the input text."""
+    pending: list[list[tuple[str, bool]]] = []
     flat: list[str] = []
 
     def flush() -> Iterator[Doc]:
         docs = iter(nlp.pipe(flat, batch_size=batch_size))
-        for chunks in pending:
-            parts = [next(docs) for _ in chunks]
-            yield parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False)
+        for plan in pending:
+            parts = [next(docs) if keep else chunk for chunk, keep in plan]
+            width = next(
+                (p.tensor.shape[1] for p in parts if isinstance(p, Doc) and p.tensor.size), 96
+            )
+            joined = [p if isinstance(p, Doc) else _light_doc(nlp, p, width) for p in parts]
+            yield joined[0] if len(joined) == 1 else Doc.from_docs(joined, ensure_whitespace=False)
         pending.clear()
         flat.clear()
 
     for text in texts:
-        chunks = split_text(text)
-        pending.append(chunks)
-        flat.extend(chunks)
+        plan = plan_chunks(text, focus)
+        pending.append(plan)
+        flat.extend(chunk for chunk, keep in plan if keep)
         if len(flat) >= batch_size:
             yield from flush()
-    if flat:
+    if pending:
         yield from flush()
 
 

@@ -39,6 +39,7 @@ def extract_documents(
     *,
     model: str | None = None,
     progress: ProgressCallback | None = None,
+    focus: bool | None = None,
 ) -> tuple[list[Extraction], int]:
     """Run NLP and the extractors over *documents*; returns extractions and token count.
 
@@ -48,7 +49,7 @@ def extract_documents(
     results: list[Extraction] = []
     tokens = 0
     for index, (document, doc) in enumerate(
-        zip(documents, analyse_many(nlp, (d.text for d in documents)), strict=True)
+        zip(documents, analyse_many(nlp, (d.text for d in documents), focus=focus), strict=True)
     ):
         findings = find_organizations(doc, document)
         agreements = extract_agreements(doc, document, findings, nlp)
@@ -181,12 +182,15 @@ def build_to(
     validate: bool = True,
     max_nodes: int = 2000,
     progress: ProgressCallback | None = None,
+    focus: bool | None = None,
 ) -> BuildOutputs:
     """Build *inputs* and write ``OUT/kg.ttl`` (and ``OUT/kg.html``), validating the graph.
 
     Outputs are written atomically, so an interrupted build never leaves half a file.
     """
-    kg = build(inputs, model=model, strict=strict, max_bytes=max_bytes, progress=progress)
+    kg = build(
+        inputs, model=model, strict=strict, max_bytes=max_bytes, progress=progress, focus=focus
+    )
     assert kg.report is not None
     out = Path(out_dir)
     kg.write_turtle(out / "kg.ttl")
@@ -204,6 +208,7 @@ def build(
     strict: bool = False,
     max_bytes: int = 20_000_000,
     progress: ProgressCallback | None = None,
+    focus: bool | None = None,
 ) -> KnowledgeGraph:
     """Read *inputs*, extract deals, resolve organisations and return the knowledge graph.
 
@@ -212,7 +217,9 @@ def build(
     """
     started = time.perf_counter()
     read = read_documents(list(inputs), max_bytes=max_bytes, strict=strict)
-    extractions, tokens = extract_documents(read.documents, model=model, progress=progress)
+    extractions, tokens = extract_documents(
+        read.documents, model=model, progress=progress, focus=focus
+    )
     graph = build_graph(resolve_extractions(extractions))
     report = BuildReport(
         documents=len(read.documents),

@@ -68,3 +68,32 @@ def test_long_text_is_analysed_in_chunks_with_exact_offsets(
 def test_analyse_many_keeps_order(nlp: Language) -> None:
     texts = [f"Text number {i} about Acme." for i in range(5)]
     assert [doc.text for doc in analyse_many(nlp, texts, batch_size=2)] == texts
+
+
+def test_focus_plan_keeps_the_text_and_skips_sentences_without_deal_cues() -> None:
+    from kg.nlp import plan_chunks
+
+    text = (
+        "The weather in the valley was mild all week. Farmers talked about the harvest.\n\n"
+        "Acme Robotics agreed to invest $5 million in Borealis Labs. "
+        "The town fair opened on Saturday."
+    )
+    plan = plan_chunks(text, focus=True)
+    assert "".join(chunk for chunk, _ in plan) == text
+    analysed = " ".join(chunk for chunk, keep in plan if keep)
+    assert "invest $5 million" in analysed
+    assert "weather" not in analysed and "town fair" not in analysed
+    assert all(keep for _, keep in plan_chunks(text, focus=False))
+
+
+def test_focused_analysis_gives_the_same_text_and_entities_in_deal_sentences() -> None:
+    from kg.nlp import analyse_many, load_nlp
+
+    text = (
+        "The weather in the valley was mild all week.\n\n"
+        "Acme Robotics Inc. agreed to invest $5 million in Borealis Labs Ltd."
+    )
+    doc = next(analyse_many(load_nlp(), [text], focus=True))
+    assert doc.text == text
+    assert any(ent.text.startswith("Acme Robotics") for ent in doc.ents)
+    assert len(list(doc.sents)) >= 2

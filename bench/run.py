@@ -1,0 +1,469 @@
+"""Benchmarks of the pipeline, the persistent store and the query engine (not tests).
+
+    .venv/bin/python bench/run.py                       # 1k and 10k documents, ~10 min
+    .venv/bin/python bench/run.py --sizes 1000 --replicate 0   # quick
+
+Writes ``bench/RESULTS.md``. Every measurement runs in a fresh Python process (this
+script re-invoked with ``--child``), so peak memory (``ru_maxrss`` of the process and of its
+worker processes) belongs to that measurement alone. The articles come from
+``bench/generate.py`` (invented companies, deterministic for a seed).
+
+Measured:
+
+* build: read → extract (1 and 2 worker processes) → resolve → map, per phase, in
+  documents/s and tokens/s, with peak memory;
+* ingest into a persistent store with 2 workers: time, peak memory, size on disk;
+* named-query latency on the stores (each query's median of 3 runs after one warm-up),
+  after loading the store's union graph with the ontology; optionally on a store
+  replicated ×N from the largest one (IRIs rewritten per copy) to reach 100k documents
+  without extracting them;
+* rdflib's default Memory store against the Oxigraph store on the same graph: parse
+  N-Triples, one GROUP BY query, write Turtle.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
+
+GROUP_BY = """
+PREFIX dk: <https://w3id.org/dealkg/ontology#>
+SELECT ?type (COUNT(DISTINCT ?agreement) AS ?n) WHERE {
+  ?agreement a dk:Agreement ; dk:agreementType ?type .
+} GROUP BY ?type ORDER BY DESC(?n)
+"""
+
+
+def _peak_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return round(max(own, children) / 1024, 1)  # Linux reports KiB
+
+
+def _peak_detail() -> dict[str, float]:
+    return {
+        "peak_mb_main": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_mb_worker": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
+    }
+
+
+# --------------------------------------------------------------------------- children
+
+
+def child_build(source: Path, workers: int) -> dict[str, Any]:
+    from kg.nlp import load_nlp
+    from kg.parallel import extract_parallel
+    from kg.pipeline import build_graph, resolve_extractions
+    from kg.read import read_documents
+
+    started = time.perf_counter()
+    if workers == 1:
+        load_nlp()  # the workers load theirs inside the extract phase too
+    loaded = time.perf_counter()
+    documents = read_documents([source]).documents
+    read = time.perf_counter()
+    extractions = extract_parallel(documents, workers=workers)
+    extracted = time.perf_counter()
+    resolved = resolve_extractions(extractions)
+    resolved_at = time.perf_counter()
+    graph = build_graph(resolved)
+    mapped = time.perf_counter()
+    tokens = sum(e.tokens for e in extractions)
+    total = mapped - loaded
+    return {
+        "documents": len(documents),
+        "tokens": tokens,
+        "triples": len(graph),
+        "load_s": loaded - started,
+        "read_s": read - loaded,
+        "extract_s": extracted - read,
+        "resolve_s": resolved_at - extracted,
+        "map_s": mapped - resolved_at,
+        "total_s": total,
+        "docs_per_s": len(documents) / total,
+        "tokens_per_s": tokens / total,
+        "extract_tokens_per_s": tokens / (extracted - read),
+        **_peak_detail(),
+    }
+
+
+def child_ingest(source: Path, store_path: Path, workers: int) -> dict[str, Any]:
+    from kg.persist import ingest, open_store
+
+    started = time.perf_counter()
+    with open_store(store_path) as store:
+        report = ingest(store, [str(source)], workers=workers)
+        seconds = time.perf_counter() - started
+        quads = len(store)
+    with open_store(store_path) as store:
+        disk = store.disk_bytes()
+    return {
+        "documents": report.documents,
+        "tokens": report.tokens,
+        "quads": quads,
+        "seconds": seconds,
+        "docs_per_s": report.documents / seconds,
+        "tokens_per_s": report.tokens / seconds,
+        "disk_mb": round(disk / 1e6, 1),
+        **_peak_detail(),
+    }
+
+
+def child_replicate(source_path: Path, target_path: Path, copies: int) -> dict[str, Any]:
+    """A store of *copies* × the source's documents, each copy with its own IRIs."""
+    import pyoxigraph as ox
+
+    from kg.persist import open_store, open_store_read_only
+
+    started = time.perf_counter()
+    pattern = re.compile(r"((?:doc|mention|agreement|clause|amount)-[0-9a-f]{16})|(org-[a-z0-9-]+)")
+    with open_store_read_only(source_path) as source:
+        lines = source.nquads()
+    with open_store(target_path) as target:
+        for copy in range(copies):
+            suffix = f"{copy:03d}"
+
+            def rename(match: re.Match[str], suffix: str = suffix) -> str:
+                # the hash keeps its slot; orgs get a per-copy suffix
+                if match.group(1):
+                    kind, digest = match.group(1).rsplit("-", 1)
+                    return f"{kind}-{digest[:13]}{suffix}"
+                return f"{match.group(2)}-r{suffix}"
+
+            text = "\n".join(pattern.sub(rename, line) for line in lines) + "\n"
+            target.ox.bulk_load(text.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+        target.ox.optimize()
+        quads = len(target)
+        graphs = len(target.document_graphs())
+    with open_store(target_path) as target:
+        disk = target.disk_bytes()
+    return {
+        "documents": graphs,
+        "quads": quads,
+        "seconds": time.perf_counter() - started,
+        "disk_mb": round(disk / 1e6, 1),
+        **_peak_detail(),
+    }
+
+
+def _bindings(graph: Any) -> dict[str, Any]:
+    """A value for each parameter of the named queries, taken from the data."""
+    from rdflib import Literal
+    from rdflib.namespace import XSD
+
+    from kg.query import run_query
+
+    def first(sparql: str) -> Any:
+        rows = run_query(graph, sparql).rows
+        return rows[0][0] if rows else None
+
+    busiest = first(
+        "SELECT ?o WHERE { ?a dk:hasParty ?o } GROUP BY ?o ORDER BY DESC(COUNT(?a)) LIMIT 1"
+    )
+    other = first(
+        "SELECT ?o WHERE { ?a dk:hasParty ?o , ?p . FILTER(?o != ?p) } "
+        "GROUP BY ?o ORDER BY DESC(COUNT(?a)) LIMIT 1"
+    )
+    agreement = first("SELECT ?a WHERE { ?a dk:hasClause ?c } GROUP BY ?a ORDER BY DESC(COUNT(?c)) LIMIT 1")
+    clause_type = first("SELECT ?t WHERE { ?c dk:clauseType ?t } GROUP BY ?t ORDER BY DESC(COUNT(?c)) LIMIT 1")
+    return {
+        "org1": busiest,
+        "org2": other,
+        "agreement": agreement,
+        "type": clause_type,
+        "date": Literal("2026-01-01", datatype=XSD.date),
+        "investor": busiest,
+        "licensor": busiest,
+        "licensee": other,
+    }
+
+
+def child_queries(store_path: Path) -> dict[str, Any]:
+    from kg.persist import store_graph
+    from kg.query import named_queries, run_query, with_ontology
+
+    started = time.perf_counter()
+    union = store_graph(store_path)
+    loaded = time.perf_counter()
+    graph = with_ontology(union)
+    prepared = time.perf_counter()
+    del union
+    values = _bindings(graph)
+    timings: dict[str, dict[str, float]] = {}
+    for name, query in named_queries().items():
+        bindings = {p.name: values[p.name] for p in query.params if values.get(p.name) is not None}
+        if any(p.required and p.name not in bindings for p in query.params):
+            continue
+        runs = []
+        rows = 0
+        for _ in range(4):
+            began = time.perf_counter()
+            result = run_query(graph, query.sparql, bindings)
+            runs.append(time.perf_counter() - began)
+            rows = len(result.rows)
+        timings[name] = {"median_s": statistics.median(runs[1:]), "first_s": runs[0], "rows": rows}
+    return {
+        "triples": len(graph),
+        "load_union_s": loaded - started,
+        "add_ontology_s": prepared - loaded,
+        "queries": timings,
+        **_peak_detail(),
+    }
+
+
+def child_compare(store_path: Path, work: Path) -> dict[str, Any]:
+    """rdflib's Memory store against Oxigraph on the same N-Triples file."""
+    from rdflib import Graph
+
+    from kg.persist import store_graph
+    from kg.store import new_graph
+
+    data = work / "compare.nt"
+    store_graph(store_path).serialize(data, format="ox-nt")
+    results: dict[str, Any] = {"bytes": data.stat().st_size}
+    for label, make, parse_format, write_format in (
+        ("rdflib Memory", lambda: Graph(), "nt", "turtle"),
+        ("Oxigraph (oxrdflib)", new_graph, "ox-nt", "ox-turtle"),
+    ):
+        graph = make()
+        began = time.perf_counter()
+        graph.parse(data, format=parse_format)
+        parsed = time.perf_counter()
+        rows = list(graph.query(GROUP_BY))
+        queried = time.perf_counter()
+        graph.serialize(work / "compare.ttl", format=write_format)
+        written = time.perf_counter()
+        results[label] = {
+            "triples": len(graph),
+            "parse_s": parsed - began,
+            "group_by_s": queried - parsed,
+            "group_by_rows": len(rows),
+            "turtle_s": written - queried,
+        }
+        del graph
+    return results
+
+
+# --------------------------------------------------------------------------- driver
+
+
+def _run_child(*args: str) -> dict[str, Any]:
+    command = [sys.executable, str(Path(__file__).resolve()), "--child", *args]
+    print("  $", " ".join(command[2:]), flush=True)
+    began = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"child failed ({' '.join(args)}):\n{done.stderr[-3000:]}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    result["wall_s"] = time.perf_counter() - began
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="kg benchmarks")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--build-sizes", type=int, nargs="+", default=[1000])
+    parser.add_argument("--replicate", type=int, default=100_000, help="0 to skip")
+    parser.add_argument("--compare-size", type=int, default=1000)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/kg-bench"))
+    parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--child", nargs="+")
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(_child(args.child)))
+        return
+    results = run_all(args)
+    args.out.write_text(report(results, args), encoding="utf-8")
+    (args.work / "results.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+    print(f"wrote {args.out}")
+
+
+def _child(argv: list[str]) -> dict[str, Any]:
+    kind, *rest = argv
+    if kind == "build":
+        return child_build(Path(rest[0]), int(rest[1]))
+    if kind == "ingest":
+        return child_ingest(Path(rest[0]), Path(rest[1]), int(rest[2]))
+    if kind == "replicate":
+        return child_replicate(Path(rest[0]), Path(rest[1]), int(rest[2]))
+    if kind == "queries":
+        return child_queries(Path(rest[0]))
+    if kind == "compare":
+        return child_compare(Path(rest[0]), Path(rest[1]))
+    raise SystemExit(f"unknown child {kind}")
+
+
+def run_all(args: argparse.Namespace) -> dict[str, Any]:
+    import shutil
+
+    from generate import write_jsonl
+
+    work: Path = args.work
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    results: dict[str, Any] = {"build": {}, "ingest": {}, "queries": {}}
+    sources = {}
+    for size in sorted(set(args.sizes) | set(args.build_sizes) | {args.compare_size}):
+        sources[size] = write_jsonl(work / f"articles-{size}.jsonl", size, args.seed)
+    for size in args.build_sizes:
+        for workers in (1, 2):
+            print(f"build {size} documents, {workers} worker(s)", flush=True)
+            results["build"][f"{size}/{workers}"] = _run_child(
+                "build", str(sources[size]), str(workers)
+            )
+    stores = {}
+    for size in args.sizes:
+        print(f"ingest {size} documents, 2 workers", flush=True)
+        stores[size] = work / f"store-{size}"
+        results["ingest"][str(size)] = _run_child(
+            "ingest", str(sources[size]), str(stores[size]), "2"
+        )
+        print(f"queries on {size} documents", flush=True)
+        results["queries"][str(size)] = _run_child("queries", str(stores[size]))
+    if args.replicate:
+        largest = max(args.sizes)
+        copies = max(1, args.replicate // largest)
+        target = work / f"store-{largest * copies}-replicated"
+        print(f"replicate {largest} × {copies}", flush=True)
+        results["replicate"] = _run_child("replicate", str(stores[largest]), str(target), str(copies))
+        results["replicate"]["copies"] = copies
+        results["replicate"]["from"] = largest
+        print(f"queries on {largest * copies} documents", flush=True)
+        results["queries"][f"{largest * copies} (replicated)"] = _run_child("queries", str(target))
+    compare_store = stores.get(args.compare_size)
+    if compare_store is not None:
+        print(f"rdflib Memory vs Oxigraph on {args.compare_size} documents", flush=True)
+        results["compare"] = _run_child("compare", str(compare_store), str(work))
+        results["compare"]["documents"] = args.compare_size
+    return results
+
+
+# --------------------------------------------------------------------------- report
+
+
+def _f(value: float, digits: int = 1) -> str:
+    return f"{value:,.{digits}f}"
+
+
+def report(results: dict[str, Any], args: argparse.Namespace) -> str:
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Generated by `bench/run.py` on {time.strftime('%Y-%m-%d')} — "
+        f"{platform.machine()}, {_cpus()} CPUs, Python {platform.python_version()}. "
+        "Synthetic articles from `bench/generate.py` (seed "
+        f"{args.seed}); every row is a fresh process, so peak memory is its own.",
+        "",
+        "## Build (read → extract → resolve → map)",
+        "",
+        "| documents | workers | tokens | triples | extract s | resolve s | map s | total s "
+        "| docs/s | tokens/s | extract tokens/s | peak MB (main / worker) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for key, r in results["build"].items():
+        size, workers = key.split("/")
+        lines.append(
+            f"| {int(size):,} | {workers} | {r['tokens']:,} | {r['triples']:,} | "
+            f"{_f(r['extract_s'])} | {_f(r['resolve_s'], 2)} | {_f(r['map_s'])} | "
+            f"{_f(r['total_s'])} | {_f(r['docs_per_s'])} | {_f(r['tokens_per_s'], 0)} | "
+            f"{_f(r['extract_tokens_per_s'], 0)} | {r['peak_mb_main']:,} / {r['peak_mb_worker']:,} |"
+        )
+    lines += [
+        "",
+        "Model loading (about 2 s per process) is outside *total*, inside *extract* for "
+        "2 workers (each worker loads its own pipeline).",
+        "",
+        "## Ingest into a persistent store (2 workers)",
+        "",
+        "| documents | tokens | quads | seconds | docs/s | tokens/s | on disk MB "
+        "| peak MB (main / worker) |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for size, r in results["ingest"].items():
+        lines.append(
+            f"| {int(size):,} | {r['tokens']:,} | {r['quads']:,} | {_f(r['seconds'])} | "
+            f"{_f(r['docs_per_s'])} | {_f(r['tokens_per_s'], 0)} | {r['disk_mb']:,} | "
+            f"{r['peak_mb_main']:,} / {r['peak_mb_worker']:,} |"
+        )
+    if "replicate" in results:
+        r = results["replicate"]
+        lines += [
+            "",
+            f"Replicated store: {r['from']:,} documents × {r['copies']} copies "
+            f"(IRIs rewritten per copy) = {r['documents']:,} documents, {r['quads']:,} quads, "
+            f"{r['disk_mb']:,} MB on disk, written in {_f(r['seconds'])} s "
+            f"(peak {r['peak_mb_main']:,} MB).",
+        ]
+    lines += ["", "## Named queries", ""]
+    sizes = list(results["queries"])
+    lines.append("| query | " + " | ".join(f"{s} docs" for s in sizes) + " |")
+    lines.append("|---|" + "---|" * len(sizes))
+    names = sorted({n for r in results["queries"].values() for n in r["queries"]})
+    for name in names:
+        cells = []
+        for size in sizes:
+            q = results["queries"][size]["queries"].get(name)
+            cells.append(f"{q['median_s'] * 1000:,.0f} ms ({q['rows']:,} rows)" if q else "–")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines.append(
+        "| *load store union* | "
+        + " | ".join(_f(results["queries"][s]["load_union_s"]) + " s" for s in sizes)
+        + " |"
+    )
+    lines.append(
+        "| *add ontology (copy)* | "
+        + " | ".join(_f(results["queries"][s]["add_ontology_s"]) + " s" for s in sizes)
+        + " |"
+    )
+    lines.append(
+        "| *peak MB* | "
+        + " | ".join(f"{results['queries'][s]['peak_mb_main']:,}" for s in sizes)
+        + " |"
+    )
+    lines += [
+        "",
+        "Median of 3 runs after a warm-up, through `kg.query.run_query` on the store's union "
+        "graph with the ontology (prepared once, as a server would).",
+    ]
+    if "compare" in results:
+        c = results["compare"]
+        lines += [
+            "",
+            f"## rdflib Memory store vs Oxigraph ({c['documents']:,} documents, "
+            f"{c['bytes'] / 1e6:,.1f} MB of N-Triples)",
+            "",
+            "| store | triples | parse N-Triples s | GROUP BY query s | write Turtle s |",
+            "|---|---|---|---|---|",
+        ]
+        for label in ("rdflib Memory", "Oxigraph (oxrdflib)"):
+            r = c[label]
+            lines.append(
+                f"| {label} | {r['triples']:,} | {_f(r['parse_s'], 2)} | "
+                f"{_f(r['group_by_s'], 3)} | {_f(r['turtle_s'], 2)} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def _cpus() -> int:
+    import os
+
+    return os.cpu_count() or 1
+
+
+if __name__ == "__main__":
+    main()
