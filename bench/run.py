@@ -286,9 +286,7 @@ def main() -> None:
     if args.child:
         print(json.dumps(_child(args.child)))
         return
-    results = run_all(args)
-    args.out.write_text(report(results, args), encoding="utf-8")
-    (args.work / "results.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+    run_all(args)
     print(f"wrote {args.out}")
 
 
@@ -305,6 +303,12 @@ def _child(argv: list[str]) -> dict[str, Any]:
     if kind == "compare":
         return child_compare(Path(rest[0]), Path(rest[1]))
     raise SystemExit(f"unknown child {kind}")
+
+
+def _save(results: dict[str, Any], args: argparse.Namespace) -> None:
+    """Write the report after every step, so a long run that is stopped keeps its rows."""
+    args.out.write_text(report(results, args), encoding="utf-8")
+    (args.work / "results.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
 
 
 def run_all(args: argparse.Namespace) -> dict[str, Any]:
@@ -326,6 +330,7 @@ def run_all(args: argparse.Namespace) -> dict[str, Any]:
             results["build"][f"{size}/{workers}"] = _run_child(
                 "build", str(sources[size]), str(workers)
             )
+            _save(results, args)
     stores = {}
     for size in args.sizes:
         print(f"ingest {size} documents, 2 workers", flush=True)
@@ -335,6 +340,13 @@ def run_all(args: argparse.Namespace) -> dict[str, Any]:
         )
         print(f"queries on {size} documents", flush=True)
         results["queries"][str(size)] = _run_child("queries", str(stores[size]))
+        _save(results, args)
+    compare_store = stores.get(args.compare_size)
+    if compare_store is not None:
+        print(f"rdflib Memory vs Oxigraph on {args.compare_size} documents", flush=True)
+        results["compare"] = _run_child("compare", str(compare_store), str(work))
+        results["compare"]["documents"] = args.compare_size
+        _save(results, args)
     if args.replicate:
         largest = max(args.sizes)
         copies = max(1, args.replicate // largest)
@@ -344,12 +356,9 @@ def run_all(args: argparse.Namespace) -> dict[str, Any]:
         results["replicate"]["copies"] = copies
         results["replicate"]["from"] = largest
         print(f"queries on {largest * copies} documents", flush=True)
+        _save(results, args)
         results["queries"][f"{largest * copies} (replicated)"] = _run_child("queries", str(target))
-    compare_store = stores.get(args.compare_size)
-    if compare_store is not None:
-        print(f"rdflib Memory vs Oxigraph on {args.compare_size} documents", flush=True)
-        results["compare"] = _run_child("compare", str(compare_store), str(work))
-        results["compare"]["documents"] = args.compare_size
+        _save(results, args)
     return results
 
 

@@ -159,10 +159,13 @@ def _clause_facts(index: _Index, clause: Node) -> dict[str, Any]:
     facts: dict[str, Any] = {"type": _CLAUSE_NAMES.get(type_iri, "other")}
     percentage = index.one(clause, DK.percentage)
     amount = index.one(clause, DK.hasAmount)
+    years = index.one(clause, DK.durationYears)
     if percentage is not None:
         facts["value"] = _number(percentage)
     elif amount is not None:
         facts["value"] = _number(index.one(amount, DK.amountValue))
+    elif years is not None:
+        facts["value"] = _number(years)
     until = _date_at_precision(index, clause, DK.validUntil, DK.validUntilPrecision)
     if until:
         facts["until"] = until

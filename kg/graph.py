@@ -54,7 +54,15 @@ _DATES: dict[URIRef, URIRef] = {
     DK.validFrom: DK.validFromPrecision,
     DK.validUntil: DK.validUntilPrecision,
 }
-_VALUES = (DK.scope, DK.percentage, DK.isExclusive, DK.isNegated, DK.obligor, DK.beneficiary)
+_VALUES = (
+    DK.scope,
+    DK.percentage,
+    DK.durationYears,
+    DK.isExclusive,
+    DK.isNegated,
+    DK.obligor,
+    DK.beneficiary,
+)
 _FLAGS = (DK.mentionedInPassing, DK.dateInferredFromDocument)
 _CONCEPTS = (DK.status, DK.agreementType, DK.clauseType)
 _AGREEMENT_STARTS = (DK.announcedOn, DK.signedOn, DK.effectiveFrom)

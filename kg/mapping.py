@@ -193,6 +193,8 @@ class _Mapper:
             self.add(node, RDFS.label, Literal(clause.label))
         if clause.value is not None:
             self.add(node, DK.percentage, decimal_literal(clause.value))
+        if clause.years is not None:
+            self.add(node, DK.durationYears, decimal_literal(clause.years))
         if clause.amount is not None:
             self.add(node, DK.hasAmount, self.amount(clause.amount, key))
         if clause.exclusive is not None:

@@ -101,6 +101,7 @@ class Clause:
     evidence: Span
     label: str | None = None  # for type "other": what the condition is
     value: Decimal | None = None  # percentage for stakes and shares
+    years: Decimal | None = None  # length of a term ("ten-year contract")
     amount: Amount | None = None
     until: DateValue | None = None
     valid_from: DateValue | None = None

@@ -6,9 +6,11 @@ process) and receives documents in small chunks. At most ``2 × workers`` chunks
 flight at any time, so a stream of a million documents never sits in memory twice:
 ``multiprocessing.Pool.imap`` would not do, its feeder thread drains the whole input.
 
-Workers are started with the ``spawn`` method: forking a parent that already holds a
-loaded spaCy pipeline (and maybe Oxigraph's RocksDB threads) is unsafe, and spawn behaves
-the same on every platform.
+Workers are forked where the platform can (Linux, macOS): ``spawn`` and ``forkserver``
+re-import the caller's ``__main__`` module, which breaks any script without an
+``if __name__ == "__main__"`` guard, and forking shares an already loaded pipeline copy-on-
+write. The forked workers only run spaCy and the extractors; they never touch the parent's
+open Oxigraph store, so its threads being absent in the child is harmless.
 """
 
 from __future__ import annotations
@@ -110,7 +112,8 @@ def _extract_chunk(chunk: list[Document], model: str | None) -> list[Extraction]
 def _pooled(
     chunks: Iterator[list[Document]], *, model: str | None, workers: int
 ) -> Iterator[list[Extraction]]:
-    context = multiprocessing.get_context("spawn")
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context(method)
     window = 2 * workers  # enough queued work to keep every worker busy, no more
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         pending: deque[Future[list[Extraction]]] = deque()

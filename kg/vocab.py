@@ -91,6 +91,7 @@ class DK(DefinedNamespace):
     validUntilPrecision: URIRef
     supersedesClause: URIRef
     percentage: URIRef
+    durationYears: URIRef
     isExclusive: URIRef
     isNegated: URIRef
     scope: URIRef

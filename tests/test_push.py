@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 import rdflib.namespace
-from rdflib import Literal
+from rdflib import Graph, Literal
 from rdflib.term import Node
 
 from kg.persist import PersistentStore, ingest, open_store, remove, store_graph
-from kg.push import PushError, push, remote_counts, sparql_select_json
+from kg.push import PushError, PushReport, push, remote_counts, sparql_select_json
 from kg.query import load_named_query, run_query, with_ontology
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -71,7 +71,7 @@ def _store(tmp_path: Path, names: tuple[str, ...] = ("a.txt", "b.txt", "c.txt"))
     return store
 
 
-def _gsp(server: VirtuosoServer, store: PersistentStore, **options: object) -> object:
+def _gsp(server: VirtuosoServer, store: PersistentStore, *, resume: bool = True) -> PushReport:
     return push(
         store,
         server.sparql,
@@ -79,7 +79,7 @@ def _gsp(server: VirtuosoServer, store: PersistentStore, **options: object) -> o
         update_url=server.sparql_auth,
         user=USER,
         password=PASSWORD,
-        **options,  # type: ignore[arg-type]
+        resume=resume,
     )
 
 
@@ -112,13 +112,13 @@ def test_push_resumes_with_what_changed_and_prunes_removed_documents(
     with open_store(tmp_path / "store") as store:
         ingest(store, paths[:2])
         first = _gsp(server, store)
-        assert first.sent == 3  # type: ignore[attr-defined]
+        assert first.sent == 3
         ingest(store, paths[2:])  # two more documents since the last push
         second = _gsp(server, store)
-        assert second.sent == 2 and second.skipped == 3 and second.verified  # type: ignore[attr-defined]
+        assert second.sent == 2 and second.skipped == 3 and second.verified
         [removed] = remove(store, paths[2]).graphs
         third = _gsp(server, store)
-        assert third.verified  # type: ignore[attr-defined]
+        assert third.verified
         assert remote_counts(server.sparql, [removed]) == {}
         # Acme's graph d was untouched by removing c: still there, unchanged
         sizes = store.graph_sizes()
@@ -195,10 +195,10 @@ def _unordered(text: str) -> object:
     return tuple(sorted(parts)) if len(parts) > 1 else text
 
 
-def _same_answers(server: VirtuosoServer, local_graph: object, names: tuple[str, ...]) -> None:
+def _same_answers(server: VirtuosoServer, local_graph: Graph, names: tuple[str, ...]) -> None:
     for name in names:
         sparql = load_named_query(name).sparql
-        local = run_query(local_graph, sparql)  # type: ignore[arg-type]
+        local = run_query(local_graph, sparql)
         remote = sparql_select_json(server.sparql, sparql)
         mine = sorted((tuple(_cell(v) for v in row) for row in local.rows), key=repr)
         theirs = sorted(

@@ -462,6 +462,7 @@ def _clause(
     negated: bool,
 ) -> Clause:
     value: Decimal | None = None
+    years: Decimal | None = None
     amount: Amount | None = None
     until: DateValue | None = None
     if label == "equity_stake":
@@ -483,13 +484,15 @@ def _clause(
             amount = _amount(chosen, evidence, wanted)
     elif label == "term":
         until = _until(dates)
-        years = _duration_years(evidence)
-        value = Decimal(years) if years is not None else None
+        duration = _duration_years(evidence)
+        years = Decimal(duration) if duration is not None else None
     elif label == "license_grant":
         until = _until(dates)
     elif label == "revenue_share":
         percent = _PERCENT.search(evidence.text)
         value = Decimal(percent.group(1)) if percent else None
+    if value is not None and not Decimal(0) <= value <= Decimal(100):
+        value = None  # "a 200% stake" is not a share of anything: keep the clause, not the figure
     exclusive = {"exclusivity": True, "non_exclusivity": False}.get(label)
     if label == "purchase_commitment" and COMPUTE_WORDS.search(evidence.text):
         label = "compute_commitment"
@@ -497,6 +500,7 @@ def _clause(
         type=label,
         evidence=evidence,
         value=value,
+        years=years,
         amount=amount,
         until=until,
         exclusive=exclusive,
