@@ -62,6 +62,9 @@ COMPUTE_WORDS = re.compile(
     r"capacity|gigawatts?|infrastructure|azure|aws)\b",
     re.I,
 )
+# Terms whose explicit absence is itself a term worth recording ("no board seat",
+# "removes revenue sharing"); other negated cues ("is not investing") state nothing.
+NEGATABLE = frozenset({"board_seat", "revenue_share", "right_of_first_refusal", "royalty"})
 # Clause cues that make "in <place>" a territory even outside the sentence naming the deal.
 TERRITORY_CONTEXT = frozenset(
     {"license_grant", "exclusivity", "non_exclusivity", "preferred_partner", "term"}
@@ -415,6 +418,7 @@ def _clauses(
     amounts: list[AmountMatch],
     dates: list[DateMatch],
     deal_sentence: bool,
+    org_spans: list[tuple[int, int, str]],
 ) -> list[Clause]:
     """The clauses one sentence states, one per type.
 
@@ -432,7 +436,9 @@ def _clauses(
     for label, start, end in matches:
         if label == "exclusivity" and any(i in non_excl_tokens for i in range(start, end)):
             continue
-        if label == "territory" and not (deal_sentence or labels & TERRITORY_CONTEXT):
+        if label == "territory" and not _is_territory(
+            doc[start:end], deal_sentence, labels, org_spans
+        ):
             continue
         prefix = doc_text(doc)[sentence.start_char : doc[start].idx]
         negated = label != "non_exclusivity" and bool(
@@ -440,6 +446,8 @@ def _clauses(
         )
         if label == "exclusivity" and negated:
             label, negated = "non_exclusivity", False
+        if negated and label not in NEGATABLE:
+            continue  # "is not investing": no investment, and no term to record either
         if label in found:
             continue
         found[label] = _clause(label, doc[start:end], evidence, amounts, dates, negated)
@@ -507,6 +515,20 @@ def _clause(
         negated=negated,
         label=matched.text,
     )
+
+
+def _is_territory(
+    matched: SpacySpan,
+    deal_sentence: bool,
+    labels: set[str],
+    org_spans: list[tuple[int, int, str]],
+) -> bool:
+    """ "in Spain" in a deal's sentence, or any territory word next to licence or
+    exclusivity terms; never a place that is really an organisation's name."""
+    if any(s < matched.end_char and matched.start_char < e for s, e, _ in org_spans):
+        return False
+    named_place = any(t.ent_type_ in {"GPE", "LOC"} or t.like_num for t in matched)
+    return bool(labels & TERRITORY_CONTEXT) or (deal_sentence and named_place)
 
 
 def _duration_years(evidence: Span) -> int | None:
@@ -805,8 +827,15 @@ def _build(
             if not any(a.value == match.value and a.currency == match.currency for a in amounts):
                 amounts.append(_amount(match, evidence, kind))
         labelled = clause_index.of(sentence)
+        orgs_here = lookup.orgs_between(sentence.start_char, sentence.end_char)
         for clause in _clauses(
-            sentence, labelled, document, found, dates_of(sentence), sentence.start in frame_starts
+            sentence,
+            labelled,
+            document,
+            found,
+            dates_of(sentence),
+            sentence.start in frame_starts,
+            orgs_here,
         ):
             if not any(_same_clause(clause, c) for c in clauses):
                 clauses.append(clause)
