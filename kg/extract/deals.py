@@ -113,9 +113,18 @@ REMOVAL_BEFORE = re.compile(
 
 
 class OrgLookup(Protocol):
-    """What the deal extractor needs from organisation recognition."""
+    """What the deal extractor needs from organisation recognition: the organisation
+    mentions in a character range, and the organisations named only as the source of
+    the news ("Outlet reported…"), which are never parties."""
+
+    @property
+    def sources(self) -> frozenset[str]: ...
 
     def orgs_between(self, start: int, end: int) -> list[tuple[int, int, str]]: ...
+
+
+def _party_mentions(lookup: OrgLookup, start: int, end: int) -> list[tuple[int, int, str]]:
+    return [m for m in lookup.orgs_between(start, end) if m[2] not in lookup.sources]
 
 
 @dataclass
@@ -196,7 +205,7 @@ def _span(document: Document, start: int, end: int) -> Span:
 
 def _distinct_orgs(lookup: OrgLookup, sentence: SpacySpan) -> list[str]:
     seen: list[str] = []
-    for _start, _end, key in lookup.orgs_between(sentence.start_char, sentence.end_char):
+    for _start, _end, key in _party_mentions(lookup, sentence.start_char, sentence.end_char):
         if key not in seen:
             seen.append(key)
     return seen
@@ -380,7 +389,7 @@ def _roles(draft: _Draft, lookup: OrgLookup, types: tuple[str, ...]) -> tuple[tu
     for frame in draft.frames:
         if primary not in frame.types:
             continue
-        mentions = lookup.orgs_between(frame.sentence.start_char, frame.sentence.end_char)
+        mentions = _party_mentions(lookup, frame.sentence.start_char, frame.sentence.end_char)
         trigger = _first_trigger_char(frame.sentence, primary)
         before = [m for m in mentions if m[1] <= trigger]
         after = [m for m in mentions if m[0] >= trigger]
@@ -681,7 +690,7 @@ def _party_groups(
     the deal word and several after it. Otherwise the sentence states one deal among all
     the organisations it names.
     """
-    mentions = lookup.orgs_between(sentence.start_char, sentence.end_char)
+    mentions = _party_mentions(lookup, sentence.start_char, sentence.end_char)
     keys = list(dict.fromkeys(key for _, _, key in mentions))
     triggers = [start for label, start, _ in matches if label != "agreement"] or [
         start for _, start, _ in matches
@@ -827,7 +836,7 @@ def _build(
             if not any(a.value == match.value and a.currency == match.currency for a in amounts):
                 amounts.append(_amount(match, evidence, kind))
         labelled = clause_index.of(sentence)
-        orgs_here = lookup.orgs_between(sentence.start_char, sentence.end_char)
+        orgs_here = _party_mentions(lookup, sentence.start_char, sentence.end_char)
         for clause in _clauses(
             sentence,
             labelled,

@@ -409,8 +409,14 @@ def _plausible(span: SpacySpan, lex: Lexicon) -> bool:
         return False
     if not first.text[:1].isupper() and not first.text[:1].isdigit() and not _camel(first.text):
         return False
-    # A single ordinary word opening a sentence ("Indicated", "Overall") is not a name.
-    return not (len(span) == 1 and first.is_sent_start and first.pos_ not in ("PROPN", "X"))
+    # A single ordinary word opening a sentence ("Indicated", "Overall") is not a name;
+    # an all-capitals word there ("EA has acquired…") is not an ordinary word.
+    return not (
+        len(span) == 1
+        and first.is_sent_start
+        and first.pos_ not in ("PROPN", "X")
+        and not (first.text.isupper() and len(first.text) > 1)
+    )
 
 
 def _camel(word: str) -> bool:
