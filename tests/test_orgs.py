@@ -42,6 +42,25 @@ class Case:
 
 CASES = [
     Case(
+        "all-caps-name-opening-the-text",
+        "QVX has acquired the robotics studio Tamsin Robotics. QVX said the deal closed.",
+        frozenset({"qvx", "tamsin-robotics"}),
+        mentions=(("qvx", 2),),
+    ),
+    Case(
+        "credit-line-and-job-title-and-model-name",
+        "Quillfeather Ltd signed a supply deal with Halvorsen Pharma for its Zephyr7x line.\n"
+        "Jo Park, Global Head of Digital Payment Solutions, Halvorsen Pharma, said so.\n"
+        "The companies declined to comment. – Marketwatchers.com",
+        frozenset({"quillfeather", "halvorsen-pharma"}),
+    ),
+    Case(
+        "things-named-like-companies",
+        "Quillfeather Ltd and Halvorsen Pharma will present at the Lisbon Growth Summit. "
+        "Indicated volumes rose.",
+        frozenset({"quillfeather", "halvorsen-pharma"}),
+    ),
+    Case(
         "legal-suffix-variants",
         "Acme Robotics Inc. agreed to acquire Borealis Therapeutics for $2 billion. "
         "Acme Robotics said the deal would close in May.",

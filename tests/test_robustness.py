@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import html.parser
 import json
-import os
 import shutil
 import signal
 import socket
@@ -33,7 +32,8 @@ from kg.models import Document
 from kg.pipeline import build, build_graph, extract_documents, resolve_extractions
 from kg.readers.base import content_id
 from kg.render import html_for
-from kg.store import new_graph, turtle_bytes
+from kg.serve import SparqlServer, make_server
+from kg.store import load_graph, new_graph, turtle_bytes
 from kg.vocab import NIF
 
 RAPPER = shutil.which("rapper")
@@ -74,7 +74,7 @@ def rapper_triples(data: bytes) -> Graph:
         "\u202e" * 60_000,
         "$1" * 50_000,  # currency and digits with no space: one long token
         "Acme Robotics Inc. and the " * 200,  # one long sentence with no sentence break
-        "@prefix dk: <x:> . <a> <b> \"\"\"c\"\"\" ; ] . " * 300,
+        '@prefix dk: <x:> . <a> <b> """c""" ; ] . ' * 300,
         "SELECT * WHERE { ?s ?p ?o } </script><!-- " * 300,
     ],
     ids=["x", "pipes", "quotes", "emoji", "rtl", "dollars", "no-break", "turtle", "sparql"],
@@ -164,7 +164,10 @@ def test_hostile_metadata_round_trips_through_kg_ttl(tmp_path: Path, fmt: str) -
     assert kg.report is not None and not kg.report.problems
     kg.write_turtle(tmp_path / "kg.ttl")
     data = (tmp_path / "kg.ttl").read_bytes()
-    for parsed in (Graph(bind_namespaces="none").parse(data=data, format="turtle"), rapper_triples(data)):
+    for parsed in (
+        Graph(bind_namespaces="none").parse(data=data, format="turtle"),
+        rapper_triples(data),
+    ):
         titles = {str(o) for o in parsed.objects(None, DCTERMS.title)}
         assert titles == set(HOSTILE_NAMES)
         texts = {str(o) for o in parsed.objects(None, NIF.isString)}
@@ -337,10 +340,7 @@ def listener() -> Iterator[tuple[int, list[bytes]]]:
 
 
 @pytest.fixture(scope="module")
-def endpoint() -> Iterator[object]:
-    from kg.serve import make_server
-    from kg.store import load_graph
-
+def endpoint() -> Iterator[SparqlServer]:
     graph = load_graph(Path(__file__).parent / "fixtures" / "export" / "deals.ttl")
     server = make_server(graph, timeout_s=5.0, max_request_bytes=4000, workers=1).start()
     try:
@@ -349,9 +349,9 @@ def endpoint() -> Iterator[object]:
         server.stop()
 
 
-def send_raw(endpoint: object, request: bytes) -> tuple[int, bytes]:
+def send_raw(endpoint: SparqlServer, request: bytes) -> tuple[int, bytes]:
     """Send *request* bytes as they are and return (status, body)."""
-    netloc = urllib.parse.urlsplit(endpoint.url).netloc  # type: ignore[attr-defined]
+    netloc = urllib.parse.urlsplit(endpoint.url).netloc
     host, port = netloc.rsplit(":", 1)
     with socket.create_connection((host, int(port)), timeout=30) as connection:
         connection.sendall(request)
@@ -366,12 +366,14 @@ def send_raw(endpoint: object, request: bytes) -> tuple[int, bytes]:
     return int(head.split(b" ", 2)[1]), body
 
 
-def get(endpoint: object, target: str, extra: str = "") -> tuple[int, bytes]:
+def get(endpoint: SparqlServer, target: str, extra: str = "") -> tuple[int, bytes]:
     request = f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n{extra}\r\n"
     return send_raw(endpoint, request.encode("latin-1"))
 
 
-def post(endpoint: object, body: bytes, content_type: str, length: str | None = None) -> tuple[int, bytes]:
+def post(
+    endpoint: SparqlServer, body: bytes, content_type: str, length: str | None = None
+) -> tuple[int, bytes]:
     size = str(len(body)) if length is None else length
     head = (
         f"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
@@ -392,7 +394,7 @@ def query_target(query: str) -> str:
 )
 @pytest.mark.parametrize("shape", ["prefixed", "no-spaces"])
 def test_service_cannot_be_smuggled_past_the_refusal(
-    endpoint: object, listener: tuple[int, list[bytes]], shape: str
+    endpoint: SparqlServer, listener: tuple[int, list[bytes]], shape: str
 ) -> None:
     port, hits = listener
     before = len(hits)
@@ -409,7 +411,7 @@ def test_service_cannot_be_smuggled_past_the_refusal(
 
 
 def test_absolute_urls_in_the_request_line_are_never_fetched(
-    endpoint: object, listener: tuple[int, list[bytes]]
+    endpoint: SparqlServer, listener: tuple[int, list[bytes]]
 ) -> None:
     port, hits = listener
     before = len(hits)
@@ -434,13 +436,13 @@ def test_absolute_urls_in_the_request_line_are_never_fetched(
         "/./sparql/../../../../proc/self/environ",
     ],
 )
-def test_traversal_paths_are_404(endpoint: object, target: str) -> None:
+def test_traversal_paths_are_404(endpoint: SparqlServer, target: str) -> None:
     status, body = get(endpoint, target)
     assert status == 404
     assert b"root:" not in body and b"PATH=" not in body
 
 
-def test_update_parameter_and_hidden_updates_are_refused(endpoint: object) -> None:
+def test_update_parameter_and_hidden_updates_are_refused(endpoint: SparqlServer) -> None:
     insert = "INSERT DATA { <urn:x:a> <urn:x:b> <urn:x:c> }"
     assert get(endpoint, "/sparql?" + urllib.parse.urlencode({"update": insert}))[0] == 403
     form = urllib.parse.urlencode({"update": insert}).encode()
@@ -459,7 +461,7 @@ def test_update_parameter_and_hidden_updates_are_refused(endpoint: object) -> No
     assert status == 200 and b"false" in body
 
 
-def test_malformed_requests_get_4xx_and_the_server_stays_up(endpoint: object) -> None:
+def test_malformed_requests_get_4xx_and_the_server_stays_up(endpoint: SparqlServer) -> None:
     query = b"ASK { ?s ?p ?o }"
     assert post(endpoint, b"\xff\xfe\xfa", "application/sparql-query")[0] == 400
     assert post(endpoint, b"query=%FF%FE", "application/x-www-form-urlencoded")[0] == 400
@@ -476,8 +478,6 @@ def test_malformed_requests_get_4xx_and_the_server_stays_up(endpoint: object) ->
 
 
 def test_endpoint_binds_loopback_when_given_no_host() -> None:
-    from kg.serve import make_server
-
     server = make_server(new_graph())
     try:
         host = urllib.parse.urlsplit(server.url).hostname
@@ -561,23 +561,6 @@ def test_sigkill_during_build_never_leaves_a_truncated_kg_ttl(
     assert _kg_build(new_inputs, out).wait(600) == 0
     assert (out / "kg.ttl").read_bytes() == new_ttl
     assert len(Graph(bind_namespaces="none").parse(data=new_ttl, format="turtle")) > 0
-
-
-def test_write_atomic_leaves_old_file_when_the_directory_is_read_only(tmp_path: Path) -> None:
-    from kg.store import write_atomic
-
-    target = tmp_path / "kg.ttl"
-    write_atomic(target, b"old")
-    if os.geteuid() == 0:
-        pytest.skip("root ignores directory permissions")
-    tmp_path.chmod(0o500)
-    try:
-        with pytest.raises(OSError):
-            write_atomic(target, b"new")
-    finally:
-        tmp_path.chmod(0o700)
-    assert target.read_bytes() == b"old"
-    assert [p.name for p in tmp_path.iterdir()] == ["kg.ttl"]
 
 
 def test_literal_of_every_code_point_class_round_trips() -> None:

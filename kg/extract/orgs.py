@@ -70,6 +70,7 @@ class Lexicon:
     person_titles: frozenset[str]
     splitters: frozenset[str]
     product_heads: frozenset[str]
+    non_company_heads: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -88,6 +89,7 @@ def lexicon(path: Path = PATTERNS_DIR / "non_organizations.json") -> Lexicon:
         person_titles=frozenset(data["person_titles"]),
         splitters=frozenset(data["name_splitters"]),
         product_heads=frozenset(data["product_heads"]),
+        non_company_heads=frozenset(data["non_company_heads"]),
     )
 
 
@@ -165,7 +167,13 @@ def _candidates(
             cleaned = _clean(part, lex)
             if cleaned is None or _inside(cleaned.start_char, cleaned.end_char, blocked):
                 continue
-            if _is_dateline_head(cleaned, text) or _after_person_title(cleaned, lex):
+            if (
+                _is_dateline_head(cleaned, text)
+                or _after_person_title(cleaned, lex)
+                or _is_credit_line(cleaned, text)
+                or _in_job_title(cleaned)
+                or _is_model_name(cleaned)
+            ):
                 continue
             if owner is not None:
                 found.append(_product_of(cleaned, owner, lex))
@@ -301,6 +309,50 @@ def _product_of(span: SpacySpan, owner: SpacySpan, lex: Lexicon) -> _Cand:
     return _Cand(span.start_char, span.end_char, span.text, "OWNED:" + core(owner.text, lex))
 
 
+_JOB_WORDS = frozenset(
+    {
+        "head",
+        "president",
+        "director",
+        "chief",
+        "officer",
+        "manager",
+        "chair",
+        "leader",
+        "vp",
+        "vice-president",
+        "dean",
+        "editor",
+        "partner",
+        "principal",
+        "lead",
+    }
+)
+
+
+def _is_credit_line(span: SpacySpan, text: str) -> bool:
+    """ "… the end of the story. – Outlet.com": a name after a dash closing its line
+    credits the source of the text."""
+    line_start = text.rfind("\n", 0, span.start_char) + 1
+    before = text[line_start : span.start_char]
+    line_end = text.find("\n", span.end_char)
+    after = text[span.end_char : len(text) if line_end < 0 else line_end].strip()
+    return bool(re.search(r"[-–—]\s*$", before)) and after in {"", "."}
+
+
+def _in_job_title(span: SpacySpan) -> bool:
+    """ "Global Head of Payments Solutions, Acme": a unit named inside a job title."""
+    doc = span.doc
+    if span.start < 2 or doc[span.start - 1].lower_ != "of":
+        return False
+    return doc[span.start - 2].lower_ in _JOB_WORDS
+
+
+def _is_model_name(span: SpacySpan) -> bool:
+    """One word of letters, digits, letters ("Zephyr7x", "A320neo") names a model, not a company."""
+    return len(span) == 1 and bool(re.fullmatch(r"[A-Za-z]+\d+[A-Za-z]+", span.text))
+
+
 def _after_person_title(span: SpacySpan, lex: Lexicon) -> bool:
     """ "Ms. Jane Doe", "CEO Jane Doe": a title before a name marks a person."""
     if span.start == 0:
@@ -406,6 +458,12 @@ def _plausible(span: SpacySpan, lex: Lexicon) -> bool:
     if first.text in lex.boilerplate or text.lower() in lex.generic:
         return False
     if all(t.lower_ in lex.calendar or t.like_num or t.is_punct for t in span):
+        return False
+    # Names of things, not companies: "… Mineral Resource", "… Summit", "… Prize".
+    if len(span) > 1 and span[-1].text in lex.non_company_heads:
+        return False
+    # A lone capitalised verb or adjective ("Indicated", "Overall") is not a name.
+    if len(span) == 1 and first.pos_ in ("VERB", "ADJ", "ADV") and not first.text.isupper():
         return False
     if not first.text[:1].isupper() and not first.text[:1].isdigit() and not _camel(first.text):
         return False
