@@ -242,3 +242,26 @@ def test_evidence_quotes_match_offsets() -> None:
         spans += [a.span for a in agreement.amounts if a.span is not None]
         for span in spans:
             assert text[span.start : span.end] == span.text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Quarrytech Inc. will invest $40 million in Lumora Systems, the $3 billion startup said.",
+            {Decimal("40000000")},
+        ),
+        (
+            "Quarrytech Inc., which has more than $90 billion in cash, will invest $40 million in Lumora Systems.",
+            {Decimal("40000000")},
+        ),
+        (
+            "Quarrytech Inc. will invest €20 million ($22 million) in Lumora Systems.",
+            {Decimal("20000000"), Decimal("22000000")},
+        ),
+    ],
+    ids=["size-of-a-company", "cash-holdings", "bracketed-conversion"],
+)
+def test_only_the_deal_amounts_count(text: str, expected: set[Decimal]) -> None:
+    agreement = _only(_extract(text))
+    assert {a.value for a in agreement.amounts} == expected

@@ -826,7 +826,7 @@ def _build(
         found = find_amounts(sentence.text, base=sentence.start_char)
         evidence = _span(document, sentence.start_char, sentence.end_char)
         for match in found:
-            if match.per_share:
+            if match.per_share or _describes_something_else(match, doc_text(sentence.doc)):
                 continue
             kind = amount_kind(sentence.text, match, base=sentence.start_char)
             if sentence.start not in frame_starts and not _deal_amount(
@@ -872,7 +872,30 @@ def _build(
 
 
 _PAYMENT = re.compile(r"\b(pay|pays|paid|paying|payment|payments|fee|fees|consideration)\b", re.I)
-_PREVIOUSLY = re.compile(r"\b(previously|had raised|had invested|had received|prior to)\b", re.I)
+_PREVIOUSLY = re.compile(
+    r"\b(previously|had raised|had invested|had received|prior to|last year|a year ago)\b",
+    re.I,
+)
+_ABOUT_THE_DEAL = re.compile(
+    r"\b(the|this) (deal|transaction|agreement|acquisition|merger|contract|partnership)\b", re.I
+)
+# Figures that describe something other than a deal: "a $25 billion startup" (a size),
+# "which has $100 billion in cash" (holdings), "$1.50 per share" (a unit price).
+_DESCRIBED_AFTER = re.compile(
+    r"^\s*(-\s*)?(startup|start-up|company|firm|giant|business|unicorn|group|conglomerate|"
+    r"maker|corporation|market|industry|economy)\b|^\s*(per|a|an)\s+(share|dollar|unit)\b",
+    re.I,
+)
+_HOLDINGS_BEFORE = re.compile(
+    r"\b(has|have|had|sits on)\s+(more than|over|about|nearly|some|roughly|around)?\s*$",
+    re.I,
+)
+
+
+def _describes_something_else(match: AmountMatch, text: str) -> bool:
+    after = text[match.end : match.end + 40]
+    before = text[max(0, match.start - 40) : match.start]
+    return bool(_DESCRIBED_AFTER.search(after) or _HOLDINGS_BEFORE.search(before))
 
 
 def _deal_amount(
@@ -884,6 +907,8 @@ def _deal_amount(
     if _PREVIOUSLY.search(sentence.text):
         return False
     if kind in DEAL_AMOUNT_KINDS or _PAYMENT.search(sentence.text):
+        return True
+    if _ABOUT_THE_DEAL.search(sentence.text):
         return True
     bracketed = text[max(0, match.start - 2) : match.start].strip().endswith("(")
     return bracketed and any(other.end <= match.start for other in found)
