@@ -347,9 +347,11 @@ def _agreement_type(draft: _Draft) -> tuple[tuple[str, ...], str | None]:
     if (
         types
         and types[0] == "supply"
+        and "partnership" not in types
         and any(COMPUTE_WORDS.search(f.sentence.text) for f in draft.frames)
     ):
         # a supply deal for cloud services or compute capacity is a cloud commitment
+        # (one described as a partnership stays a partnership)
         types = ("cloud_commitment", *types)
     form = None
     # A definitive agreement that restructures an earlier deal is still definitive: it
