@@ -665,12 +665,16 @@ def extract_agreements(
             # not be read as the main deal's, unless it also names a new kind of deal.
             matches = [m for m in matches if not any(p[1] <= m[1] < p[2] for p in past)]
         types, mou, amendment, definitive = _frame_types(sentence, matches)
-        has_trigger = bool(types or mou or amendment or (_has_generic(matches) and not past))
+        if past:
+            # only a new deal of a distinct kind makes such a sentence state a deal too
+            has_trigger = bool(mou or set(types) & STRONG_TYPES)
+        else:
+            has_trigger = bool(types or mou or amendment or _has_generic(matches))
         years = set() if past else _years(dates_of(sentence))
         if len(parties) >= 2 and has_trigger:
             for group in _party_groups(sentence, lookup, matches):
                 frames.append(_Frame(sentence, group, types, mou, amendment, definitive, years))
-        elif not past and (clause_index.of(sentence) or find_amounts(sentence.text)):
+        elif clause_index.of(sentence) or find_amounts(sentence.text):
             context.setdefault(sentence.start, []).append(sentence)
 
     drafts = _group(frames, context)
