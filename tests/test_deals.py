@@ -265,3 +265,13 @@ def test_evidence_quotes_match_offsets() -> None:
 def test_only_the_deal_amounts_count(text: str, expected: set[Decimal]) -> None:
     agreement = _only(_extract(text))
     assert {a.value for a in agreement.amounts} == expected
+
+
+def test_compute_commitment() -> None:
+    agreement = _only(
+        _extract(
+            "Lumora Systems signed a partnership with Quarrytech Inc. and will use Quarrytech "
+            "cloud capacity to train its models."
+        )
+    )
+    assert "compute_commitment" in {c.type for c in agreement.clauses}

@@ -491,10 +491,17 @@ def _clause(
             value = Decimal(percent.group(1))
         elif split:
             value = Decimal(split.group(1))
-    elif label in {"investment", "purchase_commitment", "upfront_payment", "milestone_payment"}:
+    elif label in {
+        "investment",
+        "purchase_commitment",
+        "compute_commitment",
+        "upfront_payment",
+        "milestone_payment",
+    }:
         wanted = {
             "investment": "investment",
             "purchase_commitment": "purchase_commitment",
+            "compute_commitment": "purchase_commitment",
             "upfront_payment": "upfront",
             "milestone_payment": "milestone",
         }[label]
