@@ -930,16 +930,23 @@ def _deal_amount(
 def _fits_agreement(
     clause: Clause, types: tuple[str, ...], frame_starts: set[int], draft: _Draft
 ) -> bool:
-    """An investment clause needs an investment deal (not a joint venture's or a buyer's
-    own spending) stated with an amount or in the deal's own sentence."""
+    """Money clauses must fit the kind of deal: an acquisition's price is not a purchase
+    commitment, and an investment clause needs an investment stated with an amount, or
+    an investment deal stated in the deal's own sentence (not a joint venture's or a
+    buyer's own spending)."""
+    primary = types[0] if types else "other"
+    if clause.type == "purchase_commitment":
+        return primary != "acquisition"
     if clause.type != "investment":
         return True
-    if "investment" not in types or types[0] in {"joint_venture", "acquisition"}:
+    if primary in {"joint_venture", "acquisition"}:
         return False
+    if clause.amount is not None:
+        return True
     in_frame = any(
         f.sentence.start_char <= clause.evidence.start < f.sentence.end_char for f in draft.frames
     )
-    return clause.amount is not None or in_frame
+    return "investment" in types and in_frame
 
 
 def _same_clause(a: Clause, b: Clause) -> bool:
