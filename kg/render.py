@@ -192,7 +192,11 @@ def _options(large: bool) -> dict[str, Any]:
             "tooltipDelay": 300,
             "multiselect": False,
         },
-        "nodes": {"font": {"size": 13, "face": "sans-serif"}, "borderWidth": 1},
+        "nodes": {
+            "font": {"size": 13, "face": "sans-serif"},
+            "borderWidth": 1,
+            "scaling": {"label": {"drawThreshold": 3}},
+        },
         "edges": {
             "smooth": False,
             "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
@@ -292,7 +296,11 @@ def _company_nodes(
         x, y = pos[iri]
         size = round(10 + 7 * math.sqrt(data["deals"]), 1)
         node = Node(iri, "dot", label=_short(data["label"]), x=x, y=y, kg=details, size=size)
-        node.options.update(color=STYLES["organization"][1], fullLabel=data["label"])
+        # the company view spreads whole components apart, so names must be larger to
+        # stay readable (vis hides labels drawn under a few pixels)
+        node.options.update(
+            color=STYLES["organization"][1], fullLabel=data["label"], font={"size": 26}
+        )
         nodes.append(node.options)
     return nodes
 
@@ -307,6 +315,7 @@ def _company_edges(companies: nx.Graph) -> list[dict[str, Any]]:
         edge.options.update(
             width=min(1 + data["deals"], 8),
             agreements=data["agreements"],
+            font={"size": 18},
             arrows={"to": {"enabled": False}},
         )
         edges.append(edge.options)
@@ -337,8 +346,13 @@ def _company_layout(companies: nx.Graph) -> dict[str, tuple[float, float]]:
         radius = _COMPANY_SPACING * (0.5 + 0.5 * math.sqrt(len(members)))
         if cursor_x > 0 and cursor_x + 2 * radius > row_width:
             cursor_x, cursor_y, row_height = 0.0, cursor_y + row_height, 0.0
+        # members stay inside 70% of the component's cell, so neighbouring components
+        # (two-company ones especially) never touch
         for iri, (x, y) in local.items():
-            placed[iri] = (cursor_x + radius + x * radius, cursor_y + radius + y * radius)
+            placed[iri] = (
+                cursor_x + radius + 0.7 * x * radius,
+                cursor_y + radius + 0.7 * y * radius,
+            )
         cursor_x += 2 * radius
         row_height = max(row_height, 2 * radius)
     return {iri: (round(x, 1), round(y, 1)) for iri, (x, y) in placed.items()}
