@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum 
 CORPUS ?= ../shared/corpus/dev
 SEEDGOLD ?= ../shared/seeds
 
-.PHONY: demo test lint typecheck pytest eval bench browser clean golden fuzz
+.PHONY: demo test lint typecheck pytest eval bench system-packages clean golden fuzz
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +19,8 @@ $(STAMP): pyproject.toml constraints.txt
 demo: $(STAMP)
 	$(BIN)/kg build seeds/ --out output/
 
-## test: lint, type-check and run the whole test suite (installs Chromium for browser tests when root)
-test: $(STAMP) browser lint typecheck pytest
+## test: lint, type-check and run the whole test suite (installs the Debian packages some tests need when root)
+test: $(STAMP) system-packages lint typecheck pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check kg tests
@@ -32,12 +32,18 @@ typecheck: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/python -m pytest -q
 
-## browser: Debian's headless Chromium for the map's browser tests (skipped with a reason when absent)
-browser:
-	@if [ -x /usr/bin/chromium ]; then echo "chromium: present"; \
+## system-packages: Debian packages for the tests that need a real browser, RDF parser or SPARQL server:
+## chromium (the map), raptor2-utils (rapper, a third Turtle parser), virtuoso-opensource (kg push).
+## Tests skip with a reason when one is missing (not root, no apt-get).
+DEBIAN_PACKAGES := chromium raptor2-utils virtuoso-opensource
+system-packages:
+	@missing=""; \
+	for pkg in $(DEBIAN_PACKAGES); do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
+	if [ -z "$$missing" ]; then echo "debian packages: present"; \
 	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null && echo "chromium: installed"; \
-	else echo "chromium: not installed (not root); browser tests will be skipped"; fi
+	  echo "installing:$$missing"; apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null && echo "debian packages: installed"; \
+	else echo "not installed:$$missing (not root); the tests that need them will be skipped"; fi
 
 ## eval: score the dev corpus and the seed against gold, fail below tests/eval_floor.json
 eval: $(STAMP)
@@ -49,3 +55,11 @@ clean:
 ## golden: regenerate the seed's golden graph after an intended extraction change (review the diff!)
 golden: demo
 	cp output/kg.ttl tests/golden/seed.ttl
+
+## bench: speed and memory figures (not part of `make test`); writes bench/RESULTS.md
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+## fuzz: 10,000 generated hostile documents through the whole pipeline
+fuzz: $(STAMP)
+	$(BIN)/python fuzz/run.py --count 10000
