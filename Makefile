@@ -23,8 +23,8 @@ demo: $(STAMP)
 test: $(STAMP) system-packages lint typecheck pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check kg tests
-	$(BIN)/ruff format --check kg tests
+	$(BIN)/ruff check kg tests fuzz bench
+	$(BIN)/ruff format --check kg tests fuzz bench
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

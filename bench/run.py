@@ -177,8 +177,12 @@ def _bindings(graph: Any) -> dict[str, Any]:
         "SELECT ?o WHERE { ?a dk:hasParty ?o , ?p . FILTER(?o != ?p) } "
         "GROUP BY ?o ORDER BY DESC(COUNT(?a)) LIMIT 1"
     )
-    agreement = first("SELECT ?a WHERE { ?a dk:hasClause ?c } GROUP BY ?a ORDER BY DESC(COUNT(?c)) LIMIT 1")
-    clause_type = first("SELECT ?t WHERE { ?c dk:clauseType ?t } GROUP BY ?t ORDER BY DESC(COUNT(?c)) LIMIT 1")
+    agreement = first(
+        "SELECT ?a WHERE { ?a dk:hasClause ?c } GROUP BY ?a ORDER BY DESC(COUNT(?c)) LIMIT 1"
+    )
+    clause_type = first(
+        "SELECT ?t WHERE { ?c dk:clauseType ?t } GROUP BY ?t ORDER BY DESC(COUNT(?c)) LIMIT 1"
+    )
     return {
         "org1": busiest,
         "org2": other,
@@ -189,6 +193,26 @@ def _bindings(graph: Any) -> dict[str, Any]:
         "licensor": busiest,
         "licensee": other,
     }
+
+
+QUADRATIC = {"terms-in-force"}
+"""Queries whose time grows with the square of the data (259 s at 10k documents): not run
+on the 100k store, where they would take hours."""
+
+
+def _minus_variant(sparql: str) -> str:
+    """terms-in-force with its trailing FILTER NOT EXISTS blocks written as MINUS.
+
+    Equivalent when ?date is substituted (Oxigraph's pre-bound variables), since every
+    other variable the blocks share with the outer pattern is ?clause or ?agreement.
+    """
+    cut = sparql.find("    # replaced by a newer")
+    if cut < 0:
+        return sparql
+    tail = sparql[cut:]
+    for var in ("?newer", "?ender", "?replacement"):
+        tail = tail.replace(f"FILTER NOT EXISTS {{\n        {var}", f"MINUS {{\n        {var}")
+    return sparql[:cut] + tail
 
 
 def child_queries(store_path: Path) -> dict[str, Any]:
@@ -203,15 +227,22 @@ def child_queries(store_path: Path) -> dict[str, Any]:
     del union
     values = _bindings(graph)
     timings: dict[str, dict[str, float]] = {}
-    for name, query in named_queries().items():
-        bindings = {p.name: values[p.name] for p in query.params if values.get(p.name) is not None}
-        if any(p.required and p.name not in bindings for p in query.params):
+    queries = {name: (q.sparql, q.params) for name, q in named_queries().items()}
+    if "terms-in-force" in queries:
+        sparql, params = queries["terms-in-force"]
+        queries["terms-in-force (MINUS variant)"] = (_minus_variant(sparql), params)
+    for name, (sparql, params) in queries.items():
+        bindings = {p.name: values[p.name] for p in params if values.get(p.name) is not None}
+        if any(p.required and p.name not in bindings for p in params):
+            continue
+        if name in QUADRATIC and len(graph) > 2_000_000:
+            timings[name] = {"skipped": 1.0, "median_s": 0.0, "first_s": 0.0, "rows": 0}
             continue
         runs = []
         rows = 0
         for _ in range(4):
             began = time.perf_counter()
-            result = run_query(graph, query.sparql, bindings)
+            result = run_query(graph, sparql, bindings)
             runs.append(time.perf_counter() - began)
             rows = len(result.rows)
             if runs[0] > 5:  # a slow query is measured once: repeats would not change much
@@ -237,11 +268,11 @@ def child_compare(store_path: Path, work: Path) -> dict[str, Any]:
     data = work / "compare.nt"
     store_graph(store_path).serialize(data, format="ox-nt")
     results: dict[str, Any] = {"bytes": data.stat().st_size}
-    for label, make, parse_format, write_format in (
-        ("rdflib Memory", lambda: Graph(), "nt", "turtle"),
-        ("Oxigraph (oxrdflib)", new_graph, "ox-nt", "ox-turtle"),
+    for label, oxigraph, parse_format, write_format in (
+        ("rdflib Memory", False, "nt", "turtle"),
+        ("Oxigraph (oxrdflib)", True, "ox-nt", "ox-turtle"),
     ):
-        graph = make()
+        graph = new_graph() if oxigraph else Graph()
         began = time.perf_counter()
         graph.parse(data, format=parse_format)
         parsed = time.perf_counter()
@@ -355,7 +386,9 @@ def run_all(args: argparse.Namespace) -> dict[str, Any]:
         copies = max(1, args.replicate // largest)
         target = work / f"store-{largest * copies}-replicated"
         print(f"replicate {largest} × {copies}", flush=True)
-        results["replicate"] = _run_child("replicate", str(stores[largest]), str(target), str(copies))
+        results["replicate"] = _run_child(
+            "replicate", str(stores[largest]), str(target), str(copies)
+        )
         results["replicate"]["copies"] = copies
         results["replicate"]["from"] = largest
         print(f"queries on {largest * copies} documents", flush=True)
@@ -430,7 +463,10 @@ def report(results: dict[str, Any], args: argparse.Namespace) -> str:
         cells = []
         for size in sizes:
             q = results["queries"][size]["queries"].get(name)
-            cells.append(f"{q['median_s'] * 1000:,.0f} ms ({q['rows']:,} rows)" if q else "–")
+            if q and q.get("skipped"):
+                cells.append("not run (quadratic)")
+            else:
+                cells.append(f"{q['median_s'] * 1000:,.0f} ms ({q['rows']:,} rows)" if q else "–")
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     lines.append(
         "| *load store union* | "

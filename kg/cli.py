@@ -48,8 +48,12 @@ def _print_table(columns: list[str], rows: list[list[str]], title: str | None = 
 
 
 def _load(graph_path: str) -> Any:
+    """A graph file or a store directory (``kg build --store``), as a KnowledgeGraph."""
     from kg.knowledge import KnowledgeGraph
+    from kg.persist import is_store, store_graph
 
+    if is_store(graph_path):
+        return KnowledgeGraph(store_graph(graph_path))
     return KnowledgeGraph.load(graph_path)
 
 
@@ -100,6 +104,23 @@ def cli() -> None:
     help="Above this many nodes the map opens in the company view.",
 )
 @click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Add to an on-disk store instead (one named graph per document; re-ingest replaces).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Extraction processes (the same graph as one).",
+)
+@click.option(
+    "--wait", is_flag=True, help="With --store: wait for another build on the store to finish."
+)
+@click.option(
     "--focus",
     type=click.Choice(["auto", "on", "off"]),
     default="auto",
@@ -116,18 +137,35 @@ def build(
     html: bool,
     validate: bool,
     max_nodes: int,
+    store_dir: str | None,
+    workers: int,
+    wait: bool,
     focus: str,
 ) -> None:
     """Build the knowledge graph of INPUTS (files, folders, globs or - for stdin).
 
-    Writes OUT/kg.ttl and OUT/kg.html and prints a summary. Exits 1 when an input
-    was skipped (the rest is still built).
+    Writes OUT/kg.ttl and OUT/kg.html and prints a summary; with --store, adds the
+    documents to an on-disk store instead. Exits 1 when an input was skipped (the rest
+    is still built).
 
     \b
     Example:
         kg build seeds/ --out output/
+        kg build seeds/ --store output/store --workers 2
     """
     from kg.pipeline import build_to
+
+    if store_dir is not None:
+        _ingest(
+            inputs,
+            store_dir,
+            model=model,
+            strict=strict,
+            max_bytes=max_bytes,
+            workers=workers,
+            wait=wait,
+        )
+        return
 
     with _progress("Extracting") as progress:
         result = build_to(
@@ -141,6 +179,7 @@ def build(
             max_nodes=max_nodes,
             progress=progress,
             focus={"auto": None, "on": True, "off": False}[focus],
+            workers=workers,
         )
     click.echo(result.summary())
     for warning in result.report.warnings:
@@ -153,6 +192,21 @@ def build(
         click.echo(f"skipped: {problem}", err=True)
     if result.report.problems:
         raise click.ClickException(f"{len(result.report.problems)} input(s) skipped")
+
+
+def _ingest(inputs: tuple[str, ...], store_dir: str, **options: Any) -> None:
+    from kg.persist import ingest_into
+
+    with _progress("Ingesting") as progress:
+        report = ingest_into(store_dir, inputs, progress=progress, **options)
+    click.echo(
+        f"{report.documents} documents ({report.replaced} replaced), {report.quads} quads "
+        f"in {report.seconds:.1f} s → {store_dir}"
+    )
+    for problem in report.problems:
+        click.echo(f"skipped: {problem}", err=True)
+    if report.problems:
+        raise click.ClickException(f"{len(report.problems)} input(s) skipped")
 
 
 class _progress:
@@ -729,3 +783,86 @@ def _timeline_row(row: Any) -> list[str]:
         ", ".join(t for t in terms if t),
         source,
     ]
+
+
+# --------------------------------------------------------------------------- store and servers
+
+
+@cli.command()
+@click.argument("store", type=click.Path(file_okay=False))
+@click.argument("documents", nargs=-1, required=True)
+@click.option("--wait", is_flag=True, help="Wait for another process writing the store.")
+@handle_errors
+def remove(store: str, documents: tuple[str, ...], wait: bool) -> None:
+    """Remove DOCUMENTS (ids, IRIs or source paths) and every fact only they supported.
+
+    \b
+    Example:
+        kg remove output/store seeds/000_9e21863d4afa9de5.txt
+    """
+    from kg.persist import remove_from
+
+    reports = remove_from(store, documents, wait=wait)
+    for ref, report in zip(documents, reports, strict=True):
+        click.echo(f"{ref}: {len(report.graphs)} document graph(s), {report.quads} quads removed")
+    if not all(r.graphs for r in reports):
+        raise click.ClickException("some documents were not in the store")
+
+
+@cli.command()
+@click.argument("source", type=click.Path(exists=True))
+@click.option("--endpoint", required=True, help="The server's SPARQL query URL.")
+@click.option(
+    "--graph-store", "graph_store_url", default=None, help="Graph Store HTTP Protocol URL."
+)
+@click.option("--update-url", default=None, help="SPARQL Update URL (default: the endpoint).")
+@click.option("--user", default=None)
+@click.option(
+    "--password", envvar="KG_PUSH_PASSWORD", default=None, help="Or set KG_PUSH_PASSWORD."
+)
+@click.option("--graph", "graph_name", default=None, help="Graph name for a single graph file.")
+@click.option("--batch-triples", type=click.IntRange(min=1), default=50_000, show_default=True)
+@click.option(
+    "--resume/--no-resume",
+    default=True,
+    show_default=True,
+    help="Skip graphs an earlier push already sent unchanged.",
+)
+@handle_errors
+def push(
+    source: str,
+    endpoint: str,
+    graph_store_url: str | None,
+    update_url: str | None,
+    user: str | None,
+    password: str | None,
+    graph_name: str | None,
+    batch_triples: int,
+    resume: bool,
+) -> None:
+    """Send a store (named graphs kept) or a graph file to a SPARQL 1.1 server, then verify.
+
+    \b
+    Example:
+        kg push output/store --endpoint http://127.0.0.1:8890/sparql --graph-store http://127.0.0.1:8890/sparql-graph-crud-auth --user dba --password dba
+    """
+    from kg.push import push_path
+
+    report = push_path(
+        source,
+        endpoint,
+        graph_name=graph_name,
+        graph_store_url=graph_store_url,
+        update_url=update_url,
+        user=user,
+        password=password,
+        batch_triples=batch_triples,
+        resume=resume,
+    )
+    click.echo(
+        f"{report.sent} graphs sent, {report.skipped} unchanged, {report.requests} requests "
+        f"in {report.seconds:.1f} s via {report.method}"
+    )
+    if not report.verified:
+        names = ", ".join(g.graph for g in report.mismatches[:5])
+        raise click.ClickException(f"triple counts differ on the server for: {names}")

@@ -50,7 +50,7 @@ from kg.iris import iri_for
 from kg.mapping import doc_key, to_graph
 from kg.models import Document, Extraction, Organization, Problem
 from kg.parallel import iter_extractions
-from kg.pipeline import _canonical_orgs, _rekey  # TODO(lead): make these public
+from kg.pipeline import canonical_organizations, rekey_extraction
 from kg.read import ReadWarning, iter_documents
 from kg.resolve import resolve_across
 from kg.store import new_graph
@@ -505,8 +505,8 @@ def resolve_batch(batch: Sequence[Extraction], index: OrgIndex) -> list[Extracti
         group = mapping[org.key]
         keep[group] = min(keep.get(group, org.key), org.key)
     mapping = {key: keep.get(group, group) for key, group in mapping.items()}
-    canonical = _canonical_orgs(everything, mapping)
-    return [_own_aliases(e, _rekey(e, mapping, canonical)) for e in batch]
+    canonical = canonical_organizations(everything, mapping)
+    return [_own_aliases(e, rekey_extraction(e, mapping, canonical)) for e in batch]
 
 
 def _own_aliases(original: Extraction, rekeyed: Extraction) -> Extraction:
@@ -584,3 +584,28 @@ def _resolved(text: str) -> str:
         return str(Path(text).resolve())
     except (OSError, RuntimeError, ValueError):
         return text
+
+
+def ingest_into(
+    path: str | Path,
+    inputs: Sequence[str | Path],
+    *,
+    wait: bool = False,
+    **options: Any,
+) -> IngestReport:
+    """Open (or create) the store at *path*, ingest *inputs* and close it again.
+
+    :raises StoreError: when another process is writing the store (unless *wait*).
+    """
+    with open_store(path, wait=wait) as store:
+        return ingest(store, inputs, **options)
+
+
+def remove_from(path: str | Path, refs: Sequence[str], *, wait: bool = False) -> list[RemoveReport]:
+    """Remove each document *refs* names (id, IRI or source path) from the store at *path*."""
+    if not is_store(path):
+        raise StoreError(
+            f"{path}: not a kg store (create one with `kg build INPUT --store {path}`)"
+        )
+    with open_store(path, create=False, wait=wait) as store:
+        return [remove(store, ref) for ref in refs]

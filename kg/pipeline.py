@@ -75,11 +75,11 @@ def resolve_extractions(extractions: Sequence[Extraction]) -> list[Extraction]:
         for e in extractions
     ]
     mapping = resolve_across(findings)
-    canonical = _canonical_orgs(extractions, mapping)
-    return [_rekey(e, mapping, canonical) for e in extractions]
+    canonical = canonical_organizations(extractions, mapping)
+    return [rekey_extraction(e, mapping, canonical) for e in extractions]
 
 
-def _canonical_orgs(
+def canonical_organizations(
     extractions: Iterable[Extraction], mapping: dict[str, str]
 ) -> dict[str, Organization]:
     merged: dict[str, Organization] = {}
@@ -98,7 +98,7 @@ def _canonical_orgs(
     return merged
 
 
-def _rekey(
+def rekey_extraction(
     extraction: Extraction, mapping: dict[str, str], canonical: dict[str, Organization]
 ) -> Extraction:
     def key(k: str | None) -> str | None:
@@ -183,13 +183,20 @@ def build_to(
     max_nodes: int = 2000,
     progress: ProgressCallback | None = None,
     focus: bool | None = None,
+    workers: int = 1,
 ) -> BuildOutputs:
     """Build *inputs* and write ``OUT/kg.ttl`` (and ``OUT/kg.html``), validating the graph.
 
     Outputs are written atomically, so an interrupted build never leaves half a file.
     """
     kg = build(
-        inputs, model=model, strict=strict, max_bytes=max_bytes, progress=progress, focus=focus
+        inputs,
+        model=model,
+        strict=strict,
+        max_bytes=max_bytes,
+        progress=progress,
+        focus=focus,
+        workers=workers,
     )
     assert kg.report is not None
     out = Path(out_dir)
@@ -209,6 +216,7 @@ def build(
     max_bytes: int = 20_000_000,
     progress: ProgressCallback | None = None,
     focus: bool | None = None,
+    workers: int = 1,
 ) -> KnowledgeGraph:
     """Read *inputs*, extract deals, resolve organisations and return the knowledge graph.
 
@@ -217,9 +225,18 @@ def build(
     """
     started = time.perf_counter()
     read = read_documents(list(inputs), max_bytes=max_bytes, strict=strict)
-    extractions, tokens = extract_documents(
-        read.documents, model=model, progress=progress, focus=focus
-    )
+    if workers > 1:
+        # imported here: kg.parallel builds on this module
+        from kg.parallel import extract_parallel
+
+        extractions = extract_parallel(
+            read.documents, model=model, workers=workers, progress=progress
+        )
+        tokens = sum(e.tokens for e in extractions)
+    else:
+        extractions, tokens = extract_documents(
+            read.documents, model=model, progress=progress, focus=focus
+        )
     graph = build_graph(resolve_extractions(extractions))
     report = BuildReport(
         documents=len(read.documents),

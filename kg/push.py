@@ -26,6 +26,7 @@ import urllib.request
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from typing import Literal as TypingLiteral
 
 import pyoxigraph as ox
@@ -35,7 +36,7 @@ from rdflib.namespace import OWL, RDF
 from kg.errors import KGError
 from kg.ontology import ontology_triples
 from kg.persist import PersistentStore
-from kg.store import _to_ox
+from kg.store import to_oxigraph_triple
 
 Method = TypingLiteral["auto", "graph-store", "update"]
 _NT = "application/n-triples"
@@ -261,7 +262,7 @@ def _payloads(
         return
     if not graph_name:
         raise PushError("pushing a single graph needs a graph name (--graph IRI)")
-    triples = [ox.Triple(_to_ox(s), _to_ox(p), _to_ox(o)) for s, p, o in source]  # type: ignore[arg-type]
+    triples = [to_oxigraph_triple(s, p, o) for s, p, o in source]
     lines = tuple(sorted(f"{t} ." for t in triples))
     yield _Payload(graph_name, lines, any(_has_blank(t) for t in triples))
 
@@ -275,7 +276,7 @@ def _ontology_payload() -> _Payload:
     names = sorted(str(s) for s, p, o in triples if p == RDF.type and o == OWL.Ontology)
     if not names:
         raise PushError("the ontology declares no owl:Ontology IRI to name its graph")
-    converted = [ox.Triple(_to_ox(s), _to_ox(p), _to_ox(o)) for s, p, o in triples]  # type: ignore[arg-type]
+    converted = [to_oxigraph_triple(s, p, o) for s, p, o in triples]
     lines = tuple(sorted({f"{t} ." for t in converted}))
     return _Payload(names[0], lines, any(_has_blank(t) for t in converted))
 
@@ -523,3 +524,19 @@ class _State:
         if self.path is not None:
             with self.path.open("a", encoding="utf-8") as handle:
                 handle.write(f"{fingerprint} {graph}\n")
+
+
+def push_path(
+    source: str | Path, endpoint: str, *, graph_name: str | None = None, **options: Any
+) -> PushReport:
+    """Push a store directory (one named graph per document) or a graph file (as the one
+    graph *graph_name*, default: the file's URI) to the SPARQL server at *endpoint*."""
+    from kg.persist import is_store, open_store_read_only
+    from kg.store import load_graph
+
+    if is_store(source):
+        with open_store_read_only(source) as store:
+            return push(store, endpoint, graph_name=graph_name, **options)
+    graph = load_graph(source)
+    name = graph_name or Path(source).resolve().as_uri()
+    return push(graph, endpoint, graph_name=name, **options)

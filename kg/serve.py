@@ -87,10 +87,10 @@ _UPDATE_RE = re.compile(
     r"(?:INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b",
     re.IGNORECASE,
 )
-_SERVICE_RE = re.compile(r"(?<![\w:?$])SERVICE(?![\w:-])", re.IGNORECASE)
+_SERVICE_RE = re.compile(r"(?<![\w:?$])SERVICE(?![\w-])", re.IGNORECASE)
 # IRIs, string literals (long and short) and comments: text where "SERVICE" is harmless
 _NOT_KEYWORDS_RE = re.compile(
-    r"<[^<>\s]*>"
+    r'<[^<>"{}|^`\\\x00-\x20]*>'
     r'|"""[\s\S]*?"""'
     r"|'''[\s\S]*?'''"
     r'|"(?:[^"\\\n]|\\.)*"'

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -53,7 +54,7 @@ def load_graph(path: str | Path) -> Graph:
     return graph
 
 
-def _to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+def to_oxigraph_term(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, BNode):
@@ -65,6 +66,11 @@ def _to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
             return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
         return ox.Literal(str(term))
     raise GraphError(f"cannot serialise RDF term {term!r}")
+
+
+def to_oxigraph_triple(s: Node, p: Node, o: Node) -> ox.Triple:
+    """An rdflib triple as a pyoxigraph Triple."""
+    return ox.Triple(to_oxigraph_term(s), to_oxigraph_term(p), to_oxigraph_term(o))  # type: ignore[arg-type]
 
 
 def _sort_key(triple: tuple[Node, Node, Node]) -> tuple[str, ...]:
@@ -82,8 +88,7 @@ def sorted_triples(graph: Graph) -> list[tuple[Node, Node, Node]]:
 def turtle_bytes(graph: Graph) -> bytes:
     """Deterministic Turtle for *graph*: sorted triples, the project's prefixes only."""
     triples: Iterable[ox.Triple] = (
-        ox.Triple(_to_ox(s), _to_ox(p), _to_ox(o))  # type: ignore[arg-type]
-        for s, p, o in sorted_triples(graph)
+        to_oxigraph_triple(s, p, o) for s, p, o in sorted_triples(graph)
     )
     data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
     assert data is not None
@@ -107,6 +112,7 @@ def write_atomic(path: str | Path, data: bytes) -> None:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temporaries(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -120,6 +126,20 @@ def write_atomic(path: str | Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+STALE_SECONDS = 3600
+
+
+def _remove_stale_temporaries(path: Path) -> None:
+    """Temporary files of writes killed an hour or more ago (never a live write's)."""
+    now = time.time()
+    for stale in path.parent.glob(f".{path.name}.*.tmp"):
+        try:
+            if now - stale.stat().st_mtime > STALE_SECONDS:
+                stale.unlink()
+        except OSError:
+            pass  # another process removed or replaced it first
 
 
 def _umask() -> int:

@@ -24,7 +24,7 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Context, Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -234,7 +234,10 @@ def _number(digits: str, scale: str | None, rules: AmountRules) -> Decimal:
         word = scale.strip(" \u00a0-")
         value *= rules.scales.get(word, rules.scales.get(word.lower(), Decimal(1)))
     # Plain integers print as "1000000000", not "1.000E+9" or "1000000000.0".
-    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+    # The context's precision must cover every digit, or quantize() raises on huge figures.
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1), context=Context(prec=max(28, value.adjusted() + 2)))
+    return value.normalize()
 
 
 def _currency(match: re.Match[str], rules: AmountRules) -> str | None:

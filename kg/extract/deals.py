@@ -285,7 +285,8 @@ class _MatchIndex:
     def __init__(self, matcher: Matcher, doc: Doc, sentence_starts: list[int]) -> None:
         self.by_sentence: dict[int, list[tuple[str, int, int]]] = {}
         strings = doc.vocab.strings
-        for match_id, start, end in matcher(doc):
+        # allow_missing: tokens outside the focused sentences carry no tags
+        for match_id, start, end in matcher(doc, allow_missing=True):
             first = sentence_starts[bisect.bisect_right(sentence_starts, start) - 1]
             self.by_sentence.setdefault(first, []).append((strings[match_id], start, end))
 

@@ -695,7 +695,7 @@ def _split_products(orgs: list[_Cand], lex: Lexicon) -> tuple[list[_Cand], list[
     products: list[_Cand] = []
     for cand in orgs:
         head, rest = _known_prefix(cand.text, known, lex)
-        if head is None or cand.label.startswith("ALIAS_OF") or cand.strong:
+        if head is None or not rest.strip() or cand.label.startswith("ALIAS_OF") or cand.strong:
             kept.append(cand)
             continue
         last = rest.split()[-1].lower()

@@ -50,18 +50,28 @@ def content_id(text: str) -> str:
     return "doc-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
+# NUL and the non-characters U+FFFE/U+FFFF are valid in a Python string but not in
+# every RDF parser (Raptor truncates or rejects them): they never reach a Document.
+_UNSAFE = dict.fromkeys(map(ord, "\x00\ufffe\uffff"))
+
+
+def _safe(value: str | None) -> str | None:
+    return value.translate(_UNSAFE) if value is not None else None
+
+
 def to_document(article: Article) -> Document:
     """Freeze an article into a Document; its text is final from here on."""
+    text = article.text.translate(_UNSAFE)
     return Document(
-        id=content_id(article.text),
-        text=article.text,
+        id=content_id(text),
+        text=text,
         source=article.source,
-        title=article.title,
-        url=article.url,
-        publisher=article.publisher,
+        title=_safe(article.title),
+        url=_safe(article.url),
+        publisher=_safe(article.publisher),
         published=article.published,
         retrieved=article.retrieved,
-        language=guess_language(article.text),
+        language=guess_language(text),
         part_of=article.part_of,
         links=article.links,
     )
