@@ -56,6 +56,7 @@ def test_terms_in_force_in_2020(graph) -> None:  # type: ignore[no-untyped-def]
     assert _in_force(graph, "2020-01-01") == {
         ("InvestmentCommitment", "2019-07-22"),
         ("Exclusivity", "2019-07-22"),
+        ("ComputePurchaseCommitment", "2019-07-22"),  # "will use Acme Robotics as its … cloud provider"
     }
 
 
@@ -79,3 +80,16 @@ def test_amendment_ends_exclusivity_and_revenue_share(graph) -> None:  # type: i
     assert ("NonExclusivity", "2026-02-02") in terms
     assert ("LicenseGrant", "2026-02-02") in terms and ("LicenseGrant", "2025-10-28") not in terms
     assert ("EquityStake", "2025-10-28") in terms  # untouched by the amendment
+
+
+@pytest.mark.parametrize("as_of", ["2020-01-01", "2025-09-30", "2025-12-01", "2026-03-01"])
+def test_named_query_agrees_with_the_timeline(graph, as_of: str) -> None:  # type: ignore[no-untyped-def]
+    from rdflib import Literal
+    from rdflib.namespace import XSD
+
+    from kg.query import run_named_query
+
+    result = run_named_query(graph, "terms-in-force", {"date": Literal(as_of, datatype=XSD.date)})
+    from_query = {str(c).rsplit("/", 1)[1] for c in result.column("clause")}
+    from_timeline = {c.clause.rsplit("/", 1)[1] for c in timeline(graph, PARTIES, as_of).in_force}
+    assert from_query == from_timeline
