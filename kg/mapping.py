@@ -76,11 +76,11 @@ def decimal_literal(value: Decimal) -> Literal:
 class _Mapper:
     """Accumulates triples for a batch of extractions into one graph."""
 
-    def __init__(self, graph: Graph) -> None:
-        self.graph = graph
+    def __init__(self) -> None:
+        self.triples: list[tuple[URIRef, URIRef, URIRef | Literal]] = []
 
     def add(self, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
-        self.graph.add((s, p, o))
+        self.triples.append((s, p, o))
 
     def mention(self, span: Span) -> URIRef:
         node = iri_for("mention", f"{doc_key(span.doc_id)}-{span.start}-{span.end}")
@@ -224,7 +224,9 @@ def _precision_of(iso: str) -> str:
 def to_graph(extractions: Iterable[Extraction], graph: Graph | None = None) -> Graph:
     """Add the RDF of *extractions* to *graph* (a new Oxigraph-backed graph by default)."""
     graph = graph if graph is not None else new_graph()
-    mapper = _Mapper(graph)
+    mapper = _Mapper()
     for extraction in extractions:
         mapper.extraction(extraction)
+    # one bulk insert: adding triples one by one through the store bridge is slow
+    graph.addN((s, p, o, graph) for s, p, o in mapper.triples)
     return graph
