@@ -56,7 +56,10 @@ def test_terms_in_force_in_2020(graph) -> None:  # type: ignore[no-untyped-def]
     assert _in_force(graph, "2020-01-01") == {
         ("InvestmentCommitment", "2019-07-22"),
         ("Exclusivity", "2019-07-22"),
-        ("ComputePurchaseCommitment", "2019-07-22"),  # "will use Acme Robotics as its … cloud provider"
+        (
+            "ComputePurchaseCommitment",
+            "2019-07-22",
+        ),  # "will use Acme Robotics as its … cloud provider"
     }
 
 
