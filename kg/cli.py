@@ -239,7 +239,7 @@ class _progress:
 
 
 @cli.command()
-@click.argument("graph", type=click.Path(dir_okay=False))
+@click.argument("graph", type=click.Path())
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
@@ -350,7 +350,7 @@ def eval_command(
 
 
 @cli.command()
-@click.argument("graph", type=click.Path(dir_okay=False))
+@click.argument("graph", type=click.Path())
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
@@ -393,7 +393,7 @@ def validate(graph: str, fmt: str) -> None:
 
 
 @cli.command()
-@click.argument("graph", type=click.Path(dir_okay=False))
+@click.argument("graph", type=click.Path())
 @click.argument("sparql", required=False)
 @click.option(
     "--file",
@@ -476,7 +476,7 @@ def query(
 
 
 @cli.command()
-@click.argument("graph", type=click.Path(dir_okay=False))
+@click.argument("graph", type=click.Path())
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
@@ -507,7 +507,7 @@ def orgs(graph: str, fmt: str) -> None:
 
 
 @cli.command()
-@click.argument("graph", type=click.Path(dir_okay=False))
+@click.argument("graph", type=click.Path())
 @click.option(
     "-o", "--out", "out_path", type=click.Path(dir_okay=False), default="kg.html", show_default=True
 )
@@ -531,7 +531,7 @@ def render(graph: str, out_path: str, max_nodes: int) -> None:
 
 
 @cli.command()
-@click.argument("graph", type=click.Path(dir_okay=False))
+@click.argument("graph", type=click.Path())
 @click.option(
     "--format",
     "fmt",
@@ -564,7 +564,7 @@ def export(graph: str, fmt: str, out_path: str) -> None:
 
 
 @cli.command()
-@click.argument("graph", type=click.Path(dir_okay=False))
+@click.argument("graph", type=click.Path())
 @click.option(
     "--host",
     default="127.0.0.1",
@@ -644,7 +644,7 @@ _format_option = click.option(
 
 
 @graph_group.command()
-@click.argument("graph", type=click.Path(dir_okay=False))
+@click.argument("graph", type=click.Path())
 @click.argument("org")
 @_format_option
 @handle_errors
@@ -661,7 +661,7 @@ def neighbors(graph: str, org: str, fmt: str) -> None:
 
 
 @graph_group.command()
-@click.argument("graph", type=click.Path(dir_okay=False))
+@click.argument("graph", type=click.Path())
 @click.argument("source")
 @click.argument("target")
 @_format_option
@@ -679,7 +679,7 @@ def path(graph: str, source: str, target: str, fmt: str) -> None:
 
 
 @graph_group.command()
-@click.argument("graph", type=click.Path(dir_okay=False))
+@click.argument("graph", type=click.Path())
 @_format_option
 @handle_errors
 def central(graph: str, fmt: str) -> None:
@@ -695,7 +695,7 @@ def central(graph: str, fmt: str) -> None:
 
 
 @graph_group.command()
-@click.argument("graph", type=click.Path(dir_okay=False))
+@click.argument("graph", type=click.Path())
 @_format_option
 @handle_errors
 def communities(graph: str, fmt: str) -> None:
@@ -714,7 +714,7 @@ def communities(graph: str, fmt: str) -> None:
 
 
 @cli.command()
-@click.argument("graph", type=click.Path(dir_okay=False))
+@click.argument("graph", type=click.Path())
 @click.argument("orgs", nargs=-1, required=True)
 @click.option(
     "--as-of",

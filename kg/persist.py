@@ -569,14 +569,14 @@ def _documents_from_source(store: PersistentStore, ref: str) -> list[str]:
     for graph, source in select(store.ox, query):
         if graph is None or source is None:
             continue
-        # "file.jsonl:3", "file.json[2]": records of a file go with the file
+        # "file.jsonl:3", "file.json[2]", "page.txt#similar-2": parts of a file go with it
         path = _RECORD_SUFFIX.sub("", source)
         if source in wanted or path in wanted or _resolved(path) in wanted:
             found.add(graph)
     return sorted(found)
 
 
-_RECORD_SUFFIX = re.compile(r"(?::\d+|\[\d+\])$")
+_RECORD_SUFFIX = re.compile(r"(?::\d+|\[\d+\]|#[\w-]+)$")
 
 
 def _resolved(text: str) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from kg.errors import InputError
 from kg.extract.deals import extract_agreements
 from kg.extract.orgs import OrgFindings, find_organizations
 from kg.knowledge import KnowledgeGraph
@@ -199,6 +200,10 @@ def build_to(
         workers=workers,
     )
     assert kg.report is not None
+    if kg.report.documents == 0:
+        # never replace a good kg.ttl with an empty one because every input failed
+        reasons = "; ".join(str(p) for p in kg.report.problems) or "no documents in the inputs"
+        raise InputError(f"nothing to build, {out_dir} left unchanged: {reasons}")
     out = Path(out_dir)
     kg.write_turtle(out / "kg.ttl")
     html_path = out / "kg.html" if html else None

@@ -265,3 +265,29 @@ def test_library_api(seed_build: Path) -> None:
     result = kg.query(QUERY)
     assert [str(row[0]) for row in result.rows] == ["Microsoft", "OpenAI"]
     assert kg.to_networkx().number_of_nodes() > 2
+
+
+def test_build_where_every_input_fails_keeps_the_previous_graph(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "kg.ttl").write_text("# a previous build\n", encoding="utf-8")
+    result = runner.invoke(cli, ["build", str(tmp_path / "missing.txt"), "--out", str(out)])
+    assert result.exit_code == 1
+    assert "nothing to build" in result.output
+    assert (out / "kg.ttl").read_text(encoding="utf-8") == "# a previous build\n"
+
+
+def test_store_build_stats_and_remove_by_page_path(runner: CliRunner, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    seed = str(SEEDS / "000_9e21863d4afa9de5.txt")
+    result = runner.invoke(cli, ["build", seed, "--store", str(store)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    stats = json.loads(runner.invoke(cli, ["stats", str(store), "--format", "json"]).output)
+    assert stats["documents"] == 6 and stats["organizations"] == 2
+    result = runner.invoke(cli, ["remove", str(store), seed])
+    assert result.exit_code == 0, result.output
+    assert "6 document graph(s)" in result.output
+    stats = json.loads(runner.invoke(cli, ["stats", str(store), "--format", "json"]).output)
+    assert stats["documents"] == 0
