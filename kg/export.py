@@ -32,13 +32,13 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
 from kg.errors import GraphError
 from kg.iris import iri_for
-from kg.store import sorted_triples, turtle_bytes, write_atomic
+from kg.store import ntriples_term, sorted_triples, turtle_bytes, write_atomic
 from kg.vocab import DK, ID, NIF, PREFIXES, SCHEMA
 
 FORMATS: tuple[str, ...] = ("turtle", "nt", "nquads", "trig", "jsonld", "graphml", "gexf", "csv")
@@ -99,33 +99,9 @@ def _export_turtle(graph: Graph, out: Path) -> ExportStats:
     return _write_bytes("turtle", graph, out, turtle_bytes(graph))
 
 
-def _nt_term(term: Node) -> str:
-    if isinstance(term, URIRef | BNode | Literal):
-        # rdflib's n3() of these three is valid N-Triples once IRIs are not abbreviated
-        return _literal_nt(term) if isinstance(term, Literal) else term.n3()
-    raise GraphError(f"cannot write RDF term {term!r} as N-Triples")
-
-
-def _literal_nt(term: Literal) -> str:
-    # Literal.n3() may abbreviate numbers and booleans ("true"); spell every literal
-    # out in full so the line is plain N-Triples.
-    escaped = (
-        str(term)
-        .replace("\\", "\\\\")
-        .replace('"', '\\"')
-        .replace("\n", "\\n")
-        .replace("\r", "\\r")
-    )
-    if term.language:
-        return f'"{escaped}"@{term.language}'
-    if term.datatype and term.datatype != XSD.string:
-        return f'"{escaped}"^^<{term.datatype}>'
-    return f'"{escaped}"'
-
-
 def _nt_line(triple: tuple[Node, Node, Node], graph_name: URIRef | None = None) -> str:
     s, p, o = triple
-    parts = [_nt_term(s), _nt_term(p), _nt_term(o)]
+    parts = [ntriples_term(s), ntriples_term(p), ntriples_term(o)]
     if graph_name is not None:
         parts.append(graph_name.n3())
     return " ".join(parts) + " .\n"

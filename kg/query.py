@@ -32,10 +32,10 @@ from rdflib.namespace import OWL, RDF, SKOS, XSD
 from rdflib.query import Result, ResultRow
 from rdflib.term import Identifier, Node
 
-from kg.errors import OntologyError, QueryError
+from kg.errors import GraphError, OntologyError, QueryError
 from kg.iris import KINDS
 from kg.ontology import ONTOLOGY_DIR, compact, oxigraph_copy, with_ontology
-from kg.store import turtle_bytes
+from kg.store import ntriples_term, turtle_bytes
 from kg.vocab import DK, DKCT, ID, PREFIXES
 
 __all__ = [
@@ -540,25 +540,10 @@ def _plain(term: Node) -> str:
 
 
 def _ntriples(term: Node) -> str:
-    if isinstance(term, URIRef):
-        return f"<{term}>"
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    if isinstance(term, Literal):
-        text = (
-            str(term)
-            .replace("\\", "\\\\")
-            .replace('"', '\\"')
-            .replace("\n", "\\n")
-            .replace("\r", "\\r")
-            .replace("\t", "\\t")
-        )
-        if term.language:
-            return f'"{text}"@{term.language}'
-        if term.datatype is not None and term.datatype != XSD.string:
-            return f'"{text}"^^<{term.datatype}>'
-        return f'"{text}"'
-    raise QueryError(f"cannot serialise RDF term {term!r}")
+    try:
+        return ntriples_term(term)
+    except GraphError as exc:
+        raise QueryError(str(exc)) from exc
 
 
 def to_rows(result: QueryResult, *, compact_iris: bool = True) -> list[dict[str, str]]:

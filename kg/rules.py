@@ -89,3 +89,20 @@ def _pattern_problem(pattern: object) -> str | None:
         if "OP" in token and not _OPS.fullmatch(str(token["OP"])):
             return f"token {index} has unknown OP {token['OP']!r}"
     return None
+
+
+def load_json_rules(path: Path) -> dict[str, Any]:
+    """The one loader of JSON rule files (cue lists, currency tables): a JSON object.
+
+    :raises PatternError: the file is missing, not JSON, or not an object; the message
+        names the file (and line for a syntax error).
+    """
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise PatternError(f"{path}: cannot read rule file ({exc.strerror})") from exc
+    except json.JSONDecodeError as exc:
+        raise PatternError(f"{path}: not valid JSON ({exc.msg}, line {exc.lineno})") from exc
+    if not isinstance(data, dict):
+        raise PatternError(f"{path}: expected a JSON object")
+    return data

@@ -68,6 +68,14 @@ def to_oxigraph_term(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise GraphError(f"cannot serialise RDF term {term!r}")
 
 
+def ntriples_term(term: Node) -> str:
+    """*term* written as in N-Triples (Oxigraph's canonical form, every escape applied).
+
+    :raises GraphError: for a term N-Triples cannot hold.
+    """
+    return str(to_oxigraph_term(term))
+
+
 def to_oxigraph_triple(s: Node, p: Node, o: Node) -> ox.Triple:
     """An rdflib triple as a pyoxigraph Triple."""
     return ox.Triple(to_oxigraph_term(s), to_oxigraph_term(p), to_oxigraph_term(o))  # type: ignore[arg-type]

@@ -20,7 +20,6 @@ Decisions worth knowing:
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import PatternError
+from kg.rules import load_json_rules
 
 RULES_PATH = Path(__file__).resolve().parent.parent / "patterns" / "amounts.json"
 QUALIFIERS = ("exact", "approximately", "up_to", "at_least")
@@ -163,15 +163,7 @@ def load_amount_rules(path: str | Path | None = None) -> AmountRules:
     :raises PatternError: the file is missing, not JSON, or an entry has the wrong shape.
     """
     path = Path(path) if path is not None else RULES_PATH
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise PatternError(f"{path}: cannot read rule file ({exc.strerror})") from exc
-    except json.JSONDecodeError as exc:
-        raise PatternError(f"{path}: not valid JSON ({exc.msg}, line {exc.lineno})") from exc
-    if not isinstance(data, dict):
-        raise PatternError(f"{path}: expected a JSON object")
-    return _compile(data, path)
+    return _compile(load_json_rules(path), path)
 
 
 def _compile(data: dict[str, Any], path: Path) -> AmountRules:

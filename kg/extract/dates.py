@@ -25,7 +25,6 @@ validated once by :func:`load_date_rules`.
 from __future__ import annotations
 
 import calendar
-import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -35,6 +34,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from kg.errors import PatternError
+from kg.rules import load_json_rules
 
 RULES_PATH = Path(__file__).resolve().parent.parent / "patterns" / "dates.json"
 DATE_KINDS = ("point", "until", "from", "duration")
@@ -127,18 +127,6 @@ def _alternation(words: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
-def _load_json(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise PatternError(f"{path}: cannot read rule file ({exc.strerror})") from exc
-    except json.JSONDecodeError as exc:
-        raise PatternError(f"{path}: not valid JSON ({exc.msg}, line {exc.lineno})") from exc
-    if not isinstance(data, dict):
-        raise PatternError(f"{path}: expected a JSON object")
-    return data
-
-
 def _int_map(data: dict[str, Any], key: str, path: Path) -> dict[str, int]:
     value = data.get(key)
     if not isinstance(value, dict) or not value:
@@ -195,7 +183,7 @@ def load_date_rules(path: str | Path | None = None) -> DateRules:
     :raises PatternError: the file is missing, not JSON, or an entry has the wrong shape.
     """
     path = Path(path) if path is not None else RULES_PATH
-    data = _load_json(path)
+    data = load_json_rules(path)
     months = _int_map(data, "months", path)
     if not all(1 <= m <= 12 for m in months.values()):
         raise PatternError(f"{path}: month numbers must be 1..12")

@@ -25,7 +25,6 @@ Resolution rule (one node per company):
 from __future__ import annotations
 
 import bisect
-import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -40,7 +39,7 @@ from spacy.tokens import Span as SpacySpan
 from kg.iris import slugify
 from kg.models import Document, Organization, OrgMention, Product, Span
 from kg.nlp import SPANS_KEY, doc_text
-from kg.rules import PATTERNS_DIR
+from kg.rules import PATTERNS_DIR, load_json_rules
 
 _NER_LABELS = frozenset({"ORG", "PERSON", "GPE", "NORP", "FAC", "LOC", "PRODUCT", "WORK_OF_ART"})
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "NORP"})
@@ -75,7 +74,7 @@ class Lexicon:
 
 @lru_cache(maxsize=1)
 def lexicon(path: Path = PATTERNS_DIR / "non_organizations.json") -> Lexicon:
-    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    data = load_json_rules(path)
     return Lexicon(
         generic=frozenset(word.lower() for word in data["generic_terms"]),
         boilerplate=frozenset(data["boilerplate_first_words"]),
