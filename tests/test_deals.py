@@ -275,3 +275,19 @@ def test_compute_commitment() -> None:
         )
     )
     assert "compute_commitment" in {c.type for c in agreement.clauses}
+
+
+def test_a_separate_deal_between_the_same_parties_is_another_agreement() -> None:
+    extraction = _extract(
+        "Marlowe Foods signed a five-year supply agreement with Dunmore Dairy Co. for fresh milk. "
+        "Separately, Dunmore Dairy Co. will license its cheese brand to Marlowe Foods."
+    )
+    assert sorted(a.types[0] for a in extraction.agreements) == ["license", "supply"]
+
+
+def test_more_about_the_same_deal_is_the_same_agreement() -> None:
+    extraction = _extract(
+        "Marlowe Foods signed a five-year supply agreement with Dunmore Dairy Co. for fresh milk. "
+        "Under the agreement, Dunmore Dairy Co. will supply Marlowe Foods stores in Ohio."
+    )
+    assert len(extraction.agreements) == 1

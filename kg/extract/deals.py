@@ -136,6 +136,16 @@ class _Frame:
     amendment: bool
     definitive: bool
     years: set[str]
+    separate: bool = False  # "Separately, …", "also signed a second agreement …"
+
+
+# Words that announce another deal between the same parties, not more about the last one.
+SEPARATE_DEAL = re.compile(
+    r"^\W*(separately|in a separate (deal|agreement|move|announcement)|in addition)\b"
+    r"|\b(also (signed|agreed|entered|struck|inked)|another (deal|agreement|contract|pact)|"
+    r"a (second|separate|further|new) (deal|agreement|contract|pact))\b",
+    re.I,
+)
 
 
 @dataclass
@@ -299,6 +309,8 @@ def _years(dates: Sequence[DateMatch]) -> set[str]:
 
 
 def _compatible(draft: _Draft, frame: _Frame) -> bool:
+    if frame.separate:
+        return False
     # At least two parties in common. The draft keeps the parties it started with, so an
     # agreement does not grow into everything a later sentence happens to name.
     if len(set(draft.parties) & set(frame.parties)) < min(2, len(frame.parties)):
@@ -680,8 +692,11 @@ def extract_agreements(
             has_trigger = bool(types or mou or amendment or _has_generic(matches))
         years = set() if past else _years(dates_of(sentence))
         if len(parties) >= 2 and has_trigger:
+            separate = bool(SEPARATE_DEAL.search(sentence.text))
             for group in _party_groups(sentence, lookup, matches):
-                frames.append(_Frame(sentence, group, types, mou, amendment, definitive, years))
+                frames.append(
+                    _Frame(sentence, group, types, mou, amendment, definitive, years, separate)
+                )
         elif clause_index.of(sentence) or find_amounts(sentence.text):
             context.setdefault(sentence.start, []).append(sentence)
 
