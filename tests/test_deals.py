@@ -291,3 +291,12 @@ def test_more_about_the_same_deal_is_the_same_agreement() -> None:
         "Under the agreement, Dunmore Dairy Co. will supply Marlowe Foods stores in Ohio."
     )
     assert len(extraction.agreements) == 1
+
+
+def test_an_existing_tie_up_is_an_agreement_mentioned_in_passing() -> None:
+    extraction = _extract(
+        "Veltro Airlines has an interline agreement with Skyhaven Group. "
+        "Veltro Airlines and Skyhaven Group signed a memorandum of understanding for a codeshare."
+    )
+    forms = sorted((a.background, a.form or "") for a in extraction.agreements)
+    assert forms == [(False, "mou"), (True, "")]
