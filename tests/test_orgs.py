@@ -42,6 +42,12 @@ class Case:
 
 CASES = [
     Case(
+        "outlet-cited-as-the-source-is-no-party",
+        "Quillfeather Ltd signed a deal with Halvorsen Pharma, according to a report on "
+        "Tuesday from Ledger Wire.",
+        frozenset({"quillfeather", "halvorsen-pharma", "ledger-wire"}),
+    ),
+    Case(
         "all-caps-name-opening-the-text",
         "QVX has acquired the robotics studio Tamsin Robotics. QVX said the deal closed.",
         frozenset({"qvx", "tamsin-robotics"}),
@@ -205,3 +211,12 @@ def test_core(name: str, expected: str) -> None:
 def test_canonical_name_is_longest_without_suffix() -> None:
     assert canonical_name(["Lumen", "Lumen Works Inc.", "LWI"]) == "Lumen Works"
     assert canonical_name(["LWI"]) == "LWI"
+
+
+def test_outlet_cited_as_the_source_is_marked_as_a_source(nlp: Language) -> None:
+    findings = extract(
+        nlp,
+        "Quillfeather Ltd signed a deal with Halvorsen Pharma, according to a report on "
+        "Tuesday from Ledger Wire.",
+    )
+    assert findings.sources == frozenset({"ledger-wire"})
