@@ -300,3 +300,9 @@ def test_an_existing_tie_up_is_an_agreement_mentioned_in_passing() -> None:
     )
     forms = sorted((a.background, a.form or "") for a in extraction.agreements)
     assert forms == [(False, "mou"), (True, "")]
+
+
+def test_a_new_agreement_a_party_now_has_is_not_in_passing() -> None:
+    extraction = _extract("Veltro Airlines has a new codeshare agreement with Skyhaven Group.")
+    agreement = _only(extraction)
+    assert not agreement.background
