@@ -52,9 +52,8 @@ eval: $(STAMP)
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
 
-## golden: regenerate the seed's golden graph after an intended extraction change (review the diff!)
+## golden: regenerate the seed's golden graph (output/) after an intended extraction change (review the diff!)
 golden: demo
-	cp output/kg.ttl tests/golden/seed.ttl
 
 ## bench: speed and memory figures (not part of `make test`); writes bench/RESULTS.md
 bench: $(STAMP)

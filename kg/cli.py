@@ -434,7 +434,7 @@ def query(
     \b
     Example:
         kg query output/kg.ttl 'SELECT ?name WHERE { ?o a dk:Organization ; rdfs:label ?name }'
-        kg query output/kg.ttl --name agreements-between --bind org1=org-microsoft --bind org2=org-openai
+        kg query output/kg.ttl --name agreements-between --bind org1=org-acme-robotics --bind org2=org-borealis-labs
     """
     from kg.query import (
         named_queries,
@@ -653,7 +653,7 @@ def neighbors(graph: str, org: str, fmt: str) -> None:
 
     \b
     Example:
-        kg graph neighbors output/kg.ttl Microsoft
+        kg graph neighbors output/kg.ttl 'Acme Robotics'
     """
     from kg.analytics import neighbors as find
 
@@ -671,7 +671,7 @@ def path(graph: str, source: str, target: str, fmt: str) -> None:
 
     \b
     Example:
-        kg graph path output/kg.ttl Microsoft OpenAI
+        kg graph path output/kg.ttl 'Acme Robotics' 'Borealis Labs'
     """
     from kg.analytics import path as find
 
@@ -732,7 +732,7 @@ def timeline(graph: str, orgs: tuple[str, ...], as_of: str | None, fmt: str) -> 
 
     \b
     Example:
-        kg timeline output/kg.ttl Microsoft OpenAI --as-of 2026-01-01
+        kg timeline output/kg.ttl 'Acme Robotics' 'Borealis Labs' --as-of 2026-01-01
     """
     from kg.timeline import timeline as build_timeline
 

@@ -12,7 +12,7 @@ files (true positives, false positives and misses are summed before precision an
 ``agreements``
     A predicted agreement matches a gold one when they share at least two parties (all parties
     when gold lists fewer) and, when both give dates, the same year. Parties are compared after
-    normalisation and through the gold alias table (a predicted ``GM`` is gold ``General Motors``
+    normalisation and through the gold alias table (a predicted ``AR`` is gold ``Acme Robotics``
     when ``GM`` is one of its aliases). Matching is one-to-one and optimal: as many pairs as
     possible, then as many with the same type (``type`` or any gold ``alt_types``), then as many
     with the same date.
@@ -86,7 +86,7 @@ LEGAL_SUFFIXES: frozenset[str] = frozenset(
     "inc incorporated corp corporation co company ltd limited llc llp lp plc ag se sa nv bv"
     " gmbh kg kgaa pbc spa sas sarl srl ab as asa oyj kk pty pte ulc".split()
 )
-# Suffixes that may leave a dangling "and" ("Eli Lilly and Company", "Smith & Co.").
+# Suffixes that may leave a dangling "and" ("Borealis Brothers and Company", "Smith & Co.").
 _AMPERSAND_SUFFIXES = frozenset({"co", "company"})
 
 CLAUSE_TOLERANCE = 0.01
@@ -351,8 +351,8 @@ def normalize_org(name: str) -> str:
 
     >>> normalize_org("Société Générale S.A.")
     'societe generale'
-    >>> normalize_org("Eli Lilly and Company")
-    'eli lilly'
+    >>> normalize_org("Borealis Brothers and Company")
+    'borealis brothers'
     """
     folded = _strip_punctuation(_ascii_fold(name.casefold()))
     if not folded.strip():

@@ -21,7 +21,7 @@ _MAX_SLUG = 60
 
 
 def slugify(text: str) -> str:
-    """A lower-case ASCII slug of *text*: ``"Eli Lilly & Co."`` → ``"eli-lilly-co"``.
+    """A lower-case ASCII slug of *text*: ``"Borealis Widgets & Co."`` → ``"borealis-widgets-co"``.
 
     Long or non-Latin names get a short content hash so distinct names never collide
     on an empty or truncated slug.

@@ -68,7 +68,7 @@ def test_write_atomic_leaves_no_temporary_files(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "slug"),
     [
-        ("Eli Lilly & Co.", "eli-lilly-co"),
+        ("Borealis Widgets & Co.", "borealis-widgets-co"),
         ("Borealis Therapeutics", "borealis-therapeutics"),
         ("  ACME  ", "acme"),
     ],
