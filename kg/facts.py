@@ -17,6 +17,7 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from rdflib import Graph, URIRef
+from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
 from kg.errors import EvalError
@@ -28,6 +29,7 @@ from kg.vocab import (
     DK,
     FACTS_AGREEMENT_TYPES,
     FACTS_CLAUSE_TYPES,
+    NIF,
     PRECISIONS,
     ROLE_PROPERTIES,
     STATUSES,
@@ -112,14 +114,10 @@ class _Index:
         return list(self.props.get(node, {}).get(prop, []))
 
     def label(self, node: Node) -> str:
-        from rdflib.namespace import RDFS
-
         value = self.one(node, RDFS.label)
         return str(value) if value is not None else str(node)
 
     def quote(self, node: Node) -> str | None:
-        from kg.vocab import NIF
-
         mentions = self.all(node, DK.evidence)
         if not mentions:
             return None
@@ -179,8 +177,6 @@ def _clause_facts(index: _Index, clause: Node) -> dict[str, Any]:
 
 
 def _agreement_type(index: _Index, agreement: Node) -> str:
-    from rdflib.namespace import RDF
-
     classes = set(index.all(agreement, RDF.type))
     if DK.MemorandumOfUnderstanding in classes:
         return "mou"

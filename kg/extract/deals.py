@@ -21,7 +21,7 @@ import bisect
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -669,6 +669,13 @@ def extract_agreements(
             )
         return date_cache[sentence.start]
 
+    amount_cache: dict[int, list[AmountMatch]] = {}
+
+    def amounts_of(sentence: SpacySpan) -> list[AmountMatch]:
+        if sentence.start not in amount_cache:
+            amount_cache[sentence.start] = find_amounts(sentence.text, base=sentence.start_char)
+        return amount_cache[sentence.start]
+
     sentences = list(doc.sents)
     starts = [s.start for s in sentences]
     deals = _MatchIndex(matchers.deals, doc, starts)
@@ -697,13 +704,13 @@ def extract_agreements(
                 frames.append(
                     _Frame(sentence, group, types, mou, amendment, definitive, years, separate)
                 )
-        elif clause_index.of(sentence) or find_amounts(sentence.text):
+        elif clause_index.of(sentence) or amounts_of(sentence):
             context.setdefault(sentence.start, []).append(sentence)
 
     drafts = _group(frames, context)
     _upgrade_forms(drafts, deals)
     main = [
-        _build(index, draft, document, lookup, clause_index, dates_of)
+        _build(index, draft, document, lookup, clause_index, dates_of, amounts_of)
         for index, draft in enumerate(drafts)
     ]
     extra = _background_agreements(background, drafts, document, len(main))
@@ -845,6 +852,7 @@ def _build(
     lookup: OrgLookup,
     clause_index: _MatchIndex,
     dates_of: Callable[[SpacySpan], list[DateMatch]],
+    amounts_of: Callable[[SpacySpan], list[AmountMatch]],
 ) -> Agreement:
     types, form = _agreement_type(draft)
     frame_text = " ".join(f.sentence.text for f in draft.frames)
@@ -852,7 +860,7 @@ def _build(
     clauses: list[Clause] = []
     frame_starts = {f.sentence.start for f in draft.frames}
     for sentence in draft.sentences:
-        found = find_amounts(sentence.text, base=sentence.start_char)
+        found = amounts_of(sentence)
         evidence = _span(document, sentence.start_char, sentence.end_char)
         for match in found:
             if match.per_share or _describes_something_else(match, doc_text(sentence.doc)):
@@ -988,8 +996,6 @@ def _with_parties(clause: Clause, roles: tuple[tuple[str, str], ...]) -> Clause:
 
 
 def _replace(clause: Clause, **changes: str | None) -> Clause:
-    from dataclasses import replace
-
     return replace(clause, **changes)  # type: ignore[arg-type]
 
 
