@@ -7,7 +7,16 @@ from dataclasses import dataclass
 import pytest
 from spacy.language import Language
 
-from kg.extract.orgs import OrgFindings, canonical_name, core, find_organizations
+from kg.extract.orgs import (
+    OrgFindings,
+    _brand_names,
+    _Cand,
+    _context,
+    canonical_name,
+    core,
+    find_organizations,
+    lexicon,
+)
 from kg.models import Document
 from kg.nlp import analyse, load_nlp
 
@@ -133,6 +142,26 @@ CASES = [
         frozenset({"fenwick-mills", "harrow-textiles"}),
     ),
     Case(
+        "object-of-product-verbs-is-a-product",
+        "Halvorsen Pharma signed a licence agreement with Quillfeather Ltd for Corvex. "
+        "Quillfeather will validate Corvex, and Halvorsen Pharma will commercialise Corvex "
+        "in Europe, the company said.",
+        frozenset({"halvorsen-pharma", "quillfeather"}),
+    ),
+    Case(
+        "legal-suffix-closes-a-name-before-the-next-sentence",
+        "Halvorsen Pharma signed a licence agreement with Quillfeather Ltd. "
+        "Quillfeather Ltd will pay royalties.",
+        frozenset({"halvorsen-pharma", "quillfeather"}),
+        aliases=(("quillfeather", "Quillfeather Ltd."), ("quillfeather", "Quillfeather Ltd")),
+    ),
+    Case(
+        "place-with-an-acronym-and-the-acronym",
+        "Fenwick Foods will sell milk from Harrow Dairies in Victoria and the Northern Cape "
+        "Province (NCP) from July. Harrow Dairies will also supply NCP stores.",
+        frozenset({"fenwick-foods", "harrow-dairies"}),
+    ),
+    Case(
         "unit-after-parent",
         "Larkspur Software agreed to supply Tidewell Energy. Larkspur Software said "
         "Larkspur Software Foundation will fund the training.",
@@ -172,6 +201,43 @@ def test_possessive_product_has_owner(nlp: Language) -> None:
     products = {p.name: p for p in findings.products}
     assert products["Kestrel Mapper"].owner == "orrin-dynamics"
     assert "kestrel-mapper" not in {org.key for org in findings.organizations}
+
+
+def test_a_work_with_creators_is_a_product(nlp: Language) -> None:
+    findings = extract(nlp, "The studio was founded by Starfall Legends co-creators.")
+    assert "Starfall Legends" in {p.name for p in findings.products}
+    assert not findings.organizations
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "context"),
+    [
+        ("Nordvik Air operates through its Skarsby hub.", "Skarsby", "place"),
+        ("Their Kelso plant makes the parts.", "Kelso", "place"),
+        ("Quillfeather will validate Corvex.", "Corvex", "product"),
+        ("It was founded by Starfall Legends co-creators.", "Starfall Legends", "product"),
+        ("Quillfeather will acquire Corvex.", "Corvex", ""),
+    ],
+)
+def test_how_a_sentence_uses_a_name(nlp: Language, text: str, name: str, context: str) -> None:
+    doc = analyse(nlp, text)
+    start = text.index(name)
+    span = doc.char_span(start, start + len(name))
+    assert span is not None
+    assert _context(span, lexicon()) == context
+
+
+def test_names_called_brands(nlp: Language) -> None:
+    text = (
+        "Meadowgold-branded cream is popular. Harrow Dairies owns the Larchfield brand. "
+        "Fenwick Foods' brand is older."
+    )
+    cands = [
+        _Cand(text.index(name), text.index(name) + len(name), name, "ORG", False)
+        for name in ("Meadowgold", "Larchfield", "Fenwick Foods", "Harrow Dairies")
+    ]
+    brands = _brand_names(cands, text, {"harrow dairies"}, lexicon())
+    assert brands == {"meadowgold", "larchfield"}  # "X's brand" is the brand of company X
 
 
 def test_mentions_sorted_and_orgs_between(nlp: Language) -> None:

@@ -49,6 +49,8 @@ _POSSESSIVE = re.compile(r"['’]s?$")
 _TICKER = re.compile(r"\s*\((?:[A-Z]+:\s*)?([A-Za-z0-9][\w.&-]{0,19}(?: [A-Z][\w.&-]*){0,3})\)")
 _ACRONYM = re.compile(r"[A-Z][A-Za-z0-9&.-]*[A-Z0-9][A-Za-z0-9.-]*")
 _ARTICLES = frozenset({"the", "a", "an", "its", "their", "his", "her", "our"})
+_SPEECH = re.compile(r"\s+(?:said|says|added|adds|told|noted|notes|stated|states|explained)\b")
+_POSSESSIVE_DETERMINERS = frozenset({"its", "their", "his", "her", "our", "whose"})
 _FUNCTION_POS = frozenset({"ADV", "ADP", "DET", "PRON", "CCONJ", "SCONJ", "AUX", "PART", "INTJ"})
 _CONNECTORS = frozenset({"of", "and", "&", "de", "do", "des", "du", "la", "e", "y", "für"})
 
@@ -70,6 +72,9 @@ class Lexicon:
     splitters: frozenset[str]
     product_heads: frozenset[str]
     non_company_heads: frozenset[str]
+    product_verbs: frozenset[str]
+    facility_nouns: frozenset[str]
+    creator_nouns: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -89,6 +94,9 @@ def lexicon(path: Path = PATTERNS_DIR / "non_organizations.json") -> Lexicon:
         splitters=frozenset(data["name_splitters"]),
         product_heads=frozenset(data["product_heads"]),
         non_company_heads=frozenset(data["non_company_heads"]),
+        product_verbs=frozenset(data["product_verbs"]),
+        facility_nouns=frozenset(data["facility_nouns"]),
+        creator_nouns=frozenset(data["creator_nouns"]),
     )
 
 
@@ -158,8 +166,7 @@ def _candidates(
 ) -> list[_Cand]:
     rule_spans = list(doc.spans[SPANS_KEY]) if SPANS_KEY in doc.spans else []
     attributed = [(s.start_char, s.end_char) for s in rule_spans if s.label_ == "ATTRIBUTION"]
-    rule_orgs = [s for s in rule_spans if s.label_ == "ORG"]
-    rule_orgs.extend(_trim_rule(s) for s in rule_spans if s.label_ in ("ORG_TAIL", "ORG_LEAD"))
+    rule_orgs = [span for span, label in _rule_names(rule_spans, lex) if label == "ORG"]
     found: list[_Cand] = []
     for span, label in _select_spans(doc, rule_spans, lex):
         for part, owner in _split_possessive(span):
@@ -205,8 +212,7 @@ def _select_spans(
     name); an entity that holds several or only part of one loses to the rule spans
     ("Acme Inc. and Borealis Ltd." is two names).
     """
-    rules = [(s, s.label_) for s in rule_spans if s.label_ in ("ORG", "PRODUCT")]
-    rules.extend((_trim_rule(s), "ORG") for s in rule_spans if s.label_ in ("ORG_TAIL", "ORG_LEAD"))
+    rules = _rule_names(rule_spans, lex)
     ents: list[tuple[SpacySpan, str]] = []
     for ent in doc.ents:
         if ent.label_ in _NER_LABELS:
@@ -236,6 +242,8 @@ def _context(span: SpacySpan, lex: Lexicon) -> str:
     if span.start_char > 0 and text[span.start_char - 1] in "\"“‘'":
         if text[span.end_char : span.end_char + 2].lstrip(",.")[:1] in ('"', "”", "’", "'"):
             return "product"
+    if _followed_by(span, lex.creator_nouns):
+        return "product"  # "the Widget Quest co-creators": a work has creators
     first = span.root
     while first.dep_ == "conj" and first.head.i < first.i:
         first = first.head
@@ -253,12 +261,32 @@ def _context(span: SpacySpan, lex: Lexicon) -> str:
     root = span.root
     if root.dep_ == "compound" and root.head.lower_ in lex.product_nouns:
         return "product"  # "the Widget brand", "Acme Pro software"
+    if root.dep_ == "dobj" and root.head.lemma_.lower() in lex.product_verbs:
+        return "product"  # one develops, validates or ships a product, never a company
+    if (
+        _after_possessive(span)
+        and root.dep_ == "compound"
+        and root.head.lower_ in lex.facility_nouns
+    ):
+        return "place"  # "its Northport hub": a place where the company has a facility
     if root.dep_ == "compound" and root.head.is_lower:
         if root.head.lower_ not in lex.org_nouns and 0 <= root.head.i - span.end < 3:
             return "modifier"
     if span[-1].text in lex.product_heads and len(span) > 1:
         return "product"
     return ""
+
+
+def _followed_by(span: SpacySpan, words: frozenset[str]) -> bool:
+    """The next word (hyphenated words whole) is one of *words*."""
+    following = doc_text(span.doc)[span.end_char : span.end_char + 40]
+    match = re.match(r"\s+([\w-]+)", following)
+    return match is not None and match.group(1).lower() in words
+
+
+def _after_possessive(span: SpacySpan) -> bool:
+    """Right after "its", "their", "his", "her", "our" or "whose"."""
+    return span.start > 0 and span.doc[span.start - 1].lower_ in _POSSESSIVE_DETERMINERS
 
 
 def _ent_extends(ent: SpacySpan, rule: SpacySpan) -> bool:
@@ -269,6 +297,29 @@ def _ent_extends(ent: SpacySpan, rule: SpacySpan) -> bool:
         return False
     extra = [t for t in ent if not rule.start <= t.i < rule.end]
     return not any(t.is_space or (t.is_punct and t.text not in ".&-") for t in extra)
+
+
+def _rule_names(rule_spans: Sequence[SpacySpan], lex: Lexicon) -> list[tuple[SpacySpan, str]]:
+    """The names the rule patterns found, as (span, ``ORG`` or ``PRODUCT``)."""
+    names: list[tuple[SpacySpan, str]] = []
+    for span in rule_spans:
+        if span.label_ == "ORG_LEAD" and _SPEECH.match(doc_text(span.doc), span.end_char):
+            continue  # "…, the company said": an attribution, not an apposition
+        if span.label_ in ("ORG_TAIL", "ORG_LEAD"):
+            names.extend((piece, "ORG") for piece in _split_at_name_ends(_trim_rule(span), lex))
+        elif span.label_ in ("ORG", "PRODUCT"):
+            names.extend((piece, span.label_) for piece in _split_at_name_ends(span, lex))
+    return names
+
+
+def _split_at_name_ends(span: SpacySpan, lex: Lexicon) -> list[SpacySpan]:
+    pieces, start = [], span.start
+    for token in span:
+        if _ends_name(token, lex) and token.i + 1 < span.end:
+            pieces.append(span.doc[start : token.i + 1])
+            start = token.i + 1
+    pieces.append(span.doc[start : span.end])
+    return pieces
 
 
 def _trim_rule(span: SpacySpan) -> SpacySpan:
@@ -288,9 +339,30 @@ def _split_at_function_words(ent: SpacySpan, lex: Lexicon) -> list[SpacySpan]:
             if token.i > start:
                 pieces.append(ent.doc[start : token.i])
             start = token.i + 1
+        elif _ends_name(token, lex) and token.i + 1 < ent.end:
+            pieces.append(ent.doc[start : token.i + 1])  # "… Ltd. Acme Ltd said": two names
+            start = token.i + 1
     if start < ent.end:
         pieces.append(ent.doc[start : ent.end])
     return pieces
+
+
+def _ends_name(token: Any, lex: Lexicon) -> bool:
+    """A legal suffix with its full stop, then a capitalised word that is not a suffix.
+
+    The model reads "signed with Acme Ltd. Borealis said" as one name; a legal suffix
+    closes a name unless another suffix follows ("Acme Co. Ltd.").
+    """
+    doc = token.doc
+    if not token.text.endswith(".") or token.text[:-1].lower().replace(".", "") not in (
+        lex.legal_suffixes
+    ):
+        return False
+    if token.i + 1 >= len(doc):
+        return False
+    following = doc[token.i + 1]
+    stripped = following.text.lower().replace(".", "")
+    return following.is_title and stripped not in lex.legal_suffixes
 
 
 def _split_possessive(span: SpacySpan) -> list[tuple[SpacySpan, SpacySpan | None]]:
@@ -494,7 +566,8 @@ def _lexical_evidence(span: SpacySpan, text: str, lex: Lexicon) -> bool:
         return True
     after = text[span.end_char : span.end_char + 80].lower()
     appos = re.match(r"\s*(?:['’]s)?\s*,\s*(?:a|an|the)\s+((?:[\w-]+\s+){0,5}?)([\w-]+)\b", after)
-    if appos and appos.group(2) in lex.org_nouns:
+    # "…, the company said" attributes a quote: it says nothing about the name before it
+    if appos and appos.group(2) in lex.org_nouns and not _SPEECH.match(after, appos.end()):
         return True
     previous = span.doc[span.start - 1] if span.start else None
     # "the chipmaker Acme", "dairy giant Borealis"
@@ -612,6 +685,9 @@ def _classify(cands: Sequence[_Cand], doc: Doc, lex: Lexicon) -> tuple[list[_Can
             role.add(key)
     person_words = _person_words(doc)
     used_as = _uses(cands, lex)
+    places = _place_acronyms(doc)
+    listed_places = _listed_with_places(doc, lex)
+    brands = _brand_names(cands, doc_text(doc), strong | role, lex)
     orgs, products = [], []
     first_seen: dict[str, int] = {}
     for cand in cands:
@@ -634,8 +710,14 @@ def _classify(cands: Sequence[_Cand], doc: Doc, lex: Lexicon) -> tuple[list[_Can
             products.append(cand)
         elif key in used_as.get("modifier", set()):
             continue
+        elif key in listed_places or key in places:
+            continue  # listed with other places, or the acronym of a place
         elif key in role:
             orgs.append(cand)
+        elif key in used_as.get("place", set()):
+            continue
+        elif key in used_as.get("mostly product", set()) or key in brands:
+            products.append(cand)
         elif counts["ORG"] and not (key in person_words and counts["ORG"] < counts["PERSON"]):
             orgs.append(cand)
         elif counts["PRODUCT"] + counts["WORK_OF_ART"] and not counts["PERSON"]:
@@ -644,17 +726,78 @@ def _classify(cands: Sequence[_Cand], doc: Doc, lex: Lexicon) -> tuple[list[_Can
 
 
 def _uses(cands: Sequence[_Cand], lex: Lexicon) -> dict[str, set[str]]:
-    """Names whose every mention is a product example, or only ever a noun modifier."""
-    contexts: dict[str, set[str]] = defaultdict(set)
+    """How each name is used across the document.
+
+    ``product``: every mention is a product use (or a noun modifier); ``modifier``: only
+    ever a noun modifier; ``place``: once a company's facility ("its Northport hub");
+    ``mostly product``: more product uses than plain mentions.
+    """
+    contexts: dict[str, Counter[str]] = defaultdict(Counter)
     for cand in cands:
-        contexts[core(cand.text, lex)].add(cand.context)
+        contexts[core(cand.text, lex)][cand.context] += 1
     used: dict[str, set[str]] = defaultdict(set)
     for key, seen in contexts.items():
-        if seen == {"product"} or seen == {"product", "modifier"}:
+        kinds = set(seen)
+        if kinds == {"product"} or kinds == {"product", "modifier"}:
             used["product"].add(key)
-        elif seen == {"modifier"}:
+        elif kinds == {"modifier"}:
             used["modifier"].add(key)
+        if seen["place"]:
+            used["place"].add(key)
+        elif seen["product"] > seen[""]:
+            used["mostly product"].add(key)
     return used
+
+
+def _listed_with_places(doc: Doc, lex: Lexicon) -> set[str]:
+    """Names the model calls a place where the text lists them with other places.
+
+    "in Northshire, Eastmoor and Lake County" is a list of places, whatever the model says
+    of the same name elsewhere.
+    """
+    places = [ent for ent in doc.ents if ent.label_ in ("GPE", "LOC")]
+    place_tokens = {token.i for ent in places for token in ent}
+    listed: set[str] = set()
+    for ent in places:
+        others = place_tokens - {token.i for token in ent}
+        linked = {ent.root.head.i} if ent.root.dep_ == "conj" else set()
+        linked.update(child.i for child in ent.root.children if child.dep_ == "conj")
+        if linked & others:
+            listed.add(core(ent.text, lex))
+    return listed
+
+
+def _place_acronyms(doc: Doc) -> set[str]:
+    """Places a text introduces an acronym for, and the acronyms: "New Carthage Province
+    (NCP)" → ``new carthage province``, ``ncp``. Initials that match are the evidence."""
+    text = doc_text(doc)
+    found: set[str] = set()
+    for ent in doc.ents:
+        if ent.label_ not in ("GPE", "LOC"):
+            continue
+        match = _TICKER.match(text, ent.end_char)
+        capitalised = " ".join(word for word in ent.text.split() if word[:1].isupper())
+        if match and _initials(capitalised) == match.group(1).upper():
+            found.update((core(match.group(1)), core(ent.text)))
+    return found
+
+
+def _brand_names(cands: Sequence[_Cand], text: str, companies: set[str], lex: Lexicon) -> set[str]:
+    """Names the text calls a brand ("the Meadowgold brand", "Meadowgold-branded milk").
+
+    Names with their own evidence of being a company keep it: companies name brands
+    after themselves.
+    """
+    brands: set[str] = set()
+    for surface in {cand.text for cand in cands}:
+        key = core(surface, lex)
+        if key in companies or key in brands:
+            continue
+        # not "Acme's brand": that is the brand of Acme
+        cue = re.escape(surface) + r"(?:-branded\b|\s+brands?\b)"
+        if re.search(r"(?<![\w-])" + cue, text):
+            brands.add(key)
+    return brands
 
 
 def _short_form_of_strong(
