@@ -173,11 +173,12 @@ class _Mapper:
             self.add(node, DK.hasClause, self.clause(clause, f"{agreement.key}-{index + 1}"))
 
     def amount(self, amount: Amount, owner_key: str) -> URIRef:
-        key = f"{owner_key}-{slugify(amount.currency + format(amount.value, 'f'))}"
-        node = iri_for("amount", key)
+        figure = format(amount.value, "f") if amount.value is not None else amount.qualifier
+        node = iri_for("amount", f"{owner_key}-{slugify(amount.currency + figure)}")
         self.add(node, RDF.type, DK.MonetaryAmount)
         self.add(node, RDFS.label, Literal(amount.text))
-        self.add(node, DK.amountValue, decimal_literal(amount.value))
+        if amount.value is not None:
+            self.add(node, DK.amountValue, decimal_literal(amount.value))
         self.add(node, DK.currency, Literal(amount.currency))
         self.add(node, DK.amountQualifier, QUALIFIERS[amount.qualifier])
         self.add(node, DK.amountKind, AMOUNT_KINDS.get(amount.kind, AMOUNT_KINDS["other"]))

@@ -60,10 +60,10 @@ class DateValue:
 
 @dataclass(frozen=True)
 class Amount:
-    value: Decimal
+    value: Decimal | None  # None only for sizes in words ("multibillion-dollar")
     currency: str
     text: str
-    qualifier: str = "exact"  # exact | approximately | up_to | at_least
+    qualifier: str = "exact"  # exact | approximately | up_to | at_least | unquantified
     kind: str = "other"
     span: Span | None = None
 

@@ -252,6 +252,7 @@ class DKAQ(DefinedNamespace):
     Approximately: URIRef
     UpTo: URIRef
     AtLeast: URIRef
+    Unquantified: URIRef
 
 
 class DKAK(DefinedNamespace):
@@ -365,6 +366,7 @@ QUALIFIERS: dict[str, URIRef] = {
     "approximately": DKAQ.Approximately,
     "up_to": DKAQ.UpTo,
     "at_least": DKAQ.AtLeast,
+    "unquantified": DKAQ.Unquantified,
 }
 
 AMOUNT_KINDS: dict[str, URIRef] = {

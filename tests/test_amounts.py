@@ -14,6 +14,7 @@ from kg.extract.amounts import (
     AmountMatch,
     amount_kind,
     find_amounts,
+    find_unquantified,
     load_amount_rules,
 )
 from kg.vocab import AMOUNT_KINDS, QUALIFIERS
@@ -213,6 +214,28 @@ NEGATIVES = [
 @pytest.mark.parametrize("sentence", NEGATIVES, ids=[s[:40] for s in NEGATIVES])
 def test_no_amount(sentence: str) -> None:
     assert find_amounts(sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "quote", "currency"),
+    [
+        ("a multibillion-dollar investment", "multibillion-dollar", "USD"),
+        ("a multi-billion dollar deal", "multi-billion dollar", "USD"),
+        ("a multimillion-pound contract", "multimillion-pound", "GBP"),
+        ("plans to invest billions of euros in Spain", "billions of euros", "EUR"),
+        ("a multi-year, multi-billion dollar partnership", None, None),
+        ("a multibillion-dollar company", None, None),
+    ],
+)
+def test_sizes_in_words(sentence: str, quote: str | None, currency: str | None) -> None:
+    found = find_unquantified(sentence, base=10)
+    assert find_amounts(sentence) == []  # never a figure
+    if quote is None:
+        assert found == []
+        return
+    (size,) = found
+    assert (size.text, size.currency) == (quote, currency)
+    assert sentence[size.start - 10 : size.end - 10] == quote
 
 
 KINDS = [

@@ -231,6 +231,26 @@ def test_multi_billion_dollar_stays_qualitative() -> None:
     assert agreement.form == "amendment"
 
 
+def test_size_of_a_payment_in_words_is_an_amount_without_a_figure() -> None:
+    text = "Corvane Motors announced a multiyear, multibillion-dollar investment in Tessaly Energy."
+    agreement = _only(_extract(text))
+    (amount,) = agreement.amounts
+    assert (amount.value, amount.currency, amount.qualifier) == (None, "USD", "unquantified")
+    assert amount.kind == "investment"
+    assert amount.span is not None
+    assert text[amount.span.start : amount.span.end] == "multibillion-dollar"
+
+
+def test_a_figure_makes_the_size_in_words_redundant() -> None:
+    agreement = _only(
+        _extract(
+            "Corvane Motors will make a multibillion-dollar investment of $2 billion "
+            "in Tessaly Energy."
+        )
+    )
+    assert [(a.value, a.qualifier) for a in agreement.amounts] == [(Decimal("2000000000"), "exact")]
+
+
 def test_evidence_quotes_match_offsets() -> None:
     text = (
         "Quarrytech Inc. will invest $40 million in Lumora Systems.\n\n"
@@ -259,8 +279,18 @@ def test_evidence_quotes_match_offsets() -> None:
             "Quarrytech Inc. will invest €20 million ($22 million) in Lumora Systems.",
             {Decimal("20000000"), Decimal("22000000")},
         ),
+        (
+            "Quarrytech Inc., whose market capitalization rose to $300 billion, will invest "
+            "$40 million in Lumora Systems.",
+            {Decimal("40000000")},
+        ),
+        (
+            "Quarrytech Inc. will invest $40 million in Lumora Systems at a valuation of about "
+            "$2 billion.",
+            {Decimal("40000000")},
+        ),
     ],
-    ids=["size-of-a-company", "cash-holdings", "bracketed-conversion"],
+    ids=["size-of-a-company", "cash-holdings", "bracketed-conversion", "market-cap", "valuation"],
 )
 def test_only_the_deal_amounts_count(text: str, expected: set[Decimal]) -> None:
     agreement = _only(_extract(text))

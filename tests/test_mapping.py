@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -19,7 +20,8 @@ from kg.models import (
     OrgMention,
     Span,
 )
-from kg.vocab import DK, DKCT, DKDP, NIF
+from kg.ontology import validate
+from kg.vocab import DK, DKAQ, DKCT, DKDP, NIF
 
 
 @pytest.mark.parametrize(
@@ -100,3 +102,16 @@ def test_to_graph_is_idempotent() -> None:
     size = len(graph)
     to_graph([_extraction()], graph)
     assert len(graph) == size
+
+
+def test_a_size_in_words_maps_to_an_amount_without_a_value_and_validates() -> None:
+    extraction = _extraction()
+    (agreement,) = extraction.agreements
+    size = Amount(None, "USD", "multibillion-dollar", qualifier="unquantified")
+    graph = to_graph([replace(extraction, agreements=(replace(agreement, amounts=(size,)),))])
+    (amount,) = graph.objects(iri_for("agreement", "x-1"), DK.hasAmount)
+    assert (amount, DK.amountQualifier, DKAQ.Unquantified) in graph
+    assert graph.value(amount, DK.amountValue) is None
+    assert validate(graph).conforms
+    graph.remove((amount, DK.amountQualifier, DKAQ.Unquantified))
+    assert not validate(graph).conforms  # without the qualifier a value is required

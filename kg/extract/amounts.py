@@ -33,6 +33,8 @@ from kg.rules import load_json_rules
 
 RULES_PATH = Path(__file__).resolve().parent.parent / "patterns" / "amounts.json"
 QUALIFIERS = ("exact", "approximately", "up_to", "at_least")
+UNQUANTIFIED = "unquantified"
+"""The qualifier of a size stated in words only: such an amount has no value."""
 KINDS = (
     "investment",
     "upfront",
@@ -85,6 +87,8 @@ class AmountRules:
     per_share: re.Pattern[str]
     kind_cue: re.Pattern[str]
     kind_of_cue: dict[str, str]
+    unquantified: re.Pattern[str]
+    unquantified_currency: dict[str, str]
 
 
 # ---------------------------------------------------------------- loading and validation
@@ -198,6 +202,27 @@ def _compile(data: dict[str, Any], path: Path) -> AmountRules:
         per_share=re.compile(rf"(?i)[ \u00a0]*{_words(data['per_share'])}"),
         kind_cue=re.compile(rf"(?i){_words(kind_of_cue)}"),
         kind_of_cue=kind_of_cue,
+        unquantified=re.compile(_unquantified_regex(data, path)),
+        unquantified_currency={
+            word.lower(): code
+            for word, code in _check_codes(
+                _check(data, "unquantified_currency_words", dict, path),
+                "unquantified_currency_words",
+                path,
+            ).items()
+        },
+    )
+
+
+def _unquantified_regex(data: dict[str, Any], path: Path) -> str:
+    """ "multibillion-dollar", "multi-million pound", "billions of euros"."""
+    scales = _check(data, "unquantified_scales", list, path)
+    words = _check(data, "unquantified_currency_words", dict, path)
+    scale = _alternation(scales)
+    currency = _alternation(words)
+    return (
+        rf"(?i)(?<![\w-])(?:multi[- ]?(?:{scale})[- \u00a0](?P<unit>{currency})"
+        rf"|(?:(?:hundreds|tens) of )?(?:{scale})s of (?P<units>{currency}))(?![\w])"
     )
 
 
@@ -383,10 +408,46 @@ def find_amounts(text: str, base: int = 0) -> list[AmountMatch]:
     return matches
 
 
+@dataclass(frozen=True)
+class SizeWords:
+    """A size stated in words only ("a multibillion-dollar deal"): a currency, no figure."""
+
+    currency: str
+    start: int
+    end: int
+    text: str
+
+
+def find_unquantified(text: str, base: int = 0) -> list[SizeWords]:
+    """Every size of money *text* states without a number, in order (offsets + ``base``).
+
+    Only sizes of money changing hands count: the next word, or one just before, is a
+    money word ("investment", "deal", "invest"; the ``money_context`` list).
+    """
+    rules = _rules()
+    found = []
+    for match in rules.unquantified.finditer(text):
+        before = text[max(0, match.start() - 20) : match.start()]
+        if not (
+            rules.money_context.match(text, match.end() + 1) or rules.money_context.search(before)
+        ):
+            continue  # "a multibillion-dollar partnership" sizes a relationship, not a payment
+        unit = (match.group("unit") or match.group("units")).lower()
+        found.append(
+            SizeWords(
+                currency=rules.unquantified_currency[unit],
+                start=base + match.start(),
+                end=base + match.end(),
+                text=match.group(0),
+            )
+        )
+    return found
+
+
 # ---------------------------------------------------------------- what an amount is
 
 
-def _locate(sentence: str, match: AmountMatch, base: int) -> tuple[int, int]:
+def _locate(sentence: str, match: AmountMatch | SizeWords, base: int) -> tuple[int, int]:
     """Local offsets of *match* in *sentence*, falling back to its quote when base is unknown."""
     start = match.start - base
     if sentence[start : start + len(match.text)] == match.text:
@@ -408,7 +469,7 @@ def _window(sentence: str, start: int, end: int) -> tuple[int, int]:
     return left, semicolon if semicolon >= 0 else right
 
 
-def amount_kind(sentence: str, match: AmountMatch, base: int = 0) -> str:
+def amount_kind(sentence: str, match: AmountMatch | SizeWords, base: int = 0) -> str:
     """What *match* is (a key of ``vocab.AMOUNT_KINDS``), from the nearest cue word around it.
 
     :param base: the sentence's start offset, as given to :func:`find_amounts`; without it

@@ -32,7 +32,14 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
-from kg.extract.amounts import AmountMatch, amount_kind, find_amounts
+from kg.extract.amounts import (
+    UNQUANTIFIED,
+    AmountMatch,
+    SizeWords,
+    amount_kind,
+    find_amounts,
+    find_unquantified,
+)
 from kg.extract.dates import DateMatch, find_dates, find_durations
 from kg.iris import slugify
 from kg.models import Agreement, Amount, Clause, DateValue, Document, Span
@@ -597,6 +604,29 @@ def _amount(match: AmountMatch, evidence: Span, kind: str) -> Amount:
     )
 
 
+def _unquantified(
+    sizes: list[tuple[SizeWords, Span]], amounts: list[Amount], text: str
+) -> list[Amount]:
+    """Sizes in words from the deal's own sentences, one per currency the figures lack:
+    "a multibillion-dollar investment" says something only when no dollar figure does."""
+    kept: list[Amount] = []
+    for size, evidence in sizes:
+        if any(a.currency == size.currency for a in amounts + kept):
+            continue
+        sentence = text[evidence.start : evidence.end]
+        kept.append(
+            Amount(
+                value=None,
+                currency=size.currency,
+                text=size.text,
+                qualifier=UNQUANTIFIED,
+                kind=amount_kind(sentence, size, base=evidence.start),
+                span=Span(evidence.doc_id, size.start, size.end, size.text),
+            )
+        )
+    return kept
+
+
 _NOT_DEAL_DATE = re.compile(r"\b(by|posted|published|updated|copyright|©)\W*$", re.I)
 _SIGNING = re.compile(r"\b(signed|entered into|agreed|inked|struck|announced|finali[sz]ed)\b", re.I)
 # A dateline opening a wire story: "May 17 (Reuters) -", "PARIS, June 3 (AP) —".
@@ -859,6 +889,7 @@ def _build(
     amounts: list[Amount] = []
     clauses: list[Clause] = []
     frame_starts = {f.sentence.start for f in draft.frames}
+    sizes: list[tuple[SizeWords, Span]] = []
     for sentence in draft.sentences:
         found = amounts_of(sentence)
         evidence = _span(document, sentence.start_char, sentence.end_char)
@@ -872,6 +903,10 @@ def _build(
                 continue  # a figure near the deal (revenue, valuation, funds raised) is not its amount
             if not any(a.value == match.value and a.currency == match.currency for a in amounts):
                 amounts.append(_amount(match, evidence, kind))
+        if sentence.start in frame_starts:
+            sizes.extend(
+                (size, evidence) for size in find_unquantified(sentence.text, sentence.start_char)
+            )
         labelled = clause_index.of(sentence)
         orgs_here = _party_mentions(lookup, sentence.start_char, sentence.end_char)
         for clause in _clauses(
@@ -885,6 +920,7 @@ def _build(
         ):
             if not any(_same_clause(clause, c) for c in clauses):
                 clauses.append(clause)
+    amounts.extend(_unquantified(sizes, amounts, doc_text(draft.frames[0].sentence.doc)))
     clauses = [c for c in clauses if _fits_agreement(c, types, frame_starts, draft)]
     roles = _roles(draft, lookup, types)
     clauses = [_with_parties(c, roles) for c in clauses]
@@ -929,10 +965,22 @@ _HOLDINGS_BEFORE = re.compile(
 )
 
 
+# "pushed its market capitalization to $500 billion", "a valuation of about $2 billion":
+# what a company is worth is not an amount of the deal.
+_WORTH_BEFORE = re.compile(
+    r"\b(market (capitali[sz]ation|cap|value)|valuation|enterprise value)\b[^.;$€£¥]{0,25}$",
+    re.I,
+)
+
+
 def _describes_something_else(match: AmountMatch, text: str) -> bool:
     after = text[match.end : match.end + 40]
     before = text[max(0, match.start - 40) : match.start]
-    return bool(_DESCRIBED_AFTER.search(after) or _HOLDINGS_BEFORE.search(before))
+    return bool(
+        _DESCRIBED_AFTER.search(after)
+        or _HOLDINGS_BEFORE.search(before)
+        or _WORTH_BEFORE.search(before)
+    )
 
 
 def _deal_amount(
