@@ -221,6 +221,27 @@ def test_two_deals_in_one_article_are_two_agreements() -> None:
     assert sorted(a.types[0] for a in extraction.agreements) == ["acquisition", "joint_venture"]
 
 
+def test_the_deal_named_again_with_a_bystander_is_the_same_agreement() -> None:
+    extraction = _extract(
+        "Corvane Motors has a $2 billion contract with Tessaly Energy for cloud services. "
+        "Now we know how much Tessaly Energy is getting out of the deal, and what "
+        "Northwind Data is missing out on."
+    )
+    agreement = _only(extraction)
+    assert _party_names(extraction, agreement) == {"Corvane Motors", "Tessaly Energy"}
+
+
+def test_date_from_a_sentence_saying_the_agreement_was_entered_into() -> None:
+    extraction = _extract(
+        "Corvane Motors has a $2 billion contract with Tessaly Energy for cloud services.\n\n"
+        "On January 30, 2017, we entered into the Cloud Platform License Agreement. "
+        "The agreement has an initial term of five years."
+    )
+    agreement = _only(extraction)
+    assert [(d.iso, d.role) for d in agreement.dates] == [("2017-01-30", "signed")]
+    assert agreement.form != "mou"  # "term of five years" is no term sheet
+
+
 def test_multi_billion_dollar_stays_qualitative() -> None:
     agreement = _only(
         _extract(

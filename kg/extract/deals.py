@@ -144,6 +144,7 @@ class _Frame:
     definitive: bool
     years: set[str]
     separate: bool = False  # "Separately, …", "also signed a second agreement …"
+    anaphoric: bool = False  # only "the deal", "this agreement": one already named
 
 
 # Words that announce another deal between the same parties, not more about the last one.
@@ -328,10 +329,27 @@ def _compatible(draft: _Draft, frame: _Frame) -> bool:
     return not (mine and theirs and mine != theirs)
 
 
+_DEFINITE = frozenset({"the", "this", "that"})
+
+
+def _only_definite(sentence: SpacySpan, matches: list[tuple[str, int, int]]) -> bool:
+    """Every deal word is a definite reference: "the deal", "this agreement"."""
+    doc = sentence.doc
+    return bool(matches) and all(
+        start > sentence.start and doc[start - 1].lower_ in _DEFINITE for _, start, _ in matches
+    )
+
+
 def _group(frames: list[_Frame], context: dict[int, list[SpacySpan]]) -> list[_Draft]:
     drafts: list[_Draft] = []
     for frame in frames:
         candidates = [d for d in drafts if _compatible(d, frame)]
+        if frame.anaphoric and not candidates:
+            # "… getting out of the deal" after a deal was named: more about that one
+            named = [d for d in drafts if set(d.parties) & set(frame.parties)]
+            if named:
+                context.setdefault(frame.sentence.start, []).append(frame.sentence)
+                continue
         # Prefer the agreement with the most parties in common, then the latest one.
         target = max(
             reversed(candidates),
@@ -730,11 +748,27 @@ def extract_agreements(
         years = set() if past else _years(dates_of(sentence))
         if len(parties) >= 2 and has_trigger:
             separate = bool(SEPARATE_DEAL.search(sentence.text))
+            anaphoric = not (types or mou or amendment) and _only_definite(sentence, matches)
             for group in _party_groups(sentence, lookup, matches):
                 frames.append(
-                    _Frame(sentence, group, types, mou, amendment, definitive, years, separate)
+                    _Frame(
+                        sentence,
+                        group,
+                        types,
+                        mou,
+                        amendment,
+                        definitive,
+                        years,
+                        separate,
+                        anaphoric,
+                    )
                 )
-        elif clause_index.of(sentence) or amounts_of(sentence):
+        elif (
+            clause_index.of(sentence)
+            or amounts_of(sentence)
+            or (matches and _SIGNING.search(sentence.text) and _deal_dates(sentence, dates_of))
+        ):
+            # terms, figures, or when "we entered into the agreement" of a deal named nearby
             context.setdefault(sentence.start, []).append(sentence)
 
     drafts = _group(frames, context)
