@@ -242,6 +242,25 @@ def test_date_from_a_sentence_saying_the_agreement_was_entered_into() -> None:
     assert agreement.form != "mou"  # "term of five years" is no term sheet
 
 
+def test_one_sentence_naming_two_deals_by_their_nouns() -> None:
+    extraction = _extract(
+        "Halvorsen Pharma’s partnership with Quillfeather Labs as a preferred supplier is "
+        "very similar to Corvane Motors’ $2 billion investment in Tessaly Energy."
+    )
+    by_parties = {frozenset(_party_names(extraction, a)): a for a in extraction.agreements}
+    assert set(by_parties) == {
+        frozenset({"Halvorsen Pharma", "Quillfeather Labs"}),
+        frozenset({"Corvane Motors", "Tessaly Energy"}),
+    }
+    first = by_parties[frozenset({"Halvorsen Pharma", "Quillfeather Labs"})]
+    second = by_parties[frozenset({"Corvane Motors", "Tessaly Energy"})]
+    assert (first.types[0], second.types[0]) == ("partnership", "investment")
+    # each deal keeps the terms and figures of its own part of the sentence
+    assert [c.type for c in first.clauses] == ["preferred_partner"] and not first.amounts
+    assert [a.value for a in second.amounts] == [Decimal("2000000000")]
+    assert "preferred_partner" not in {c.type for c in second.clauses}
+
+
 def test_multi_billion_dollar_stays_qualitative() -> None:
     agreement = _only(
         _extract(

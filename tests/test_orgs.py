@@ -162,6 +162,14 @@ CASES = [
         frozenset({"fenwick-foods", "harrow-dairies"}),
     ),
     Case(
+        "unit-before-parent-stays-apart",
+        "The post on the Larkspur Cloud blog did not mention it, but Larkspur confirmed the "
+        "$300 million investment in Tidewell Energy. Larkspur Cloud will supply computing "
+        "to Tidewell Energy.",
+        frozenset({"larkspur-cloud", "larkspur", "tidewell-energy"}),
+        parents=(("larkspur-cloud", "larkspur"),),
+    ),
+    Case(
         "unit-after-parent",
         "Larkspur Software agreed to supply Tidewell Energy. Larkspur Software said "
         "Larkspur Software Foundation will fund the training.",

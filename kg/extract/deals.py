@@ -145,6 +145,8 @@ class _Frame:
     years: set[str]
     separate: bool = False  # "Separately, …", "also signed a second agreement …"
     anaphoric: bool = False  # only "the deal", "this agreement": one already named
+    # the part of a sentence naming several deals that is this frame's (character offsets)
+    region: tuple[int, int] | None = None
 
 
 # Words that announce another deal between the same parties, not more about the last one.
@@ -749,18 +751,19 @@ def extract_agreements(
         if len(parties) >= 2 and has_trigger:
             separate = bool(SEPARATE_DEAL.search(sentence.text))
             anaphoric = not (types or mou or amendment) and _only_definite(sentence, matches)
-            for group in _party_groups(sentence, lookup, matches):
+            for group, own, region in _party_groups(sentence, lookup, matches):
                 frames.append(
                     _Frame(
                         sentence,
                         group,
-                        types,
+                        Counter({own: 1}) if own else types,
                         mou,
                         amendment,
                         definitive,
                         years,
                         separate,
                         anaphoric,
+                        region,
                     )
                 )
         elif (
@@ -783,12 +786,14 @@ def extract_agreements(
 
 def _party_groups(
     sentence: SpacySpan, lookup: OrgLookup, matches: list[tuple[str, int, int]]
-) -> list[list[str]]:
-    """The parties of each deal a sentence states.
+) -> list[tuple[list[str], str | None, tuple[int, int] | None]]:
+    """The parties of each deal a sentence states; when the sentence names several deals
+    each by its own noun, also that noun's kind and the deal's part of the sentence.
 
     "A signed supply deals with B and C" is two deals (A–B, A–C): one organisation before
-    the deal word and several after it. Otherwise the sentence states one deal among all
-    the organisations it names.
+    the deal word and several after it. "A's partnership with B, like C's investment in
+    D" is two deals, each named by its own noun. Otherwise the sentence states one deal
+    among all the organisations it names.
     """
     mentions = _party_mentions(lookup, sentence.start_char, sentence.end_char)
     keys = list(dict.fromkeys(key for _, _, key in mentions))
@@ -796,13 +801,49 @@ def _party_groups(
         start for _, start, _ in matches
     ]
     if not triggers or len(keys) <= 2:
-        return [keys]
+        return [(keys, None, None)]
+    pairs = _possessive_pairs(sentence, mentions, matches)
+    if len({frozenset(pair) for pair, _, _ in pairs}) >= 2:
+        # each deal's part of the sentence runs from its owner to the next deal's owner
+        starts = [begin for _, _, begin in pairs][1:] + [sentence.end_char]
+        first = sentence.start_char
+        return [
+            (list(pair), label, (first if i == 0 else begin, end))
+            for i, ((pair, label, begin), end) in enumerate(zip(pairs, starts, strict=True))
+        ]
     pivot = sentence.doc[min(triggers)].idx
     before = list(dict.fromkeys(k for s, e, k in mentions if e <= pivot))
     after = [k for k in dict.fromkeys(k for s, e, k in mentions if s >= pivot) if k not in before]
     if len(before) == 1 and len(after) >= 2 and _coordinated(sentence, mentions, pivot):
-        return [[before[0], other] for other in after]
-    return [keys]
+        return [([before[0], other], None, None) for other in after]
+    return [(keys, None, None)]
+
+
+# "A's partnership with B", "A’s more than $10 billion investment in B"
+_OWNER_GAP = re.compile(r"^['’]s?\s+(?:[\w$.%-]+\s+){0,4}$")
+_PARTNER_GAP = re.compile(r"^\s+(?:with|in|into|for|to)\s+(?:[\w().&-]+\s+){0,5}$")
+
+
+def _possessive_pairs(
+    sentence: SpacySpan,
+    mentions: list[tuple[int, int, str]],
+    matches: list[tuple[str, int, int]],
+) -> list[tuple[tuple[str, str], str | None, int]]:
+    """Deals named as "owner's deal noun with/in partner": the pair, the noun's kind and
+    where the owner's name starts, in order."""
+    doc = sentence.doc
+    text = doc_text(doc)
+    pairs: list[tuple[tuple[str, str], str | None, int]] = []
+    for label, start, end in matches:
+        begin, finish = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
+        owner = [m for m in mentions if m[1] <= begin and _OWNER_GAP.match(text[m[1] : begin])]
+        partner = [
+            m for m in mentions if m[0] >= finish and _PARTNER_GAP.match(text[finish : m[0]])
+        ]
+        if owner and partner and owner[-1][2] != partner[0][2]:
+            kind = None if label == "agreement" else label
+            pairs.append(((owner[-1][2], partner[0][2]), kind, owner[-1][0]))
+    return sorted(pairs, key=lambda pair: pair[2])
 
 
 _COORDINATION = re.compile(r"^(\s*(,|and|or|&|as well as|\(|\))\s*)+$")
@@ -924,8 +965,10 @@ def _build(
     clauses: list[Clause] = []
     frame_starts = {f.sentence.start for f in draft.frames}
     sizes: list[tuple[SizeWords, Span]] = []
+    regions = {f.sentence.start: f.region for f in draft.frames if f.region is not None}
     for sentence in draft.sentences:
-        found = amounts_of(sentence)
+        region = regions.get(sentence.start)
+        found = [a for a in amounts_of(sentence) if _within(region, a.start)]
         evidence = _span(document, sentence.start_char, sentence.end_char)
         for match in found:
             if match.per_share or _describes_something_else(match, doc_text(sentence.doc)):
@@ -941,7 +984,7 @@ def _build(
             sizes.extend(
                 (size, evidence) for size in find_unquantified(sentence.text, sentence.start_char)
             )
-        labelled = clause_index.of(sentence)
+        labelled = [m for m in clause_index.of(sentence) if _within(region, sentence.doc[m[1]].idx)]
         orgs_here = _party_mentions(lookup, sentence.start_char, sentence.end_char)
         for clause in _clauses(
             sentence,
@@ -952,8 +995,11 @@ def _build(
             sentence.start in frame_starts,
             orgs_here,
         ):
-            if not any(_same_clause(clause, c) for c in clauses):
+            same = [i for i, c in enumerate(clauses) if _same_clause(clause, c)]
+            if not same:
                 clauses.append(clause)
+            elif clause.amount is not None and clauses[same[0]].amount is None:
+                clauses[same[0]] = clause  # "the $300 million investment" says more
     amounts.extend(_unquantified(sizes, amounts, doc_text(draft.frames[0].sentence.doc)))
     clauses = [c for c in clauses if _fits_agreement(c, types, frame_starts, draft)]
     roles = _roles(draft, lookup, types)
@@ -976,6 +1022,10 @@ def _build(
         background=False,
         name=_name(types, form, parties),
     )
+
+
+def _within(region: tuple[int, int] | None, offset: int) -> bool:
+    return region is None or region[0] <= offset < region[1]
 
 
 _PAYMENT = re.compile(r"\b(pay|pays|paid|paying|payment|payments|fee|fees|consideration)\b", re.I)

@@ -73,6 +73,7 @@ class Lexicon:
     product_heads: frozenset[str]
     non_company_heads: frozenset[str]
     product_verbs: frozenset[str]
+    separate_unit_heads: frozenset[str]
     facility_nouns: frozenset[str]
     creator_nouns: frozenset[str]
 
@@ -95,6 +96,7 @@ def lexicon(path: Path = PATTERNS_DIR / "non_organizations.json") -> Lexicon:
         product_heads=frozenset(data["product_heads"]),
         non_company_heads=frozenset(data["non_company_heads"]),
         product_verbs=frozenset(data["product_verbs"]),
+        separate_unit_heads=frozenset(word.lower() for word in data["separate_unit_heads"]),
         facility_nouns=frozenset(data["facility_nouns"]),
         creator_nouns=frozenset(data["creator_nouns"]),
     )
@@ -1056,7 +1058,13 @@ def _link_short_forms(groups: dict[str, _Group], lex: Lexicon) -> None:
             if prefix or suffix:
                 (earlier if long.first < short.first else later).append((long, prefix))
         if len(earlier) == 1:
-            short.alias_of = earlier[0][0].core
+            long, prefix = earlier[0]
+            extra = " ".join(long.core.split()[len(s_words) :])
+            if prefix and extra in lex.separate_unit_heads:
+                # "Acme Cloud" then "Acme": the text names the unit and its parent apart
+                long.parent = long.parent or short.core
+            else:
+                short.alias_of = long.core
             continue
         for long, prefix in later:
             last = long.core.split()[-1]
