@@ -261,6 +261,16 @@ def test_one_sentence_naming_two_deals_by_their_nouns() -> None:
     assert "preferred_partner" not in {c.type for c in second.clauses}
 
 
+def test_examples_of_partners_are_not_partners_of_each_other() -> None:
+    extraction = _extract(
+        "Tessaly Energy and Northwind Data signed a letter of intent for a strategic "
+        "partnership. This arrangement complements existing collaborations with other major "
+        "players, including Halvorsen Pharma, Quillfeather Labs and Corvane Motors."
+    )
+    agreement = _only(extraction)
+    assert _party_names(extraction, agreement) == {"Tessaly Energy", "Northwind Data"}
+
+
 def test_multi_billion_dollar_stays_qualitative() -> None:
     agreement = _only(
         _extract(

@@ -224,11 +224,28 @@ def _span(document: Document, start: int, end: int) -> Span:
 
 
 def _distinct_orgs(lookup: OrgLookup, sentence: SpacySpan) -> list[str]:
-    seen: list[str] = []
-    for _start, _end, key in _party_mentions(lookup, sentence.start_char, sentence.end_char):
-        if key not in seen:
-            seen.append(key)
-    return seen
+    """The organisations a sentence names as possible parties, in order.
+
+    None when every one is an example in one list ("collaborations with other players,
+    including A, B and C"): examples of someone's partners are not partners of each other.
+    """
+    mentions = _party_mentions(lookup, sentence.start_char, sentence.end_char)
+    if _all_examples(doc_text(sentence.doc), mentions):
+        return []
+    return list(dict.fromkeys(key for _, _, key in mentions))
+
+
+_EXAMPLES = re.compile(r"\b(including|such as|like|among them|notably)\s+(the\s+)?$", re.I)
+
+
+def _all_examples(text: str, mentions: list[tuple[int, int, str]]) -> bool:
+    if len(mentions) < 2:
+        return False
+    first = mentions[0][0]
+    if not _EXAMPLES.search(text[max(0, first - 30) : first]):
+        return False
+    gaps = [text[a[1] : b[0]] for a, b in zip(mentions, mentions[1:], strict=False)]
+    return all(_COORDINATION.match(gap) or not gap.strip() for gap in gaps)
 
 
 def _near_agreement_noun(sentence: SpacySpan, token_index: int, window: int = 8) -> bool:
@@ -735,7 +752,9 @@ def extract_agreements(
         parties = _distinct_orgs(lookup, sentence)
         matches = deals.of(sentence)
         mentions = background_index.of(sentence)
-        background.extend(_background(sentence, parties, mentions, matches, dates_of(sentence)))
+        named = _party_mentions(lookup, sentence.start_char, sentence.end_char)
+        if parties or len(named) < 2:  # not a sentence listing examples of partners
+            background.extend(_background(sentence, parties, mentions, matches, dates_of(sentence)))
         past = [m for m in mentions if m[0] == "past"]
         if past:
             # The sentence is about an earlier agreement; its deal words and dates must
