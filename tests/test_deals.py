@@ -271,6 +271,26 @@ def test_examples_of_partners_are_not_partners_of_each_other() -> None:
     assert _party_names(extraction, agreement) == {"Tessaly Energy", "Northwind Data"}
 
 
+def test_extension_of_a_pre_existing_partnership_is_a_new_amendment() -> None:
+    extraction = _extract(
+        "Tessaly Energy and Northwind Data have announced a seven-year extension of a "
+        "pre-existing partnership which will cover 40 countries."
+    )
+    forms = {a.form for a in extraction.agreements if not a.background}
+    assert forms == {"amendment"}
+
+
+def test_the_previous_arrangement_is_the_dated_original_again() -> None:
+    extraction = _extract(
+        "Tessaly Energy and Northwind Data agreed to extend their network sharing deal to "
+        "include 5G. The original network sharing agreement signed in 2006 covered rural "
+        "towns. The terms of the new agreement allow sharing in cities, whereas the previous "
+        "arrangement only enabled sharing in towns."
+    )
+    background = [a for a in extraction.agreements if a.background]
+    assert [[d.iso for d in a.dates] for a in background] == [["2006"]]
+
+
 def test_multi_billion_dollar_stays_qualitative() -> None:
     agreement = _only(
         _extract(

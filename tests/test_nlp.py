@@ -97,3 +97,13 @@ def test_focused_analysis_gives_the_same_text_and_entities_in_deal_sentences() -
     assert doc.text == text
     assert any(ent.text.startswith("Acme Robotics") for ent in doc.ents)
     assert len(list(doc.sents)) >= 2
+
+
+def test_a_code_with_a_full_stop_ends_a_sentence(nlp: Language) -> None:
+    text = "The deal now includes 5G. The original deal covered 4G only. Mr. J. Smith signed it."
+    sentences = [s.text for s in analyse(nlp, text).sents]
+    assert sentences == [
+        "The deal now includes 5G.",
+        "The original deal covered 4G only.",
+        "Mr. J. Smith signed it.",  # an initial still does not end a sentence
+    ]

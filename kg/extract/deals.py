@@ -762,8 +762,9 @@ def extract_agreements(
             matches = [m for m in matches if not any(p[1] <= m[1] < p[2] for p in past)]
         types, mou, amendment, definitive = _frame_types(sentence, matches)
         if past:
-            # only a new deal of a distinct kind makes such a sentence state a deal too
-            has_trigger = bool(mou or set(types) & STRONG_TYPES)
+            # only a new deal of a distinct kind, or an extension or amendment of the earlier
+            # one ("a seven-year extension of a pre-existing partnership"), is a deal too
+            has_trigger = bool(mou or amendment or set(types) & STRONG_TYPES)
         else:
             has_trigger = bool(types or mou or amendment or _has_generic(matches))
         years = set() if past else _years(dates_of(sentence))
@@ -927,14 +928,17 @@ def _background_agreements(
 ) -> list[Agreement]:
     agreements: list[Agreement] = []
     seen: set[tuple[tuple[str, ...], str, str | None]] = set()
-    for mention in mentions:
-        parties = (
-            mention.parties if len(mention.parties) >= 2 else _nearest_parties(mention, drafts)
-        )
+    with_parties = [
+        (m, m.parties if len(m.parties) >= 2 else _nearest_parties(m, drafts)) for m in mentions
+    ]
+    # "the original agreement signed in 2006 … the previous arrangement": an undated
+    # mention of the same kind between the same parties is the dated one again
+    dated = {(tuple(sorted(p)), m.types[0]) for m, p in with_parties if m.year}
+    for mention, parties in with_parties:
         if len(parties) < 2:
             continue
         key = (tuple(sorted(parties)), mention.types[0], mention.year)
-        if key in seen:
+        if key in seen or (mention.year is None and key[:2] in dated):
             continue
         seen.add(key)
         index = offset + len(agreements)
