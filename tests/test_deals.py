@@ -291,6 +291,30 @@ def test_the_previous_arrangement_is_the_dated_original_again() -> None:
     assert [[d.iso for d in a.dates] for a in background] == [["2006"]]
 
 
+def test_companies_in_a_clause_describing_someone_are_not_parties() -> None:
+    extraction = _extract(
+        "Halvorsen Pharma has acquired the studio Brightwater Games. The studio, co-founded "
+        "by former Quillfeather Labs staff after their departure from Corvane Motors, has been "
+        "bought out in a deal whose total value could reach $455 million."
+    )
+    agreement = _only(extraction)
+    assert _party_names(extraction, agreement) == {"Halvorsen Pharma", "Brightwater Games"}
+    assert [a.value for a in agreement.amounts] == [Decimal("455000000")]
+
+
+def test_an_outlet_citing_sources_is_not_a_party() -> None:
+    extraction = _extract(
+        "Halvorsen Pharma has acquired Brightwater Games. Northwind Data publishes a game "
+        "of Brightwater Games. The Ledger, citing sources close to the matter, claims that "
+        "Northwind Data had bid to buy the company outright. The Ledger says the bid failed."
+    )
+    pairs = {frozenset(_party_names(extraction, a)) for a in extraction.agreements}
+    assert pairs == {
+        frozenset({"Halvorsen Pharma", "Brightwater Games"}),
+        frozenset({"Northwind Data", "Brightwater Games"}),  # "the company" named just before
+    }
+
+
 def test_multi_billion_dollar_stays_qualitative() -> None:
     agreement = _only(
         _extract(

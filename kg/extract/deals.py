@@ -127,11 +127,33 @@ class OrgLookup(Protocol):
     @property
     def sources(self) -> frozenset[str]: ...
 
+    @property
+    def attributions(self) -> tuple[tuple[int, int], ...]: ...
+
     def orgs_between(self, start: int, end: int) -> list[tuple[int, int, str]]: ...
 
 
-def _party_mentions(lookup: OrgLookup, start: int, end: int) -> list[tuple[int, int, str]]:
-    return [m for m in lookup.orgs_between(start, end) if m[2] not in lookup.sources]
+def _party_mentions(lookup: OrgLookup, sentence: SpacySpan) -> list[tuple[int, int, str]]:
+    """The organisations a sentence names that may be parties of its deal: not outlets
+    cited as sources (anywhere, or here), not those in a clause describing someone ("…, co-founded by former
+    Acme staff, …", "…, backed by Borealis, …")."""
+    described = [
+        (sentence.start_char + m.start(), sentence.start_char + m.end())
+        for m in _DESCRIPTION.finditer(sentence.text)
+    ]
+    described.extend(lookup.attributions)
+    return [
+        m
+        for m in lookup.orgs_between(sentence.start_char, sentence.end_char)
+        if m[2] not in lookup.sources and not any(a <= m[0] < b for a, b in described)
+    ]
+
+
+_DESCRIPTION = re.compile(
+    r",\s*(?:(?:which|who) (?:was|were|is|are) )?(?:(?:co-|jointly )?(?:founded|owned|led|"
+    r"backed|run|created|formed|headed|started|controlled|funded|spun (?:out|off))"
+    r" (?:by|from)|a (?:unit|subsidiary|division|spin-off) of)\b[^,;]*"
+)
 
 
 @dataclass
@@ -229,7 +251,7 @@ def _distinct_orgs(lookup: OrgLookup, sentence: SpacySpan) -> list[str]:
     None when every one is an example in one list ("collaborations with other players,
     including A, B and C"): examples of someone's partners are not partners of each other.
     """
-    mentions = _party_mentions(lookup, sentence.start_char, sentence.end_char)
+    mentions = _party_mentions(lookup, sentence)
     if _all_examples(doc_text(sentence.doc), mentions):
         return []
     return list(dict.fromkeys(key for _, _, key in mentions))
@@ -351,6 +373,28 @@ def _compatible(draft: _Draft, frame: _Frame) -> bool:
 _DEFINITE = frozenset({"the", "this", "that"})
 
 
+# a deal verb whose object is "the company": a company the text has just named
+_DEAL_WITH_THE_COMPANY = re.compile(
+    r"\b(?:buy|buys|bought|buying|acquir\w*|purchas\w*|invest\w* in|partner\w* with|"
+    r"tak\w+ over|bid\w* for|merg\w* with)\s+the\s+(?:company|firm|startup|start-up|"
+    r"studio|business|maker|developer|group)\b",
+    re.I,
+)
+
+
+def _antecedent(sentence: SpacySpan, lookup: OrgLookup, party: str) -> list[str]:
+    """The company "the company" stands for when the one named party deals with it: the
+    last other organisation named before the sentence (none when there is none)."""
+    if not _DEAL_WITH_THE_COMPANY.search(sentence.text):
+        return []
+    earlier = [
+        key
+        for _, _, key in lookup.orgs_between(0, sentence.start_char)
+        if key != party and key not in lookup.sources
+    ]
+    return earlier[-1:]
+
+
 def _only_definite(sentence: SpacySpan, matches: list[tuple[str, int, int]]) -> bool:
     """Every deal word is a definite reference: "the deal", "this agreement"."""
     doc = sentence.doc
@@ -448,7 +492,7 @@ def _roles(draft: _Draft, lookup: OrgLookup, types: tuple[str, ...]) -> tuple[tu
     for frame in draft.frames:
         if primary not in frame.types:
             continue
-        mentions = _party_mentions(lookup, frame.sentence.start_char, frame.sentence.end_char)
+        mentions = _party_mentions(lookup, frame.sentence)
         trigger = _first_trigger_char(frame.sentence, primary)
         before = [m for m in mentions if m[1] <= trigger]
         after = [m for m in mentions if m[0] >= trigger]
@@ -752,7 +796,7 @@ def extract_agreements(
         parties = _distinct_orgs(lookup, sentence)
         matches = deals.of(sentence)
         mentions = background_index.of(sentence)
-        named = _party_mentions(lookup, sentence.start_char, sentence.end_char)
+        named = _party_mentions(lookup, sentence)
         if parties or len(named) < 2:  # not a sentence listing examples of partners
             background.extend(_background(sentence, parties, mentions, matches, dates_of(sentence)))
         past = [m for m in mentions if m[0] == "past"]
@@ -768,10 +812,18 @@ def extract_agreements(
         else:
             has_trigger = bool(types or mou or amendment or _has_generic(matches))
         years = set() if past else _years(dates_of(sentence))
+        antecedent: list[str] = []
+        if len(parties) == 1 and has_trigger:
+            # "Nexon had bid to buy the company": the company named just before
+            antecedent = _antecedent(sentence, lookup, parties[0])
+            parties = parties + antecedent
         if len(parties) >= 2 and has_trigger:
             separate = bool(SEPARATE_DEAL.search(sentence.text))
             anaphoric = not (types or mou or amendment) and _only_definite(sentence, matches)
-            for group, own, region in _party_groups(sentence, lookup, matches):
+            groups = (
+                [(parties, None, None)] if antecedent else _party_groups(sentence, lookup, matches)
+            )
+            for group, own, region in groups:
                 frames.append(
                     _Frame(
                         sentence,
@@ -815,7 +867,7 @@ def _party_groups(
     D" is two deals, each named by its own noun. Otherwise the sentence states one deal
     among all the organisations it names.
     """
-    mentions = _party_mentions(lookup, sentence.start_char, sentence.end_char)
+    mentions = _party_mentions(lookup, sentence)
     keys = list(dict.fromkeys(key for _, _, key in mentions))
     triggers = [start for label, start, _ in matches if label != "agreement"] or [
         start for _, start, _ in matches
@@ -1008,7 +1060,7 @@ def _build(
                 (size, evidence) for size in find_unquantified(sentence.text, sentence.start_char)
             )
         labelled = [m for m in clause_index.of(sentence) if _within(region, sentence.doc[m[1]].idx)]
-        orgs_here = _party_mentions(lookup, sentence.start_char, sentence.end_char)
+        orgs_here = _party_mentions(lookup, sentence)
         for clause in _clauses(
             sentence,
             labelled,

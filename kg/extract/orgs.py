@@ -114,6 +114,9 @@ class OrgFindings:
     products: tuple[Product, ...] = ()
     mentions: tuple[tuple[int, int, str], ...] = ()
     sources: frozenset[str] = field(default_factory=frozenset)
+    # where the text names an outlet as its source ("Outlet, citing …", "according to
+    # Outlet"): a name there is not a party, whatever its other mentions are
+    attributions: tuple[tuple[int, int], ...] = ()
 
     def orgs_between(self, start: int, end: int) -> list[tuple[int, int, str]]:
         """The organisation mentions lying wholly inside characters ``[start, end)``."""
@@ -148,7 +151,8 @@ def find_organizations(doc: Doc, document: Document) -> OrgFindings:
     cands = _candidates(doc, document.text, blocked, lex)
     orgs, products = _classify(cands, doc, lex)
     orgs, more_products = _split_products(orgs, lex)
-    return _resolve(orgs, products + more_products, document, blocked, lex)
+    attributed = _attributed_ranges(doc)
+    return _resolve(orgs, products + more_products, document, blocked, attributed, lex)
 
 
 def _blocked_ranges(doc: Doc, text: str) -> list[tuple[int, int]]:
@@ -167,7 +171,7 @@ def _candidates(
     doc: Doc, text: str, blocked: Sequence[tuple[int, int]], lex: Lexicon
 ) -> list[_Cand]:
     rule_spans = list(doc.spans[SPANS_KEY]) if SPANS_KEY in doc.spans else []
-    attributed = [(s.start_char, s.end_char) for s in rule_spans if s.label_ == "ATTRIBUTION"]
+    attributed = [(start, end) for start, end, _ in _attributed_ranges(doc)]
     rule_orgs = [span for span, label in _rule_names(rule_spans, lex) if label == "ORG"]
     found: list[_Cand] = []
     for span, label in _select_spans(doc, rule_spans, lex):
@@ -879,18 +883,31 @@ class _Group:
         return self.mentions[0].start
 
 
+def _attributed_ranges(doc: Doc) -> list[tuple[int, int, str]]:
+    """Where the text names the source of the news ("according to X", "X, citing …"),
+    with the pattern's id."""
+    rule_spans = doc.spans[SPANS_KEY] if SPANS_KEY in doc.spans else []
+    return [(s.start_char, s.end_char, s.id_) for s in rule_spans if s.label_ == "ATTRIBUTION"]
+
+
+def _outlet_ranges(attributed: Sequence[tuple[int, int, str]]) -> list[tuple[int, int]]:
+    # "Acme reported a profit": a company reports too, so only the other cues name outlets
+    return [(start, end) for start, end, rule in attributed if rule != "reported"]
+
+
 def _resolve(
     orgs: Sequence[_Cand],
     products: Sequence[_Cand],
     document: Document,
     blocked: Sequence[tuple[int, int]],
+    attributed: Sequence[tuple[int, int, str]],
     lex: Lexicon,
 ) -> OrgFindings:
     groups = _group(_split_pairs(orgs, lex), lex)
     _link_acronyms(groups, orgs, document.text, lex)
     _link_short_forms(groups, lex)
     merged, root_of = _merge(groups)
-    _propagate(merged, document.text, blocked)
+    _propagate(merged, document.text, blocked, [(start, end) for start, end, _ in attributed])
     _hyphenated_pairs(merged, root_of, document.text, lex)
     products = [*products, *_possessive_products(merged, document.text, lex)]
     records, key_of = _records(merged, document)
@@ -906,10 +923,16 @@ def _resolve(
         products=_products(products, key_of_core, document, lex),
         mentions=tuple(mentions),
         sources=sources,
+        attributions=tuple(_outlet_ranges(attributed)),
     )
 
 
-def _propagate(merged: dict[str, _Group], text: str, blocked: Sequence[tuple[int, int]]) -> None:
+def _propagate(
+    merged: dict[str, _Group],
+    text: str,
+    blocked: Sequence[tuple[int, int]],
+    attributed: Sequence[tuple[int, int]],
+) -> None:
     """Every other occurrence of a resolved surface form is a mention too.
 
     The model misses repeated names in some sentences; once the document has shown a
@@ -929,7 +952,9 @@ def _propagate(merged: dict[str, _Group], text: str, blocked: Sequence[tuple[int
             if any(s < span[1] and span[0] < e for s, e in taken) or _inside(*span, blocked):
                 continue
             taken.append(span)
-            merged[root].mentions.append(_Cand(span[0], span[1], form, "REPEATED"))
+            merged[root].mentions.append(
+                _Cand(span[0], span[1], form, "REPEATED", attributed=_inside(*span, attributed))
+            )
     for group in merged.values():
         group.mentions.sort(key=lambda c: c.start)
 
