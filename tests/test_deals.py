@@ -315,6 +315,26 @@ def test_an_outlet_citing_sources_is_not_a_party() -> None:
     }
 
 
+def test_a_deal_in_a_relative_clause_is_between_its_company_and_the_ones_it_names() -> None:
+    extraction = _extract(
+        "Dealing directly with Tessaly Energy is a big shift for Northwind Data, which "
+        "purchased its sales, marketing and distribution operations back from Halvorsen "
+        "Pharma in November 2012."
+    )
+    agreement = _only(extraction)
+    assert _party_names(extraction, agreement) == {"Northwind Data", "Halvorsen Pharma"}
+    assert agreement.types[0] == "acquisition"  # operations bought: a business
+    assert [d.iso for d in agreement.dates] == ["2012-11"]
+
+
+def test_back_as_an_adverb_is_no_investment() -> None:
+    extraction = _extract(
+        "Prior to the buy-back from Halvorsen Pharma, Northwind Data was restricted "
+        "contractually from dealing directly with retailers."
+    )
+    assert all("investment" not in a.types for a in extraction.agreements)
+
+
 def test_multi_billion_dollar_stays_qualitative() -> None:
     agreement = _only(
         _extract(

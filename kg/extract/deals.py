@@ -323,6 +323,10 @@ _COMPANY_NOUNS = frozenset(
         "competitor",
         "subsidiary",
         "developer",
+        "operations",
+        "businesses",
+        "studio",
+        "brands",
     }
 )
 
@@ -334,7 +338,12 @@ def _buys_a_company(sentence: SpacySpan, token_index: int) -> bool:
     if token.lemma_ not in {"purchase", "buy"}:
         return True
     window = sentence.doc[token_index + 1 : min(sentence.end, token_index + 5)]
-    return any(t.pos_ == "PROPN" or t.lower_ in _COMPANY_NOUNS for t in window)
+    if any(t.pos_ == "PROPN" or t.lower_ in _COMPANY_NOUNS for t in window):
+        return True
+    # "purchased its milk sales, marketing and distribution operations": the objects' heads
+    objects = [t for t in token.children if t.dep_ == "dobj"]
+    objects += [t for o in objects for t in o.subtree if t.dep_ == "conj" and t.head.i >= o.i]
+    return any(t.lower_ in _COMPANY_NOUNS for t in objects)
 
 
 class _MatchIndex:
@@ -874,6 +883,9 @@ def _party_groups(
     ]
     if not triggers or len(keys) <= 2:
         return [(keys, None, None)]
+    relative = _relative_clause_parties(sentence, mentions, matches)
+    if relative:
+        return [(relative, None, None)]
     pairs = _possessive_pairs(sentence, mentions, matches)
     if len({frozenset(pair) for pair, _, _ in pairs}) >= 2:
         # each deal's part of the sentence runs from its owner to the next deal's owner
@@ -889,6 +901,34 @@ def _party_groups(
     if len(before) == 1 and len(after) >= 2 and _coordinated(sentence, mentions, pivot):
         return [([before[0], other], None, None) for other in after]
     return [(keys, None, None)]
+
+
+def _relative_clause_parties(
+    sentence: SpacySpan,
+    mentions: list[tuple[int, int, str]],
+    matches: list[tuple[str, int, int]],
+) -> list[str]:
+    """ "… a big shift for Norco, which bought its operations back from Fonterra": when
+    every deal word sits in a relative clause about a company, that company and the ones
+    the clause names are the parties, not the rest of the sentence."""
+    doc = sentence.doc
+    groups = []
+    for label, start, _ in matches:
+        if label == "agreement":
+            continue
+        clause = next((t for t in doc[start].ancestors if t.dep_ == "relcl"), None)
+        if doc[start].dep_ == "relcl":
+            clause = doc[start]
+        if clause is None:
+            return []
+        head = clause.head
+        owner = [m for m in mentions if m[0] <= head.idx < m[1]]
+        low, high = doc[clause.left_edge.i].idx, doc[clause.right_edge.i].idx
+        inside = [m[2] for m in mentions if low <= m[0] <= high]
+        if not owner or not inside:
+            return []
+        groups.append(list(dict.fromkeys([owner[0][2], *inside])))
+    return groups[0] if groups and all(g == groups[0] for g in groups) else []
 
 
 # "A's partnership with B", "A’s more than $10 billion investment in B"
