@@ -69,20 +69,76 @@ def load_nlp(model: str | None = None) -> Language:
 
 
 _CODE_WITH_STOP = re.compile(r"\d+[A-Z]{1,2}\.")
+_SUFFIX_WITH_STOP = frozenset({"Inc.", "Corp.", "Co.", "Ltd.", "Bros.", "Plc.", "Cos."})
+# the tagger's fine tags: the attribute ruler that maps them to POS runs after the parser
+_NAME_TAGS = frozenset({"NNP", "NNPS"})
+_VERB_TAGS = frozenset({"MD", "VB", "VBD", "VBG", "VBN", "VBP", "VBZ"})
+# "Acme Inc. President Jane Doe said": a job title after the suffix continues the sentence
+_TITLES_AFTER_NAMES = frozenset(
+    {
+        "president",
+        "chairman",
+        "chairwoman",
+        "chair",
+        "chief",
+        "executive",
+        "director",
+        "founder",
+        "co-founder",
+        "vice",
+        "managing",
+        "head",
+        "spokesperson",
+        "spokesman",
+        "spokeswoman",
+        "general",
+        "senior",
+        "ceo",
+        "cfo",
+        "coo",
+        "cto",
+    }
+)
 
 
 @Language.component("kg_code_stops")
 def _sentence_after_code_stops(doc: Doc) -> Doc:
-    """Start a sentence after a code with a full stop ("… to include 5G. The next …").
+    """Sentence boundaries the parser misses around full stops inside tokens.
 
-    The English tokenizer keeps a stop after a single capital (an initial, "J."), so "5G."
-    stays one token and the parser runs the two sentences together. A digit before the
-    capital marks a code, not an initial.
+    The English tokenizer keeps a stop after a single capital (an initial, "J.") and after
+    abbreviations, so "5G." and "Inc." stay whole and the parser runs "… include 5G. The
+    next …" together, or splits "… with Acme Inc. Borealis must pay …" before "Acme". A
+    digit before the capital marks a code; a legal suffix closes a name, and a new name
+    doing something right after it starts a sentence.
     """
     for token in doc[:-1]:
-        if _CODE_WITH_STOP.fullmatch(token.text) and doc[token.i + 1].is_title:
-            doc[token.i + 1].is_sent_start = True
+        following = doc[token.i + 1]
+        if not following.is_title:
+            continue
+        if _CODE_WITH_STOP.fullmatch(token.text):
+            following.is_sent_start = True
+        elif token.text in _SUFFIX_WITH_STOP and _starts_clause(doc, token.i + 1):
+            following.is_sent_start = True
+            _keep_name_whole(doc, token.i)
     return doc
+
+
+def _starts_clause(doc: Doc, i: int) -> bool:
+    """A run of proper names from *i* followed by a verb: "Borealis must pay"."""
+    if doc[i].lower_ in _TITLES_AFTER_NAMES:
+        return False
+    j = i
+    while j < len(doc) and doc[j].tag_ in _NAME_TAGS and doc[j].lower_ not in _TITLES_AFTER_NAMES:
+        j += 1
+    return i < j < len(doc) and doc[j].tag_ in _VERB_TAGS
+
+
+def _keep_name_whole(doc: Doc, suffix: int) -> None:
+    """No sentence starts inside the name the suffix closes."""
+    i = suffix
+    while i > 0 and doc[i - 1].is_title and doc[i - 1].tag_ in _NAME_TAGS:
+        doc[i].is_sent_start = False
+        i -= 1
 
 
 def _add_rules(nlp: Language) -> None:

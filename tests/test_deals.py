@@ -421,6 +421,38 @@ def test_compute_commitment() -> None:
     assert "compute_commitment" in {c.type for c in agreement.clauses}
 
 
+def test_a_commitment_to_spend_a_figure_on_cloud_is_a_purchase_commitment() -> None:
+    agreement = _only(
+        _extract(
+            "Lumora Systems signed a partnership with Quarrytech Inc. that includes a $250B "
+            "cloud services commitment from Lumora Systems."
+        )
+    )
+    types = {c.type for c in agreement.clauses}
+    assert "purchase_commitment" in types and "compute_commitment" not in types
+
+
+@pytest.mark.parametrize(
+    ("sentence", "stake"),
+    [
+        ("Lumora Systems will buy Quarrytech Inc. It holds 14.5% of Quarrytech's shares.", True),
+        (
+            "Lumora Systems will buy Quarrytech Inc. Lumora holders will own about 93% of the "
+            "combined company.",
+            True,
+        ),
+        (
+            "Lumora Systems signed a supply deal with Quarrytech Inc. Lumora must buy $400 "
+            "million a year, though up to 15% of this amount may be moved to a later year.",
+            False,
+        ),
+    ],
+)
+def test_a_percentage_of_what_is_a_stake(sentence: str, stake: bool) -> None:
+    agreement = _only(_extract(sentence))
+    assert ("equity_stake" in {c.type for c in agreement.clauses}) is stake
+
+
 def test_a_separate_deal_between_the_same_parties_is_another_agreement() -> None:
     extraction = _extract(
         "Marlowe Foods signed a five-year supply agreement with Dunmore Dairy Co. for fresh milk. "

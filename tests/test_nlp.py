@@ -107,3 +107,16 @@ def test_a_code_with_a_full_stop_ends_a_sentence(nlp: Language) -> None:
         "The original deal covered 4G only.",
         "Mr. J. Smith signed it.",  # an initial still does not end a sentence
     ]
+
+
+def test_a_legal_suffix_then_a_name_doing_something_starts_a_sentence(nlp: Language) -> None:
+    text = (
+        "Lumora Systems signed a supply deal with Quarrytech Inc. Lumora must buy parts. "
+        "Acme Corp. President John Smith said so."
+    )
+    sentences = [s.text for s in analyse(nlp, text).sents]
+    assert sentences == [
+        "Lumora Systems signed a supply deal with Quarrytech Inc.",
+        "Lumora must buy parts.",
+        "Acme Corp. President John Smith said so.",  # a job title continues the sentence
+    ]

@@ -630,8 +630,12 @@ def _clause(
     if value is not None and not Decimal(0) <= value <= Decimal(100):
         value = None  # "a 200% stake" is not a share of anything: keep the clause, not the figure
     exclusive = {"exclusivity": True, "non_exclusivity": False}.get(label)
-    if label == "purchase_commitment" and COMPUTE_WORDS.search(evidence.text):
+    # A commitment to spend a stated amount is a purchase commitment, whatever is bought;
+    # a commitment to use cloud or compute without a figure is a compute commitment.
+    if label == "purchase_commitment" and amount is None and COMPUTE_WORDS.search(evidence.text):
         label = "compute_commitment"
+    elif label == "compute_commitment" and amount is not None:
+        label = "purchase_commitment"
     return Clause(
         type=label,
         evidence=evidence,
