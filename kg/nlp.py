@@ -117,6 +117,8 @@ def _sentence_after_code_stops(doc: Doc) -> Doc:
             continue
         if _CODE_WITH_STOP.fullmatch(token.text):
             following.is_sent_start = True
+        elif token.text in _SUFFIX_WITH_STOP and following.lower_ in _TITLES_AFTER_NAMES:
+            following.is_sent_start = False  # "Acme Corp. President Jane Doe said"
         elif token.text in _SUFFIX_WITH_STOP and _starts_clause(doc, token.i + 1):
             following.is_sent_start = True
             _keep_name_whole(doc, token.i)
