@@ -130,8 +130,70 @@ def test_acquisition_passive_voice_reverses_roles() -> None:
             "board_seat",
             None,
         ),
+        (
+            "Corvane Motors and Pellucid Therapeutics extended their multiyear partnership.",
+            "term",
+            None,
+        ),
+        (
+            "Pellucid Therapeutics will license its software to Ostrava Labs for a period of "
+            "three years.",
+            "term",
+            None,
+        ),
+        (
+            "Ostrava Labs will invest up to $50 million in Pellucid Therapeutics over the next "
+            "four years.",
+            "term",
+            None,
+        ),
+        (
+            "Ostrava Labs invested in Pellucid Therapeutics; its stake amounts to a minority "
+            "position.",
+            "equity_stake",
+            None,
+        ),
+        (
+            "Under its agreement with Pellucid Therapeutics, Ostrava Labs was granted access "
+            "to certain data services.",
+            "license_grant",
+            None,
+        ),
+        (
+            "Ostrava Labs signed a supply agreement with Pellucid Therapeutics that permits it "
+            "to use other suppliers for part of its needs.",
+            "non_exclusivity",
+            None,
+        ),
+        (
+            "Ostrava Labs signed a licence deal with Pellucid Therapeutics covering all shows "
+            "outside the United States.",
+            "territory",
+            None,
+        ),
+        (
+            "Pellucid Therapeutics signed a partnership with Ostrava Labs, which will build "
+            "large-scale, next-generation GPU clusters that Pellucid plans to use.",
+            "compute_commitment",
+            None,
+        ),
     ],
-    ids=["stake", "exclusive", "royalty", "revenue-share", "rofr", "board-seat"],
+    ids=[
+        "stake",
+        "exclusive",
+        "royalty",
+        "revenue-share",
+        "rofr",
+        "board-seat",
+        "multiyear",
+        "period-of-years",
+        "over-the-next-years",
+        "minority-position",
+        "granted-access",
+        "may-use-others",
+        "outside-a-place",
+        "build-clusters",
+    ],
 )
 def test_clause_types(sentence: str, clause_type: str, value: Decimal | None) -> None:
     agreement = _only(_extract(sentence))
