@@ -323,6 +323,16 @@ def test_one_sentence_naming_two_deals_by_their_nouns() -> None:
     assert "preferred_partner" not in {c.type for c in second.clauses}
 
 
+def test_a_backer_named_in_an_apposition_is_no_party_and_backs_no_deal() -> None:
+    extraction = _extract(
+        "Quillfeather Labs, the research firm backed by Halvorsen Pharma, said it is working "
+        "with Tessaly Energy to run most of its experiments on Tessaly Energy's cloud."
+    )
+    agreement = _only(extraction)
+    assert _party_names(extraction, agreement) == {"Quillfeather Labs", "Tessaly Energy"}
+    assert agreement.types[0] == "partnership"
+
+
 def test_examples_of_partners_are_not_partners_of_each_other() -> None:
     extraction = _extract(
         "Tessaly Energy and Northwind Data signed a letter of intent for a strategic "

@@ -137,11 +137,7 @@ def _party_mentions(lookup: OrgLookup, sentence: SpacySpan) -> list[tuple[int, i
     """The organisations a sentence names that may be parties of its deal: not outlets
     cited as sources (anywhere, or here), not those in a clause describing someone ("…, co-founded by former
     Acme staff, …", "…, backed by Borealis, …")."""
-    described = [
-        (sentence.start_char + m.start(), sentence.start_char + m.end())
-        for m in _DESCRIPTION.finditer(sentence.text)
-    ]
-    described.extend(lookup.attributions)
+    described = _described(sentence) + list(lookup.attributions)
     return [
         m
         for m in lookup.orgs_between(sentence.start_char, sentence.end_char)
@@ -149,11 +145,22 @@ def _party_mentions(lookup: OrgLookup, sentence: SpacySpan) -> list[tuple[int, i
     ]
 
 
+# ", co-founded by former Acme staff", ", the research firm backed by Borealis",
+# ", a unit of Corvex": up to the next comma
 _DESCRIPTION = re.compile(
-    r",\s*(?:(?:which|who) (?:was|were|is|are) )?(?:(?:co-|jointly )?(?:founded|owned|led|"
-    r"backed|run|created|formed|headed|started|controlled|funded|spun (?:out|off))"
-    r" (?:by|from)|a (?:unit|subsidiary|division|spin-off) of)\b[^,;]*"
+    r",\s*(?:(?:which|who) (?:was|were|is|are) |(?:the|a|an) (?:[\w-]+ ){0,6}?)?"
+    r"(?:(?:co-|jointly )?(?:founded|owned|led|backed|run|created|formed|headed|started|"
+    r"controlled|funded|spun (?:out|off)) (?:by|from)|(?:a )?(?:unit|subsidiary|division|"
+    r"spin-off) of)\b[^,;]*"
 )
+
+
+def _described(sentence: SpacySpan) -> list[tuple[int, int]]:
+    """Character ranges of the clauses describing someone in *sentence*."""
+    return [
+        (sentence.start_char + m.start(), sentence.start_char + m.end())
+        for m in _DESCRIPTION.finditer(sentence.text)
+    ]
 
 
 @dataclass
@@ -807,7 +814,11 @@ def extract_agreements(
     background_index = _MatchIndex(matchers.background, doc, starts)
     for sentence in sentences:
         parties = _distinct_orgs(lookup, sentence)
-        matches = deals.of(sentence)
+        described = _described(sentence)
+        # "the research firm backed by Borealis": no deal word in a description states a deal
+        matches = [
+            m for m in deals.of(sentence) if not any(a <= doc[m[1]].idx < b for a, b in described)
+        ]
         mentions = background_index.of(sentence)
         named = _party_mentions(lookup, sentence)
         if parties or len(named) < 2:  # not a sentence listing examples of partners
