@@ -333,6 +333,19 @@ def test_a_backer_named_in_an_apposition_is_no_party_and_backs_no_deal() -> None
     assert agreement.types[0] == "partnership"
 
 
+def test_years_a_term_covers_do_not_make_another_agreement() -> None:
+    extraction = _extract(
+        "On May 13, 2021, Corvane Motors entered into an amendment to the supply agreement "
+        "with Tessaly Energy. Tessaly Energy agreed to a minimum annual capacity allocation to "
+        "Corvane Motors for years 2022, 2023 and 2024, and Corvane Motors agreed to pre-pay "
+        "certain amounts in 2022 and 2023.",
+        published="2021-05-14",
+    )
+    main = [a for a in extraction.agreements if not a.background]
+    assert len(main) == 1
+    assert [d.iso for d in main[0].dates] == ["2021-05-13"]
+
+
 def test_examples_of_partners_are_not_partners_of_each_other() -> None:
     extraction = _extract(
         "Tessaly Energy and Northwind Data signed a letter of intent for a strategic "

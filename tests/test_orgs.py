@@ -162,6 +162,11 @@ CASES = [
         frozenset({"fenwick-foods", "harrow-dairies"}),
     ),
     Case(
+        "unlabelled-subject-of-a-deal-verb",
+        "Quillfeather signed a supply deal with Halvorsen Pharma.",
+        frozenset({"quillfeather", "halvorsen-pharma"}),
+    ),
+    Case(
         "unit-before-parent-stays-apart",
         "The post on the Larkspur Cloud blog did not mention it, but Larkspur confirmed the "
         "$300 million investment in Tidewell Energy. Larkspur Cloud will supply computing "

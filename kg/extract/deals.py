@@ -736,14 +736,26 @@ _DATELINE = re.compile(
 )
 
 
+# "targets for years 2022, 2023 and 2024", "through 2030": years a term covers
+_TERM_YEARS = re.compile(
+    r"\b(?:for|through|until|till|to)\s+(?:the\s+)?(?:(?:fiscal|calendar)\s+)?(?:years?\s+)"
+    r"(?:\d{4}\s*(?:,|and|-|–|to)?\s*)*$|\b(?:through|until|till)\s+$",
+    re.I,
+)
+
+
 def _deal_dates(
     sentence: SpacySpan, dates_of: Callable[[SpacySpan], list[DateMatch]]
 ) -> list[DateMatch]:
+    """The dates in *sentence* that may date a deal: points in time, not publication
+    stamps, not the years a term covers."""
     text = doc_text(sentence.doc)
     return [
         d
         for d in dates_of(sentence)
-        if d.kind == "point" and not _NOT_DEAL_DATE.search(text[max(0, d.start - 24) : d.start])
+        if d.kind == "point"
+        and not _NOT_DEAL_DATE.search(text[max(0, d.start - 24) : d.start])
+        and not _TERM_YEARS.search(text[max(0, d.start - 40) : d.start])
     ]
 
 
@@ -835,7 +847,10 @@ def extract_agreements(
             has_trigger = bool(mou or amendment or set(types) & STRONG_TYPES)
         else:
             has_trigger = bool(types or mou or amendment or _has_generic(matches))
-        years = set() if past else _years(dates_of(sentence))
+        years = set() if past else _years(_deal_dates(sentence, dates_of))
+        if document.published:
+            # "will pre-pay in 2022 and 2023": later years are terms, not when a deal was made
+            years = {year for year in years if year <= document.published[:4]}
         antecedent: list[str] = []
         if len(parties) == 1 and has_trigger:
             # "Nexon had bid to buy the company": the company named just before

@@ -235,7 +235,43 @@ def _select_spans(
     for rule, label in rules:
         if not any(c.start < rule.end and rule.start < c.end for c, _ in chosen):
             chosen.append((rule, "ORG" if label == "ORG" else "PRODUCT"))
+    taken = [span for span, _ in chosen] + [ent for ent in doc.ents]
+    chosen.extend((name, "ORG") for name in _unlabelled_deal_parties(doc, taken, lex))
     return sorted(chosen, key=lambda item: item[0].start)
+
+
+def _deal_subject(token: Any, lex: Lexicon) -> bool:
+    """The subject of a deal verb ("X signed", "X agreed to acquire"), or its conjunct."""
+    if token.dep_ == "conj" and token.head.i < token.i:
+        token = token.head
+    return token.dep_ == "nsubj" and _deal_role(token, lex, depth=0)
+
+
+def _unlabelled_deal_parties(doc: Doc, taken: Sequence[SpacySpan], lex: Lexicon) -> list[SpacySpan]:
+    """Proper names the model gave no label that are the subject of a deal verb.
+
+    "Quillfeather signed a supply deal with …": the subject of a deal verb is a company
+    unless the text shows it to be a person (person-name words are checked later).
+    """
+    covered = {i for span in taken for i in range(span.start, span.end)}
+    found = []
+    for token in doc:
+        if (
+            token.pos_ != "PROPN"
+            or token.i in covered
+            or token.dep_ == "compound"
+            or not token.text[:1].isupper()
+            or token.lower_ in lex.generic
+            or token.lower_ in lex.calendar
+            or not _deal_subject(token, lex)
+        ):
+            continue
+        start = token.i
+        while start > 0 and doc[start - 1].dep_ == "compound" and doc[start - 1].pos_ == "PROPN":
+            start -= 1
+        if not any(i in covered for i in range(start, token.i + 1)):
+            found.append(doc[start : token.i + 1])
+    return found
 
 
 def _context(span: SpacySpan, lex: Lexicon) -> str:
