@@ -167,6 +167,12 @@ CASES = [
         frozenset({"quillfeather", "halvorsen-pharma"}),
     ),
     Case(
+        "a-person-named-before-signs-as-a-person",
+        "Halvorsen Pharma hired Jane Quillfeather in May. Quillfeather signed a supply deal "
+        "with Tessaly Energy on behalf of Halvorsen Pharma.",
+        frozenset({"halvorsen-pharma", "tessaly-energy"}),
+    ),
+    Case(
         "unit-before-parent-stays-apart",
         "The post on the Larkspur Cloud blog did not mention it, but Larkspur confirmed the "
         "$300 million investment in Tidewell Energy. Larkspur Cloud will supply computing "

@@ -254,11 +254,13 @@ def _unlabelled_deal_parties(doc: Doc, taken: Sequence[SpacySpan], lex: Lexicon)
     unless the text shows it to be a person (person-name words are checked later).
     """
     covered = {i for span in taken for i in range(span.start, span.end)}
+    people = _person_words(doc)  # "Judge signed a deal" after "Aaron Judge": a person
     found = []
     for token in doc:
         if (
             token.pos_ != "PROPN"
             or token.i in covered
+            or token.lower_ in people
             or token.dep_ == "compound"
             or not token.text[:1].isupper()
             or token.lower_ in lex.generic
