@@ -346,6 +346,22 @@ def test_years_a_term_covers_do_not_make_another_agreement() -> None:
     assert [d.iso for d in main[0].dates] == ["2021-05-13"]
 
 
+def test_a_power_purchase_agreement_is_a_supply_deal() -> None:
+    agreement = _only(
+        _extract("Ardent Power signed a power purchase agreement with Corel Semiconductor.")
+    )
+    assert agreement.types[0] == "supply"
+
+
+def test_an_earlier_agreement_with_one_named_company_is_the_protagonists() -> None:
+    extraction = _extract(
+        "Northfield Rovers have signed a kit sponsorship agreement with Valtra Sportswear. "
+        "The deal replaces the club's previous agreement with Hexa Athletic."
+    )
+    (background,) = [a for a in extraction.agreements if a.background]
+    assert _party_names(extraction, background) == {"Northfield Rovers", "Hexa Athletic"}
+
+
 def test_examples_of_partners_are_not_partners_of_each_other() -> None:
     extraction = _extract(
         "Tessaly Energy and Northwind Data signed a letter of intent for a strategic "

@@ -173,6 +173,18 @@ CASES = [
         frozenset({"halvorsen-pharma", "tessaly-energy"}),
     ),
     Case(
+        "wire-dateline-place-is-no-organisation",
+        "OSLO, Sept 9 (Reuters) - Ardent Power ASA and Solvik Energy Ltd have agreed to form "
+        "a joint venture.",
+        frozenset({"ardent-power", "solvik-energy"}),
+    ),
+    Case(
+        "sports-club-the-model-calls-a-person",
+        "Northfield Rovers have signed a kit sponsorship agreement with Valtra Sportswear, "
+        "the club said.",
+        frozenset({"northfield-rovers", "valtra-sportswear"}),
+    ),
+    Case(
         "unit-before-parent-stays-apart",
         "The post on the Larkspur Cloud blog did not mention it, but Larkspur confirmed the "
         "$300 million investment in Tidewell Energy. Larkspur Cloud will supply computing "

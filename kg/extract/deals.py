@@ -344,6 +344,8 @@ def _buys_a_company(sentence: SpacySpan, token_index: int) -> bool:
     token = sentence.doc[token_index]
     if token.lemma_ not in {"purchase", "buy"}:
         return True
+    if token.dep_ == "compound":
+        return False  # "a power purchase agreement", "purchase orders": buying supplies
     window = sentence.doc[token_index + 1 : min(sentence.end, token_index + 5)]
     if any(t.pos_ == "PROPN" or t.lower_ in _COMPANY_NOUNS for t in window):
         return True
@@ -1050,9 +1052,7 @@ def _background_agreements(
 ) -> list[Agreement]:
     agreements: list[Agreement] = []
     seen: set[tuple[tuple[str, ...], str, str | None]] = set()
-    with_parties = [
-        (m, m.parties if len(m.parties) >= 2 else _nearest_parties(m, drafts)) for m in mentions
-    ]
+    with_parties = [(m, _background_parties(m, drafts)) for m in mentions]
     # "the original agreement signed in 2006 … the previous arrangement": an undated
     # mention of the same kind between the same parties is the dated one again
     dated = {(tuple(sorted(p)), m.types[0]) for m, p in with_parties if m.year}
@@ -1080,6 +1080,19 @@ def _background_agreements(
             )
         )
     return agreements
+
+
+def _background_parties(mention: _Background, drafts: list[_Draft]) -> list[str]:
+    """The parties of an agreement mentioned in passing: those its sentence names; with one
+    named ("the club's previous agreement with Hexa"), that one and the protagonist of the
+    nearest deal (its first party); with none, the nearest deal's parties."""
+    if len(mention.parties) >= 2:
+        return mention.parties
+    nearest = _nearest_parties(mention, drafts)
+    if len(mention.parties) == 1:
+        others = [p for p in nearest if p != mention.parties[0]]
+        return [*mention.parties, *others[:1]]
+    return nearest
 
 
 def _nearest_parties(mention: _Background, drafts: list[_Draft]) -> list[str]:

@@ -524,14 +524,25 @@ def _headline_ranges(text: str) -> list[tuple[int, int]]:
 
 
 def _is_dateline_head(span: SpacySpan, text: str) -> bool:
-    """A name opening a line and followed by a dash ("Outlet - Story") is a source."""
+    """A name opening a line and followed by a dash ("Outlet - Story") is a source; an
+    all-caps place before a date and a dash opens a wire dateline."""
     line_start = text.rfind("\n", 0, span.start_char) + 1
     lead = text[line_start : span.start_char].strip()
     # "CITY, Region – story": an all-caps place may come first.
     if lead and not re.fullmatch(r"[A-Z][A-Z .'-]+,", lead):
         return False
     after = text[span.end_char : span.end_char + 3].lstrip(" ")
-    return bool(after) and after[0] in _DASHES
+    if after and after[0] in _DASHES:
+        return True
+    # "OSLO, Sept 9 (Reuters) -": the place of a wire dateline
+    return (
+        not lead and span.text.isupper() and bool(_DATELINE_AFTER_PLACE.match(text, span.end_char))
+    )
+
+
+_DATELINE_AFTER_PLACE = re.compile(
+    r",\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8})\b[^\n]{0,40}?[-–—]"
+)
 
 
 def _clean(span: SpacySpan, lex: Lexicon) -> SpacySpan | None:
