@@ -172,6 +172,18 @@ def test_acquisition_passive_voice_reverses_roles() -> None:
             None,
         ),
         (
+            "Ostrava Labs will buy a stake in Pellucid Therapeutics and will have the right to "
+            "appoint one director to its board.",
+            "board_seat",
+            None,
+        ),
+        (
+            "Pellucid Therapeutics and Ostrava Labs agreed a ten-year network sharing "
+            "agreement.",
+            "term",
+            None,
+        ),
+        (
             "Pellucid Therapeutics signed a partnership with Ostrava Labs, which will build "
             "large-scale, next-generation GPU clusters that Pellucid plans to use.",
             "compute_commitment",
@@ -192,6 +204,8 @@ def test_acquisition_passive_voice_reverses_roles() -> None:
         "granted-access",
         "may-use-others",
         "outside-a-place",
+        "appoint-a-director",
+        "ten-year-network-sharing-agreement",
         "build-clusters",
     ],
 )
@@ -360,6 +374,18 @@ def test_an_earlier_agreement_with_one_named_company_is_the_protagonists() -> No
     )
     (background,) = [a for a in extraction.agreements if a.background]
     assert _party_names(extraction, background) == {"Northfield Rovers", "Hexa Athletic"}
+
+
+def test_the_two_companies_signing_another_kind_of_deal_is_another_agreement() -> None:
+    extraction = _extract(
+        "Korvath Motors will acquire a 20% stake in Elyra Energy Solutions. The two companies "
+        "also signed a memorandum of understanding to develop batteries together. Both "
+        "companies have also agreed to explore co-investment opportunities."
+    )
+    forms = sorted((a.types[0], a.form or "") for a in extraction.agreements)
+    assert len(forms) == 2 and ("mou" in {f for _, f in forms})
+    for agreement in extraction.agreements:
+        assert _party_names(extraction, agreement) == {"Korvath Motors", "Elyra Energy Solutions"}
 
 
 def test_examples_of_partners_are_not_partners_of_each_other() -> None:

@@ -185,6 +185,12 @@ CASES = [
         frozenset({"northfield-rovers", "valtra-sportswear"}),
     ),
     Case(
+        "sentence-initial-common-noun-is-no-name-word",
+        "Broadcaster Apex Television will keep highlights under a licence from Coastal "
+        "Football League.",
+        frozenset({"apex-television", "coastal-football-league"}),
+    ),
+    Case(
         "unit-before-parent-stays-apart",
         "The post on the Larkspur Cloud blog did not mention it, but Larkspur confirmed the "
         "$300 million investment in Tidewell Energy. Larkspur Cloud will supply computing "

@@ -391,6 +391,13 @@ def _compatible(draft: _Draft, frame: _Frame) -> bool:
 _DEFINITE = frozenset({"the", "this", "that"})
 
 
+# a sentence whose subject is the parties of the deal just named
+_THE_PARTIES = re.compile(
+    r"^\W*(?:the|both)\s+(?:two\s+)?(?:companies|firms|groups|partners|sides|parties|"
+    r"carriers|operators|automakers|carmakers|banks|airlines)\b|^\W*the\s+pair\b",
+    re.I,
+)
+
 # a deal verb whose object is "the company": a company the text has just named
 _DEAL_WITH_THE_COMPANY = re.compile(
     r"\b(?:buy|buys|bought|buying|acquir\w*|purchas\w*|invest\w* in|partner\w* with|"
@@ -858,6 +865,15 @@ def extract_agreements(
             # "Nexon had bid to buy the company": the company named just before
             antecedent = _antecedent(sentence, lookup, parties[0])
             parties = parties + antecedent
+        elif (
+            not parties
+            and (mou or set(types) & STRONG_TYPES)
+            and frames
+            and _THE_PARTIES.match(sentence.text)
+        ):
+            # "The two companies also signed a memorandum …": the parties just named
+            antecedent = list(frames[-1].parties)
+            parties = antecedent
         if len(parties) >= 2 and has_trigger:
             separate = bool(SEPARATE_DEAL.search(sentence.text))
             anaphoric = not (types or mou or amendment) and _only_definite(sentence, matches)

@@ -573,7 +573,8 @@ def _droppable_head(token: Any, lex: Lexicon) -> bool:
     if token.lower_ in _ARTICLES:
         # "The" inside a sentence and capitalised is part of a name ("The Acme Times").
         return bool(token.text != "The" or token.is_sent_start)
-    return False
+    # "Broadcaster Apex Television …", "Carmaker Korvath …": a sentence-initial common noun
+    return token.is_sent_start and token.lower_ in lex.org_nouns and token.i + 1 < len(token.doc)
 
 
 def _plausible(span: SpacySpan, lex: Lexicon) -> bool:
