@@ -178,8 +178,7 @@ def test_acquisition_passive_voice_reverses_roles() -> None:
             None,
         ),
         (
-            "Pellucid Therapeutics and Ostrava Labs agreed a ten-year network sharing "
-            "agreement.",
+            "Pellucid Therapeutics and Ostrava Labs agreed a ten-year network sharing agreement.",
             "term",
             None,
         ),
