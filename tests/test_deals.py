@@ -387,6 +387,20 @@ def test_the_two_companies_signing_another_kind_of_deal_is_another_agreement() -
         assert _party_names(extraction, agreement) == {"Korvath Motors", "Elyra Energy Solutions"}
 
 
+def test_a_round_the_company_raised_with_a_lead_investor_at_the_time_stated_before() -> None:
+    extraction = _extract(
+        "Quillfeather Labs reached a valuation of about $2 billion after its funding round in "
+        "December 2023. At the time, the company raised €385 million with Halvorsen Capital "
+        "leading the investment round. The start-up had raised $100 million before "
+        "Tessaly Energy's investment.",
+        published="2024-02-27",
+    )
+    agreement = _only(extraction)
+    assert _party_names(extraction, agreement) == {"Quillfeather Labs", "Halvorsen Capital"}
+    assert agreement.types[0] == "investment"
+    assert [d.iso for d in agreement.dates] == ["2023-12"]
+
+
 def test_examples_of_partners_are_not_partners_of_each_other() -> None:
     extraction = _extract(
         "Tessaly Energy and Northwind Data signed a letter of intent for a strategic "

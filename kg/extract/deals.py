@@ -391,6 +391,8 @@ def _compatible(draft: _Draft, frame: _Frame) -> bool:
 _DEFINITE = frozenset({"the", "this", "that"})
 
 
+_AT_THE_TIME = re.compile(r"^\W*(?:at\s+(?:the|that)\s+time|back\s+then|then)\b", re.I)
+
 # a sentence whose subject is the parties of the deal just named
 _THE_PARTIES = re.compile(
     r"^\W*(?:the|both)\s+(?:two\s+)?(?:companies|firms|groups|partners|sides|parties|"
@@ -407,10 +409,21 @@ _DEAL_WITH_THE_COMPANY = re.compile(
 )
 
 
+# "the company raised €385 million with Acme leading the round": the company named before
+_THE_COMPANY_RAISED = re.compile(
+    r"\bthe\s+(?:company|startup|start-up|firm|business)\s+(?:has\s+|had\s+)?"
+    r"(?:raised|secured|closed|received|landed)\b.*\b(?:led\s+by|leading|lead\s+investor)\b",
+    re.I,
+)
+
+
 def _antecedent(sentence: SpacySpan, lookup: OrgLookup, party: str) -> list[str]:
-    """The company "the company" stands for when the one named party deals with it: the
-    last other organisation named before the sentence (none when there is none)."""
-    if not _DEAL_WITH_THE_COMPANY.search(sentence.text):
+    """The company "the company" stands for when the one named party deals with it ("bid
+    to buy the company", "the company raised … with Acme leading the round"): the last
+    other organisation named before the sentence (none when there is none)."""
+    if not (
+        _DEAL_WITH_THE_COMPANY.search(sentence.text) or _THE_COMPANY_RAISED.search(sentence.text)
+    ):
         return []
     earlier = [
         key
@@ -816,9 +829,11 @@ def extract_agreements(
 
     def dates_of(sentence: SpacySpan) -> list[DateMatch]:
         if sentence.start not in date_cache:
-            date_cache[sentence.start] = find_dates(
-                sentence.text, document.published, base=sentence.start_char
-            )
+            found = find_dates(sentence.text, document.published, base=sentence.start_char)
+            if not found and _AT_THE_TIME.match(sentence.text) and sentence.start > 0:
+                # "At the time, the company raised …": the time the sentence before states
+                found = dates_of(doc[sentence.start - 1].sent)
+            date_cache[sentence.start] = found
         return date_cache[sentence.start]
 
     amount_cache: dict[int, list[AmountMatch]] = {}
