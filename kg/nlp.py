@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy
 import spacy
+from spacy.attrs import DEP, HEAD
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -238,8 +239,16 @@ def _break_long_runs(chunk: str) -> list[str]:
 def _light_doc(nlp: Language, text: str, width: int) -> Doc:
     """A tokenised, unanalysed chunk that can be joined to analysed ones (one sentence)."""
     doc = nlp.make_doc(text)
-    for index, token in enumerate(doc):
-        token.is_sent_start = index == 0
+    if len(doc):
+        # A flat tree under the first token, so that joined to parsed chunks the chunk stays
+        # a sentence of its own (a bare sentence start is lost beside parsed documents and
+        # the skipped text would run on from the analysed sentence before it).
+        strings = nlp.vocab.strings
+        values = numpy.zeros((len(doc), 2), dtype="uint64")
+        values[:, 0] = numpy.array([-i for i in range(len(doc))], dtype="int64").astype("uint64")
+        values[:, 1] = strings.add("dep")
+        values[0, 1] = strings.add("ROOT")
+        doc.from_array([HEAD, DEP], values)  # type: ignore[arg-type]  # thinc Ints2d
     doc.tensor = numpy.zeros((len(doc), width), dtype="float32")
     return doc
 

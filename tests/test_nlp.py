@@ -120,3 +120,14 @@ def test_a_legal_suffix_then_a_name_doing_something_starts_a_sentence(nlp: Langu
         "Lumora must buy parts.",
         "Acme Corp. President John Smith said so.",  # a job title continues the sentence
     ]
+
+
+def test_skipped_text_in_focus_is_a_sentence_of_its_own(nlp: Language) -> None:
+    filler = "The weather was mild and the harvest was good this year in the valley. " * 3
+    deal = "At the time, Quillfeather raised $5 million with Halvorsen Capital leading the round. "
+    text = filler + deal + filler
+    doc = next(analyse_many(nlp, [text], focus=True))
+    assert doc.text == text
+    sentences = [s.text for s in doc.sents]
+    # the deal sentence does not run on into the skipped text after it
+    assert deal.strip() in sentences
