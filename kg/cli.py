@@ -607,16 +607,19 @@ def export(graph: str, fmt: str, out_path: str) -> None:
 def serve(
     graph: str, host: str, port: int, timeout_s: float, max_results: int, cors_origin: str | None
 ) -> None:
-    """Serve GRAPH read-only over the SPARQL 1.1 Protocol at /sparql (query page at /).
+    """Serve GRAPH (a file or a store folder) read-only over the SPARQL 1.1 Protocol at
+    /sparql (query page at /).
 
     \b
     Example:
         kg serve output/kg.ttl --port 7878
     """
+    from kg.persist import is_store
     from kg.serve import make_server
 
+    # a store is served in place (each worker opens it read-only), a file is loaded
     server = make_server(
-        _load(graph).graph,
+        Path(graph) if is_store(graph) else _load(graph).graph,
         host,
         port,
         timeout_s=timeout_s,

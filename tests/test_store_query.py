@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import re
+import urllib.parse
+import urllib.request
 from collections import Counter
 from collections.abc import Iterator
 from itertools import permutations
@@ -23,6 +25,7 @@ from rdflib.namespace import OWL, RDF, SKOS, XSD
 from rdflib.term import Node
 
 from kg.cli import cli
+from kg.errors import GraphError
 from kg.ontology import ONTOLOGY_DIR, holds_ontology, ontology_quads
 from kg.persist import (
     PersistentStore,
@@ -42,6 +45,7 @@ from kg.query import (
     run_query,
     with_ontology,
 )
+from kg.serve import SparqlServer, make_server
 from kg.store import load_graph, to_oxigraph_term
 from kg.vocab import DK, DKCT, ID
 
@@ -383,3 +387,48 @@ def test_cli_query_errors_on_a_store(store_path: Path) -> None:
     assert result.exit_code == 1 and "SPARQL syntax error at line 1" in result.output
     missing = CliRunner().invoke(cli, ["query", str(store_path), "--name", "clauses-of-type"])
     assert missing.exit_code == 1 and "needs --bind for type" in missing.output
+
+
+# --------------------------------------------------------------------------- the server
+
+
+def _served_rows(server: SparqlServer, sparql: str) -> list[dict[str, object]]:
+    body = urllib.parse.urlencode({"query": sparql}).encode("utf-8")
+    request = urllib.request.Request(
+        server.url, data=body, headers={"Accept": "application/sparql-results+json"}
+    )
+    with urllib.request.urlopen(request, timeout=60) as reply:
+        data = json.loads(reply.read())
+    rows = data["results"]["bindings"]
+    return sorted(({k: _cell(Literal(v["value"])) for k, v in r.items()} for r in rows), key=repr)
+
+
+def _local_rows(target: ox.Store, sparql: str) -> list[dict[str, object]]:
+    result = run_query(target, sparql)
+    return sorted(
+        (
+            {
+                v: _cell(Literal(str(t)))
+                for v, t in zip(result.variables, row, strict=True)
+                if t is not None
+            }
+            for row in result.rows
+        ),
+        key=repr,
+    )
+
+
+@pytest.mark.parametrize("which", ["with the ontology", "without it"])
+def test_serve_answers_from_a_store(which: str, store_path: Path, bare_store: Path) -> None:
+    path = store_path if which == "with the ontology" else bare_store
+    sparql = load_named_query("clause-counts-by-group").sparql
+    with make_server(path, workers=1) as server:
+        served = _served_rows(server, sparql)
+        with open_store_read_only(store_path) as store:
+            assert served == _local_rows(store.ox, sparql)
+        assert any(str(row["group"]).endswith("Licensing") for row in served)
+
+
+def test_serve_refuses_a_folder_that_is_not_a_store(tmp_path: Path) -> None:
+    with pytest.raises(GraphError, match="not a kg store"):
+        make_server(tmp_path)
