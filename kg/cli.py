@@ -5,10 +5,11 @@ and formats the result. Library errors (:class:`kg.errors.KGError`) become
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -55,6 +56,19 @@ def _load(graph_path: str) -> Any:
     if is_store(graph_path):
         return KnowledgeGraph(store_graph(graph_path))
     return KnowledgeGraph.load(graph_path)
+
+
+@contextlib.contextmanager
+def _queryable(graph_path: str) -> Iterator[Any]:
+    """What ``kg query`` runs on: a store folder's Oxigraph store itself, opened read-only
+    and queried in place (no copy), or the loaded graph of a file."""
+    from kg.persist import is_store, open_store_read_only
+
+    if is_store(graph_path):
+        with open_store_read_only(graph_path) as store:
+            yield store.ox
+    else:
+        yield _load(graph_path).graph
 
 
 @click.group()
@@ -436,6 +450,8 @@ def query(
         kg query output/kg.ttl 'SELECT ?name WHERE { ?o a dk:Organization ; rdfs:label ?name }'
         kg query output/kg.ttl --name agreements-between --bind org1=org-acme-robotics --bind org2=org-borealis-labs
     """
+    from rdflib import Graph
+
     from kg.query import (
         named_queries,
         parse_bindings,
@@ -452,13 +468,13 @@ def query(
     given = [x for x in (sparql, query_file, query_name) if x]
     if len(given) != 1:
         raise click.UsageError("give exactly one of SPARQL, --file or --name")
-    kg = _load(graph)
-    bindings = parse_bindings(binds, kg.graph)
-    if query_name:
-        result = run_named_query(kg.graph, query_name, bindings)
-    else:
-        text = Path(query_file).read_text(encoding="utf-8") if query_file else str(sparql)
-        result = run_query(kg.graph, text, bindings)
+    with _queryable(graph) as target:
+        bindings = parse_bindings(binds, target if isinstance(target, Graph) else None)
+        if query_name:
+            result = run_named_query(target, query_name, bindings)
+        else:
+            text = Path(query_file).read_text(encoding="utf-8") if query_file else str(sparql)
+            result = run_query(target, text, bindings)
     if result.kind == "construct" and fmt in {"table", "csv", "tsv"}:
         fmt = "turtle"
     if fmt != "table":
@@ -591,16 +607,19 @@ def export(graph: str, fmt: str, out_path: str) -> None:
 def serve(
     graph: str, host: str, port: int, timeout_s: float, max_results: int, cors_origin: str | None
 ) -> None:
-    """Serve GRAPH read-only over the SPARQL 1.1 Protocol at /sparql (query page at /).
+    """Serve GRAPH (a file or a store folder) read-only over the SPARQL 1.1 Protocol at
+    /sparql (query page at /).
 
     \b
     Example:
         kg serve output/kg.ttl --port 7878
     """
+    from kg.persist import is_store
     from kg.serve import make_server
 
+    # a store is served in place (each worker opens it read-only), a file is loaded
     server = make_server(
-        _load(graph).graph,
+        Path(graph) if is_store(graph) else _load(graph).graph,
         host,
         port,
         timeout_s=timeout_s,

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
@@ -152,6 +153,45 @@ def shapes_graph() -> Graph:
 def ontology_triples() -> tuple[Triple, ...]:
     """The triples of :func:`ontology_graph`, without building a Graph (cached)."""
     return tuple(t for name in (CORE_FILE, *SCHEME_FILES) for t in _file_triples(name))
+
+
+@functools.lru_cache(maxsize=4)
+def _canonical_quads(versions: tuple[int, ...]) -> frozenset[ox.Quad]:
+    del versions  # part of the cache key only
+    quads: list[ox.Quad] = []
+    for name in (CORE_FILE, *SCHEME_FILES):
+        try:
+            quads += ox.parse(path=str(_path(name)), format=ox.RdfFormat.TURTLE)
+        except SyntaxError as exc:
+            raise OntologyError(f"{_path(name)}: not valid Turtle: {exc}") from exc
+    dataset = ox.Dataset(quads)
+    # Parsers give blank nodes random labels; RDFC-1.0 labels them by content, so writing
+    # the ontology into a store twice (in two processes) gives identical quads.
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return frozenset(dataset)
+
+
+def ontology_quads() -> frozenset[ox.Quad]:
+    """The triples of :func:`ontology_graph` as default-graph Oxigraph quads.
+
+    Blank nodes carry canonical (RDFC-1.0) labels: the same files always give the same
+    quads, which is what lets a store tell whether it holds the current ontology.
+
+    :raises OntologyError: when a file is missing or does not parse.
+    """
+    names = (CORE_FILE, *SCHEME_FILES)
+    return _canonical_quads(tuple(_path(name).stat().st_mtime_ns for name in names))
+
+
+def holds_ontology(store: ox.Store) -> bool:
+    """Whether the default graph of *store* is exactly the current ontology and schemes.
+
+    A store written by an older version of kg, or whose ontology files have changed
+    since, does not: its roll-ups and kind look-ups could give other answers.
+    """
+    wanted = ontology_quads()
+    held = store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+    return frozenset(held) == wanted
 
 
 def with_ontology(graph: Graph) -> Graph:

@@ -9,9 +9,14 @@ A store is a directory::
 Each source document's facts live in a named graph whose name is the document's own IRI
 (``dkid:doc-<hash>``): its ``dk:SourceDocument`` node, mentions, agreements, clauses,
 amounts, and the organisation and product nodes it mentions (type, label, the aliases *it*
-uses). Queries see the union of all graphs. Re-ingesting a document replaces its graph and
-nothing else; removing a document drops its graph, so a fact stays exactly as long as one
-document still states it.
+uses). Re-ingesting a document replaces its graph and nothing else; removing a document
+drops its graph, so a fact stays exactly as long as one document still states it.
+
+The default graph holds the core ontology and the concept schemes, rewritten by every
+ingest that finds them missing or outdated. Queries run on the store in place
+(:func:`kg.query.run_query` on ``store.ox``) over the union of all graphs, default graph
+included; a triple several documents state is then seen once per document graph, so the
+named queries are written to be duplicate-safe (DISTINCT rows, COUNT(DISTINCT …)).
 
 Organisations are resolved across the whole store with the rules of :mod:`kg.resolve`: a
 new document's organisation that matches one already stored gets the stored key and name.
@@ -49,11 +54,12 @@ from kg.extract.orgs import OrgFindings, core, lexicon
 from kg.iris import iri_for
 from kg.mapping import doc_key, to_graph
 from kg.models import Document, Extraction, Organization, Problem
+from kg.ontology import holds_ontology, ontology_quads
 from kg.parallel import iter_extractions
 from kg.pipeline import canonical_organizations, rekey_extraction
 from kg.read import ReadWarning, iter_documents
 from kg.resolve import resolve_across
-from kg.store import new_graph
+from kg.store import union_graph
 from kg.vocab import ID, PREFIXES, sparql_prologue
 
 MARKER = "kg-store.json"
@@ -274,25 +280,14 @@ def store_graph(store: PersistentStore | str | Path) -> Graph:
     """The union of all document graphs as a plain in-memory Oxigraph-backed Graph.
 
     Each triple appears once, whatever the number of documents stating it, so everything
-    that takes a built graph (query, render, export, stats) takes this. Given a path, the
-    store is opened read-only and closed again.
+    that takes a built graph (render, export, stats) takes this. The ontology in the
+    store's default graph is not part of it. Given a path, the store is opened read-only
+    and closed again. Queries need no copy: :func:`kg.query.run_query` takes ``store.ox``.
     """
     if isinstance(store, PersistentStore):
-        return _union_copy(store.ox)
+        return union_graph(store.ox)
     with open_store_read_only(store) as opened:
-        return _union_copy(opened.ox)
-
-
-def _union_copy(source: ox.Store) -> Graph:
-    graph = new_graph()
-    target: ox.Store = graph.store._inner  # type: ignore[attr-defined]
-    name = ox.BlankNode(str(graph.identifier))
-    triples = source.query(
-        "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True
-    )
-    assert isinstance(triples, ox.QueryTriples)
-    target.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
-    return graph
+        return union_graph(opened.ox)
 
 
 # --------------------------------------------------------------------------- ingest
@@ -313,7 +308,8 @@ def ingest(
 
     Documents stream from :func:`kg.read.iter_documents` and are extracted (on *workers*
     processes), resolved against the organisations already stored, and written in
-    batches of *batch_size* documents, each batch in one transaction.
+    batches of *batch_size* documents, each batch in one transaction. The ontology in
+    the default graph is brought up to date first (:func:`write_ontology`).
 
     :raises StoreError: when *store* was opened read-only.
     :raises kg.errors.InputError: with *strict*, at the first unreadable input.
@@ -321,6 +317,7 @@ def ingest(
     if not store.writable:
         raise StoreError(f"{store.path}: opened read-only; open it with open_store() to write")
     started = time.perf_counter()
+    write_ontology(store.ox)
     problems: list[Problem] = []
     warnings: list[Problem] = []
     documents = _documents_only(
@@ -349,6 +346,24 @@ def ingest(
         quads=quads,
         seconds=time.perf_counter() - started,
     )
+
+
+def write_ontology(store: ox.Store) -> bool:
+    """Make the default graph of *store* exactly the current ontology and concept schemes.
+
+    Queries run on the store in place (:func:`kg.query.run_query`) need them for the
+    ``skos:broader*`` roll-ups and ``rdfs:subClassOf*`` kind look-ups. The default graph,
+    not a named graph, so that :meth:`PersistentStore.document_graphs`, removal, push and
+    exports see the documents only. Returns whether anything was written: nothing when
+    the store already holds this version.
+    """
+    if holds_ontology(store):
+        return False
+    # Two transactions: a crash between them leaves a store without the ontology, which
+    # queries detect (holds_ontology) and answer through a copy; the next ingest repairs it.
+    store.clear_graph(ox.DefaultGraph())
+    store.extend(ontology_quads())
+    return True
 
 
 def _documents_only(

@@ -6,6 +6,13 @@ built graphs do not contain the schemes that ``skos:broader*`` roll-ups and
 ``rdfs:subClassOf*`` kind look-ups need. A graph that already holds them (the result of
 ``with_ontology``) is queried as is, so callers running many queries prepare it once.
 
+A persistent store (a ``pyoxigraph.Store``, ``PersistentStore.ox``) is queried in place, with
+no copy: patterns outside ``GRAPH`` match the union of all its graphs, and its default graph
+holds the ontology (:func:`kg.persist.write_ontology`). A store without the current ontology
+is answered through a copy of its documents' union plus the ontology instead, as slowly as
+before but correctly. In place, a triple stated by several documents is matched once per
+document graph: the named queries are written so that this changes no answer.
+
 Bindings are RDF terms handed to Oxigraph as pre-bound variables (rdflib ``initBindings``,
 which oxrdflib ≥ 0.5 maps to Oxigraph's SEP-0007 substitution): the term replaces the
 variable everywhere, FILTERs and sub-patterns included, and is never pasted into the query
@@ -27,6 +34,7 @@ from pathlib import Path
 from typing import Literal as TypingLiteral
 from xml.etree import ElementTree as ET
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, SKOS, XSD
 from rdflib.query import Result, ResultRow
@@ -34,8 +42,8 @@ from rdflib.term import Identifier, Node
 
 from kg.errors import GraphError, OntologyError, QueryError
 from kg.iris import KINDS
-from kg.ontology import ONTOLOGY_DIR, compact, oxigraph_copy, with_ontology
-from kg.store import ntriples_term, turtle_bytes
+from kg.ontology import ONTOLOGY_DIR, compact, holds_ontology, oxigraph_copy, with_ontology
+from kg.store import graph_of, ntriples_term, to_oxigraph_term, turtle_bytes, union_graph
 from kg.vocab import DK, DKCT, ID, PREFIXES
 
 __all__ = [
@@ -50,6 +58,7 @@ __all__ = [
     "named_queries",
     "parse_binding",
     "parse_bindings",
+    "prepare",
     "run_named_query",
     "run_query",
     "serialize",
@@ -67,6 +76,8 @@ QUERIES_DIR = ONTOLOGY_DIR / "queries"
 
 ResultKind = TypingLiteral["select", "ask", "construct"]
 Row = tuple[Node | None, ...]
+Target = Graph | ox.Store
+"""What a query runs on: an rdflib graph, or an Oxigraph store queried in place."""
 
 _NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -209,7 +220,7 @@ def has_ontology(graph: Graph) -> bool:
 
 
 def run_query(
-    graph: Graph,
+    graph: Target,
     sparql: str,
     bindings: Mapping[str, Node] | None = None,
     *,
@@ -219,7 +230,9 @@ def run_query(
 
     The project prefixes (``dk:``, ``dkid:``, ``dkct:``, ...) are predeclared. With
     ``include_ontology=False`` the graph is queried as given (copied to Oxigraph first if
-    it lives in another store).
+    it lives in another store). An Oxigraph store is queried in place over the union of
+    its graphs (see the module's docstring); it is copied only when it lacks the current
+    ontology and *include_ontology* asks for it.
 
     :param bindings: variable name (without ``?``) → RDF term; each variable must be in the
         query's projection.
@@ -227,8 +240,10 @@ def run_query(
     :raises QueryError: for a bad binding or a failure while evaluating.
     """
     init = _check_bindings(bindings or {})
-    target = _query_graph(graph, include_ontology)
+    target = prepare(graph) if include_ontology else _oxigraph_target(graph)
     try:
+        if isinstance(target, ox.Store):
+            return _run_in_place(target, sparql, init)
         result = target.query(sparql, initNs=PREFIXES, initBindings=init)
         return _convert(result)
     except SyntaxError as exc:
@@ -240,7 +255,7 @@ def run_query(
 
 
 def run_named_query(
-    graph: Graph,
+    graph: Target,
     name: str,
     bindings: Mapping[str, Node] | None = None,
     *,
@@ -265,13 +280,86 @@ def run_named_query(
     return run_query(graph, query.sparql, given, include_ontology=include_ontology)
 
 
-def _query_graph(graph: Graph, include_ontology: bool) -> Graph:
-    if include_ontology and not has_ontology(graph):
+def prepare(graph: Target) -> Target:
+    """*graph* made ready for queries that need the ontology and concept schemes.
+
+    A graph that holds them and a store whose default graph is the current ontology are
+    returned as they are; anything else is copied with the ontology added. Callers that
+    run many queries (a server) prepare once; :func:`run_query` then finds nothing to do.
+
+    :raises OntologyError: when the ontology files cannot be read.
+    """
+    if isinstance(graph, ox.Store):
+        if holds_ontology(graph):
+            return graph
+        # written before stores kept the ontology, or by another version: the data is
+        # right but the schemes are not, so copy the documents' union and add them
+        return with_ontology(union_graph(graph))
+    if not has_ontology(graph):
         return with_ontology(graph)
-    if type(graph.store).__name__ != "OxigraphStore":
-        # one engine for every query: the named queries rely on Oxigraph's substitution
-        return oxigraph_copy(graph)
-    return graph
+    return _oxigraph_target(graph)
+
+
+def _oxigraph_target(graph: Target) -> Target:
+    if isinstance(graph, ox.Store) or type(graph.store).__name__ == "OxigraphStore":
+        return graph
+    # one engine for every query: the named queries rely on Oxigraph's substitution
+    return oxigraph_copy(graph)
+
+
+def _run_in_place(store: ox.Store, sparql: str, bindings: Mapping[str, Identifier]) -> QueryResult:
+    substitutions = {ox.Variable(name): to_oxigraph_term(term) for name, term in bindings.items()}
+    result = store.query(
+        sparql,
+        prefixes=PREFIXES,
+        use_default_graph_as_union=True,
+        substitutions=substitutions,  # type: ignore[arg-type]
+    )
+    if isinstance(result, ox.QueryBoolean):
+        return QueryResult("ask", boolean=bool(result))
+    if isinstance(result, ox.QueryTriples):
+        return QueryResult("construct", graph=graph_of(result))
+    return _solutions(result)
+
+
+def _solutions(solutions: ox.QuerySolutions) -> QueryResult:
+    variables = tuple(v.value for v in solutions.variables)
+    width = range(len(variables))
+    # Results repeat terms (an organisation on every row of its deals): each distinct
+    # term is converted to rdflib once, and rdflib's literal parsing is the costly part.
+    cache: dict[ox.NamedNode | ox.BlankNode | ox.Literal, Node] = {}
+    rows = []
+    for solution in solutions:
+        row: list[Node | None] = []
+        for index in width:
+            term = solution[index]
+            if term is None:
+                row.append(None)
+                continue
+            converted = cache.get(term)
+            if converted is None:
+                converted = cache[term] = _from_oxigraph(term)
+            row.append(converted)
+        rows.append(tuple(row))
+    return QueryResult("select", variables=variables, rows=tuple(rows))
+
+
+_XSD_STRING = str(XSD.string)
+
+
+def _from_oxigraph(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        if datatype == _XSD_STRING:
+            return Literal(term.value)  # a simple literal, as _plain_string gives the graph path
+        return Literal(term.value, datatype=URIRef(datatype))
+    raise QueryError(f"cannot return the quoted triple {term} as a result term")
 
 
 def _check_bindings(bindings: Mapping[str, Node]) -> dict[str, Identifier]:

@@ -10,9 +10,11 @@ size limits; only ``/`` and ``/sparql`` exist.
 
 Queries run in worker *processes*, never in the server's threads: a thread cannot be
 stopped, and one runaway query would hold the GIL-free Oxigraph engine and a thread
-forever. Each worker loads the graph once from an N-Triples file written at start-up
-and then answers queries over a pipe; a worker that misses the deadline is killed and
-replaced in the background, and the client gets a 503 that says so.
+forever. Each worker loads the graph once from an N-Triples file written at start-up, or
+opens a persistent store read-only and queries it in place (no copy: see
+:func:`kg.query.run_query`), and then answers queries over a pipe; a worker that misses the
+deadline is killed and replaced in the background, and the client gets a 503 that says so.
+A store is served as it was when each worker opened it.
 """
 
 from __future__ import annotations
@@ -33,12 +35,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from multiprocessing.connection import Connection
 from multiprocessing.context import SpawnProcess
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
 from rdflib import Graph
 
 from kg.errors import GraphError, KGError, QueryError
+
+if TYPE_CHECKING:
+    from kg.query import Target
 
 log = logging.getLogger(__name__)
 
@@ -218,7 +223,7 @@ def _result_size(result: Any) -> int:
     return len(result.rows)
 
 
-def _answer(graph: Graph, job: _Job) -> _Reply:
+def _answer(graph: Target, job: _Job) -> _Reply:
     from kg.query import run_query
 
     # checked here, under the deadline: rdflib's parser can be slow on a hostile query
@@ -250,6 +255,26 @@ def _answer(graph: Graph, job: _Job) -> _Reply:
     return _Reply(HTTPStatus.OK, media + charset, _render(result, media))
 
 
+def _open_worker_target(source: _Source) -> Target:
+    """What a worker queries: the graph file's triples with the ontology, or the store."""
+    if source.kind == "store":
+        return _open_worker_store(source.path)
+    return _load_worker_graph(source.path)
+
+
+def _open_worker_store(data_dir: str) -> Target:
+    """The store read-only, queried in place when it holds the ontology (else a copy)."""
+    import pyoxigraph as ox
+
+    from kg.query import prepare
+
+    try:
+        store = ox.Store.read_only(data_dir)
+    except OSError as exc:
+        raise GraphError(f"{data_dir}: cannot open the store: {exc}") from exc
+    return prepare(store)
+
+
 def _load_worker_graph(nt_path: str) -> Graph:
     """The served graph plus the ontology and concept schemes, in one Oxigraph graph.
 
@@ -269,7 +294,7 @@ def _load_worker_graph(nt_path: str) -> Graph:
     return graph
 
 
-def _worker_main(nt_path: str, conn: Connection) -> None:
+def _worker_main(source: _Source, conn: Connection) -> None:
     """Worker process: load the graph once, then answer jobs until told to stop (None)."""
     # import the engine and rdflib's parser now, not inside the first query's deadline
     import rdflib.plugins.sparql.parser  # noqa: F401
@@ -277,7 +302,7 @@ def _worker_main(nt_path: str, conn: Connection) -> None:
     import kg.query  # noqa: F401
 
     try:
-        graph = _load_worker_graph(nt_path)
+        graph = _open_worker_target(source)
     except KGError as exc:
         conn.send(("failed", str(exc)))
         return
@@ -297,6 +322,14 @@ def _worker_main(nt_path: str, conn: Connection) -> None:
                 HTTPStatus.INTERNAL_SERVER_ERROR, "text/plain; charset=utf-8", text.encode()
             )
         conn.send(reply)
+
+
+@dataclass(frozen=True)
+class _Source:
+    """What workers serve: ``kind`` "graph" (an N-Triples file) or "store" (its database)."""
+
+    kind: str
+    path: str
 
 
 @dataclass(frozen=True)
@@ -321,10 +354,10 @@ class _Worker:
 
 
 class _WorkerPool:
-    """Long-lived query processes over one N-Triples file; killed and replaced on timeout."""
+    """Long-lived query processes over one graph or store; killed and replaced on timeout."""
 
-    def __init__(self, nt_path: Path, size: int, startup_timeout_s: float = 120.0) -> None:
-        self._nt_path = nt_path
+    def __init__(self, source: _Source, size: int, startup_timeout_s: float = 120.0) -> None:
+        self._source = source
         self._size = size
         self._startup_timeout_s = startup_timeout_s
         self._context = multiprocessing.get_context("spawn")  # fork is unsafe with threads
@@ -342,7 +375,7 @@ class _WorkerPool:
     def _launch(self) -> _Worker:
         parent, child = self._context.Pipe()
         process = self._context.Process(
-            target=_worker_main, args=(str(self._nt_path), child), daemon=True
+            target=_worker_main, args=(self._source, child), daemon=True
         )
         process.start()
         child.close()
@@ -464,10 +497,11 @@ class _HTTPServer(ThreadingHTTPServer):
 
 
 class SparqlServer:
-    """A SPARQL endpoint over one graph: ``start()``/``stop()``, ``with``, or ``serve_forever``."""
+    """A SPARQL endpoint over one graph or store: ``start()``/``stop()``, ``with``, or
+    ``serve_forever``."""
 
     def __init__(
-        self, graph: Graph, host: str, port: int, config: ServerConfig, workers: int
+        self, graph: Graph | Path, host: str, port: int, config: ServerConfig, workers: int
     ) -> None:
         self._graph = graph
         self._workers = workers
@@ -490,17 +524,25 @@ class SparqlServer:
         return pool.pids() if pool is not None else ()
 
     def _start_pool(self) -> None:
-        self._tmpdir = Path(tempfile.mkdtemp(prefix="kg-serve-"))
-        nt_path = self._tmpdir / "graph.nt"
-        # Oxigraph's own writer: order does not matter here, speed does (a million triples)
-        nt_path.write_bytes(self._graph.serialize(format="ox-nt", encoding="utf-8"))
-        pool = _WorkerPool(nt_path, self._workers)
+        pool = _WorkerPool(self._source(), self._workers)
         self._httpd.pool = pool
         try:
             pool.start()
         except BaseException:
             self.stop()
             raise
+
+    def _source(self) -> _Source:
+        if isinstance(self._graph, Path):
+            from kg.persist import DATA_DIR
+
+            # each worker opens the database itself: nothing is copied
+            return _Source("store", str(self._graph / DATA_DIR))
+        self._tmpdir = Path(tempfile.mkdtemp(prefix="kg-serve-"))
+        nt_path = self._tmpdir / "graph.nt"
+        # Oxigraph's own writer: order does not matter here, speed does (a million triples)
+        nt_path.write_bytes(self._graph.serialize(format="ox-nt", encoding="utf-8"))
+        return _Source("graph", str(nt_path))
 
     def start(self) -> SparqlServer:
         """Start the workers and serve in a background thread; returns self."""
@@ -541,7 +583,7 @@ class SparqlServer:
 
 
 def make_server(
-    graph: Graph,
+    graph: Graph | str | Path,
     host: str = "127.0.0.1",
     port: int = 0,
     *,
@@ -553,13 +595,17 @@ def make_server(
 ) -> SparqlServer:
     """A SPARQL endpoint for *graph*, bound to *host*:*port* (0 picks a free port), not started.
 
-    The default host is loopback; pass another address (e.g. ``"0.0.0.0"``) only to
+    *graph* is a graph, or the directory of a persistent store (``kg build --store``), which
+    each worker opens read-only and queries in place. The default host is loopback; pass another address (e.g. ``"0.0.0.0"``) only to
     expose the graph to other machines. *timeout_s* bounds each query,
     *max_request_bytes* each request, *max_results* the rows (or triples) of a result;
     *cors_origin* (e.g. ``"*"``) adds ``Access-Control-Allow-Origin``.
 
-    :raises GraphError: for invalid limits or a port that cannot be bound.
+    :raises GraphError: for invalid limits, a directory that is not a store, or a port
+        that cannot be bound.
     """
+    if not isinstance(graph, Graph):
+        graph = _store_directory(graph)
     if timeout_s <= 0 or max_request_bytes <= 0 or max_results <= 0 or workers <= 0:
         raise GraphError("timeout, request size, result size and workers must be positive")
     if not is_loopback(host):
@@ -569,6 +615,16 @@ def make_server(
         return SparqlServer(graph, host, port, config, workers)
     except OSError as exc:
         raise GraphError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+
+
+def _store_directory(path: str | Path) -> Path:
+    from kg.persist import is_store
+
+    if not is_store(path):
+        raise GraphError(
+            f"{path}: not a kg store (create one with `kg build INPUT --store {path}`)"
+        )
+    return Path(path)
 
 
 # --------------------------------------------------------------------- handler

@@ -37,6 +37,26 @@ def new_graph() -> Graph:
     return bind_prefixes(Graph(store="Oxigraph", bind_namespaces="none"))
 
 
+def graph_of(triples: Iterable[ox.Triple]) -> Graph:
+    """A new graph (as :func:`new_graph`) holding *triples*, each once, loaded in bulk."""
+    graph = new_graph()
+    inner: ox.Store = graph.store._inner  # type: ignore[attr-defined]
+    name = ox.BlankNode(str(graph.identifier))
+    inner.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
+    return graph
+
+
+def union_graph(store: ox.Store) -> Graph:
+    """The union of the named graphs of *store*, each triple once, as a new graph.
+
+    The default graph is left out: a persistent store keeps the ontology there, and the
+    union stands for the data (what ``kg export`` writes and ``kg stats`` counts).
+    """
+    triples = store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    assert isinstance(triples, ox.QueryTriples)
+    return graph_of(triples)
+
+
 def load_graph(path: str | Path) -> Graph:
     """Parse an RDF file (format from its extension, Turtle by default) into a new graph.
 
