@@ -47,7 +47,8 @@ from typing import IO, Any
 
 import pyoxigraph as ox
 from oxrdflib import OxigraphStore
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import RDF
 
 from kg.errors import KGError
 from kg.extract.orgs import OrgFindings, core, lexicon
@@ -59,8 +60,9 @@ from kg.parallel import iter_extractions
 from kg.pipeline import canonical_organizations, rekey_extraction
 from kg.read import ReadWarning, iter_documents
 from kg.resolve import resolve_across
-from kg.store import union_graph
-from kg.vocab import ID, PREFIXES, sparql_prologue
+from kg.store import graph_of, union_graph
+from kg.timeline import LINK_PREDICATES, link_lineage
+from kg.vocab import DK, ID, PREFIXES, sparql_prologue
 
 MARKER = "kg-store.json"
 DATA_DIR = "oxigraph"
@@ -72,6 +74,10 @@ BATCH_DOCUMENTS = 64
 ProgressCallback = Callable[[int, int], None]
 """Called with (documents written, 0): the total of a stream is not known in advance."""
 
+LINEAGE_GRAPH = str(iri_for("graph", "lineage"))
+"""The named graph of the links between agreements of different documents (extends,
+amends, supersedes, superseded clauses): derived from the document graphs, recomputed
+for the companies a change touches."""
 _ORG_PREFIX = str(ID) + "org-"
 _DOC_PREFIX = str(ID) + "doc-"
 _STORE_DOC_ID = "doc-store"  # the pseudo-document holding stored organisations
@@ -136,8 +142,19 @@ class PersistentStore:
         self.close()
 
     def document_graphs(self) -> list[str]:
-        """The IRIs of the document graphs, sorted."""
-        return sorted(g.value for g in self.ox.named_graphs() if isinstance(g, ox.NamedNode))
+        """The IRIs of the document graphs, sorted (not the derived lineage graph)."""
+        return sorted(
+            g.value
+            for g in self.ox.named_graphs()
+            if isinstance(g, ox.NamedNode) and g.value != LINEAGE_GRAPH
+        )
+
+    def data_graphs(self) -> list[str]:
+        """The document graphs and, when it holds anything, the lineage graph: every named
+        graph a copy of the store (``kg push``) needs."""
+        lineage = ox.NamedNode(LINEAGE_GRAPH)
+        has_lineage = next(iter(self.ox.quads_for_pattern(None, None, None, lineage)), None)
+        return self.document_graphs() + ([LINEAGE_GRAPH] if has_lineage is not None else [])
 
     def graph_sizes(self) -> dict[str, int]:
         """Quads per named graph, by graph IRI."""
@@ -326,9 +343,12 @@ def ingest(
     extractions = iter_extractions(documents, model=model, workers=workers)
     index = OrgIndex.from_store(store.ox)
     written = replaced = tokens = quads = 0
+    touched: set[str] = set()
     for batch in _batches(extractions, batch_size):
         resolved = resolve_batch(batch, index)
+        touched |= _parties_of(store.ox, [document_iri(e.document.id) for e in resolved])
         counts = _write_batch(store.ox, resolved)
+        touched |= {p for e in resolved for a in e.agreements for p in a.parties}
         index.add(o for e in resolved for o in e.organizations)
         written += len(batch)
         replaced += counts[0]
@@ -336,6 +356,7 @@ def ingest(
         tokens += sum(e.tokens for e in batch)
         if progress is not None:
             progress(written, 0)
+    relink_lineage(store.ox, touched)
     store.ox.flush()
     return IngestReport(
         documents=written,
@@ -346,6 +367,71 @@ def ingest(
         quads=quads,
         seconds=time.perf_counter() - started,
     )
+
+
+def _parties_of(store: ox.Store, graphs: Sequence[str]) -> set[str]:
+    """The keys of the parties of the agreements in the document graphs *graphs*."""
+    if not graphs:
+        return set()
+    values = " ".join(f"<{g}>" for g in graphs)
+    query = (
+        sparql_prologue()
+        + f"SELECT DISTINCT ?o WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?a dk:hasParty ?o }} }}"
+    )
+    return {o.removeprefix(_ORG_PREFIX) for (o,) in select(store, query) if o is not None}
+
+
+def relink_lineage(store: ox.Store, parties: Iterable[str]) -> int:
+    """Recompute the lineage links of every agreement one of *parties* (org keys) is in.
+
+    An agreement's lineage (what it extends, amends or supersedes, which clauses it
+    supersedes) depends on the other agreements between the same companies, in any
+    document. The documents holding those agreements are read into memory, linked by
+    :func:`kg.timeline.link_lineage`, and the links of their agreements in the lineage
+    graph replaced, in one transaction. Returns the number of links written.
+    """
+    keys = sorted(set(parties))
+    if not keys:
+        return 0
+    values = " ".join(f"<{iri_for('org', key)}>" for key in keys)
+    query = sparql_prologue() + (
+        f"SELECT DISTINCT ?g WHERE {{ VALUES ?o {{ {values} }} "
+        "GRAPH ?g { ?a a dk:Agreement ; dk:hasParty ?o } }"
+    )
+    graphs = [g for (g,) in select(store, query) if g is not None and g != LINEAGE_GRAPH]
+    documents = graph_of(
+        quad.triple
+        for g in graphs
+        for quad in store.quads_for_pattern(None, None, None, ox.NamedNode(g))
+    )
+    subjects = {
+        str(s) for s in documents.subjects(RDF.type, DK.Agreement) if isinstance(s, URIRef)
+    } | {str(s) for s in documents.subjects(RDF.type, DK.Clause) if isinstance(s, URIRef)}
+    report = link_lineage(documents)
+    triples = [
+        f"<{link.source}> <{LINK_PREDICATES[link.predicate]}> <{link.target}> ."
+        for link in report.links
+    ] + [
+        f"<{iri}> <{DK.dateInferredFromDocument}> {Literal(True).n3()} ."
+        for iri in report.dates_inferred
+    ]
+    operations = []
+    if subjects:
+        values = " ".join(f"<{s}>" for s in sorted(subjects))
+        operations.append(
+            f"DELETE {{ GRAPH <{LINEAGE_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ VALUES ?s "
+            f"{{ {values} }} GRAPH <{LINEAGE_GRAPH}> {{ ?s ?p ?o }} }}"
+        )
+    if triples:
+        operations.append(f"INSERT DATA {{ GRAPH <{LINEAGE_GRAPH}> {{ {' '.join(triples)} }} }}")
+    # and the links of agreements no document states any more (a removed document's)
+    operations.append(
+        f"DELETE {{ GRAPH <{LINEAGE_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{LINEAGE_GRAPH}> "
+        f"{{ ?s ?p ?o }} FILTER NOT EXISTS {{ GRAPH ?g {{ ?s a ?kind }} "
+        f"FILTER(?g != <{LINEAGE_GRAPH}>) }} }}"
+    )
+    store.update(" ;\n".join(operations))  # one transaction: old links out, new links in
+    return len(triples)
 
 
 def write_ontology(store: ox.Store) -> bool:
@@ -555,8 +641,10 @@ def remove(store: PersistentStore, doc_ref: str) -> RemoveReport:
             "(give a document id doc-…, its IRI, or the source path it was ingested from)"
         )
     sizes = store.graph_sizes()
+    touched = _parties_of(store.ox, graphs)
     drops = " ;\n".join(f"DROP GRAPH <{g}>" for g in graphs)
     store.ox.update(drops)  # one transaction for all of them
+    relink_lineage(store.ox, touched)
     store.ox.flush()
     return RemoveReport(tuple(graphs), sum(sizes.get(g, 0) for g in graphs))
 

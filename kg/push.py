@@ -255,7 +255,7 @@ def _payloads(
     if include_ontology:
         yield _ontology_payload()
     if isinstance(source, PersistentStore):
-        for iri in source.document_graphs():
+        for iri in source.data_graphs():
             quads = list(source.ox.quads_for_pattern(None, None, None, ox.NamedNode(iri)))
             lines = tuple(sorted(f"{q.triple} ." for q in quads))
             yield _Payload(iri, lines, any(_has_blank(q.triple) for q in quads))

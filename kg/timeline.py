@@ -668,12 +668,20 @@ class _Lineage:
 
     def __init__(self, graph: Graph) -> None:
         self.agreements = _Snapshot(graph).agreements
-        keys = sorted(self.agreements)
-        self.pairs = [
-            (a, b)
-            for a, b in combinations(keys, 2)
-            if _related(self.agreements[a], self.agreements[b])
-        ]
+        # only agreements with a party in common can be related: pair them through their
+        # parties, not all with all (quadratic in a large graph)
+        by_party: dict[str, list[URIRef]] = defaultdict(list)
+        for key in sorted(self.agreements):
+            for party in self.agreements[key].parties:
+                by_party[party].append(key)
+        self.pairs = sorted(
+            {
+                (a, b)
+                for group in by_party.values()
+                for a, b in combinations(group, 2)
+                if _related(self.agreements[a], self.agreements[b])
+            }
+        )
         self.order = _order(self.agreements, self.pairs)
         self.sequence = list(
             nx.lexicographical_topological_sort(
@@ -862,7 +870,7 @@ def _conflicts(lineage: _Lineage) -> list[Conflict]:
 
 # --- link_lineage ------------------------------------------------------------------------
 
-_PREDICATES = {
+LINK_PREDICATES = {
     "extends": DK.extends,
     "amends": DK.amends,
     "supersedes": DK.supersedes,
@@ -914,7 +922,7 @@ def link_lineage(graph: Graph) -> LineageReport:
     """
     lineage = _Lineage(graph)
     planned = [
-        (link, (URIRef(link.source), _PREDICATES[link.predicate], URIRef(link.target)))
+        (link, (URIRef(link.source), LINK_PREDICATES[link.predicate], URIRef(link.target)))
         for link in lineage.links
     ]
     added = [link for link, triple in planned if triple not in graph]
@@ -1019,7 +1027,7 @@ def _row(lineage: _Lineage, position: int, iri: URIRef, keep: set[URIRef]) -> Ti
     money |= {label for c in clauses for _, _, label in c.amounts}
     links = {(p, o) for p, o in agreement.links}
     links |= {
-        (_PREDICATES[k.predicate], URIRef(k.target))
+        (LINK_PREDICATES[k.predicate], URIRef(k.target))
         for k in lineage.links
         if k.source == str(iri) and k.predicate in _AGREEMENT_LINKS.values()
     }

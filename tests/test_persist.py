@@ -11,10 +11,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib.namespace import RDF, SKOS
+from rdflib import Graph, Literal
+from rdflib.namespace import RDF, SKOS, XSD
+from rdflib.term import Node
 
 from kg.ontology import holds_ontology
 from kg.persist import (
+    LINEAGE_GRAPH,
     StoreError,
     find_documents,
     ingest,
@@ -26,6 +29,8 @@ from kg.persist import (
     store_graph,
 )
 from kg.pipeline import build
+from kg.query import run_named_query
+from kg.timeline import LINK_PREDICATES
 from kg.vocab import DK
 
 ACME_BOREALIS = (
@@ -269,3 +274,48 @@ def test_a_killed_ingest_leaves_a_consistent_store(tmp_path: Path) -> None:
         assert holds_ontology(store.ox)  # written before the first batch
         ingest(store, [str(source)], batch_size=2)  # finishing the job gives the same store
         assert store.nquads() == expected
+
+
+LINEAGE = Path(__file__).resolve().parent / "fixtures" / "lineage"
+
+
+def _links(graph: Graph) -> set[tuple[Node, Node, Node]]:
+    return {
+        (s, p, o)
+        for p in [*LINK_PREDICATES.values(), DK.dateInferredFromDocument]
+        for s, o in graph.subject_objects(p)
+    }
+
+
+def test_a_store_growing_one_document_at_a_time_links_agreements_like_a_build(
+    tmp_path: Path,
+) -> None:
+    files = sorted(str(p) for p in LINEAGE.iterdir())
+    built = build(files).graph
+    with open_store(tmp_path / "store") as store:
+        for file in files:
+            ingest(store, [file])
+        assert LINEAGE_GRAPH not in store.document_graphs()
+        assert store.data_graphs() == [*store.document_graphs(), LINEAGE_GRAPH]  # kg push
+        union = store_graph(store)
+        as_of = {"date": Literal("2026-03-01", datatype=XSD.date)}
+        in_place = run_named_query(store.ox, "terms-in-force", as_of)
+    assert _links(built)  # the fixture has extensions, supersessions and a superseded clause
+    assert _links(union) == _links(built)
+    from_build = run_named_query(built, "terms-in-force", as_of)
+    assert sorted(in_place.rows) == sorted(from_build.rows)
+
+
+def test_removing_a_document_takes_its_lineage_links_and_reingest_restores_them(
+    tmp_path: Path,
+) -> None:
+    files = sorted(str(p) for p in LINEAGE.iterdir())
+    definitive = next(f for f in files if "definitive" in f)
+    with open_store(tmp_path / "store") as store:
+        ingest(store, files)
+        full = store.nquads()
+        remove(store, definitive)
+        without = _links(store_graph(store))
+        ingest(store, [definitive])
+        assert store.nquads() == full
+    assert without == _links(build([f for f in files if f != definitive]).graph)
