@@ -62,7 +62,7 @@ from kg.read import ReadWarning, iter_documents
 from kg.resolve import resolve_across
 from kg.store import graph_of, union_graph
 from kg.timeline import LINK_PREDICATES, link_lineage
-from kg.vocab import DK, ID, PREFIXES, sparql_prologue
+from kg.vocab import DK, ID, NIF, PREFIXES, sparql_prologue
 
 MARKER = "kg-store.json"
 DATA_DIR = "oxigraph"
@@ -399,10 +399,12 @@ def relink_lineage(store: ox.Store, parties: Iterable[str]) -> int:
         "GRAPH ?g { ?a a dk:Agreement ; dk:hasParty ?o } }"
     )
     graphs = [g for (g,) in select(store, query) if g is not None and g != LINEAGE_GRAPH]
+    text = ox.NamedNode(str(NIF.isString))  # the lineage needs quotes and dates, not texts
     documents = graph_of(
         quad.triple
         for g in graphs
         for quad in store.quads_for_pattern(None, None, None, ox.NamedNode(g))
+        if quad.predicate != text
     )
     subjects = {
         str(s) for s in documents.subjects(RDF.type, DK.Agreement) if isinstance(s, URIRef)
