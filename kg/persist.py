@@ -381,6 +381,26 @@ def _parties_of(store: ox.Store, graphs: Sequence[str]) -> set[str]:
     return {o.removeprefix(_ORG_PREFIX) for (o,) in select(store, query) if o is not None}
 
 
+_LINEAGE_KINDS = frozenset(
+    ox.NamedNode(str(kind)) for kind in (DK.Agreement, DK.Clause, DK.MonetaryAmount)
+)
+
+
+def _lineage_triples(store: ox.Store, graphs: Sequence[str]) -> list[ox.Triple]:
+    """What :func:`kg.timeline.link_lineage` reads of *graphs*: agreements, clauses and
+    amounts, the mentions that are their evidence, and the documents without their texts
+    (organisation mentions and texts are most of a document graph)."""
+    quads = [
+        quad for g in graphs for quad in store.quads_for_pattern(None, None, None, ox.NamedNode(g))
+    ]
+    kind, evidence = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(DK.evidence))
+    document, text = ox.NamedNode(str(DK.SourceDocument)), ox.NamedNode(str(NIF.isString))
+    deals = {q.subject for q in quads if q.predicate == kind and q.object in _LINEAGE_KINDS}
+    keep = deals | {q.object for q in quads if q.predicate == evidence and q.subject in deals}
+    keep |= {q.subject for q in quads if q.predicate == kind and q.object == document}
+    return [q.triple for q in quads if q.subject in keep and q.predicate != text]
+
+
 def relink_lineage(store: ox.Store, parties: Iterable[str]) -> int:
     """Recompute the lineage links of every agreement one of *parties* (org keys) is in.
 
@@ -399,13 +419,7 @@ def relink_lineage(store: ox.Store, parties: Iterable[str]) -> int:
         "GRAPH ?g { ?a a dk:Agreement ; dk:hasParty ?o } }"
     )
     graphs = [g for (g,) in select(store, query) if g is not None and g != LINEAGE_GRAPH]
-    text = ox.NamedNode(str(NIF.isString))  # the lineage needs quotes and dates, not texts
-    documents = graph_of(
-        quad.triple
-        for g in graphs
-        for quad in store.quads_for_pattern(None, None, None, ox.NamedNode(g))
-        if quad.predicate != text
-    )
+    documents = graph_of(_lineage_triples(store, graphs))
     subjects = {
         str(s) for s in documents.subjects(RDF.type, DK.Agreement) if isinstance(s, URIRef)
     } | {str(s) for s in documents.subjects(RDF.type, DK.Clause) if isinstance(s, URIRef)}
