@@ -7,9 +7,29 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from kg.errors import KGError
-from kg.knowledge import GraphStats, KnowledgeGraph
-from kg.pipeline import build
-from kg.read import read_documents
+
+if TYPE_CHECKING:
+    from kg.knowledge import GraphStats, KnowledgeGraph
+    from kg.pipeline import build
+    from kg.read import read_documents
 
 __all__ = ["GraphStats", "KGError", "KnowledgeGraph", "build", "read_documents"]
+
+# Imported on first use: the pipeline pulls in spaCy (about a second), which commands
+# that only read a graph or a store never need.
+_LAZY = {
+    "GraphStats": "kg.knowledge",
+    "KnowledgeGraph": "kg.knowledge",
+    "build": "kg.pipeline",
+    "read_documents": "kg.read",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'kg' has no attribute {name!r}")
