@@ -62,7 +62,7 @@ from kg.read import ReadWarning, iter_documents
 from kg.resolve import resolve_across
 from kg.store import graph_of, union_graph
 from kg.timeline import LINK_PREDICATES, link_lineage
-from kg.vocab import DK, ID, NIF, PREFIXES, sparql_prologue
+from kg.vocab import DK, ID, PREFIXES, sparql_prologue
 
 MARKER = "kg-store.json"
 DATA_DIR = "oxigraph"
@@ -381,24 +381,23 @@ def _parties_of(store: ox.Store, graphs: Sequence[str]) -> set[str]:
     return {o.removeprefix(_ORG_PREFIX) for (o,) in select(store, query) if o is not None}
 
 
-_LINEAGE_KINDS = frozenset(
-    ox.NamedNode(str(kind)) for kind in (DK.Agreement, DK.Clause, DK.MonetaryAmount)
-)
-
-
-def _lineage_triples(store: ox.Store, graphs: Sequence[str]) -> list[ox.Triple]:
+def _lineage_triples(store: ox.Store, graphs: Sequence[str]) -> Iterable[ox.Triple]:
     """What :func:`kg.timeline.link_lineage` reads of *graphs*: agreements, clauses and
     amounts, the mentions that are their evidence, and the documents without their texts
     (organisation mentions and texts are most of a document graph)."""
-    quads = [
-        quad for g in graphs for quad in store.quads_for_pattern(None, None, None, ox.NamedNode(g))
-    ]
-    kind, evidence = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(DK.evidence))
-    document, text = ox.NamedNode(str(DK.SourceDocument)), ox.NamedNode(str(NIF.isString))
-    deals = {q.subject for q in quads if q.predicate == kind and q.object in _LINEAGE_KINDS}
-    keep = deals | {q.object for q in quads if q.predicate == evidence and q.subject in deals}
-    keep |= {q.subject for q in quads if q.predicate == kind and q.object == document}
-    return [q.triple for q in quads if q.subject in keep and q.predicate != text]
+    if not graphs:
+        return []
+    values = " ".join(f"<{g}>" for g in graphs)
+    query = sparql_prologue() + (
+        "CONSTRUCT { ?s ?p ?o } WHERE { VALUES ?g { " + values + " } GRAPH ?g { "
+        "{ ?s a ?kind . FILTER(?kind IN (dk:Agreement, dk:Clause, dk:MonetaryAmount, "
+        "dk:SourceDocument)) } UNION { ?deal a ?kind ; dk:evidence ?s . "
+        "FILTER(?kind IN (dk:Agreement, dk:Clause, dk:MonetaryAmount)) } "
+        "?s ?p ?o . FILTER(?p != nif:isString) } }"
+    )
+    triples = store.query(query)
+    assert isinstance(triples, ox.QueryTriples)
+    return triples
 
 
 def relink_lineage(store: ox.Store, parties: Iterable[str]) -> int:

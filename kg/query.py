@@ -43,7 +43,14 @@ from rdflib.term import Identifier, Node
 from kg.errors import GraphError, OntologyError, QueryError
 from kg.iris import KINDS
 from kg.ontology import ONTOLOGY_DIR, compact, holds_ontology, oxigraph_copy, with_ontology
-from kg.store import graph_of, ntriples_term, to_oxigraph_term, turtle_bytes, union_graph
+from kg.store import (
+    graph_of,
+    ntriples_term,
+    rdflib_rows,
+    to_oxigraph_term,
+    turtle_bytes,
+    union_graph,
+)
 from kg.vocab import DK, DKCT, ID, PREFIXES
 
 __all__ = [
@@ -324,42 +331,11 @@ def _run_in_place(store: ox.Store, sparql: str, bindings: Mapping[str, Identifie
 
 def _solutions(solutions: ox.QuerySolutions) -> QueryResult:
     variables = tuple(v.value for v in solutions.variables)
-    width = range(len(variables))
-    # Results repeat terms (an organisation on every row of its deals): each distinct
-    # term is converted to rdflib once, and rdflib's literal parsing is the costly part.
-    cache: dict[ox.NamedNode | ox.BlankNode | ox.Literal, Node] = {}
-    rows = []
-    for solution in solutions:
-        row: list[Node | None] = []
-        for index in width:
-            term = solution[index]
-            if term is None:
-                row.append(None)
-                continue
-            converted = cache.get(term)
-            if converted is None:
-                converted = cache[term] = _from_oxigraph(term)
-            row.append(converted)
-        rows.append(tuple(row))
+    try:
+        rows = rdflib_rows(solutions)
+    except ValueError as exc:  # a quoted triple in a result
+        raise QueryError(str(exc)) from exc
     return QueryResult("select", variables=variables, rows=tuple(rows))
-
-
-_XSD_STRING = str(XSD.string)
-
-
-def _from_oxigraph(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        if datatype == _XSD_STRING:
-            return Literal(term.value)  # a simple literal, as _plain_string gives the graph path
-        return Literal(term.value, datatype=URIRef(datatype))
-    raise QueryError(f"cannot return the quoted triple {term} as a result term")
 
 
 def _check_bindings(bindings: Mapping[str, Node]) -> dict[str, Identifier]:

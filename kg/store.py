@@ -46,6 +46,68 @@ def graph_of(triples: Iterable[ox.Triple]) -> Graph:
     return graph
 
 
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def rdflib_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node:
+    """The rdflib term of an Oxigraph one; simple literals stay plain (``Literal("x")``).
+
+    :raises ValueError: for a quoted triple, which rdflib has no term for.
+    """
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        if datatype == _XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(datatype))
+    raise ValueError(f"cannot return the quoted triple {term} as an rdflib term")
+
+
+def rdflib_rows(solutions: ox.QuerySolutions) -> list[tuple[Node | None, ...]]:
+    """The rows of *solutions* as rdflib terms, each distinct term converted once.
+
+    Results repeat terms (an organisation on every row of its deals), and building rdflib
+    terms (IRI checks, literal parsing) is the costly part of reading a result.
+    """
+    width = range(len(solutions.variables))
+    cache: dict[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, Node] = {}
+    rows = []
+    for solution in solutions:
+        row: list[Node | None] = []
+        for index in width:
+            term = solution[index]
+            if term is None:
+                row.append(None)
+                continue
+            converted = cache.get(term)
+            if converted is None:
+                converted = cache[term] = rdflib_term(term)
+            row.append(converted)
+        rows.append(tuple(row))
+    return rows
+
+
+def select_rows(graph: Graph, sparql: str) -> list[tuple[Node | None, ...]]:
+    """The rows of a SELECT on *graph*: straight from Oxigraph when the graph lives in an
+    Oxigraph store (several times faster than rdflib's result rows), else through rdflib."""
+    inner = getattr(graph.store, "_inner", None)
+    if isinstance(inner, ox.Store) and isinstance(graph.identifier, BNode | URIRef):
+        name: ox.NamedNode | ox.BlankNode = (
+            ox.BlankNode(str(graph.identifier))
+            if isinstance(graph.identifier, BNode)
+            else ox.NamedNode(str(graph.identifier))
+        )
+        solutions = inner.query(sparql, default_graph=name)
+        if isinstance(solutions, ox.QuerySolutions):
+            return rdflib_rows(solutions)
+    return [tuple(row) for row in graph.query(sparql)]  # type: ignore[arg-type]
+
+
 def union_graph(store: ox.Store) -> Graph:
     """The union of the named graphs of *store*, each triple once, as a new graph.
 

@@ -37,6 +37,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS
 from rdflib.term import Node
 
 from kg.errors import QueryError
+from kg.store import select_rows
 from kg.vocab import DK, DKCT, DKDP, DKST, NIF, SCHEMA, sparql_prologue
 
 # --- public records ----------------------------------------------------------------
@@ -302,9 +303,8 @@ def _subjects(graph: Graph, cls: URIRef) -> _Props:
         f"SELECT ?s ?p ?o WHERE {{ ?s a <{cls}> ; ?p ?o . FILTER(?p != nif:isString) }}"
     )
     found: _Props = defaultdict(lambda: defaultdict(list))
-    for row in graph.query(query):
-        s, p, o = row  # type: ignore[misc]
-        if isinstance(s, URIRef) and isinstance(p, URIRef):
+    for s, p, o in select_rows(graph, query):
+        if isinstance(s, URIRef) and isinstance(p, URIRef) and o is not None:
             found[s][p].append(o)
     return found
 
