@@ -40,11 +40,12 @@ import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from itertools import islice
+from itertools import combinations, islice
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
+import networkx as nx
 import pyoxigraph as ox
 from oxrdflib import OxigraphStore
 from rdflib import Dataset, Graph, Literal, URIRef
@@ -74,6 +75,8 @@ BATCH_DOCUMENTS = 64
 ProgressCallback = Callable[[int, int], None]
 """Called with (documents written, 0): the total of a stream is not known in advance."""
 
+LINEAGE_CHUNK_DOCUMENTS = 1000
+"""Documents read into memory at once to relink lineages (whole lineages per chunk)."""
 LINEAGE_GRAPH = str(iri_for("graph", "lineage"))
 """The named graph of the links between agreements of different documents (extends,
 amends, supersedes, superseded clauses): derived from the document graphs, recomputed
@@ -400,24 +403,66 @@ def _lineage_triples(store: ox.Store, graphs: Sequence[str]) -> Iterable[ox.Trip
     return triples
 
 
-def relink_lineage(store: ox.Store, parties: Iterable[str]) -> int:
+def relink_lineage(
+    store: ox.Store, parties: Iterable[str], *, chunk_size: int = LINEAGE_CHUNK_DOCUMENTS
+) -> int:
     """Recompute the lineage links of every agreement one of *parties* (org keys) is in.
 
     An agreement's lineage (what it extends, amends or supersedes, which clauses it
     supersedes) depends on the other agreements between the same companies, in any
-    document. The documents holding those agreements are read into memory, linked by
-    :func:`kg.timeline.link_lineage`, and the links of their agreements in the lineage
-    graph replaced, in one transaction. Returns the number of links written.
+    document. The documents holding those agreements are read into memory a chunk of
+    whole lineages at a time (about *chunk_size* documents, so memory stays bounded),
+    linked by :func:`kg.timeline.link_lineage`, and the links of their agreements in the
+    lineage graph replaced, one transaction per chunk. Returns the number of links written.
     """
     keys = sorted(set(parties))
     if not keys:
         return 0
+    written = sum(
+        _relink_documents(store, graphs) for graphs in _lineage_chunks(store, keys, chunk_size)
+    )
+    # the links of agreements no document states any more (a removed document's)
+    store.update(
+        f"DELETE {{ GRAPH <{LINEAGE_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{LINEAGE_GRAPH}> "
+        f"{{ ?s ?p ?o }} FILTER NOT EXISTS {{ GRAPH ?g {{ ?s a ?kind }} "
+        f"FILTER(?g != <{LINEAGE_GRAPH}>) }} }}"
+    )
+    return written
+
+
+def _lineage_chunks(store: ox.Store, keys: Sequence[str], size: int) -> list[list[str]]:
+    """The document graphs holding agreements of *keys*, in chunks of about *size* that
+    never split a lineage: agreements sharing two parties are always in one chunk."""
     values = " ".join(f"<{iri_for('org', key)}>" for key in keys)
     query = sparql_prologue() + (
-        f"SELECT DISTINCT ?g WHERE {{ VALUES ?o {{ {values} }} "
-        "GRAPH ?g { ?a a dk:Agreement ; dk:hasParty ?o } }"
+        f"SELECT DISTINCT ?g ?a ?o WHERE {{ VALUES ?p {{ {values} }} GRAPH ?g "
+        "{ ?a a dk:Agreement ; dk:hasParty ?p , ?o } }"
     )
-    graphs = [g for (g,) in select(store, query) if g is not None and g != LINEAGE_GRAPH]
+    parties: dict[tuple[str, str], set[str]] = {}
+    for g, agreement, party in select(store, query):
+        if g is not None and agreement is not None and party is not None and g != LINEAGE_GRAPH:
+            parties.setdefault((g, agreement), set()).add(party)
+    # a lineage is a connected set of agreements; agreements meet through a party pair
+    components = nx.Graph()
+    for (g, _agreement), members in parties.items():
+        components.add_node(g)
+        for pair in combinations(sorted(members), 2):
+            components.add_edge(g, pair)
+    chunks: list[list[str]] = []
+    for component in sorted(
+        (sorted(n for n in c if isinstance(n, str)) for c in nx.connected_components(components)),
+        key=lambda graphs: graphs[0],
+    ):
+        if chunks and len(chunks[-1]) + len(component) <= size:
+            chunks[-1].extend(component)
+        else:
+            chunks.append(component)
+    return chunks
+
+
+def _relink_documents(store: ox.Store, graphs: Sequence[str]) -> int:
+    """Link the agreements of the document graphs *graphs* (whole lineages) and replace
+    their links in the lineage graph, in one transaction."""
     documents = graph_of(_lineage_triples(store, graphs))
     subjects = {
         str(s) for s in documents.subjects(RDF.type, DK.Agreement) if isinstance(s, URIRef)
@@ -439,13 +484,8 @@ def relink_lineage(store: ox.Store, parties: Iterable[str]) -> int:
         )
     if triples:
         operations.append(f"INSERT DATA {{ GRAPH <{LINEAGE_GRAPH}> {{ {' '.join(triples)} }} }}")
-    # and the links of agreements no document states any more (a removed document's)
-    operations.append(
-        f"DELETE {{ GRAPH <{LINEAGE_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{LINEAGE_GRAPH}> "
-        f"{{ ?s ?p ?o }} FILTER NOT EXISTS {{ GRAPH ?g {{ ?s a ?kind }} "
-        f"FILTER(?g != <{LINEAGE_GRAPH}>) }} }}"
-    )
-    store.update(" ;\n".join(operations))  # one transaction: old links out, new links in
+    if operations:
+        store.update(" ;\n".join(operations))  # one transaction: old links out, new links in
     return len(triples)
 
 

@@ -24,6 +24,7 @@ from kg.persist import (
     is_store,
     open_store,
     open_store_read_only,
+    relink_lineage,
     remove,
     store_dataset,
     store_graph,
@@ -298,6 +299,10 @@ def test_a_store_growing_one_document_at_a_time_links_agreements_like_a_build(
         assert LINEAGE_GRAPH not in store.document_graphs()
         assert store.data_graphs() == [*store.document_graphs(), LINEAGE_GRAPH]  # kg push
         union = store_graph(store)
+        # relinking in the smallest chunks never splits a lineage: the same links
+        before = store.nquads()
+        relink_lineage(store.ox, ["acme-robotics", "borealis-labs"], chunk_size=1)
+        assert store.nquads() == before
         as_of = {"date": Literal("2026-03-01", datatype=XSD.date)}
         in_place = run_named_query(store.ox, "terms-in-force", as_of)
     assert _links(built)  # the fixture has extensions, supersessions and a superseded clause
