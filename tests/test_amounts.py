@@ -162,6 +162,11 @@ def test_reported_amount_stays_exact_and_is_flagged() -> None:
     assert (match.qualifier, match.reported, match.value) == ("exact", True, Decimal(700_000_000))
 
 
+def test_prices_coordinated_with_a_unit_price_are_unit_prices() -> None:
+    found = find_amounts("It pays investors $1.10 or $1.50 per dollar invested.")
+    assert [(m.text, m.per_share) for m in found] == [("$1.10", True), ("$1.50", True)]
+
+
 def test_per_share_price() -> None:
     match = _one("Acme offered $24.50 per share in cash for Borealis.")
     assert (match.text, match.value, match.per_share) == ("$24.50", Decimal("24.50"), True)

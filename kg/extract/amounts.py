@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Context, Decimal
 from functools import cache
 from pathlib import Path
@@ -405,6 +405,19 @@ def find_amounts(text: str, base: int = 0) -> list[AmountMatch]:
                 currency_inferred=not stated and currency is None,
             )
         )
+    return _shared_unit_prices(text, base, matches)
+
+
+_COORDINATED = re.compile(r"\s*(?:,|or|and|to|-|–)\s*")
+
+
+def _shared_unit_prices(text: str, base: int, matches: list[AmountMatch]) -> list[AmountMatch]:
+    """ "$1.10 or $1.50 per dollar invested": both are unit prices."""
+    for i in range(len(matches) - 2, -1, -1):
+        this, following = matches[i], matches[i + 1]
+        gap = text[this.end - base : following.start - base]
+        if following.per_share and not this.per_share and _COORDINATED.fullmatch(gap):
+            matches[i] = replace(this, per_share=True)
     return matches
 
 

@@ -709,6 +709,8 @@ def _until(dates: list[DateMatch]) -> DateValue | None:
 def _pick_amount(
     amounts: list[AmountMatch], kind: str, sentence: str, base: int
 ) -> AmountMatch | None:
+    # a unit price ("$1.50 per dollar invested") is the amount of no clause
+    amounts = [m for m in amounts if not m.per_share]
     for match in amounts:
         if amount_kind(sentence, match, base=base) == kind:
             return match
