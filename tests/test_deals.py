@@ -359,6 +359,18 @@ def test_years_a_term_covers_do_not_make_another_agreement() -> None:
     assert [d.iso for d in main[0].dates] == ["2021-05-13"]
 
 
+def test_a_bank_buying_a_lender_is_an_acquisition_not_an_extension() -> None:
+    agreement = _only(
+        _extract(
+            "Harlow Bank Corp said it had agreed to buy regional lender Pinecrest Financial Inc "
+            "in an all-stock deal valued at about $3.2 billion, expanding its presence in the "
+            "Midwest. Pinecrest's chief executive will join Harlow's board."
+        )
+    )
+    assert (agreement.types[0], agreement.form) == ("acquisition", None)
+    assert "board_seat" in {c.type for c in agreement.clauses}
+
+
 def test_a_power_purchase_agreement_is_a_supply_deal() -> None:
     agreement = _only(
         _extract("Ardent Power signed a power purchase agreement with Corel Semiconductor.")

@@ -311,6 +311,10 @@ def test_core(name: str, expected: str) -> None:
     assert core(name) == expected
 
 
+def test_an_ampersand_company_keeps_its_suffix() -> None:
+    assert canonical_name(["Stonebridge & Co", "Stonebridge & Co."]) == "Stonebridge & Co."
+
+
 def test_canonical_name_is_longest_without_suffix() -> None:
     assert canonical_name(["Lumen", "Lumen Works Inc.", "LWI"]) == "Lumen Works"
     assert canonical_name(["LWI"]) == "LWI"

@@ -283,9 +283,10 @@ def _near_agreement_noun(sentence: SpacySpan, token_index: int, window: int = 8)
     # in words but a direct child of the verb in the parse.
     if any(child.lower_ in AGREEMENT_NOUNS for child in doc[token_index].children):
         return True
-    lo = max(sentence.start, token_index - window)
+    # otherwise the agreement follows: "an extension of their partnership"; a deal named
+    # before ("a deal …, expanding its presence") is not what is extended
     hi = min(sentence.end, token_index + window + 1)
-    return any(doc[i].lower_ in AGREEMENT_NOUNS for i in range(lo, hi))
+    return any(doc[i].lower_ in AGREEMENT_NOUNS for i in range(token_index + 1, hi))
 
 
 def _frame_types(

@@ -1184,6 +1184,8 @@ def _display(surface: str, lex: Lexicon) -> str:
     if len(words) > 1 and words[0].lower() == "the" and words[0] == "the":
         words = words[1:]
     while len(words) > 1 and re.sub(r"[^a-z]", "", words[-1].lower()) in lex.legal_suffixes:
+        if words[-2] in ("&", "and"):
+            break  # "Stonebridge & Co": the suffix is part of the name
         words = words[:-1]
     return " ".join(words).rstrip(",")
 
