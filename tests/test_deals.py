@@ -371,6 +371,30 @@ def test_a_bank_buying_a_lender_is_an_acquisition_not_an_extension() -> None:
     assert "board_seat" in {c.type for c in agreement.clauses}
 
 
+def test_selling_a_stake_to_a_buyer_is_an_acquisition_of_three_parties() -> None:
+    extraction = _extract(
+        "Quintus Pharma sold its 30% stake in Abrea Biotech to Medlow Capital for $400 million."
+    )
+    agreement = _only(extraction)
+    assert agreement.types[0] == "acquisition"
+    assert _party_names(extraction, agreement) == {
+        "Quintus Pharma",
+        "Abrea Biotech",
+        "Medlow Capital",
+    }
+    assert [a.value for a in agreement.amounts] == [Decimal("400000000")]
+
+
+def test_a_completed_acquisition_of_a_suffixed_name() -> None:
+    extraction = _extract(
+        "Velora Energy completed its acquisition of Tarn Gas Ltd on Tuesday.",
+        published="2024-10-03",
+    )
+    agreement = _only(extraction)
+    assert _party_names(extraction, agreement) == {"Velora Energy", "Tarn Gas"}
+    assert (agreement.status, [d.iso for d in agreement.dates]) == ("completed", ["2024-10-01"])
+
+
 def test_a_power_purchase_agreement_is_a_supply_deal() -> None:
     agreement = _only(
         _extract("Ardent Power signed a power purchase agreement with Corel Semiconductor.")

@@ -357,7 +357,11 @@ def _rule_names(rule_spans: Sequence[SpacySpan], lex: Lexicon) -> list[tuple[Spa
 
 
 def _split_at_name_ends(span: SpacySpan, lex: Lexicon) -> list[SpacySpan]:
-    pieces, start = [], span.start
+    start = span.start
+    while start < span.end - 1 and span.doc[start].is_lower:
+        start += 1  # "(acquisition) of Tarn Gas Ltd": a name starts with a capital
+    span = span.doc[start : span.end]
+    pieces = []
     for token in span:
         if _ends_name(token, lex) and token.i + 1 < span.end:
             pieces.append(span.doc[start : token.i + 1])
