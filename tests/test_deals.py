@@ -183,6 +183,18 @@ def test_acquisition_passive_voice_reverses_roles() -> None:
             None,
         ),
         (
+            "Pellucid Therapeutics and Corvane Motors will form a joint venture, with "
+            "Pellucid Therapeutics holding 51%.",
+            "equity_stake",
+            Decimal("51"),
+        ),
+        (
+            "Ostrava Labs in-licensed the rights from Pellucid Therapeutics for $60 million "
+            "upfront.",
+            "upfront_payment",
+            None,
+        ),
+        (
             "Pellucid Therapeutics signed a partnership with Ostrava Labs, which will build "
             "large-scale, next-generation GPU clusters that Pellucid plans to use.",
             "compute_commitment",
@@ -205,6 +217,8 @@ def test_acquisition_passive_voice_reverses_roles() -> None:
         "outside-a-place",
         "appoint-a-director",
         "ten-year-network-sharing-agreement",
+        "holding-a-share",
+        "figure-upfront",
         "build-clusters",
     ],
 )
