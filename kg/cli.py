@@ -51,7 +51,7 @@ def _print_table(columns: list[str], rows: list[list[str]], title: str | None = 
 def _load(graph_path: str) -> Any:
     """A graph file or a store directory (``kg build --store``), as a KnowledgeGraph."""
     from kg.knowledge import KnowledgeGraph
-    from kg.persist import is_store, store_graph
+    from kg.storedir import is_store, store_graph
 
     if is_store(graph_path):
         return KnowledgeGraph(store_graph(graph_path))
@@ -62,7 +62,7 @@ def _load(graph_path: str) -> Any:
 def _queryable(graph_path: str) -> Iterator[Any]:
     """What ``kg query`` runs on: a store folder's Oxigraph store itself, opened read-only
     and queried in place (no copy), or the loaded graph of a file."""
-    from kg.persist import is_store, open_store_read_only
+    from kg.storedir import is_store, open_store_read_only
 
     if is_store(graph_path):
         with open_store_read_only(graph_path) as store:
@@ -614,8 +614,8 @@ def serve(
     Example:
         kg serve output/kg.ttl --port 7878
     """
-    from kg.persist import is_store
     from kg.serve import make_server
+    from kg.storedir import is_store
 
     # a store is served in place (each worker opens it read-only), a file is loaded
     server = make_server(

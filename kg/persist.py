@@ -1,10 +1,7 @@
 """A persistent, incrementally updated knowledge graph: one named graph per document.
 
-A store is a directory::
-
-    STORE/kg-store.json   marker and format version
-    STORE/oxigraph/       the Oxigraph (RocksDB) database
-    STORE/ingest.lock     held (flock) by the one process writing the store
+Writing a store: ingest, removal, cross-document lineage. The store directory itself (its
+layout, lock, opening and reading) is :mod:`kg.storedir`, whose names are re-exported here.
 
 Each source document's facts live in a named graph whose name is the document's own IRI
 (``dkid:doc-<hash>``): its ``dk:SourceDocument`` node, mentions, agreements, clauses,
@@ -32,43 +29,45 @@ opens its RocksDB files.
 
 from __future__ import annotations
 
-import errno
-import fcntl
-import json
-import os
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from itertools import combinations, islice
 from pathlib import Path
-from types import TracebackType
-from typing import IO, Any
+from typing import Any
 
 import networkx as nx
 import pyoxigraph as ox
-from oxrdflib import OxigraphStore
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
 
-from kg.errors import KGError
 from kg.extract.orgs import OrgFindings, core, lexicon
 from kg.iris import iri_for
 from kg.mapping import doc_key, to_graph
 from kg.models import Document, Extraction, Organization, Problem
-from kg.ontology import holds_ontology, ontology_quads
 from kg.parallel import iter_extractions
 from kg.pipeline import canonical_organizations, rekey_extraction
 from kg.read import ReadWarning, iter_documents
 from kg.resolve import resolve_across
-from kg.store import graph_of, union_graph
+from kg.store import graph_of
+from kg.storedir import DATA_DIR as DATA_DIR
+from kg.storedir import FORMAT_VERSION as FORMAT_VERSION
+from kg.storedir import LINEAGE_GRAPH as LINEAGE_GRAPH
+from kg.storedir import LOCK_FILE as LOCK_FILE
+from kg.storedir import MARKER as MARKER
+from kg.storedir import PersistentStore as PersistentStore
+from kg.storedir import StoreError as StoreError
+from kg.storedir import is_store as is_store
+from kg.storedir import open_store as open_store
+from kg.storedir import open_store_read_only as open_store_read_only
+from kg.storedir import select as select
+from kg.storedir import store_dataset as store_dataset
+from kg.storedir import store_graph as store_graph
+from kg.storedir import write_ontology as write_ontology
 from kg.timeline import LINK_PREDICATES, link_lineage
 from kg.vocab import DK, ID, PREFIXES, sparql_prologue
 
-MARKER = "kg-store.json"
-DATA_DIR = "oxigraph"
-LOCK_FILE = "ingest.lock"
-FORMAT_VERSION = 1
 BATCH_DOCUMENTS = 64
 """Documents resolved and written per transaction."""
 
@@ -77,17 +76,9 @@ ProgressCallback = Callable[[int, int], None]
 
 LINEAGE_CHUNK_DOCUMENTS = 1000
 """Documents read into memory at once to relink lineages (whole lineages per chunk)."""
-LINEAGE_GRAPH = str(iri_for("graph", "lineage"))
-"""The named graph of the links between agreements of different documents (extends,
-amends, supersedes, superseded clauses): derived from the document graphs, recomputed
-for the companies a change touches."""
 _ORG_PREFIX = str(ID) + "org-"
 _DOC_PREFIX = str(ID) + "doc-"
 _STORE_DOC_ID = "doc-store"  # the pseudo-document holding stored organisations
-
-
-class StoreError(KGError):
-    """A store directory is missing, not a store, locked by another process or corrupt."""
 
 
 @dataclass(frozen=True)
@@ -109,205 +100,6 @@ class RemoveReport:
 
     graphs: tuple[str, ...]
     quads: int
-
-
-class PersistentStore:
-    """An open store directory: the Oxigraph database and, when writable, the lock."""
-
-    def __init__(self, path: Path, store: ox.Store, lock: IO[str] | None) -> None:
-        self.path = path
-        self.ox = store
-        self._lock = lock
-
-    @property
-    def writable(self) -> bool:
-        return self._lock is not None
-
-    def close(self) -> None:
-        """Flush, close the database and release the lock (idempotent)."""
-        if self.writable:
-            self.ox.flush()
-        del self.ox
-        if self._lock is not None:
-            fcntl.flock(self._lock, fcntl.LOCK_UN)
-            self._lock.close()
-            self._lock = None
-
-    def __enter__(self) -> PersistentStore:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        value: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    def document_graphs(self) -> list[str]:
-        """The IRIs of the document graphs, sorted (not the derived lineage graph)."""
-        return sorted(
-            g.value
-            for g in self.ox.named_graphs()
-            if isinstance(g, ox.NamedNode) and g.value != LINEAGE_GRAPH
-        )
-
-    def data_graphs(self) -> list[str]:
-        """The document graphs and, when it holds anything, the lineage graph: every named
-        graph a copy of the store (``kg push``) needs."""
-        lineage = ox.NamedNode(LINEAGE_GRAPH)
-        has_lineage = next(iter(self.ox.quads_for_pattern(None, None, None, lineage)), None)
-        return self.document_graphs() + ([LINEAGE_GRAPH] if has_lineage is not None else [])
-
-    def graph_sizes(self) -> dict[str, int]:
-        """Quads per named graph, by graph IRI."""
-        query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-        return {g: int(n) for g, n in select(self.ox, query) if g is not None and n is not None}
-
-    def __len__(self) -> int:
-        return len(self.ox)
-
-    def nquads(self) -> list[str]:
-        """Every quad as an N-Quads line, sorted: a canonical dump for comparisons."""
-        return sorted(f"{quad} ." for quad in self.ox)
-
-    def disk_bytes(self) -> int:
-        """Bytes the database takes on disk."""
-        data = self.path / DATA_DIR
-        return sum(f.stat().st_size for f in data.rglob("*") if f.is_file())
-
-
-def select(store: ox.Store, query: str, *, union: bool = False) -> list[list[str | None]]:
-    """Rows of a SELECT query on *store*: each cell the term's value, or None if unbound.
-
-    :param union: match patterns outside ``GRAPH`` against the union of all graphs.
-    """
-    solutions = store.query(query, use_default_graph_as_union=union)
-    assert isinstance(solutions, ox.QuerySolutions)
-    width = len(solutions.variables)
-    return [
-        [None if solution[i] is None else solution[i].value for i in range(width)]
-        for solution in solutions
-    ]
-
-
-# --------------------------------------------------------------------------- opening
-
-
-def is_store(path: str | Path) -> bool:
-    """Whether *path* is a store directory (holds the marker file)."""
-    return (Path(path) / MARKER).is_file()
-
-
-def open_store(
-    path: str | Path, *, create: bool = True, wait: bool = False, timeout: float | None = None
-) -> PersistentStore:
-    """Open (or create) the store at *path* for writing, taking its lock.
-
-    :param wait: wait for another writer to finish instead of failing at once.
-    :param timeout: with *wait*, give up after this many seconds.
-    :raises StoreError: when *path* is not a store, or another process holds it.
-    """
-    path = Path(path)
-    if not is_store(path):
-        _create_layout(path, create)
-    lock = _acquire_lock(path / LOCK_FILE, wait=wait, timeout=timeout)
-    try:
-        store = ox.Store(str(path / DATA_DIR))
-    except OSError as exc:
-        fcntl.flock(lock, fcntl.LOCK_UN)
-        lock.close()
-        raise StoreError(f"{path}: cannot open the Oxigraph database: {exc}") from exc
-    return PersistentStore(path, store, lock)
-
-
-def open_store_read_only(path: str | Path) -> PersistentStore:
-    """Open an existing store for reading; works while another process ingests into it.
-
-    A read-only handle sees the store as it was when opened.
-    """
-    path = Path(path)
-    if not is_store(path):
-        raise StoreError(f"{path}: not a kg store (create one with `kg ingest {path} INPUT…`)")
-    try:
-        store = ox.Store.read_only(str(path / DATA_DIR))
-    except OSError as exc:
-        raise StoreError(f"{path}: cannot open the Oxigraph database: {exc}") from exc
-    return PersistentStore(path, store, None)
-
-
-def _create_layout(path: Path, create: bool) -> None:
-    if path.exists() and (not path.is_dir() or any(path.iterdir())):
-        raise StoreError(
-            f"{path}: exists and is not a kg store (no {MARKER}); choose a new directory"
-        )
-    if not create:
-        raise StoreError(f"{path}: no such store")
-    path.mkdir(parents=True, exist_ok=True)
-    marker = {"format": "kg-store", "version": FORMAT_VERSION, "graph_per": "document"}
-    (path / MARKER).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
-
-
-def _acquire_lock(path: Path, *, wait: bool, timeout: float | None) -> IO[str]:
-    handle = path.open("a+", encoding="utf-8")
-    deadline = None if timeout is None else time.monotonic() + timeout
-    while True:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            break
-        except OSError as exc:
-            if exc.errno not in (errno.EAGAIN, errno.EACCES):
-                handle.close()
-                raise
-            if not wait or (deadline is not None and time.monotonic() >= deadline):
-                holder = _lock_holder(path)
-                handle.close()
-                raise StoreError(
-                    f"{path.parent}: another process{holder} is writing this store; "
-                    "wait for it to finish (or pass --wait)"
-                ) from exc
-            time.sleep(0.2)
-    handle.seek(0)
-    handle.truncate()
-    handle.write(f"{os.getpid()}\n")
-    handle.flush()
-    return handle
-
-
-def _lock_holder(path: Path) -> str:
-    try:
-        pid = path.read_text(encoding="utf-8").strip()
-    except OSError:
-        return ""
-    return f" (pid {pid})" if pid.isdigit() else ""
-
-
-# --------------------------------------------------------------------------- views
-
-
-def store_dataset(store: PersistentStore) -> Dataset:
-    """A live rdflib Dataset over the store; its default graph is the union of all graphs.
-
-    Good for SPARQL (``GRAPH ?g`` works, plain patterns see the union) and for reading one
-    document's graph (``dataset.graph(URIRef(iri))``). Iterating it yields a triple once
-    per graph holding it, and it cannot be written as N-Triples: use :func:`store_graph`
-    where a plain Graph is expected.
-    """
-    return Dataset(store=OxigraphStore(store=store.ox), default_union=True)
-
-
-def store_graph(store: PersistentStore | str | Path) -> Graph:
-    """The union of all document graphs as a plain in-memory Oxigraph-backed Graph.
-
-    Each triple appears once, whatever the number of documents stating it, so everything
-    that takes a built graph (render, export, stats) takes this. The ontology in the
-    store's default graph is not part of it. Given a path, the store is opened read-only
-    and closed again. Queries need no copy: :func:`kg.query.run_query` takes ``store.ox``.
-    """
-    if isinstance(store, PersistentStore):
-        return union_graph(store.ox)
-    with open_store_read_only(store) as opened:
-        return union_graph(opened.ox)
 
 
 # --------------------------------------------------------------------------- ingest
@@ -487,24 +279,6 @@ def _relink_documents(store: ox.Store, graphs: Sequence[str]) -> int:
     if operations:
         store.update(" ;\n".join(operations))  # one transaction: old links out, new links in
     return len(triples)
-
-
-def write_ontology(store: ox.Store) -> bool:
-    """Make the default graph of *store* exactly the current ontology and concept schemes.
-
-    Queries run on the store in place (:func:`kg.query.run_query`) need them for the
-    ``skos:broader*`` roll-ups and ``rdfs:subClassOf*`` kind look-ups. The default graph,
-    not a named graph, so that :meth:`PersistentStore.document_graphs`, removal, push and
-    exports see the documents only. Returns whether anything was written: nothing when
-    the store already holds this version.
-    """
-    if holds_ontology(store):
-        return False
-    # Two transactions: a crash between them leaves a store without the ontology, which
-    # queries detect (holds_ontology) and answer through a copy; the next ingest repairs it.
-    store.clear_graph(ox.DefaultGraph())
-    store.extend(ontology_quads())
-    return True
 
 
 def _documents_only(

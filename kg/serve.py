@@ -534,7 +534,7 @@ class SparqlServer:
 
     def _source(self) -> _Source:
         if isinstance(self._graph, Path):
-            from kg.persist import DATA_DIR
+            from kg.storedir import DATA_DIR
 
             # each worker opens the database itself: nothing is copied
             return _Source("store", str(self._graph / DATA_DIR))
@@ -618,7 +618,7 @@ def make_server(
 
 
 def _store_directory(path: str | Path) -> Path:
-    from kg.persist import is_store
+    from kg.storedir import is_store
 
     if not is_store(path):
         raise GraphError(
