@@ -324,7 +324,7 @@ def test_date_from_a_sentence_saying_the_agreement_was_entered_into() -> None:
     extraction = _extract(
         "Corvane Motors has a $2 billion contract with Tessaly Energy for cloud services.\n\n"
         "On January 30, 2017, we entered into the Cloud Platform License Agreement. "
-        "The agreement has an initial term of five years."
+        "Its term of five years starts in March."
     )
     agreement = _only(extraction)
     assert [(d.iso, d.role) for d in agreement.dates] == [("2017-01-30", "signed")]
@@ -439,9 +439,9 @@ def test_the_two_companies_signing_another_kind_of_deal_is_another_agreement() -
 
 def test_a_round_the_company_raised_with_a_lead_investor_at_the_time_stated_before() -> None:
     extraction = _extract(
-        "Quillfeather Labs reached a valuation of about $2 billion after its funding round in "
-        "December 2023. At the time, the company raised €385 million with Halvorsen Capital "
-        "leading the investment round. The start-up had raised $100 million before "
+        "Quillfeather Labs was worth some $2 billion after a financing it closed in "
+        "December 2023. At the time, the start-up raised €90 million, with Halvorsen Capital "
+        "leading the funding round. The start-up had raised $100 million before "
         "Tessaly Energy's investment.",
         published="2024-02-27",
     )
@@ -454,8 +454,8 @@ def test_a_round_the_company_raised_with_a_lead_investor_at_the_time_stated_befo
 def test_examples_of_partners_are_not_partners_of_each_other() -> None:
     extraction = _extract(
         "Tessaly Energy and Northwind Data signed a letter of intent for a strategic "
-        "partnership. This arrangement complements existing collaborations with other major "
-        "players, including Halvorsen Pharma, Quillfeather Labs and Corvane Motors."
+        "partnership. It adds to the ties both already have with large groups, including "
+        "Halvorsen Pharma, Quillfeather Labs and Corvane Motors."
     )
     agreement = _only(extraction)
     assert _party_names(extraction, agreement) == {"Tessaly Energy", "Northwind Data"}
@@ -463,8 +463,8 @@ def test_examples_of_partners_are_not_partners_of_each_other() -> None:
 
 def test_extension_of_a_pre_existing_partnership_is_a_new_amendment() -> None:
     extraction = _extract(
-        "Tessaly Energy and Northwind Data have announced a seven-year extension of a "
-        "pre-existing partnership which will cover 40 countries."
+        "Tessaly Energy and Northwind Data unveiled a three-year extension of a "
+        "pre-existing partnership covering 12 markets."
     )
     forms = {a.form for a in extraction.agreements if not a.background}
     assert forms == {"amendment"}
@@ -472,24 +472,24 @@ def test_extension_of_a_pre_existing_partnership_is_a_new_amendment() -> None:
 
 def test_the_previous_arrangement_is_the_dated_original_again() -> None:
     extraction = _extract(
-        "Tessaly Energy and Northwind Data agreed to extend their network sharing deal to "
-        "include 5G. The original network sharing agreement signed in 2006 covered rural "
-        "towns. The terms of the new agreement allow sharing in cities, whereas the previous "
-        "arrangement only enabled sharing in towns."
+        "Tessaly Energy and Northwind Data agreed to extend their tower sharing deal to "
+        "cover 5G. Their first tower sharing agreement, signed in 2009, was limited to rural "
+        "areas. The new agreement adds large cities, while the previous arrangement "
+        "stopped at small towns."
     )
     background = [a for a in extraction.agreements if a.background]
-    assert [[d.iso for d in a.dates] for a in background] == [["2006"]]
+    assert [[d.iso for d in a.dates] for a in background] == [["2009"]]
 
 
 def test_companies_in_a_clause_describing_someone_are_not_parties() -> None:
     extraction = _extract(
         "Halvorsen Pharma has acquired the studio Brightwater Games. The studio, co-founded "
-        "by former Quillfeather Labs staff after their departure from Corvane Motors, has been "
-        "bought out in a deal whose total value could reach $455 million."
+        "by former Quillfeather Labs staff after they left Corvane Motors, was bought out in "
+        "a deal valued at up to $210 million."
     )
     agreement = _only(extraction)
     assert _party_names(extraction, agreement) == {"Halvorsen Pharma", "Brightwater Games"}
-    assert [a.value for a in agreement.amounts] == [Decimal("455000000")]
+    assert [a.value for a in agreement.amounts] == [Decimal("210000000")]
 
 
 def test_an_outlet_citing_sources_is_not_a_party() -> None:
@@ -633,7 +633,7 @@ def test_a_commitment_to_spend_a_figure_on_cloud_is_a_purchase_commitment() -> N
         ),
         (
             "Lumora Systems signed a supply deal with Quarrytech Inc. Lumora must buy $400 "
-            "million a year, though up to 15% of this amount may be moved to a later year.",
+            "million a year; 15% of this sum can roll over into the next year.",
             False,
         ),
     ],

@@ -410,7 +410,7 @@ _DEAL_WITH_THE_COMPANY = re.compile(
 )
 
 
-# "the company raised €385 million with Acme leading the round": the company named before
+# "the company raised €90 million, Acme leading the round": the company named before
 _THE_COMPANY_RAISED = re.compile(
     r"\bthe\s+(?:company|startup|start-up|firm|business)\s+(?:has\s+|had\s+)?"
     r"(?:raised|secured|closed|received|landed)\b.*\b(?:led\s+by|leading|lead\s+investor)\b",
@@ -870,7 +870,7 @@ def extract_agreements(
         types, mou, amendment, definitive = _frame_types(sentence, matches)
         if past:
             # only a new deal of a distinct kind, or an extension or amendment of the earlier
-            # one ("a seven-year extension of a pre-existing partnership"), is a deal too
+            # one ("a three-year extension of their earlier alliance"), is a deal too
             has_trigger = bool(mou or amendment or set(types) & STRONG_TYPES)
         else:
             has_trigger = bool(types or mou or amendment or _has_generic(matches))
@@ -880,7 +880,7 @@ def extract_agreements(
             years = {year for year in years if year <= document.published[:4]}
         antecedent: list[str] = []
         if len(parties) == 1 and has_trigger:
-            # "Nexon had bid to buy the company": the company named just before
+            # "Borealis had offered to buy the company": the company named just before
             antecedent = _antecedent(sentence, lookup, parties[0])
             parties = parties + antecedent
         elif (
@@ -974,7 +974,7 @@ def _relative_clause_parties(
     mentions: list[tuple[int, int, str]],
     matches: list[tuple[str, int, int]],
 ) -> list[str]:
-    """ "… a big shift for Norco, which bought its operations back from Fonterra": when
+    """ "… a change for Acme, which bought its retail arm back from Borealis": when
     every deal word sits in a relative clause about a company, that company and the ones
     the clause names are the parties, not the rest of the sentence."""
     doc = sentence.doc
