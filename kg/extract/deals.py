@@ -710,8 +710,6 @@ def _until(dates: list[DateMatch]) -> DateValue | None:
 def _pick_amount(
     amounts: list[AmountMatch], kind: str, sentence: str, base: int
 ) -> AmountMatch | None:
-    # a unit price ("$1.50 per dollar invested") is the amount of no clause
-    amounts = [m for m in amounts if not m.per_share]
     for match in amounts:
         if amount_kind(sentence, match, base=base) == kind:
             return match
@@ -843,7 +841,9 @@ def extract_agreements(
 
     def amounts_of(sentence: SpacySpan) -> list[AmountMatch]:
         if sentence.start not in amount_cache:
-            amount_cache[sentence.start] = find_amounts(sentence.text, base=sentence.start_char)
+            # a unit price ("$1.50 per share") is never a deal's amount nor a clause's
+            found = find_amounts(sentence.text, base=sentence.start_char)
+            amount_cache[sentence.start] = [m for m in found if not m.per_share]
         return amount_cache[sentence.start]
 
     sentences = list(doc.sents)
@@ -1163,7 +1163,7 @@ def _build(
         found = [a for a in amounts_of(sentence) if _within(region, a.start)]
         evidence = _span(document, sentence.start_char, sentence.end_char)
         for match in found:
-            if match.per_share or _describes_something_else(match, doc_text(sentence.doc)):
+            if _describes_something_else(match, doc_text(sentence.doc)):
                 continue
             kind = amount_kind(sentence.text, match, base=sentence.start_char)
             if sentence.start not in frame_starts and not _deal_amount(
