@@ -27,7 +27,7 @@ import io
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -43,6 +43,7 @@ from rdflib.term import Identifier, Node
 from kg.errors import GraphError, OntologyError, QueryError
 from kg.iris import KINDS
 from kg.ontology import ONTOLOGY_DIR, compact, holds_ontology, oxigraph_copy, with_ontology
+from kg.ordering import sort_rows, split_order_by
 from kg.store import (
     graph_of,
     ntriples_term,
@@ -249,10 +250,16 @@ def run_query(
     init = _check_bindings(bindings or {})
     target = prepare(graph) if include_ontology else _oxigraph_target(graph)
     try:
-        if isinstance(target, ox.Store):
-            return _run_in_place(target, sparql, init)
-        result = target.query(sparql, initNs=PREFIXES, initBindings=init)
-        return _convert(result)
+        # a final ORDER BY of plain variables is applied here, not by the engine (see
+        # kg.ordering: Oxigraph re-reads strings from disk on every comparison)
+        split = split_order_by(sparql)
+        if split is not None:
+            unordered = _evaluate(target, split[0], init)
+            if unordered.kind == "select":
+                rows = sort_rows(unordered.variables, unordered.rows, split[1])
+                if rows is not None:
+                    return replace(unordered, rows=rows)
+        return _evaluate(target, sparql, init)
     except SyntaxError as exc:
         raise _syntax_error(sparql, exc) from exc
     except RuntimeError as exc:
@@ -312,6 +319,12 @@ def _oxigraph_target(graph: Target) -> Target:
         return graph
     # one engine for every query: the named queries rely on Oxigraph's substitution
     return oxigraph_copy(graph)
+
+
+def _evaluate(target: Graph | ox.Store, sparql: str, init: Mapping[str, Identifier]) -> QueryResult:
+    if isinstance(target, ox.Store):
+        return _run_in_place(target, sparql, init)
+    return _convert(target.query(sparql, initNs=PREFIXES, initBindings=dict(init)))
 
 
 def _run_in_place(store: ox.Store, sparql: str, bindings: Mapping[str, Identifier]) -> QueryResult:
