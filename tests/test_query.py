@@ -595,3 +595,32 @@ def test_serialize_dispatches_by_name(licences: QueryResult) -> None:
 def test_to_rows_without_compaction(licences: QueryResult) -> None:
     assert to_rows(licences, compact_iris=False)[0]["licensor"] == str(BOREALIS)
     assert to_rows(licences)[0]["licensor"] == "dkid:org-borealis-therapeutics"
+
+
+@pytest.fixture(scope="module")
+def unattributed() -> Graph:
+    """The example with no licensor for the 2024 licence and no investor for Dunmore's
+    2026 investment: parameters must not hand those to whichever company is asked about."""
+    graph = with_ontology(load_graph(EXAMPLE))
+    for deal in (A2024, DUNMORE_CIRRUS):
+        for role in (vocab.DK.licensor, vocab.DK.investor):
+            graph.remove((deal, role, None))
+        for part in graph.objects(deal, vocab.DK.hasClause):
+            graph.remove((part, vocab.DK.obligor, None))
+    return graph
+
+
+def test_a_licence_without_a_known_licensor_is_nobody_s(unattributed: Graph) -> None:
+    everyone = named(unattributed, "licence-history")
+    assert clause("acme-borealis-2024-2") in everyone.column("clause")
+    for org in ("org-acme-robotics", "org-borealis-therapeutics", "org-cirrus-compute"):
+        bound = named(unattributed, "licence-history", licensor=org)
+        assert clause("acme-borealis-2024-2") not in bound.column("clause"), org
+        assert set(bound.column("licensor")) <= {ID[org]}
+
+
+def test_an_investment_without_a_known_investor_is_nobody_s(unattributed: Graph) -> None:
+    assert named(unattributed, "investment-by-investor", investor="org-cirrus-compute").rows == ()
+    dunmore = named(unattributed, "investment-by-investor", investor="org-dunmore-capital")
+    everyone = named(unattributed, "investment-by-investor")
+    assert dunmore.rows == tuple(r for r in everyone.rows if r[0] == DUNMORE)
