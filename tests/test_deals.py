@@ -172,6 +172,12 @@ def test_acquisition_passive_voice_reverses_roles() -> None:
             None,
         ),
         (
+            "Ostrava Labs licensed its drug to Pellucid Therapeutics for sale throughout "
+            "EMEA.",
+            "territory",
+            None,
+        ),
+        (
             "Ostrava Labs will buy a stake in Pellucid Therapeutics and will have the right to "
             "appoint one director to its board.",
             "board_seat",
@@ -215,6 +221,7 @@ def test_acquisition_passive_voice_reverses_roles() -> None:
         "granted-access",
         "may-use-others",
         "outside-a-place",
+        "across-a-region",
         "appoint-a-director",
         "ten-year-network-sharing-agreement",
         "holding-a-share",
@@ -412,6 +419,13 @@ def test_a_completed_acquisition_of_a_suffixed_name() -> None:
 def test_a_power_purchase_agreement_is_a_supply_deal() -> None:
     agreement = _only(
         _extract("Ardent Power signed a power purchase agreement with Corel Semiconductor.")
+    )
+    assert agreement.types[0] == "supply"
+
+
+def test_a_distribution_agreement_is_a_supply_deal() -> None:
+    agreement = _only(
+        _extract("Ardent Foods signed a distribution agreement with Corel Retail last week.")
     )
     assert agreement.types[0] == "supply"
 

@@ -179,6 +179,12 @@ CASES = [
         frozenset({"ardent-power", "solvik-energy"}),
     ),
     Case(
+        "a-region-is-no-organisation",
+        "Tessaly Energy granted Halvorsen Pharma the rights to sell its products in the "
+        "Nordics, and Halvorsen Pharma will pay the Nordics unit a royalty.",
+        frozenset({"tessaly-energy", "halvorsen-pharma"}),
+    ),
+    Case(
         "sports-club-the-model-calls-a-person",
         "Northfield Rovers have signed a kit sponsorship agreement with Valtra Sportswear, "
         "the club said.",
