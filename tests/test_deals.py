@@ -172,8 +172,7 @@ def test_acquisition_passive_voice_reverses_roles() -> None:
             None,
         ),
         (
-            "Ostrava Labs licensed its drug to Pellucid Therapeutics for sale throughout "
-            "EMEA.",
+            "Ostrava Labs licensed its drug to Pellucid Therapeutics for sale throughout EMEA.",
             "territory",
             None,
         ),
