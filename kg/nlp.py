@@ -23,6 +23,7 @@ from spacy.attrs import DEP, HEAD
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.attribute_index import index_attribute_rules
 from kg.errors import ModelError
 from kg.rules import PATTERNS_DIR, load_patterns
 
@@ -58,6 +59,7 @@ def load_nlp(model: str | None = None) -> Language:
             continue
         if "parser" in nlp.pipe_names:
             nlp.add_pipe("kg_code_stops", before="parser")
+        index_attribute_rules(nlp)  # the same rules, looked up rather than all tried
         _add_rules(nlp)
         nlp.max_length = max(nlp.max_length, CHUNK_CHARS + 1)
         return nlp
