@@ -35,7 +35,7 @@ _NUMERIC = {
     XSD.unsignedByte,
 }  # fmt: skip
 _KEY = re.compile(r"(?:(ASC|DESC)\s*\(\s*[?$](\w+)\s*\)|[?$](\w+))", re.IGNORECASE)
-_ORDER_BY = re.compile(r"\bORDER\s+BY\s+(?P<keys>.+?)\s*\Z", re.IGNORECASE | re.DOTALL)
+_ORDER_BY_WORDS = re.compile(r"\bORDER\s+BY\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -53,12 +53,14 @@ def split_order_by(sparql: str) -> tuple[str, tuple[OrderKey, ...]] | None:
     end = sparql.rfind("}")
     if end < 0:
         return None
-    tail = "\n".join(line.split("#", 1)[0] for line in sparql[end + 1 :].splitlines())
-    match = _ORDER_BY.search(tail)
-    if match is None:
+    tail = sparql[end + 1 :]
+    clauses = list(_ORDER_BY_WORDS.finditer(tail))
+    if not clauses:
         return None
+    order_by = clauses[-1]
+    rest = "\n".join(line.split("#", 1)[0] for line in tail[order_by.end() :].splitlines())
+    rest = rest.strip()
     keys: list[OrderKey] = []
-    rest = match.group("keys")
     while rest:
         key = _KEY.match(rest)
         if key is None:
@@ -66,7 +68,9 @@ def split_order_by(sparql: str) -> tuple[str, tuple[OrderKey, ...]] | None:
         direction, wrapped, bare = key.groups()
         keys.append(OrderKey(wrapped or bare, (direction or "").upper() == "DESC"))
         rest = rest[key.end() :].lstrip()
-    return sparql[: end + 1] + tail[: match.start()], tuple(keys)
+    if not keys:
+        return None
+    return sparql[: end + 1] + tail[: order_by.start()], tuple(keys)
 
 
 def sort_rows(

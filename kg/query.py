@@ -255,10 +255,11 @@ def run_query(
         split = split_order_by(sparql)
         if split is not None:
             unordered = _evaluate(target, split[0], init)
-            if unordered.kind == "select":
-                rows = sort_rows(unordered.variables, unordered.rows, split[1])
-                if rows is not None:
-                    return replace(unordered, rows=rows)
+            if unordered.kind != "select":
+                return unordered  # an ASK or CONSTRUCT answer has no order
+            rows = sort_rows(unordered.variables, unordered.rows, split[1])
+            if rows is not None:
+                return replace(unordered, rows=rows)
         return _evaluate(target, sparql, init)
     except SyntaxError as exc:
         raise _syntax_error(sparql, exc) from exc

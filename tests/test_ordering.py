@@ -41,10 +41,22 @@ def test_a_final_order_by_of_variables_is_split_off(sparql: str, keys: tuple[Ord
         "SELECT ?a WHERE { ?a ?p ?o } ORDER BY ?a LIMIT 3",
         "SELECT ?a WHERE { ?a ?p ?o } ORDER BY STR(?a)",
         "SELECT ?a WHERE { { SELECT ?a WHERE { ?a ?p ?o } ORDER BY ?a LIMIT 2 } }",
+        "SELECT ?a WHERE { ?a ?p ?o } ORDER BY ?a # the end }",
     ],
 )
 def test_anything_else_stays_with_the_engine(sparql: str) -> None:
     assert split_order_by(sparql) is None
+
+
+def test_what_comes_before_the_order_by_is_kept_as_written() -> None:
+    sparql = (
+        'SELECT ?a (COUNT(?o) AS ?n) WHERE { ?a ?p ?o }\nGROUP BY ?a\nHAVING (STR(?a) != "x#y")\n'
+        "ORDER BY DESC(?n) # most first"
+    )
+    split = split_order_by(sparql)
+    assert split is not None
+    assert split[0].rstrip() == sparql[: sparql.index("ORDER BY")].rstrip()
+    assert split[1] == (OrderKey("n", descending=True),)
 
 
 def test_terms_sort_in_sparql_order() -> None:
@@ -121,3 +133,13 @@ def _ox(value: Literal) -> ox.Literal:
 def _solutions(result: object) -> ox.QuerySolutions:
     assert isinstance(result, ox.QuerySolutions)
     return result
+
+
+def test_an_ordered_construct_is_answered_once_as_a_graph() -> None:
+    graph = new_graph()
+    graph.add((URIRef(EX + "a"), URIRef(EX + "p"), Literal(1)))
+    result = run_query(
+        graph, "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } ORDER BY ?s", include_ontology=False
+    )
+    assert result.kind == "construct"
+    assert result.graph is not None and len(result.graph) == 1
