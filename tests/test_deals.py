@@ -422,6 +422,29 @@ def test_a_power_purchase_agreement_is_a_supply_deal() -> None:
     assert agreement.types[0] == "supply"
 
 
+def test_the_purchase_named_again_beside_a_lender_is_no_new_deal() -> None:
+    extraction = _extract(
+        "Quarrytech Inc. agreed to buy Lumora Systems for $900 million. Quarrytech will "
+        "finance the purchase with a loan from Halvard Bank."
+    )
+    agreement = _only(extraction)
+    assert _party_names(extraction, agreement) == {"Quarrytech", "Lumora Systems"}
+    assert agreement.types[0] == "acquisition"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("Ardent Shipping signed a three-year charter agreement with Corel Metals.", "supply"),
+        ("Ardent Systems won a maintenance contract from Corel Rail last week.", "supply"),
+        ("Ardent Mobile and Corel Telecom agreed a tower-sharing deal on Monday.", "partnership"),
+    ],
+    ids=["charter", "maintenance-contract", "tower-sharing"],
+)
+def test_services_and_sharing_deals(sentence: str, kind: str) -> None:
+    assert _only(_extract(sentence)).types[0] == kind
+
+
 def test_a_distribution_agreement_is_a_supply_deal() -> None:
     agreement = _only(
         _extract("Ardent Foods signed a distribution agreement with Corel Retail last week.")
@@ -606,8 +629,26 @@ def test_evidence_quotes_match_offsets() -> None:
             "$2 billion.",
             {Decimal("40000000")},
         ),
+        (
+            "Quarrytech Inc. agreed to acquire Lumora Systems for $900 million. Quarrytech "
+            "will pay for the purchase with cash and a $600 million bridge loan from Halvard Bank.",
+            {Decimal("900000000")},
+        ),
+        (
+            "Quarrytech Inc. agreed to acquire Lumora Systems for $900 million, funded in part "
+            "by a bond of $500 million.",
+            {Decimal("900000000")},
+        ),
     ],
-    ids=["size-of-a-company", "cash-holdings", "bracketed-conversion", "market-cap", "valuation"],
+    ids=[
+        "size-of-a-company",
+        "cash-holdings",
+        "bracketed-conversion",
+        "market-cap",
+        "valuation",
+        "a-loan-to-pay-for-it",
+        "a-bond-of",
+    ],
 )
 def test_only_the_deal_amounts_count(text: str, expected: set[Decimal]) -> None:
     agreement = _only(_extract(text))

@@ -179,6 +179,12 @@ CASES = [
         frozenset({"ardent-power", "solvik-energy"}),
     ),
     Case(
+        "name-words-the-model-left-after-a-name",
+        "Stadium naming rights\n\nKestrel Insurance has agreed a 10-year naming rights deal "
+        "with Eastfield United worth £25 million, the club said on August 1, 2023.",
+        frozenset({"kestrel-insurance", "eastfield-united"}),
+    ),
+    Case(
         "a-region-is-no-organisation",
         "Tessaly Energy granted Halvorsen Pharma the rights to sell its products in the "
         "Nordics, and Halvorsen Pharma will pay the Nordics unit a royalty.",

@@ -442,6 +442,22 @@ def _only_definite(sentence: SpacySpan, matches: list[tuple[str, int, int]]) -> 
     )
 
 
+# "the purchase", "the takeover": names for a deal already told, whatever kind it was
+_TRANSACTION_WORDS = frozenset(
+    {"purchase", "acquisition", "takeover", "merger", "transaction", "buyout", "deal"}
+)
+
+
+def _only_transaction_words(sentence: SpacySpan, matches: list[tuple[str, int, int]]) -> bool:
+    """Every deal word names a transaction in general: "Acme will finance the purchase
+    with a loan from Beta" says more about a purchase already named, not of a new deal."""
+    doc = sentence.doc
+    return all(
+        end - start == 1 and doc[start].lemma_.lower() in _TRANSACTION_WORDS
+        for _, start, end in matches
+    )
+
+
 def _group(frames: list[_Frame], context: dict[int, list[SpacySpan]]) -> list[_Draft]:
     drafts: list[_Draft] = []
     for frame in frames:
@@ -894,7 +910,11 @@ def extract_agreements(
             parties = antecedent
         if len(parties) >= 2 and has_trigger:
             separate = bool(SEPARATE_DEAL.search(sentence.text))
-            anaphoric = not (types or mou or amendment) and _only_definite(sentence, matches)
+            anaphoric = (
+                not (mou or amendment)
+                and (not types or _only_transaction_words(sentence, matches))
+                and _only_definite(sentence, matches)
+            )
             groups = (
                 [(parties, None, None)] if antecedent else _party_groups(sentence, lookup, matches)
             )
@@ -1249,13 +1269,29 @@ _WORTH_BEFORE = re.compile(
 )
 
 
+# "a new €800 million term loan from a bank", "a bond of $1 billion": money borrowed to
+# pay for the deal is not an amount of the deal itself.
+_BORROWED_AFTER = re.compile(
+    r"^\s*(-\s*)?((term|bridge|syndicated|revolving|senior|secured)\s+)*"
+    r"(loan|loans|credit\s+facility|credit\s+line|bond|bonds|notes|debt\s+facility)\b",
+    re.I,
+)
+_BORROWED_BEFORE = re.compile(
+    r"\b(loan|credit facility|credit line|bond|bonds|notes|borrowed|borrowing)\s+"
+    r"(of|worth|totall?ing)?\s*$",
+    re.I,
+)
+
+
 def _describes_something_else(match: AmountMatch, text: str) -> bool:
     after = text[match.end : match.end + 40]
     before = text[max(0, match.start - 40) : match.start]
     return bool(
         _DESCRIBED_AFTER.search(after)
+        or _BORROWED_AFTER.search(after)
         or _HOLDINGS_BEFORE.search(before)
         or _WORTH_BEFORE.search(before)
+        or _BORROWED_BEFORE.search(before)
     )
 
 

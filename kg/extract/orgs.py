@@ -222,7 +222,8 @@ def _select_spans(
     ents: list[tuple[SpacySpan, str]] = []
     for ent in doc.ents:
         if ent.label_ in _NER_LABELS:
-            ents.extend((piece, ent.label_) for piece in _split_at_function_words(ent, lex))
+            whole = _with_descriptors(ent, lex) if ent.label_ == "ORG" else ent
+            ents.extend((piece, ent.label_) for piece in _split_at_function_words(whole, lex))
     chosen: list[tuple[SpacySpan, str]] = []
     for ent, label in ents:
         inner = [(r, kind) for r, kind in rules if r.start < ent.end and ent.start < r.end]
@@ -238,6 +239,22 @@ def _select_spans(
     taken = [span for span, _ in chosen] + [ent for ent in doc.ents]
     chosen.extend((name, "ORG") for name in _unlabelled_deal_parties(doc, taken, lex))
     return sorted(chosen, key=lambda item: item[0].start)
+
+
+def _with_descriptors(ent: SpacySpan, lex: Lexicon) -> SpacySpan:
+    """*ent* with the name words the model left after it: "Eastvale" tagged, "Eastvale
+    United" meant; "Harrow" tagged, "Harrow Textiles" meant."""
+    doc = ent.doc
+    end = ent.end
+    while (
+        end < len(doc)
+        and doc[end].tag_ in ("NNP", "NNPS")
+        and doc[end].is_title
+        and doc[end].lower_ in lex.descriptors
+        and not doc[end].ent_type_
+    ):
+        end += 1
+    return doc[ent.start : end] if end > ent.end else ent
 
 
 def _deal_subject(token: Any, lex: Lexicon) -> bool:
