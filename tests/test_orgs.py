@@ -185,6 +185,12 @@ CASES = [
         frozenset({"kestrel-insurance", "eastfield-united"}),
     ),
     Case(
+        "stock-listing-brackets-name-no-party",
+        "Tessaly Energy Inc. (NYSE: TSLE) signed a supply deal with Halvorsen Pharma "
+        "(Nasdaq: HLVP; TSX: HLV) on Monday.",
+        frozenset({"tessaly-energy", "halvorsen-pharma"}),
+    ),
+    Case(
         "a-region-is-no-organisation",
         "Tessaly Energy granted Halvorsen Pharma the rights to sell its products in the "
         "Nordics, and Halvorsen Pharma will pay the Nordics unit a royalty.",

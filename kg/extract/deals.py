@@ -607,6 +607,8 @@ def _clauses(
             doc[start:end], deal_sentence, labels, org_spans
         ):
             continue
+        if label == "equity_stake" and _share_of_income(doc, end):
+            continue
         prefix = doc_text(doc)[sentence.start_char : doc[start].idx]
         negated = label != "non_exclusivity" and bool(
             NEGATION_BEFORE.search(prefix) or REMOVAL_BEFORE.search(prefix)
@@ -622,6 +624,19 @@ def _clauses(
     if licence is not None and licence.until is not None:
         found.pop("term", None)  # "a licence … through 2032": the licence carries the end date
     return list(found.values())
+
+
+_INCOME_WORDS = frozenset(
+    {"revenue", "revenues", "sales", "profit", "profits", "income", "proceeds", "earnings",
+     "turnover", "receipts", "takings", "fees"}
+)  # fmt: skip
+
+
+def _share_of_income(doc: Doc, end: int) -> bool:
+    """"a 3% share of subscription revenue" is a cut of income, not of a company."""
+    if end >= len(doc) or doc[end - 1].lower_ != "share" or doc[end].lower_ != "of":
+        return False
+    return any(t.lower_ in _INCOME_WORDS for t in doc[end + 1 : end + 5])
 
 
 _PERCENT = re.compile(r"(\d{1,3}(?:\.\d+)?)\s*(?:%|per ?cent)")

@@ -152,7 +152,30 @@ def find_organizations(doc: Doc, document: Document) -> OrgFindings:
     orgs, products = _classify(cands, doc, lex)
     orgs, more_products = _split_products(orgs, lex)
     attributed = _attributed_ranges(doc)
-    return _resolve(orgs, products + more_products, document, blocked, attributed, lex)
+    return _resolve(
+        orgs, products + more_products, document, blocked, attributed, lex, _bare_names(doc)
+    )
+
+
+# entities whose words are never a company's short name: places, nationalities, people
+_NOT_SHORT_NAMES = frozenset({"GPE", "LOC", "NORP", "FAC", "DATE", "EVENT", "LAW"})
+
+
+def _bare_names(doc: Doc) -> frozenset[int]:
+    """Where a proper noun starts that could be a company's short name: not inside a
+    place or a nationality, nor inside a person's full name."""
+    starts = set()
+    for token in doc:
+        if token.pos_ != "PROPN" or token.ent_type_ in _NOT_SHORT_NAMES:
+            continue
+        if token.ent_type_ == "PERSON" and _entity_length(token) > 1:
+            continue
+        starts.add(token.idx)
+    return frozenset(starts)
+
+
+def _entity_length(token: Any) -> int:
+    return next((len(e) for e in token.doc.ents if e.start <= token.i < e.end), 0)
 
 
 def _blocked_ranges(doc: Doc, text: str) -> list[tuple[int, int]]:
@@ -161,6 +184,7 @@ def _blocked_ranges(doc: Doc, text: str) -> list[tuple[int, int]]:
     blocked = [(s.start_char, s.end_char) for s in rule_spans if s.label_ == "SOURCE"]
     blocked.extend(_byline_ranges(text))
     blocked.extend(_headline_ranges(text))
+    blocked.extend(_ticker_ranges(text))
     return blocked
 
 
@@ -529,6 +553,16 @@ def _inside(start: int, end: int, ranges: Iterable[tuple[int, int]]) -> bool:
 def _byline_ranges(text: str) -> list[tuple[int, int]]:
     """Short lines starting with "By ": the names in them are authors and outlets."""
     return [(m.start(), m.end()) for m in re.finditer(r"(?m)^[ \t]*By [^\n]{1,100}$", text)]
+
+
+# "(NYSE: ACME)", "(Nasdaq: ACME; TSX: AC)": where a company's shares trade, not a party
+_LISTING = r"[A-Z][A-Za-z]{1,10}(?:[ -][A-Z][A-Za-z]{1,10})?\s*:\s*[A-Z][A-Z0-9.\-]{0,7}"
+_LISTING_BRACKET = re.compile(rf"\(\s*{_LISTING}(?:\s*[;,]\s*{_LISTING})*\s*\)")
+
+
+def _ticker_ranges(text: str) -> list[tuple[int, int]]:
+    """Brackets of stock exchange listings: the exchange and the symbol name no party."""
+    return [(m.start(), m.end()) for m in _LISTING_BRACKET.finditer(text)]
 
 
 def _headline_ranges(text: str) -> list[tuple[int, int]]:
@@ -973,12 +1007,14 @@ def _resolve(
     blocked: Sequence[tuple[int, int]],
     attributed: Sequence[tuple[int, int, str]],
     lex: Lexicon,
+    bare_names: frozenset[int] = frozenset(),
 ) -> OrgFindings:
     groups = _group(_split_pairs(orgs, lex), lex)
     _link_acronyms(groups, orgs, document.text, lex)
     _link_short_forms(groups, lex)
     merged, root_of = _merge(groups)
     _propagate(merged, document.text, blocked, [(start, end) for start, end, _ in attributed])
+    _first_word_mentions(merged, document.text, blocked, bare_names, lex)
     _hyphenated_pairs(merged, root_of, document.text, lex)
     products = [*products, *_possessive_products(merged, document.text, lex)]
     records, key_of = _records(merged, document)
@@ -1026,6 +1062,50 @@ def _propagate(
             merged[root].mentions.append(
                 _Cand(span[0], span[1], form, "REPEATED", attributed=_inside(*span, attributed))
             )
+    for group in merged.values():
+        group.mentions.sort(key=lambda c: c.start)
+
+
+def _first_word_mentions(
+    merged: dict[str, _Group],
+    text: str,
+    blocked: Sequence[tuple[int, int]],
+    bare_names: frozenset[int],
+    lex: Lexicon,
+) -> None:
+    """The first word of a name, used alone, is that organisation: "Pellmore Motors said
+    … Pellmore will" (news shortens names after the first mention).
+
+    Only a distinctive word (capitalised, not a generic, industry, legal or calendar
+    word) that begins one organisation's name and no other's, where the parser reads a
+    proper noun that is not part of a place, a nationality or a person's full name, and
+    not followed by another capitalised word (which would make another name).
+    """
+    common = lex.generic | lex.descriptors | lex.calendar | lex.legal_suffixes | lex.unit_heads
+    firsts: dict[str, set[str]] = {}
+    for root, group in merged.items():
+        for cand in group.mentions:
+            words = cand.text.split()
+            first = words[0] if words else ""
+            if len(words) > 1 and len(first) > 3 and first.isalpha() and first[0].isupper():
+                if first.lower() not in common and first.lower() not in lex.org_nouns:
+                    firsts.setdefault(first, set()).add(root)
+    taken = [(c.start, c.end) for group in merged.values() for c in group.mentions]
+    for word, roots in sorted(firsts.items()):
+        if len(roots) != 1:
+            continue
+        (root,) = roots
+        for match in re.finditer(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text):
+            span = (match.start(), match.end())
+            if (
+                span[0] not in bare_names
+                or any(s < span[1] and span[0] < e for s, e in taken)
+                or _inside(*span, blocked)
+                or re.match(r"[ \t]+[A-Z]", text[span[1] : span[1] + 3])
+            ):
+                continue
+            taken.append(span)
+            merged[root].mentions.append(_Cand(span[0], span[1], word, "REPEATED"))
     for group in merged.values():
         group.mentions.sort(key=lambda c: c.start)
 
