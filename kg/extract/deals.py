@@ -633,7 +633,7 @@ _INCOME_WORDS = frozenset(
 
 
 def _share_of_income(doc: Doc, end: int) -> bool:
-    """"a 3% share of subscription revenue" is a cut of income, not of a company."""
+    """ "a 3% share of subscription revenue" is a cut of income, not of a company."""
     if end >= len(doc) or doc[end - 1].lower_ != "share" or doc[end].lower_ != "of":
         return False
     return any(t.lower_ in _INCOME_WORDS for t in doc[end + 1 : end + 5])
