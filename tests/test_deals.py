@@ -477,6 +477,18 @@ def test_paying_for_the_rights_to_a_drug_is_a_licence() -> None:
     assert agreement.types[0] == "license"
 
 
+def test_two_clauses_joined_by_and_state_two_deals() -> None:
+    extraction = _extract(
+        "Separately, Aldgate Foods signed a distribution deal with Marrow Retail, and "
+        "Pinecrest Energy took a 20% stake in Solvane Wind for €75 million."
+    )
+    deals = {frozenset(_party_names(extraction, a)): a.types[0] for a in extraction.agreements}
+    assert deals == {
+        frozenset({"Aldgate Foods", "Marrow Retail"}): "supply",
+        frozenset({"Pinecrest Energy", "Solvane Wind"}): "investment",
+    }
+
+
 def test_a_distribution_agreement_is_a_supply_deal() -> None:
     agreement = _only(
         _extract("Ardent Foods signed a distribution agreement with Corel Retail last week.")
@@ -671,6 +683,11 @@ def test_evidence_quotes_match_offsets() -> None:
             "by a bond of $500 million.",
             {Decimal("900000000")},
         ),
+        (
+            "Quarrytech Inc. led a $60 million investment in Lumora Systems. The round values "
+            "Lumora Systems at about $700 million.",
+            {Decimal("60000000")},
+        ),
     ],
     ids=[
         "size-of-a-company",
@@ -680,6 +697,7 @@ def test_evidence_quotes_match_offsets() -> None:
         "valuation",
         "a-loan-to-pay-for-it",
         "a-bond-of",
+        "what-a-round-values-it-at",
     ],
 )
 def test_only_the_deal_amounts_count(text: str, expected: set[Decimal]) -> None:

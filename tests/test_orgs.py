@@ -191,6 +191,13 @@ CASES = [
         frozenset({"tessaly-energy", "halvorsen-pharma"}),
     ),
     Case(
+        "two-firm-names-joined-by-and",
+        "Quarrel Labs, a London-based payments startup, has raised $85 million in a Series C "
+        "funding round led by Ridgeway Ventures, with participation from existing investors "
+        "Amberly Capital and Tovell Partners, the company said on October 2, 2024.",
+        frozenset({"quarrel-labs", "ridgeway-ventures", "amberly-capital", "tovell-partners"}),
+    ),
+    Case(
         "a-region-is-no-organisation",
         "Tessaly Energy granted Halvorsen Pharma the rights to sell its products in the "
         "Nordics, and Halvorsen Pharma will pay the Nordics unit a royalty.",

@@ -987,6 +987,9 @@ def _party_groups(
     relative = _relative_clause_parties(sentence, mentions, matches)
     if relative:
         return [(relative, None, None)]
+    clauses = _conjoined_clause_groups(sentence, mentions, matches)
+    if clauses:
+        return clauses
     pairs = _possessive_pairs(sentence, mentions, matches)
     if len({frozenset(pair) for pair, _, _ in pairs}) >= 2:
         # each deal's part of the sentence runs from its owner to the next deal's owner
@@ -1002,6 +1005,45 @@ def _party_groups(
     if len(before) == 1 and len(after) >= 2 and _coordinated(sentence, mentions, pivot):
         return [([before[0], other], None, None) for other in after]
     return [(keys, None, None)]
+
+
+def _conjoined_clause_groups(
+    sentence: SpacySpan,
+    mentions: list[tuple[int, int, str]],
+    matches: list[tuple[str, int, int]],
+) -> list[tuple[list[str], str | None, tuple[int, int] | None]]:
+    """Two clauses joined by "and", each with its own subject and its own deal: "A
+    signed a supply deal with B, and C took a stake in D" is A–B and C–D.
+
+    Empty unless the sentence's main verb has a conjoined verb with a subject of its
+    own, and each part names at least two organisations and a deal word.
+    """
+    root = sentence.root
+    second = next(
+        (
+            t
+            for t in root.children
+            if t.dep_ == "conj" and t.pos_ in ("VERB", "AUX")
+            and any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children)
+        ),
+        None,
+    )  # fmt: skip
+    if second is None:
+        return []
+    split = sentence.doc[second.left_edge.i].idx
+    regions = [(sentence.start_char, split), (split, sentence.end_char)]
+    groups: list[tuple[list[str], str | None, tuple[int, int] | None]] = []
+    for low, high in regions:
+        keys = list(dict.fromkeys(k for start, end, k in mentions if low <= start < high))
+        kinds = [
+            label
+            for label, start, _ in matches
+            if low <= sentence.doc[start].idx < high and label != "agreement"
+        ]
+        if len(keys) < 2 or not kinds:
+            return []
+        groups.append((keys, kinds[0], (low, high)))
+    return groups
 
 
 def _relative_clause_parties(
@@ -1279,7 +1321,10 @@ _HOLDINGS_BEFORE = re.compile(
 # "pushed its market capitalization to $500 billion", "a valuation of about $2 billion":
 # what a company is worth is not an amount of the deal.
 _WORTH_BEFORE = re.compile(
-    r"\b(market (capitali[sz]ation|cap|value)|valuation|enterprise value)\b[^.;$€£¥]{0,25}$",
+    r"\b(market (capitali[sz]ation|cap|value)|valuation|enterprise value)\b[^.;$€£¥]{0,25}$"
+    # "the round values the company at $900 million" (not "a deal valued at": its price)
+    r"|\bvalu(e|es|ing)\s+(\S+\s+){1,4}at\s+(about|around|roughly|nearly|some|"
+    r"approximately|more than|over|close to)?\s*$",
     re.I,
 )
 

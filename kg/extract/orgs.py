@@ -424,7 +424,11 @@ def _split_at_function_words(ent: SpacySpan, lex: Lexicon) -> list[SpacySpan]:
     "Acme marks Borealis" → over a lower-case verb, which no company name contains."""
     pieces, start = [], ent.start
     for token in ent:
-        if token.text in lex.splitters or (token.is_lower and token.pos_ in {"VERB", "AUX"}):
+        if (
+            token.text in lex.splitters
+            or (token.is_lower and token.pos_ in {"VERB", "AUX"})
+            or _joins_two_names(ent, token, lex)
+        ):
             if token.i > start:
                 pieces.append(ent.doc[start : token.i])
             start = token.i + 1
@@ -434,6 +438,16 @@ def _split_at_function_words(ent: SpacySpan, lex: Lexicon) -> list[SpacySpan]:
     if start < ent.end:
         pieces.append(ent.doc[start : ent.end])
     return pieces
+
+
+def _joins_two_names(ent: SpacySpan, token: Any, lex: Lexicon) -> bool:
+    """ "Amberly Capital and Tovell Partners": an "and" between two names of two words or
+    more that each end in a company word. "Marks and Spencer" (one word each) stays whole."""
+    if token.lower_ != "and" or token.i - ent.start < 2 or ent.end - token.i - 1 < 2:
+        return False
+    ends = lex.descriptors | lex.unit_heads | lex.legal_suffixes
+    left, right = ent.doc[token.i - 1], ent.doc[ent.end - 1]
+    return all(t.lower_.strip(".") in ends and t.text[:1].isupper() for t in (left, right))
 
 
 def _ends_name(token: Any, lex: Lexicon) -> bool:
