@@ -489,6 +489,20 @@ def test_two_clauses_joined_by_and_state_two_deals() -> None:
     }
 
 
+def test_an_extended_licence_runs_to_its_new_end_not_the_original_one() -> None:
+    extraction = _extract(
+        "Vexmoor renegotiates licence with Dalbury\n\nVexmoor Software said on Nov. 3, 2025 "
+        "that it had amended its licensing agreement with Dalbury Systems. Under the revised "
+        "terms, Dalbury's exclusive licence to Vexmoor's mapping technology in Europe was "
+        "extended until December 31, 2031, and the royalty rate was cut from 6% to 4%.\n\n"
+        "The original licence, signed in 2020, was due to expire in 2026.",
+        published="2025-11-03",
+    )
+    (amendment,) = [a for a in extraction.agreements if not a.background]
+    ends = {c.type: c.until.iso for c in amendment.clauses if c.until is not None}
+    assert ends == {"license_grant": "2031-12-31"}
+
+
 def test_a_distribution_agreement_is_a_supply_deal() -> None:
     agreement = _only(
         _extract("Ardent Foods signed a distribution agreement with Corel Retail last week.")

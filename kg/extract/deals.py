@@ -434,6 +434,12 @@ def _antecedent(sentence: SpacySpan, lookup: OrgLookup, party: str) -> list[str]
     return earlier[-1:]
 
 
+def _about_an_earlier_deal(sentence: SpacySpan, past: list[tuple[str, int, int]]) -> bool:
+    """"The original licence, signed in 2020, was due to expire in 2026": a sentence whose
+    subject is an earlier agreement states that agreement's terms, not the new one's."""
+    return any(start - sentence.start <= 2 for _, start, _ in past)
+
+
 def _only_definite(sentence: SpacySpan, matches: list[tuple[str, int, int]]) -> bool:
     """Every deal word is a definite reference: "the deal", "this agreement"."""
     doc = sentence.doc
@@ -948,7 +954,7 @@ def extract_agreements(
                         region,
                     )
                 )
-        elif (
+        elif not _about_an_earlier_deal(sentence, past) and (
             clause_index.of(sentence)
             or amounts_of(sentence)
             or (matches and _SIGNING.search(sentence.text) and _deal_dates(sentence, dates_of))
@@ -1269,6 +1275,8 @@ def _build(
                 clauses.append(clause)
             elif clause.amount is not None and clauses[same[0]].amount is None:
                 clauses[same[0]] = clause  # "the $300 million investment" says more
+            elif clause.until is not None and clauses[same[0]].until is None:
+                clauses[same[0]] = clause  # "the licence … was extended until 2031" too
     amounts.extend(_unquantified(sizes, amounts, doc_text(draft.frames[0].sentence.doc)))
     clauses = [c for c in clauses if _fits_agreement(c, types, frame_starts, draft)]
     roles = _roles(draft, lookup, types)
