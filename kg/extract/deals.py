@@ -435,7 +435,7 @@ def _antecedent(sentence: SpacySpan, lookup: OrgLookup, party: str) -> list[str]
 
 
 def _about_an_earlier_deal(sentence: SpacySpan, past: list[tuple[str, int, int]]) -> bool:
-    """"The original licence, signed in 2020, was due to expire in 2026": a sentence whose
+    """ "The original licence, signed in 2020, was due to expire in 2026": a sentence whose
     subject is an earlier agreement states that agreement's terms, not the new one's."""
     return any(start - sentence.start <= 2 for _, start, _ in past)
 
