@@ -188,6 +188,12 @@ def test_acquisition_passive_voice_reverses_roles() -> None:
             None,
         ),
         (
+            "Ostrava Labs signed a supply contract with Pellucid Therapeutics, and the contract "
+            "runs for seven years.",
+            "term",
+            None,
+        ),
+        (
             "Pellucid Therapeutics and Corvane Motors will form a joint venture, with "
             "Pellucid Therapeutics holding 51%.",
             "equity_stake",
@@ -223,6 +229,7 @@ def test_acquisition_passive_voice_reverses_roles() -> None:
         "across-a-region",
         "appoint-a-director",
         "ten-year-network-sharing-agreement",
+        "runs-for-years",
         "holding-a-share",
         "figure-upfront",
         "build-clusters",

@@ -198,6 +198,18 @@ CASES = [
         frozenset({"quarrel-labs", "ridgeway-ventures", "amberly-capital", "tovell-partners"}),
     ),
     Case(
+        "an-industry-word-opening-a-headline-is-no-company",
+        "Agritech startup partners with grain trader\n\nSeedling Robotics said it had formed "
+        "a strategic partnership with Corran Grain to deploy its robots on 50 farms.",
+        frozenset({"seedling-robotics", "corran-grain"}),
+    ),
+    Case(
+        "a-name-ending-in-an-industry-word",
+        "Friedl Components GmbH has won a contract worth €240 million to supply brake systems "
+        "to Marquette Automobiles for its next generation of electric vans.",
+        frozenset({"friedl-components", "marquette-automobiles"}),
+    ),
+    Case(
         "a-region-is-no-organisation",
         "Tessaly Energy granted Halvorsen Pharma the rights to sell its products in the "
         "Nordics, and Halvorsen Pharma will pay the Nordics unit a royalty.",
