@@ -510,6 +510,28 @@ def test_an_extended_licence_runs_to_its_new_end_not_the_original_one() -> None:
     assert ends == {"license_grant": "2031-12-31"}
 
 
+def test_ordering_aircraft_from_a_maker_is_a_supply_deal() -> None:
+    agreement = _only(
+        _extract(
+            "Skyreach Airways has ordered 40 narrow-body aircraft from Aerion Aircraft Corp. in "
+            "a deal worth $4.8 billion at list prices."
+        )
+    )
+    assert agreement.types[0] == "supply"
+
+
+def test_funding_research_with_an_option_to_license_is_a_collaboration() -> None:
+    agreement = _only(
+        _extract(
+            "Ostara Therapeutics today announced a research collaboration with Linden "
+            "University to study new treatments for rare kidney diseases. Under the agreement, "
+            "Ostara will fund research at Linden's nephrology department for three years and "
+            "will receive an exclusive option to license any resulting discoveries."
+        )
+    )
+    assert agreement.types[0] == "partnership"
+
+
 def test_a_distribution_agreement_is_a_supply_deal() -> None:
     agreement = _only(
         _extract("Ardent Foods signed a distribution agreement with Corel Retail last week.")

@@ -210,6 +210,12 @@ CASES = [
         frozenset({"friedl-components", "marquette-automobiles"}),
     ),
     Case(
+        "a-legal-suffix-after-a-comma-is-no-name",
+        "BOSTON, Sept. 15, 2025 -- Ostara Therapeutics, Inc., a clinical-stage biotechnology "
+        "company, today announced a research collaboration with Linden University.",
+        frozenset({"ostara-therapeutics", "linden-university"}),
+    ),
+    Case(
         "a-region-is-no-organisation",
         "Tessaly Energy granted Halvorsen Pharma the rights to sell its products in the "
         "Nordics, and Halvorsen Pharma will pay the Nordics unit a royalty.",

@@ -300,8 +300,10 @@ def _frame_types(
         elif label == "amendment":
             if _near_agreement_noun(sentence, start):
                 amendment = True
-        elif label == "agreement":
+        elif label == "agreement" or _an_option_to(sentence, start):
             continue
+        elif label == "investment" and _funds_research(sentence, start):
+            types["partnership"] += 1
         elif label == "acquisition" and not _buys_a_company(sentence, start):
             types["supply"] += 1
         else:
@@ -310,6 +312,34 @@ def _frame_types(
     if "definitive" in text:
         definitive = True
     return types, mou, amendment, definitive
+
+
+_RESEARCH_WORDS = frozenset(
+    {"research", "development", "studies", "study", "trial", "trials", "work", "programme",
+     "program", "project", "projects", "scholarships", "fellowships", "chair", "lab", "labs"}
+)  # fmt: skip
+
+
+def _funds_research(sentence: SpacySpan, start: int) -> bool:
+    """ "Acme will fund research at the university": paying for work done together is a
+    collaboration, not an investment in the other party."""
+    token = sentence.doc[start]
+    if token.lemma_ not in {"fund", "funding", "finance", "financing"}:
+        return False
+    objects = [c for c in token.children if c.dep_ in ("dobj", "pobj", "compound")]
+    near = sentence.doc[start - 1 : min(sentence.end, start + 3)]
+    return any(t.lower_ in _RESEARCH_WORDS for t in [*objects, *near])
+
+
+def _an_option_to(sentence: SpacySpan, start: int) -> bool:
+    """ "an exclusive option to license the results", "the right to buy more shares": a
+    term of the deal, not its kind."""
+    doc = sentence.doc
+    return (
+        start - 2 >= sentence.start
+        and doc[start - 1].lower_ == "to"
+        and doc[start - 2].lower_ in {"option", "options", "right", "rights"}
+    )
 
 
 _COMPANY_NOUNS = frozenset(

@@ -655,6 +655,9 @@ def _plausible(span: SpacySpan, lex: Lexicon) -> bool:
         return False
     if all(t.lower_ in lex.calendar or t.like_num or t.is_punct for t in span):
         return False
+    # "Acme Therapeutics, Inc., a biotech": the suffix after the comma is no name of its own
+    if all(t.lower_.replace(".", "") in lex.legal_suffixes or t.is_punct for t in span):
+        return False
     # Names of things, not companies: "… Mineral Resource", "… Summit", "… Prize".
     if len(span) > 1 and span[-1].text in lex.non_company_heads:
         return False
