@@ -216,6 +216,18 @@ CASES = [
         frozenset({"ostara-therapeutics", "linden-university"}),
     ),
     Case(
+        "a-name-after-a-noun-for-a-kind-of-company",
+        "Grocery chain Fairmarket and delivery platform Quickbasket said on Thursday they had "
+        "extended their partnership by three years, until 2029.",
+        frozenset({"fairmarket", "quickbasket"}),
+    ),
+    Case(
+        "auto-ends-a-name",
+        "Torvik Motors and Halberd Auto have called off their planned merger, the companies "
+        "said on Monday. Torvik will pay Halberd a break fee of €50 million.",
+        frozenset({"torvik-motors", "halberd-auto"}),
+    ),
+    Case(
         "a-region-is-no-organisation",
         "Tessaly Energy granted Halvorsen Pharma the rights to sell its products in the "
         "Nordics, and Halvorsen Pharma will pay the Nordics unit a royalty.",

@@ -289,10 +289,12 @@ def _deal_subject(token: Any, lex: Lexicon) -> bool:
 
 
 def _unlabelled_deal_parties(doc: Doc, taken: Sequence[SpacySpan], lex: Lexicon) -> list[SpacySpan]:
-    """Proper names the model gave no label that are the subject of a deal verb.
+    """Proper names the model gave no label that are the subject of a deal verb, or that
+    follow a noun for a kind of company.
 
     "Quillfeather signed a supply deal with …": the subject of a deal verb is a company
-    unless the text shows it to be a person (person-name words are checked later).
+    unless the text shows it to be a person (person-name words are checked later); so is
+    "Quickdrop" in "the delivery platform Quickdrop".
     """
     covered = {i for span in taken for i in range(span.start, span.end)}
     people = _person_words(doc)  # "Judge signed a deal" after "Aaron Judge": a person
@@ -306,7 +308,7 @@ def _unlabelled_deal_parties(doc: Doc, taken: Sequence[SpacySpan], lex: Lexicon)
             or not token.text[:1].isupper()
             or token.lower_ in lex.generic
             or token.lower_ in lex.calendar
-            or not _deal_subject(token, lex)
+            or not (_deal_subject(token, lex) or _after_org_noun(token, lex))
         ):
             continue
         start = token.i
@@ -315,6 +317,22 @@ def _unlabelled_deal_parties(doc: Doc, taken: Sequence[SpacySpan], lex: Lexicon)
         if not any(i in covered for i in range(start, token.i + 1)):
             found.append(doc[start : token.i + 1])
     return found
+
+
+def _after_org_noun(token: Any, lex: Lexicon) -> bool:
+    """ "delivery platform Quickdrop", "grocery chain Fairway": a proper noun right after
+    a noun for a kind of company (the name's last word, when it has several)."""
+    start = token.i
+    doc = token.doc
+    while start > 0 and doc[start - 1].dep_ == "compound" and doc[start - 1].pos_ == "PROPN":
+        start -= 1
+    previous = doc[start - 1] if start > 0 else None
+    return (
+        previous is not None
+        and previous.pos_ == "NOUN"
+        and previous.is_lower
+        and previous.lower_ in lex.org_nouns
+    )
 
 
 def _context(span: SpacySpan, lex: Lexicon) -> str:
