@@ -532,6 +532,16 @@ def test_funding_research_with_an_option_to_license_is_a_collaboration() -> None
     assert agreement.types[0] == "partnership"
 
 
+def test_what_partners_contribute_to_a_venture_is_its_amount() -> None:
+    agreement = _only(
+        _extract(
+            "Harrowgate Power and Vinter Motors are forming a 50-50 joint venture to build "
+            "fast-charging points along motorways. Each partner will contribute €300 million."
+        )
+    )
+    assert {a.value for a in agreement.amounts} == {Decimal("300000000")}
+
+
 def test_a_distribution_agreement_is_a_supply_deal() -> None:
     agreement = _only(
         _extract("Ardent Foods signed a distribution agreement with Corel Retail last week.")

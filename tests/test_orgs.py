@@ -228,6 +228,13 @@ CASES = [
         frozenset({"torvik-motors", "halberd-auto"}),
     ),
     Case(
+        "assurance-ends-a-name",
+        "Seaford Bank plc agreed to sell its life insurance business to Crownhill Assurance "
+        "for £2.3 billion in cash. As part of the deal, Seaford will distribute Crownhill's "
+        "insurance products to its customers.",
+        frozenset({"seaford-bank", "crownhill-assurance"}),
+    ),
+    Case(
         "a-region-is-no-organisation",
         "Tessaly Energy granted Halvorsen Pharma the rights to sell its products in the "
         "Nordics, and Halvorsen Pharma will pay the Nordics unit a royalty.",
