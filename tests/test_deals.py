@@ -542,6 +542,29 @@ def test_what_partners_contribute_to_a_venture_is_its_amount() -> None:
     assert {a.value for a in agreement.amounts} == {Decimal("300000000")}
 
 
+def test_a_concession_is_a_licence_with_its_term() -> None:
+    agreement = _only(
+        _extract(
+            "Meridian Terminals has been awarded a 30-year concession to operate the container "
+            "terminal at the port of Valcaro by the Valcaro Port Authority."
+        )
+    )
+    assert agreement.types[0] == "license"
+    assert {(c.type, c.years) for c in agreement.clauses if c.type == "term"} == {
+        ("term", Decimal(30))
+    }
+
+
+def test_what_the_lease_is_valued_at_is_its_amount() -> None:
+    agreement = _only(
+        _extract(
+            "Stratos Compute has signed a 12-year lease for a data center campus with developer "
+            "Northgate Digital. The lease is valued at about $1.9 billion."
+        )
+    )
+    assert {a.value for a in agreement.amounts} == {Decimal("1900000000")}
+
+
 def test_a_distribution_agreement_is_a_supply_deal() -> None:
     agreement = _only(
         _extract("Ardent Foods signed a distribution agreement with Corel Retail last week.")

@@ -1341,7 +1341,9 @@ _PREVIOUSLY = re.compile(
     re.I,
 )
 _ABOUT_THE_DEAL = re.compile(
-    r"\b(the|this) (deal|transaction|agreement|acquisition|merger|contract|partnership)\b", re.I
+    r"\b(the|this) (deal|transaction|agreement|acquisition|merger|contract|partnership|lease|"
+    r"concession|licen[cs]e|pact)\b",
+    re.I,
 )
 # Figures that describe something other than a deal: "a $25 billion startup" (a size),
 # "which has $100 billion in cash" (holdings), "$1.50 per share" (a unit price).

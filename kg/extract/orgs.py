@@ -285,7 +285,8 @@ def _deal_subject(token: Any, lex: Lexicon) -> bool:
     """The subject of a deal verb ("X signed", "X agreed to acquire"), or its conjunct."""
     if token.dep_ == "conj" and token.head.i < token.i:
         token = token.head
-    return token.dep_ == "nsubj" and _deal_role(token, lex, depth=0)
+    # "Acme was acquired by …", "Acme has been awarded a concession": passive subjects too
+    return token.dep_ in ("nsubj", "nsubjpass") and _deal_role(token, lex, depth=0)
 
 
 def _unlabelled_deal_parties(doc: Doc, taken: Sequence[SpacySpan], lex: Lexicon) -> list[SpacySpan]:
