@@ -113,16 +113,12 @@ class IndexedAttributeRules:
 
     def __call__(self, doc: Doc) -> Doc:
         # (rule order, start, end) once each, as spaCy's Matcher reports a rule's matches
-        found: set[tuple[int, int, int]] = set()
-        rules: dict[tuple[int, int], _Rule] = {}
+        found: dict[tuple[int, int, int], _Rule] = {}
         for token in doc:
             for rule in self._candidates(token):
                 if rule.matches_at(token):
-                    end = token.i + len(rule.checks)
-                    found.add((rule.order, token.i, end))
-                    rules.setdefault((rule.order, end - token.i), rule)
-        for order, start, end in sorted(found):
-            rule = rules[(order, end - start)]
+                    found.setdefault((rule.order, token.i, token.i + len(rule.checks)), rule)
+        for (order, start, end), rule in sorted(found.items(), key=lambda item: item[0]):
             # the index counts from the rule's end when negative, as in a Span
             position = (start if rule.index >= 0 else end) + rule.index
             if not start <= position < end:
@@ -169,11 +165,10 @@ def index_attribute_rules(nlp: Language, name: str = "attribute_ruler") -> bool:
     ruler = nlp.get_pipe(name)
     if not isinstance(ruler, AttributeRuler):
         return False
-    try:
-        IndexedAttributeRules(ruler)
+    try:  # the component indexes the ruler's rules as it is made
+        nlp.add_pipe("kg_attribute_rules", before=name, config={"source": name})
     except UnsupportedRule:
         return False
-    nlp.add_pipe("kg_attribute_rules", before=name, config={"source": name})
     nlp.remove_pipe(name)
     return True
 

@@ -327,7 +327,7 @@ def _funds_research(sentence: SpacySpan, start: int) -> bool:
     if token.lemma_ not in {"fund", "funding", "finance", "financing"}:
         return False
     objects = [c for c in token.children if c.dep_ in ("dobj", "pobj", "compound")]
-    near = sentence.doc[start - 1 : min(sentence.end, start + 3)]
+    near = sentence.doc[max(sentence.start, start - 1) : min(sentence.end, start + 3)]
     return any(t.lower_ in _RESEARCH_WORDS for t in [*objects, *near])
 
 
@@ -1383,16 +1383,14 @@ _BORROWED_BEFORE = re.compile(
 )
 
 
+_ELSE_AFTER = (_DESCRIBED_AFTER, _BORROWED_AFTER)
+_ELSE_BEFORE = (_HOLDINGS_BEFORE, _WORTH_BEFORE, _BORROWED_BEFORE)
+
+
 def _describes_something_else(match: AmountMatch, text: str) -> bool:
     after = text[match.end : match.end + 40]
     before = text[max(0, match.start - 40) : match.start]
-    return bool(
-        _DESCRIBED_AFTER.search(after)
-        or _BORROWED_AFTER.search(after)
-        or _HOLDINGS_BEFORE.search(before)
-        or _WORTH_BEFORE.search(before)
-        or _BORROWED_BEFORE.search(before)
-    )
+    return any(p.search(after) for p in _ELSE_AFTER) or any(p.search(before) for p in _ELSE_BEFORE)
 
 
 def _deal_amount(

@@ -27,9 +27,9 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +76,11 @@ class Lexicon:
     separate_unit_heads: frozenset[str]
     facility_nouns: frozenset[str]
     creator_nouns: frozenset[str]
+
+    @cached_property
+    def name_ends(self) -> frozenset[str]:
+        """Words a company name may end with: industry words, unit heads, legal suffixes."""
+        return self.descriptors | self.unit_heads | self.legal_suffixes
 
 
 @lru_cache(maxsize=1)
@@ -164,18 +169,16 @@ _NOT_SHORT_NAMES = frozenset({"GPE", "LOC", "NORP", "FAC", "DATE", "EVENT", "LAW
 def _bare_names(doc: Doc) -> frozenset[int]:
     """Where a proper noun starts that could be a company's short name: not inside a
     place or a nationality, nor inside a person's full name."""
-    starts = set()
-    for token in doc:
-        if token.pos_ != "PROPN" or token.ent_type_ in _NOT_SHORT_NAMES:
-            continue
-        if token.ent_type_ == "PERSON" and _entity_length(token) > 1:
-            continue
-        starts.add(token.idx)
-    return frozenset(starts)
-
-
-def _entity_length(token: Any) -> int:
-    return next((len(e) for e in token.doc.ents if e.start <= token.i < e.end), 0)
+    full_names = {
+        i for e in doc.ents if e.label_ == "PERSON" and len(e) > 1 for i in range(e.start, e.end)
+    }
+    return frozenset(
+        token.idx
+        for token in doc
+        if token.pos_ == "PROPN"
+        and token.ent_type_ not in _NOT_SHORT_NAMES
+        and token.i not in full_names
+    )
 
 
 def _blocked_ranges(doc: Doc, text: str) -> list[tuple[int, int]]:
@@ -312,9 +315,7 @@ def _unlabelled_deal_parties(doc: Doc, taken: Sequence[SpacySpan], lex: Lexicon)
             or not (_deal_subject(token, lex) or _after_org_noun(token, lex))
         ):
             continue
-        start = token.i
-        while start > 0 and doc[start - 1].dep_ == "compound" and doc[start - 1].pos_ == "PROPN":
-            start -= 1
+        start = _name_start(token)
         if not any(i in covered for i in range(start, token.i + 1)):
             found.append(doc[start : token.i + 1])
     return found
@@ -323,17 +324,22 @@ def _unlabelled_deal_parties(doc: Doc, taken: Sequence[SpacySpan], lex: Lexicon)
 def _after_org_noun(token: Any, lex: Lexicon) -> bool:
     """ "delivery platform Quickdrop", "grocery chain Fairway": a proper noun right after
     a noun for a kind of company (the name's last word, when it has several)."""
-    start = token.i
-    doc = token.doc
-    while start > 0 and doc[start - 1].dep_ == "compound" and doc[start - 1].pos_ == "PROPN":
-        start -= 1
-    previous = doc[start - 1] if start > 0 else None
+    start = _name_start(token)
+    previous = token.doc[start - 1] if start > 0 else None
     return (
         previous is not None
         and previous.pos_ == "NOUN"
         and previous.is_lower
         and previous.lower_ in lex.org_nouns
     )
+
+
+def _name_start(token: Any) -> int:
+    """Where the proper name ending at *token* starts: its compound proper nouns before."""
+    doc, start = token.doc, int(token.i)
+    while start > 0 and doc[start - 1].dep_ == "compound" and doc[start - 1].pos_ == "PROPN":
+        start -= 1
+    return start
 
 
 def _context(span: SpacySpan, lex: Lexicon) -> str:
@@ -464,9 +470,8 @@ def _joins_two_names(ent: SpacySpan, token: Any, lex: Lexicon) -> bool:
     more that each end in a company word. "Marks and Spencer" (one word each) stays whole."""
     if token.lower_ != "and" or token.i - ent.start < 2 or ent.end - token.i - 1 < 2:
         return False
-    ends = lex.descriptors | lex.unit_heads | lex.legal_suffixes
     left, right = ent.doc[token.i - 1], ent.doc[ent.end - 1]
-    return all(t.lower_.strip(".") in ends and t.text[:1].isupper() for t in (left, right))
+    return all(t.lower_.strip(".") in lex.name_ends and t.text[:1].isupper() for t in (left, right))
 
 
 def _ends_name(token: Any, lex: Lexicon) -> bool:
@@ -1049,8 +1054,8 @@ def _resolve(
     _link_acronyms(groups, orgs, document.text, lex)
     _link_short_forms(groups, lex)
     merged, root_of = _merge(groups)
-    _propagate(merged, document.text, blocked, [(start, end) for start, end, _ in attributed])
-    _first_word_mentions(merged, document.text, blocked, bare_names, lex)
+    attributed_ranges = [(start, end) for start, end, _ in attributed]
+    _propagate(merged, document.text, blocked, attributed_ranges, bare_names, lex)
     _hyphenated_pairs(merged, root_of, document.text, lex)
     products = [*products, *_possessive_products(merged, document.text, lex)]
     records, key_of = _records(merged, document)
@@ -1075,24 +1080,55 @@ def _propagate(
     text: str,
     blocked: Sequence[tuple[int, int]],
     attributed: Sequence[tuple[int, int]],
+    bare_names: frozenset[int],
+    lex: Lexicon,
 ) -> None:
-    """Every other occurrence of a resolved surface form is a mention too.
+    """Every other occurrence of a resolved surface form is a mention too, and so is a
+    name's distinctive first word used alone.
 
     The model misses repeated names in some sentences; once the document has shown a
     form to be an organisation, its other occurrences (whole words, outside datelines,
-    bylines, headlines and other mentions) are the same organisation.
+    bylines, headlines and other mentions) are the same organisation. News also shortens
+    names after the first mention ("Pellmore Motors said … Pellmore will"): see
+    :func:`_first_words` for which words count, and only where the parser reads a proper
+    noun that could be a short name (*bare_names*) and no capitalised word follows
+    (which would make another name).
     """
-    taken = [(c.start, c.end) for group in merged.values() for c in group.mentions]
     forms = {
         (c.text, root)
         for root, group in merged.items()
         for c in group.mentions
         if len(c.text) > 2 and not _POSSESSIVE.search(c.text)
     }
-    for form, root in sorted(forms, key=lambda f: (-len(f[0]), f)):
+    _add_occurrences(
+        merged, text, sorted(forms, key=lambda f: (-len(f[0]), f)), blocked, attributed
+    )
+
+    def short_name(start: int, end: int) -> bool:
+        return start in bare_names and not re.match(r"[ \t]+[A-Z]", text[end : end + 3])
+
+    _add_occurrences(merged, text, _first_words(merged, lex), blocked, attributed, short_name)
+
+
+def _add_occurrences(
+    merged: dict[str, _Group],
+    text: str,
+    forms: Sequence[tuple[str, str]],
+    blocked: Sequence[tuple[int, int]],
+    attributed: Sequence[tuple[int, int]],
+    accept: Callable[[int, int], bool] | None = None,
+) -> None:
+    """Each whole-word occurrence of each (form, root) not yet a mention, nor blocked, nor
+    refused by *accept*, becomes a mention of *root*."""
+    taken = [(c.start, c.end) for group in merged.values() for c in group.mentions]
+    for form, root in forms:
         for match in re.finditer(rf"(?<![\w-]){re.escape(form)}(?![\w-])", text):
             span = (match.start(), match.end())
-            if any(s < span[1] and span[0] < e for s, e in taken) or _inside(*span, blocked):
+            if (
+                any(s < span[1] and span[0] < e for s, e in taken)
+                or _inside(*span, blocked)
+                or (accept is not None and not accept(*span))
+            ):
                 continue
             taken.append(span)
             merged[root].mentions.append(
@@ -1102,48 +1138,20 @@ def _propagate(
         group.mentions.sort(key=lambda c: c.start)
 
 
-def _first_word_mentions(
-    merged: dict[str, _Group],
-    text: str,
-    blocked: Sequence[tuple[int, int]],
-    bare_names: frozenset[int],
-    lex: Lexicon,
-) -> None:
-    """The first word of a name, used alone, is that organisation: "Pellmore Motors said
-    … Pellmore will" (news shortens names after the first mention).
-
-    Only a distinctive word (capitalised, not a generic, industry, legal or calendar
-    word) that begins one organisation's name and no other's, where the parser reads a
-    proper noun that is not part of a place, a nationality or a person's full name, and
-    not followed by another capitalised word (which would make another name).
-    """
-    common = lex.generic | lex.descriptors | lex.calendar | lex.legal_suffixes | lex.unit_heads
+def _first_words(merged: dict[str, _Group], lex: Lexicon) -> list[tuple[str, str]]:
+    """(word, root) for each distinctive first word of a name: capitalised, not a generic,
+    industry, legal, calendar or company-kind word, and beginning one organisation's
+    names and no other's."""
+    common = lex.name_ends | lex.generic | lex.calendar | lex.org_nouns
     firsts: dict[str, set[str]] = {}
     for root, group in merged.items():
         for cand in group.mentions:
             words = cand.text.split()
             first = words[0] if words else ""
             if len(words) > 1 and len(first) > 3 and first.isalpha() and first[0].isupper():
-                if first.lower() not in common and first.lower() not in lex.org_nouns:
+                if first.lower() not in common:
                     firsts.setdefault(first, set()).add(root)
-    taken = [(c.start, c.end) for group in merged.values() for c in group.mentions]
-    for word, roots in sorted(firsts.items()):
-        if len(roots) != 1:
-            continue
-        (root,) = roots
-        for match in re.finditer(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text):
-            span = (match.start(), match.end())
-            if (
-                span[0] not in bare_names
-                or any(s < span[1] and span[0] < e for s, e in taken)
-                or _inside(*span, blocked)
-                or re.match(r"[ \t]+[A-Z]", text[span[1] : span[1] + 3])
-            ):
-                continue
-            taken.append(span)
-            merged[root].mentions.append(_Cand(span[0], span[1], word, "REPEATED"))
-    for group in merged.values():
-        group.mentions.sort(key=lambda c: c.start)
+    return [(word, next(iter(roots))) for word, roots in sorted(firsts.items()) if len(roots) == 1]
 
 
 _PAIR = re.compile(r"(?<![\w-])([A-Z][\w&.]*)[-–/]([A-Z][\w&.]*)(?![\w-])")
