@@ -262,17 +262,12 @@ def _open_worker_target(source: _Source) -> Target:
     return _load_worker_graph(source.path)
 
 
-def _open_worker_store(data_dir: str) -> Target:
+def _open_worker_store(store_dir: str) -> Target:
     """The store read-only, queried in place when it holds the ontology (else a copy)."""
-    import pyoxigraph as ox
-
     from kg.query import prepare
+    from kg.storedir import open_store_read_only
 
-    try:
-        store = ox.Store.read_only(data_dir)
-    except OSError as exc:
-        raise GraphError(f"{data_dir}: cannot open the store: {exc}") from exc
-    return prepare(store)
+    return prepare(open_store_read_only(store_dir).ox)
 
 
 def _load_worker_graph(nt_path: str) -> Graph:
@@ -326,7 +321,7 @@ def _worker_main(source: _Source, conn: Connection) -> None:
 
 @dataclass(frozen=True)
 class _Source:
-    """What workers serve: ``kind`` "graph" (an N-Triples file) or "store" (its database)."""
+    """What workers serve: ``kind`` "graph" (an N-Triples file) or "store" (its directory)."""
 
     kind: str
     path: str
@@ -534,10 +529,8 @@ class SparqlServer:
 
     def _source(self) -> _Source:
         if isinstance(self._graph, Path):
-            from kg.storedir import DATA_DIR
-
-            # each worker opens the database itself: nothing is copied
-            return _Source("store", str(self._graph / DATA_DIR))
+            # each worker opens the store itself: nothing is copied
+            return _Source("store", str(self._graph))
         self._tmpdir = Path(tempfile.mkdtemp(prefix="kg-serve-"))
         nt_path = self._tmpdir / "graph.nt"
         # Oxigraph's own writer: order does not matter here, speed does (a million triples)
