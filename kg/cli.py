@@ -330,7 +330,16 @@ def facts(inputs: tuple[str, ...], out_dir: str, model: str | None) -> None:
     default=None,
     help="JSON of minimum F1 per metric; exit 1 when one drops more than 0.01 below.",
 )
-@click.option("-v", "--verbose", is_flag=True, help="List misses and false positives per file.")
+@click.option(
+    "-v", "--verbose", is_flag=True, help="List misses and false positives by metric and file."
+)
+@click.option(
+    "--group",
+    "groups",
+    multiple=True,
+    metavar="NAME=GLOB",
+    help="Also report F1 for the files whose stem matches GLOB, or not with !GLOB (repeatable).",
+)
 @click.option("--model", default=None, help="spaCy pipeline name or path.")
 @handle_errors
 def eval_command(
@@ -339,25 +348,37 @@ def eval_command(
     fmt: str,
     floor_path: str | None,
     verbose: bool,
+    groups: tuple[str, ...],
     model: str | None,
 ) -> None:
     """Score predicted facts against hand-made gold annotations.
 
     \b
     Example:
-        kg eval --gold ../shared/corpus/dev -v
+        kg eval --gold ../shared/corpus/dev -v --group new='[ab][0-9]*'
     """
     from kg.facts import evaluate_gold
 
+    named_groups = _parse_groups(groups)
     report, failures = evaluate_gold(gold_dirs, pred_dir, floor_path=floor_path, model=model)
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), indent=1, sort_keys=True))
     else:
         from kg.evaluate import format_report
 
-        click.echo(format_report(report, details=verbose))
+        click.echo(format_report(report, details=verbose, groups=named_groups))
     if failures:
         raise click.ClickException("accuracy below the floor: " + "; ".join(failures))
+
+
+def _parse_groups(groups: tuple[str, ...]) -> dict[str, str]:
+    parsed: dict[str, str] = {}
+    for item in groups:
+        name, sep, pattern = item.partition("=")
+        if not sep or not name.strip() or not pattern.strip():
+            raise click.BadParameter(f"expected NAME=GLOB, got {item!r}", param_hint="--group")
+        parsed[name.strip()] = pattern.strip()
+    return parsed
 
 
 # --------------------------------------------------------------------------- validate

@@ -1,53 +1,54 @@
 """Score predicted facts files against gold annotations (the corpus scoring spec).
 
 Both sides use the facts JSON format of ``corpus/README.md``: one object per article with
-``organizations`` and ``agreements``. Six metrics are counted per file and micro-averaged over
-files (true positives, false positives and misses are summed before precision and recall):
+``organizations`` and ``agreements``. The counts are those of the spec's reference scorer
+(``shared/corpus/score.py``), which a test runs beside this module on the same files; six
+metrics are counted per file and micro-averaged over files (true positives, false positives
+and misses are summed before precision and recall):
 
 ``organizations``
-    A predicted organisation (its name or any of its aliases) matches a gold organisation when,
-    after :func:`normalize_org`, it equals the gold name or one of the gold aliases. Matching is
-    one-to-one, so a second predicted entry for the same company is a false positive. An
-    unmatched prediction that names an outlet of the gold ``source_orgs_excluded`` is ignored.
+    Gold entries that share a normalised name (:func:`normalize_org`) are one organisation.
+    A predicted organisation (its name or any alias) matches the first gold organisation it
+    shares a name with; each gold organisation matches once, so a second predicted entry for
+    the same company is a false positive. A prediction naming an outlet of the gold
+    ``source_orgs_excluded`` is not counted at all.
 ``agreements``
-    A predicted agreement matches a gold one when they share at least two parties (all parties
-    when gold lists fewer) and, when both give dates, the same year. Parties are compared after
-    normalisation and through the gold alias table (a predicted ``AR`` is gold ``Acme Robotics``
-    when ``GM`` is one of its aliases). Matching is one-to-one and optimal: as many pairs as
-    possible, then as many with the same type (``type`` or any gold ``alt_types``), then as many
-    with the same date.
+    A predicted agreement is a candidate for a gold one when they share at least two parties
+    (all parties when gold lists fewer) and, when both are dated, the year. A party is the
+    gold organisation its name matches, else its normalised name. Candidates are paired
+    greedily, one-to-one, by a score: the same type (``type`` or a gold ``alt_types``) counts
+    2, the same date string 1, plus the share of parties in common.
 ``agreements_typed``
-    The same, as its own one-to-one matching, with the type required to match (the spec's
-    ``agreement_strict``).
+    The same pairs, counted only where the type agrees (the spec's ``agreement_strict``).
 ``dates``
-    Counted only over the pairs matched for ``agreements`` whose gold date is known, as the spec
-    says. A predicted date that starts with the gold date string is a true positive (gold
-    ``2019`` accepts ``2019-07-22``; gold ``2019-07`` rejects ``2019-08-01``); a different
-    predicted date is a false positive *and* a miss; no predicted date is a miss. Pairs whose
-    gold date is null are not counted either way, and neither are unmatched agreements (their
-    loss already shows in ``agreements``). So when no agreement matches at all, ``dates`` has
-    nothing to count and reads 1.0: read it next to ``agreements``.
+    Over the matched pairs whose gold date is known: right when the predicted date starts with
+    the gold date string (gold ``2019`` accepts ``2019-07-22``; gold ``2019-07`` rejects
+    ``2019-08-01``). A wrong or missing date is a false positive *and* a miss, so precision
+    equals recall. When no agreement matches, ``dates`` has nothing to count and reads 1.0:
+    read it next to ``agreements``.
 ``clauses``
-    Per file, all clauses of all agreements pooled, type ``other`` dropped on both sides; one-to-one
-    by type (exact, case-insensitive), and by value within 1% when the gold value is a number.
-    A gold value that is a string (``"27%"``), a mapping (per-party stakes) or a boolean is not
-    checked.
+    Per file, all clauses of all agreements pooled, type ``other`` dropped on both sides; each
+    gold clause, in order, takes the first unused predicted clause of its type whose value is
+    within 1% when the gold value is a number (a string, boolean or a mapping without
+    ``amount``/``value`` is not checked).
 ``amounts``
-    Per file, all agreement amounts pooled; one-to-one by currency and by value within 0.5%.
-    A gold amount without a value (``"multibillion dollar"``) is matched on currency alone.
+    Per file, all agreement amounts with a numeric value pooled (a currency left out is USD);
+    each gold amount takes the first unused predicted amount of its currency within 0.5%.
 
-Precision is ``tp / (tp + fp)`` and recall ``tp / (tp + fn)``; when a denominator is zero the
-score is 1.0 if the other kind of error is also absent and 0.0 otherwise, so a file with nothing
-to find and nothing predicted scores 1.0. A gold file without a prediction counts every gold
-item as a miss and is listed in :attr:`EvalReport.missing_predictions`.
+Precision is ``tp / (tp + fp)``, or 1.0 when nothing was predicted and nothing was to find
+(0.0 when something was); recall is ``tp / (tp + fn)``, or 1.0 when nothing was to find. A gold
+file without a prediction counts every gold item as a miss and is listed in
+:attr:`EvalReport.missing_predictions`.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -79,21 +80,16 @@ _METRIC_ALIASES: dict[str, str] = {
     "amount": "amounts",
 }
 
-# Trailing legal-form words dropped from organisation names (after punctuation is removed, so
-# "S.A." is "sa" and "N.V." is "nv"). The spec lists Inc, Corp, Ltd, LLC, PLC, AG, SE, SA, NV,
-# GmbH and PBC "such as"; the long forms and other common legal forms complete the list.
+# Trailing words dropped from organisation names (after punctuation became spaces, so "S.A."
+# is "s a" and keeps its letters); "the" is dropped at either end.
 LEGAL_SUFFIXES: frozenset[str] = frozenset(
-    "inc incorporated corp corporation co company ltd limited llc llp lp plc ag se sa nv bv"
-    " gmbh kg kgaa pbc spa sas sarl srl ab as asa oyj kk pty pte ulc".split()
+    "inc incorporated corp corporation co company ltd limited llc plc ag se sa nv bv"
+    " gmbh kk spa lp llp pbc the".split()
 )
-# Suffixes that may leave a dangling "and" ("Borealis Brothers and Company", "Smith & Co.").
-_AMPERSAND_SUFFIXES = frozenset({"co", "company"})
 
 CLAUSE_TOLERANCE = 0.01
 AMOUNT_TOLERANCE = 0.005
 _TEXT_PREVIEW = 60
-
-_YEAR = re.compile(r"\d{4}")
 
 
 # --------------------------------------------------------------------------- report records
@@ -110,13 +106,13 @@ class Counts:
     @property
     def precision(self) -> float:
         if self.tp + self.fp == 0:
-            return 1.0 if self.fn == 0 else 0.0
+            return 1.0 if self.tp + self.fn == 0 else 0.0
         return self.tp / (self.tp + self.fp)
 
     @property
     def recall(self) -> float:
         if self.tp + self.fn == 0:
-            return 1.0 if self.fp == 0 else 0.0
+            return 1.0
         return self.tp / (self.tp + self.fn)
 
     @property
@@ -317,27 +313,30 @@ def score(
         prediction = pred.get(stem)
         metrics = score_file(gold[stem], prediction or {})
         files.append(FileReport(stem, metrics, prediction_missing=prediction is None))
-    totals = {name: sum((f.metrics[name].counts for f in files), Counts()) for name in METRICS}
     return EvalReport(
-        totals=totals,
+        totals=_totals(files),
         files=tuple(files),
         missing_predictions=tuple(f.stem for f in files if f.prediction_missing),
         unscored_predictions=tuple(sorted(set(pred) - set(gold))),
     )
 
 
+def _totals(files: Iterable[FileReport]) -> dict[str, Counts]:
+    files = list(files)
+    return {name: sum((f.metrics[name].counts for f in files), Counts()) for name in METRICS}
+
+
 def score_file(gold: Mapping[str, Any], pred: Mapping[str, Any]) -> dict[str, MetricResult]:
     """All six metrics for one article."""
-    table = _AliasTable.from_gold(gold)
-    gold_agreements = [_Agreement.parse(a) for a in _dicts(gold.get("agreements"))]
-    pred_agreements = [_Agreement.parse(a) for a in _dicts(pred.get("agreements"))]
-    agreements, pairs = _score_agreements(gold_agreements, pred_agreements, table, typed=False)
-    typed, _ = _score_agreements(gold_agreements, pred_agreements, table, typed=True)
+    companies = _GoldCompanies.from_gold(gold)
+    gold_agreements = [_Agreement.parse(a, companies) for a in _dicts(gold.get("agreements"))]
+    pred_agreements = [_Agreement.parse(a, companies) for a in _dicts(pred.get("agreements"))]
+    pairs = _match_agreements(gold_agreements, pred_agreements)
     return {
-        "organizations": _score_organizations(gold, pred),
-        "agreements": agreements,
-        "agreements_typed": typed,
-        "dates": _score_dates(pairs),
+        "organizations": _score_organizations(companies, gold, pred),
+        "agreements": _agreement_result(gold_agreements, pred_agreements, pairs, typed=False),
+        "agreements_typed": _agreement_result(gold_agreements, pred_agreements, pairs, typed=True),
+        "dates": _score_dates(gold_agreements, pred_agreements, pairs),
         "clauses": _score_clauses(gold_agreements, pred_agreements),
         "amounts": _score_amounts(gold_agreements, pred_agreements),
     }
@@ -347,58 +346,55 @@ def score_file(gold: Mapping[str, Any], pred: Mapping[str, Any]) -> dict[str, Me
 
 
 def normalize_org(name: str) -> str:
-    """Lower-case, ASCII-fold, drop punctuation and trailing legal suffixes.
+    """Lower-case, ASCII-fold, punctuation to spaces, trailing legal suffixes and "the" dropped.
 
     >>> normalize_org("Société Générale S.A.")
-    'societe generale'
-    >>> normalize_org("Borealis Brothers and Company")
-    'borealis brothers'
+    'societe generale s a'
+    >>> normalize_org("The Borealis Brothers & Company")
+    'borealis brothers and'
     """
-    folded = _strip_punctuation(_ascii_fold(name.casefold()))
-    if not folded.strip():
-        # Names in scripts with no ASCII form keep their letters rather than vanish.
-        folded = _strip_punctuation(name.casefold())
-    tokens = folded.split()
-    while len(tokens) > 1 and tokens[-1] in LEGAL_SUFFIXES:
-        removed = tokens.pop()
-        if removed in _AMPERSAND_SUFFIXES and len(tokens) > 1 and tokens[-1] == "and":
-            tokens.pop()
-    return " ".join(tokens)
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    words = _NOT_ALPHANUMERIC.sub(" ", folded.replace("&", " and ")).split()
+    while words and words[-1] in LEGAL_SUFFIXES:
+        words.pop()
+    while words and words[0] == "the":
+        words.pop(0)
+    return " ".join(words)
 
 
-# Letters that Unicode does not decompose into an ASCII base letter plus an accent.
-_UNDECOMPOSABLE = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "ł": "l", "þ": "th"})
+_NOT_ALPHANUMERIC = re.compile(r"[^a-z0-9 ]+")
 
 
-def _ascii_fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSABLE))
-    return decomposed.encode("ascii", "ignore").decode("ascii")
+class _GoldCompanies:
+    """The gold organisations, as groups of normalised names (entries sharing a name are one)."""
 
-
-def _strip_punctuation(text: str) -> str:
-    # Punctuation and symbols are removed, not replaced by spaces, so "S.A." becomes "sa".
-    return "".join(ch for ch in text if unicodedata.category(ch)[0] not in "PS")
-
-
-class _AliasTable:
-    """Maps a normalised name to every normalised form of the gold organisations it names."""
-
-    def __init__(self, groups: list[frozenset[str]]) -> None:
-        self._groups = groups
+    def __init__(self, names: list[str], groups: list[set[str]]) -> None:
+        self.names = names  # the first gold name of each group, for reports
+        self.groups = groups
 
     @classmethod
-    def from_gold(cls, gold: Mapping[str, Any]) -> _AliasTable:
-        return cls([_org_keys(org) for org in _orgs(gold.get("organizations"))])
+    def from_gold(cls, gold: Mapping[str, Any]) -> _GoldCompanies:
+        names: list[str] = []
+        groups: list[set[str]] = []
+        for org in _orgs(gold.get("organizations")):
+            keys = _org_keys(org)
+            same = next((group for group in groups if group & keys), None)
+            if same is not None:  # "Acme" and "Acme Holdings (Acme)" listed apart are one
+                same.update(keys)
+            else:
+                names.append(org["name"])
+                groups.append(set(keys))
+        return cls(names, groups)
 
-    def keys(self, name: str) -> frozenset[str]:
-        norm = normalize_org(name)
-        if not norm:
-            return frozenset()
-        keys = {norm}
-        for group in self._groups:
-            if norm in group:
-                keys |= group
-        return frozenset(keys)
+    def index(self, keys: AbstractSet[str]) -> int | None:
+        """The first gold organisation sharing a name with *keys*."""
+        return next((i for i, group in enumerate(self.groups) if group & keys), None)
+
+    def party_id(self, name: str) -> int | str:
+        """A party's gold organisation, or its normalised name when gold does not know it."""
+        key = normalize_org(name)
+        index = self.index({key})
+        return index if index is not None else "?" + key
 
 
 def _orgs(items: object) -> list[dict[str, Any]]:
@@ -406,84 +402,110 @@ def _orgs(items: object) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for item in items if isinstance(items, list) else []:
         if isinstance(item, str):
-            out.append({"name": item, "aliases": []})
+            out.append({"name": item, "aliases": [], "bare": True})
         elif isinstance(item, dict) and isinstance(item.get("name"), str):
             out.append(item)
     return out
 
 
-def _org_names(org: Mapping[str, Any]) -> list[str]:
-    aliases = org.get("aliases")
-    names = [org["name"], *(aliases if isinstance(aliases, list) else [])]
-    return [n for n in names if isinstance(n, str)]
-
-
 def _org_keys(org: Mapping[str, Any]) -> frozenset[str]:
-    return frozenset(k for k in map(normalize_org, _org_names(org)) if k)
+    if org.get("bare"):  # a bare string keeps even a name that normalises to nothing
+        return frozenset({normalize_org(org["name"])})
+    names = [org["name"], *_strings(org.get("aliases"))]
+    return frozenset(k for k in map(normalize_org, names) if k)
 
 
 # --------------------------------------------------------------------------- organisations
 
 
-def _score_organizations(gold: Mapping[str, Any], pred: Mapping[str, Any]) -> MetricResult:
-    gold_orgs = _orgs(gold.get("organizations"))
-    pred_orgs = [o for o in _orgs(pred.get("organizations")) if _org_keys(o)]
-    gold_keys = [_org_keys(o) for o in gold_orgs]
-    pred_keys = [_org_keys(o) for o in pred_orgs]
-    excluded = {normalize_org(n) for n in _strings(gold.get("source_orgs_excluded"))} - {""}
-
-    def weight(g: int, p: int) -> tuple[int, ...] | None:
-        if not gold_keys[g] & pred_keys[p]:
-            return None
-        # Tie-break towards the pairing whose main names agree, so reports read naturally.
-        same_name = normalize_org(gold_orgs[g]["name"]) == normalize_org(pred_orgs[p]["name"])
-        return (int(same_name),)
-
-    pairs = _assign(len(gold_orgs), len(pred_orgs), weight)
-    matched_gold = {g for g, _ in pairs}
-    matched_pred = {p for _, p in pairs}
-    misses = [f"organization {gold_orgs[g]['name']}" for g in range(len(gold_orgs))]
-    misses = [m for g, m in enumerate(misses) if g not in matched_gold]
-    fps = [
-        f"organization {pred_orgs[p]['name']}"
-        for p in range(len(pred_orgs))
-        if p not in matched_pred and not pred_keys[p] & excluded
-    ]
-    return MetricResult(Counts(len(pairs), len(fps), len(misses)), tuple(misses), tuple(fps))
+def _score_organizations(
+    companies: _GoldCompanies, gold: Mapping[str, Any], pred: Mapping[str, Any]
+) -> MetricResult:
+    excluded = {normalize_org(n) for n in _strings(gold.get("source_orgs_excluded"))}
+    predicted = [o for o in _orgs(pred.get("organizations")) if not _org_keys(o) & excluded]
+    matched: set[int] = set()
+    false_positives: list[str] = []
+    for org in predicted:
+        index = companies.index(_org_keys(org))
+        if index is None or index in matched:
+            false_positives.append(f"organization {org['name']}")
+        else:
+            matched.add(index)
+    misses = [f"organization {name}" for i, name in enumerate(companies.names) if i not in matched]
+    return MetricResult(
+        Counts(len(matched), len(false_positives), len(misses)),
+        tuple(misses),
+        tuple(false_positives),
+    )
 
 
 # --------------------------------------------------------------------------- agreements
+
+# Older facts files used these names; they score as the spec's types.
+_AGREEMENT_TYPE_NAMES = {
+    "compute_supply": "supply",
+    "cloud_commitment": "supply",
+    "definitive_agreement": "partnership",
+    "services": "supply",
+    "extension": "amendment",
+}
+_CLAUSE_TYPE_NAMES = {
+    "ip_license": "license_grant",
+    "license": "license_grant",
+    "preferred_provider": "preferred_partner",
+    "compute_commitment": "purchase_commitment",
+    "minimum_commitment": "purchase_commitment",
+    "agi_clause": "other",
+    "duration": "term",
+    "expiry": "term",
+    "investment_amount": "investment",
+    "royalties": "royalty",
+    "stake": "equity_stake",
+}
 
 
 @dataclass(frozen=True)
 class _Agreement:
     """The scored fields of one agreement, read defensively from either side."""
 
-    type: str
-    types: frozenset[str]  # type plus alt_types
-    parties: tuple[str, ...]
-    date: str | None
+    type: object  # as written, for reports
+    types: frozenset[object]  # type plus alt_types, under their spec names
+    party_names: tuple[str, ...]
+    party_ids: frozenset[int | str]  # gold organisation index, or "?name" when gold lacks it
+    date: object
     clauses: tuple[Mapping[str, Any], ...]
     amounts: tuple[Mapping[str, Any], ...]
 
     @classmethod
-    def parse(cls, raw: Mapping[str, Any]) -> _Agreement:
-        main = _type_name(raw.get("type"))
+    def parse(cls, raw: Mapping[str, Any], companies: _GoldCompanies) -> _Agreement:
         alt = raw.get("alt_types")
-        alts = [alt] if isinstance(alt, str) else _strings(alt)
-        types = frozenset(t for t in [main, *map(_type_name, alts)] if t)
+        alts = alt if isinstance(alt, list) else [alt] if isinstance(alt, str) else []
+        names = _parties(raw)
         return cls(
-            type=main,
-            types=types,
-            parties=tuple(_parties(raw)),
-            date=_date(raw.get("date")),
+            type=raw.get("type"),
+            types=frozenset(_agreement_type(t) for t in [raw.get("type"), *alts]),
+            party_names=tuple(names),
+            party_ids=frozenset(companies.party_id(n) for n in names),
+            date=raw.get("date"),
             clauses=tuple(_dicts(raw.get("clauses"))),
             amounts=tuple(_dicts(raw.get("amounts"))),
         )
 
+    @property
+    def spec_type(self) -> object:
+        return _agreement_type(self.type)
+
+    @property
+    def year(self) -> str | None:
+        return str(self.date)[:4] if self.date else None
+
     def describe(self) -> str:
-        parties = ", ".join(self.parties)
+        parties = ", ".join(self.party_names)
         return f"agreement {self.type or '?'} [{parties}] {self.date or 'undated'}"
+
+
+def _agreement_type(name: object) -> object:
+    return _AGREEMENT_TYPE_NAMES.get(name, name) if isinstance(name, str) else name
 
 
 def _parties(raw: Mapping[str, Any]) -> list[str]:
@@ -497,117 +519,111 @@ def _parties(raw: Mapping[str, Any]) -> list[str]:
     return names
 
 
-def _score_agreements(
-    gold: list[_Agreement], pred: list[_Agreement], table: _AliasTable, *, typed: bool
-) -> tuple[MetricResult, list[tuple[_Agreement, _Agreement]]]:
-    gold_parties = [[table.keys(p) for p in a.parties] for a in gold]
-    pred_parties = [[table.keys(p) for p in a.parties] for a in pred]
+def _match_agreements(gold: list[_Agreement], pred: list[_Agreement]) -> list[tuple[int, int]]:
+    """One-to-one pairs, best candidates first (the same type, then the same date).
 
-    def weight(g: int, p: int) -> tuple[int, ...] | None:
-        if not _parties_match(gold_parties[g], pred_parties[p]):
-            return None
-        if not _years_compatible(gold[g].date, pred[p].date):
-            return None
-        same_type = pred[p].type in gold[g].types
-        if typed and not same_type:
-            return None
-        return (int(same_type), int(_date_correct(gold[g].date, pred[p].date)))
-
-    pairs = _assign(len(gold), len(pred), weight)
-    result = _result(
-        pairs,
-        [a.describe() for a in gold],
-        [a.describe() for a in pred],
-    )
-    return result, [(gold[g], pred[p]) for g, p in pairs]
-
-
-def _parties_match(gold: list[frozenset[str]], pred: list[frozenset[str]]) -> bool:
-    distinct = {k for k in gold if k}
-    needed = min(2, len(distinct))
-    if needed == 0:
-        return True
-    shared = _assign(len(gold), len(pred), lambda g, p: () if gold[g] & pred[p] else None)
-    return len(shared) >= needed
+    A candidate shares at least two parties with the gold agreement (all of them when gold
+    names fewer) and, when both are dated, its year. Candidates are taken greedily in order of
+    their score; ties go to the later gold and predicted agreement, as in the reference scorer.
+    """
+    candidates: list[tuple[float, int, int]] = []
+    for g, gold_agreement in enumerate(gold):
+        for p, pred_agreement in enumerate(pred):
+            score = _candidate_score(gold_agreement, pred_agreement)
+            if score is not None:
+                candidates.append((score, g, p))
+    candidates.sort(reverse=True)
+    used_gold: set[int] = set()
+    used_pred: set[int] = set()
+    pairs: list[tuple[int, int]] = []
+    for _, g, p in candidates:
+        if g not in used_gold and p not in used_pred:
+            used_gold.add(g)
+            used_pred.add(p)
+            pairs.append((g, p))
+    return pairs
 
 
-def _years_compatible(gold: str | None, pred: str | None) -> bool:
-    gold_year, pred_year = _year(gold), _year(pred)
-    return gold_year is None or pred_year is None or gold_year == pred_year
-
-
-def _year(date: str | None) -> str | None:
-    match = _YEAR.match(date or "")
-    return match.group(0) if match else None
-
-
-def _date(value: object) -> str | None:
-    if isinstance(value, bool):
+def _candidate_score(gold: _Agreement, pred: _Agreement) -> float | None:
+    shared = gold.party_ids & pred.party_ids
+    if len(shared) < min(2, len(gold.party_ids)):
         return None
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, str) and value.strip():
-        return value.strip()
-    return None
+    if gold.year and pred.year and gold.year != pred.year:
+        return None
+    union = gold.party_ids | pred.party_ids
+    overlap = len(shared) / len(union) if union else 0.0
+    same_type = pred.spec_type in gold.types
+    same_date = str(gold.date) == str(pred.date)
+    return 2 * same_type + same_date + overlap
 
 
-def _date_correct(gold: str | None, pred: str | None) -> bool:
-    return gold is not None and pred is not None and pred.startswith(gold)
+def _agreement_result(
+    gold: list[_Agreement], pred: list[_Agreement], pairs: list[tuple[int, int]], *, typed: bool
+) -> MetricResult:
+    if typed:  # the same pairs, counted only where the type agrees
+        pairs = [(g, p) for g, p in pairs if pred[p].spec_type in gold[g].types]
+    matched_gold = {g for g, _ in pairs}
+    matched_pred = {p for _, p in pairs}
+    misses = tuple(a.describe() for i, a in enumerate(gold) if i not in matched_gold)
+    fps = tuple(a.describe() for i, a in enumerate(pred) if i not in matched_pred)
+    return MetricResult(Counts(len(pairs), len(fps), len(misses)), misses, fps)
 
 
-def _score_dates(pairs: list[tuple[_Agreement, _Agreement]]) -> MetricResult:
-    tp, misses, fps = 0, [], []
-    for gold, pred in pairs:
-        if gold.date is None:
-            continue  # the spec scores dates only where gold knows them
-        if _date_correct(gold.date, pred.date):
-            tp += 1
+def _score_dates(
+    gold: list[_Agreement], pred: list[_Agreement], pairs: list[tuple[int, int]]
+) -> MetricResult:
+    """Over matched pairs with a gold date: right when the predicted date starts with it."""
+    tp, wrong = 0, []
+    for g, p in pairs:
+        gold_date = gold[g].date
+        if not gold_date:
             continue
-        shown = pred.date or "none"
-        misses.append(f"date {gold.date} of {gold.describe()} (predicted {shown})")
-        if pred.date is not None:
-            fps.append(f"date {pred.date} of {pred.describe()} (gold {gold.date})")
-    return MetricResult(Counts(tp, len(fps), len(misses)), tuple(misses), tuple(fps))
+        predicted = str(pred[p].date if pred[p].date is not None else "")
+        if predicted[: len(str(gold_date))] == str(gold_date):
+            tp += 1
+        else:
+            wrong.append(
+                f"date {gold_date} of {gold[g].describe()} (predicted {predicted or 'none'})"
+            )
+    # A wrong date is both a false positive and a miss, so precision equals recall.
+    return MetricResult(Counts(tp, len(wrong), len(wrong)), tuple(wrong), tuple(wrong))
 
 
 # --------------------------------------------------------------------------- clauses, amounts
 
 
 def _score_clauses(gold: list[_Agreement], pred: list[_Agreement]) -> MetricResult:
-    gold_clauses = _pooled_clauses(gold)
-    pred_clauses = _pooled_clauses(pred)
+    """Pooled per file, ``other`` left out; by type, and by value within 1% where gold has one."""
+    gold_clauses, pred_clauses = _scored_clauses(gold), _scored_clauses(pred)
 
-    def weight(g: int, p: int) -> tuple[int, ...] | None:
-        gc, pc = gold_clauses[g], pred_clauses[p]
-        if _type_name(gc.get("type")) != _type_name(pc.get("type")):
-            return None
-        gold_value = _number(gc.get("value"), allow_text=False)
-        if gold_value is None:
-            return ()
-        pred_value = _number(pc.get("value"), allow_text=True)
-        if pred_value is None or not _close(gold_value, pred_value, CLAUSE_TOLERANCE):
-            return None
-        return ()
+    def same(p: int, g: int) -> bool:
+        (pred_type, pred_value), (gold_type, gold_value) = pred_clauses[p][:2], gold_clauses[g][:2]
+        if pred_type != gold_type:
+            return False
+        return gold_value is None or _close(pred_value, gold_value, CLAUSE_TOLERANCE)
 
-    pairs = _assign(len(gold_clauses), len(pred_clauses), weight)
-    return _result(
-        pairs,
-        [_describe_clause(c) for c in gold_clauses],
-        [_describe_clause(c) for c in pred_clauses],
-    )
+    pairs = _first_fit(len(gold_clauses), len(pred_clauses), same)
+    return _result(pairs, [c[2] for c in gold_clauses], [c[2] for c in pred_clauses])
 
 
-def _pooled_clauses(agreements: list[_Agreement]) -> list[Mapping[str, Any]]:
-    return [
-        clause
-        for agreement in agreements
-        for clause in agreement.clauses
-        if _type_name(clause.get("type")) not in ("", "other")
-    ]
+def _scored_clauses(agreements: list[_Agreement]) -> list[tuple[object, float | None, str]]:
+    """(spec type, numeric value or None, description) of every clause not of type ``other``."""
+    out: list[tuple[object, float | None, str]] = []
+    for agreement in agreements:
+        for clause in agreement.clauses:
+            written = clause.get("type", "other")
+            kind = _CLAUSE_TYPE_NAMES.get(written, written) if isinstance(written, str) else written
+            value = clause.get("value")
+            if isinstance(value, dict):  # {"amount": 250000, "currency": "USD"}
+                value = value.get("amount", value.get("value"))
+            if kind != "other":
+                number = _plain_number(value)
+                out.append((kind, number, _describe_clause(clause)))
+    return out
 
 
 def _describe_clause(clause: Mapping[str, Any]) -> str:
-    parts = [f"clause {_type_name(clause.get('type'))}"]
+    parts = [f"clause {clause.get('type', 'other')}"]
     value = clause.get("value")
     if value is not None:
         parts.append(json.dumps(value, ensure_ascii=False, sort_keys=True))
@@ -619,70 +635,56 @@ def _describe_clause(clause: Mapping[str, Any]) -> str:
 
 
 def _score_amounts(gold: list[_Agreement], pred: list[_Agreement]) -> MetricResult:
-    gold_amounts = [m for a in gold for m in a.amounts]
-    pred_amounts = [m for a in pred for m in a.amounts]
+    """Pooled per file: amounts with a numeric value, by currency and value within 0.5%."""
+    gold_amounts, pred_amounts = _scored_amounts(gold), _scored_amounts(pred)
 
-    def weight(g: int, p: int) -> tuple[int, ...] | None:
-        ga, pa = gold_amounts[g], pred_amounts[p]
-        if _currency(ga) != _currency(pa):
-            return None
-        gold_value = _number(ga.get("value"), allow_text=True)
-        if gold_value is None:
-            # A gold amount with no figure ("multibillion dollar") is matched on currency, but
-            # figures are given to the gold amounts that have one first.
-            return (0,)
-        pred_value = _number(pa.get("value"), allow_text=True)
-        if pred_value is None or not _close(gold_value, pred_value, AMOUNT_TOLERANCE):
-            return None
-        return (1,)
+    def same(p: int, g: int) -> bool:
+        (pred_value, pred_currency), (gold_value, gold_currency) = (
+            pred_amounts[p][:2],
+            gold_amounts[g][:2],
+        )
+        return pred_currency == gold_currency and _close(pred_value, gold_value, AMOUNT_TOLERANCE)
 
-    pairs = _assign(len(gold_amounts), len(pred_amounts), weight)
-    return _result(
-        pairs,
-        [_describe_amount(m) for m in gold_amounts],
-        [_describe_amount(m) for m in pred_amounts],
-    )
+    pairs = _first_fit(len(gold_amounts), len(pred_amounts), same)
+    return _result(pairs, [a[2] for a in gold_amounts], [a[2] for a in pred_amounts])
 
 
-def _currency(amount: Mapping[str, Any]) -> str | None:
-    currency = amount.get("currency")
-    return currency.strip().upper() if isinstance(currency, str) and currency.strip() else None
+def _scored_amounts(agreements: list[_Agreement]) -> list[tuple[float, str, str]]:
+    """(value, currency, description); an amount without a figure is not scored."""
+    out: list[tuple[float, str, str]] = []
+    for agreement in agreements:
+        for amount in agreement.amounts:
+            value = amount.get("value")
+            if isinstance(value, int | float):
+                currency = str(amount.get("currency") or "USD").upper()
+                out.append(
+                    (float(value), currency, _describe_amount(float(value), currency, amount))
+                )
+    return out
 
 
-def _describe_amount(amount: Mapping[str, Any]) -> str:
-    value = _number(amount.get("value"), allow_text=True)
-    shown = "?" if value is None else f"{value:,.0f}" if value == int(value) else f"{value:,}"
+def _describe_amount(value: float, currency: str, amount: Mapping[str, Any]) -> str:
+    shown = f"{value:,.0f}" if value == int(value) else f"{value:,}"
     text = amount.get("text")
     suffix = f' "{text}"' if isinstance(text, str) and text else ""
-    return f"amount {shown} {_currency(amount) or '???'}{suffix}"
+    return f"amount {shown} {currency}{suffix}"
 
 
-def _number(value: object, *, allow_text: bool) -> float | None:
-    """A numeric value; booleans are not numbers, and strings only when ``allow_text``."""
-    if isinstance(value, bool):
+def _plain_number(value: object) -> float | None:
+    """A number as the spec reads one: booleans and strings are not numbers."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    if isinstance(value, int | float):
-        return float(value)
-    if allow_text and isinstance(value, str):
-        try:
-            return float(value.replace(",", "").strip())
-        except ValueError:
-            return None
-    return None
+    return float(value)
 
 
-def _close(gold: float, pred: float, tolerance: float) -> bool:
-    if gold == 0:
-        return pred == 0
-    # A tiny absolute slack keeps float rounding from rejecting a value exactly at the bound.
-    return abs(pred - gold) <= tolerance * abs(gold) * (1 + 1e-9)
+def _close(pred: float | None, gold: float, tolerance: float) -> bool:
+    """Within *tolerance* of the gold value (relative; a gold 0 needs an exact 0)."""
+    if pred is None:
+        return False
+    return abs(pred - gold) <= tolerance * max(abs(gold), 1e-9)
 
 
 # --------------------------------------------------------------------------- shared helpers
-
-
-def _type_name(value: object) -> str:
-    return value.strip().lower() if isinstance(value, str) else ""
 
 
 def _dicts(items: object) -> list[Mapping[str, Any]]:
@@ -691,6 +693,18 @@ def _dicts(items: object) -> list[Mapping[str, Any]]:
 
 def _strings(items: object) -> list[str]:
     return [i for i in items if isinstance(i, str)] if isinstance(items, list) else []
+
+
+def _first_fit(n_gold: int, n_pred: int, same: Callable[[int, int], bool]) -> list[tuple[int, int]]:
+    """Each gold item, in order, takes the first unused predicted item that matches it."""
+    used: set[int] = set()
+    pairs: list[tuple[int, int]] = []
+    for g in range(n_gold):
+        p = next((p for p in range(n_pred) if p not in used and same(p, g)), None)
+        if p is not None:
+            used.add(p)
+            pairs.append((g, p))
+    return pairs
 
 
 def _result(
@@ -702,85 +716,6 @@ def _result(
     misses = tuple(d for i, d in enumerate(gold_items) if i not in matched_gold)
     fps = tuple(d for i, d in enumerate(pred_items) if i not in matched_pred)
     return MetricResult(Counts(len(pairs), len(fps), len(misses)), misses, fps)
-
-
-def _assign(
-    n_gold: int, n_pred: int, weight: Callable[[int, int], tuple[int, ...] | None]
-) -> list[tuple[int, int]]:
-    """Optimal one-to-one matching: the most pairs, then the best tie-break tuples.
-
-    ``weight(g, p)`` is ``None`` when the items cannot match, else a tuple of non-negative
-    integer preferences compared lexicographically (all tuples of one call have one length).
-    Tuples are packed into one integer so that each component outweighs every later one summed
-    over any matching; the pair count outweighs them all. Returns sorted ``(gold, pred)`` pairs.
-    """
-    table = {
-        (g, p): w for g in range(n_gold) for p in range(n_pred) if (w := weight(g, p)) is not None
-    }
-    if not table:
-        return []
-    packed = _pack(table, min(n_gold, n_pred))
-    matrix = [[packed.get((g, p), 0) for p in range(n_pred)] for g in range(n_gold)]
-    return sorted((g, p) for g, p in _max_weight_assignment(matrix) if (g, p) in table)
-
-
-def _pack(
-    table: Mapping[tuple[int, int], tuple[int, ...]], size: int
-) -> dict[tuple[int, int], int]:
-    width = max(len(w) for w in table.values())
-    tuples = {k: (1, *w, *([0] * (width - len(w)))) for k, w in table.items()}
-    maxima = [max(t[i] for t in tuples.values()) for i in range(width + 1)]
-    packed = dict.fromkeys(tuples, 0)
-    multiplier = 1
-    for i in reversed(range(width + 1)):
-        for key, t in tuples.items():
-            packed[key] += t[i] * multiplier
-        multiplier *= size * maxima[i] + 1
-    return packed
-
-
-def _max_weight_assignment(weights: list[list[int]]) -> list[tuple[int, int]]:
-    """Rows to columns maximising the total weight (Hungarian algorithm, O(n²m)).
-
-    Every row is assigned when there are at least as many columns; pairs of weight zero are
-    simply non-matches for the caller to drop.
-    """
-    n_rows, n_cols = len(weights), len(weights[0]) if weights else 0
-    if n_rows > n_cols:
-        flipped = [[weights[r][c] for r in range(n_rows)] for c in range(n_cols)]
-        return [(r, c) for c, r in _max_weight_assignment(flipped)]
-    cost = [[-w for w in row] for row in weights]
-    infinity = sum(abs(w) for row in weights for w in row) + 1
-    u, v = [0] * (n_rows + 1), [0] * (n_cols + 1)
-    owner = [0] * (n_cols + 1)  # owner[c]: 1-based row assigned to column c, 0 if none
-    way = [0] * (n_cols + 1)
-    for row in range(1, n_rows + 1):
-        owner[0], col = row, 0
-        slack = [infinity] * (n_cols + 1)
-        used = [False] * (n_cols + 1)
-        while owner[col] != 0:
-            used[col] = True
-            r, delta, nxt = owner[col], infinity, 0
-            for c in range(1, n_cols + 1):
-                if used[c]:
-                    continue
-                reduced = cost[r - 1][c - 1] - u[r] - v[c]
-                if reduced < slack[c]:
-                    slack[c], way[c] = reduced, col
-                if slack[c] < delta:
-                    delta, nxt = slack[c], c
-            for c in range(n_cols + 1):
-                if used[c]:
-                    u[owner[c]] += delta
-                    v[c] -= delta
-                else:
-                    slack[c] -= delta
-            col = nxt
-        while col:
-            prev = way[col]
-            owner[col] = owner[prev]
-            col = prev
-    return [(owner[c] - 1, c - 1) for c in range(1, n_cols + 1) if owner[c]]
 
 
 # --------------------------------------------------------------------------- floor gate
@@ -824,8 +759,18 @@ def check_floor(
 # --------------------------------------------------------------------------- text output
 
 
-def format_report(report: EvalReport, *, details: bool = False) -> str:
-    """A plain-text table of the totals; ``details`` adds each file's misses and false hits."""
+def format_report(
+    report: EvalReport,
+    *,
+    details: bool = False,
+    groups: Mapping[str, str] | None = None,
+) -> str:
+    """A plain-text table of the totals.
+
+    :param details: add every miss and false positive, grouped by metric, then by file.
+    :param groups: name → file-stem glob; adds a table of F1 per metric for each group of files
+        (``{"new": "[ab][0-9]*", "old": "![ab][0-9]*"}``) beside the whole set.
+    """
     lines = [f"{'metric':<18}{'P':>7}{'R':>7}{'F1':>7}{'tp':>6}{'fp':>6}{'fn':>6}"]
     for name in METRICS:
         c = report.totals[name]
@@ -834,26 +779,51 @@ def format_report(report: EvalReport, *, details: bool = False) -> str:
         )
     if report.missing_predictions:
         lines.append(f"missing predictions: {', '.join(report.missing_predictions)}")
+    if groups:
+        lines.extend(_format_groups(report, groups))
     if details:
-        for file in report.files:
-            lines.extend(_format_file(file))
+        for name in METRICS:
+            lines.extend(_format_errors(report, name))
     return "\n".join(lines)
 
 
-def _format_file(file: FileReport) -> list[str]:
-    scores = " ".join(f"{name}={file.metrics[name].counts.f1:.2f}" for name in METRICS)
-    lines = ["", f"== {file.stem}" + (" (no prediction)" if file.prediction_missing else "")]
-    lines.append(f"   {scores}")
-    shown: set[str] = set()
-    for name in METRICS:
-        result = file.metrics[name]
-        # Typed agreement errors mostly repeat the untyped ones; print only the new ones.
-        label = " (type)" if name == "agreements_typed" else ""
-        for item in result.misses:
-            if item not in shown:
-                lines.append(f"   miss{label} {item}")
-        for item in result.false_positives:
-            if item not in shown:
-                lines.append(f"   fp{label}   {item}")
-        shown.update(result.misses, result.false_positives)
+def group_report(report: EvalReport, pattern: str) -> EvalReport:
+    """The report restricted to the files whose stem matches the glob *pattern*.
+
+    A pattern starting with ``!`` takes the files that do not match the rest.
+    """
+    negated = pattern.startswith("!")
+    glob = pattern[1:] if negated else pattern
+    files = tuple(f for f in report.files if fnmatch.fnmatchcase(f.stem, glob) != negated)
+    return EvalReport(
+        totals=_totals(files),
+        files=files,
+        missing_predictions=tuple(
+            s for s in report.missing_predictions if any(f.stem == s for f in files)
+        ),
+    )
+
+
+def _format_groups(report: EvalReport, groups: Mapping[str, str]) -> list[str]:
+    short = {"organizations": "orgs", "agreements_typed": "typed"}
+    header = f"{'F1 by group':<24}{'files':>6}" + "".join(f"{short.get(n, n):>12}" for n in METRICS)
+    rows = [("all", report), *((name, group_report(report, p)) for name, p in groups.items())]
+    lines = ["", header]
+    for name, part in rows:
+        scores = "".join(f"{part.totals[n].f1:>12.3f}" for n in METRICS)
+        lines.append(f"{name:<24}{len(part.files):>6}{scores}")
+    return lines
+
+
+def _format_errors(report: EvalReport, metric: str) -> list[str]:
+    """One metric's misses and false positives, file by file."""
+    total = report.totals[metric]
+    lines = ["", f"== {metric}: {total.fn} missed, {total.fp} false positive(s)"]
+    for file in report.files:
+        result = file.metrics[metric]
+        if not result.misses and not result.false_positives:
+            continue
+        lines.append(f"  {file.stem}" + (" (no prediction)" if file.prediction_missing else ""))
+        lines.extend(f"    miss {item}" for item in result.misses)
+        lines.extend(f"    fp   {item}" for item in result.false_positives)
     return lines
