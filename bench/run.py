@@ -68,7 +68,7 @@ def child_build(source: Path, workers: int) -> dict[str, Any]:
     from kg.nlp import load_nlp
     from kg.parallel import extract_parallel
     from kg.pipeline import build_graph, resolve_extractions
-    from kg.read import read_documents
+    from kg.read.documents import read_documents
 
     started = time.perf_counter()
     if workers == 1:

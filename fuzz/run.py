@@ -238,7 +238,10 @@ class Summary:
 def read_case(case: Case) -> list[object]:
     """The Documents the real readers make of *case* (``doc`` skips the readers)."""
     from kg.models import Document
-    from kg.readers import read_html, read_json, read_jsonl, read_text, to_document
+    from kg.read.base import to_document
+    from kg.read.html import read_html
+    from kg.read.records import read_json, read_jsonl
+    from kg.read.text import read_text
 
     source = f"fuzz-{case.index}.{case.kind}"
     if case.kind == "doc":

@@ -15,7 +15,7 @@ from kg.errors import KGError
 if TYPE_CHECKING:
     from kg.knowledge import GraphStats, KnowledgeGraph
     from kg.pipeline import build
-    from kg.read import read_documents
+    from kg.read.documents import read_documents
 
 __all__ = ["GraphStats", "KGError", "KnowledgeGraph", "build", "read_documents"]
 
@@ -25,7 +25,7 @@ _LAZY = {
     "GraphStats": "kg.knowledge",
     "KnowledgeGraph": "kg.knowledge",
     "build": "kg.pipeline",
-    "read_documents": "kg.read",
+    "read_documents": "kg.read.documents",
 }
 
 

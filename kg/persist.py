@@ -48,7 +48,7 @@ from kg.mapping import doc_key, to_graph
 from kg.models import Document, Extraction, Organization, Problem
 from kg.parallel import iter_extractions
 from kg.pipeline import canonical_organizations, rekey_extraction
-from kg.read import ReadWarning, iter_documents
+from kg.read.documents import ReadWarning, iter_documents
 from kg.resolve import resolve_across
 from kg.store import graph_of
 from kg.storedir import DATA_DIR as DATA_DIR
@@ -118,7 +118,7 @@ def ingest(
 ) -> IngestReport:
     """Read *inputs* into *store*, one named graph per document, replacing older versions.
 
-    Documents stream from :func:`kg.read.iter_documents` and are extracted (on *workers*
+    Documents stream from :func:`kg.read.documents.iter_documents` and are extracted (on *workers*
     processes), resolved against the organisations already stored, and written in
     batches of *batch_size* documents, each batch in one transaction. The ontology in
     the default graph is brought up to date first (:func:`write_ontology`).

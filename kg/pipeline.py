@@ -16,7 +16,7 @@ from kg.knowledge import KnowledgeGraph
 from kg.mapping import to_graph
 from kg.models import Agreement, Clause, Document, Extraction, Organization, Problem
 from kg.nlp import analyse_many, load_nlp
-from kg.read import read_documents
+from kg.read.documents import read_documents
 from kg.resolve import resolve_across
 from kg.timeline import link_lineage
 

@@ -11,7 +11,7 @@ import pytest
 
 from kg.models import Agreement, Document, Extraction
 from kg.pipeline import extract_documents, resolve_extractions
-from kg.readers import content_id
+from kg.read.base import content_id
 
 
 def _extract(text: str, published: str | None = None) -> Extraction:

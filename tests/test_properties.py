@@ -26,7 +26,7 @@ from rdflib.namespace import DCTERMS, RDFS, SKOS
 from kg.iris import iri_for, slugify
 from kg.models import Document, Extraction, Organization
 from kg.pipeline import build, build_graph, extract_documents, resolve_extractions
-from kg.readers.base import content_id
+from kg.read.base import content_id
 from kg.store import turtle_bytes
 from kg.vocab import NIF
 

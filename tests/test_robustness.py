@@ -31,7 +31,7 @@ from rdflib.namespace import DCTERMS
 from kg.extract.amounts import find_amounts
 from kg.models import Document
 from kg.pipeline import build, build_graph, extract_documents, resolve_extractions
-from kg.readers.base import content_id
+from kg.read.base import content_id
 from kg.render import html_for
 from kg.serve import SparqlServer, make_server
 from kg.store import load_graph, new_graph, turtle_bytes

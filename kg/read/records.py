@@ -11,8 +11,8 @@ import json
 from collections.abc import Callable
 from dataclasses import replace
 
-from kg.readers.base import Article, Note, Parsed
-from kg.readers.text import metadata_fields, normalise_newlines
+from kg.read.base import Article, Note, Parsed
+from kg.read.text import metadata_fields, normalise_newlines
 
 # Turns one record's text into articles (lets a record hold a news-feed page too).
 TextReader = Callable[[str, str], Parsed]

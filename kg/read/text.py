@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import yaml
 
-from kg.readers.base import Article, Note, Parsed
-from kg.readers.meta import clean_value, normalise_date
+from kg.read.base import Article, Note, Parsed
+from kg.read.meta import clean_value, normalise_date
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _IMAGE = re.compile(r"!\[([^\]\n]*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"\n]*\")?\s*\)")

@@ -27,17 +27,11 @@ import charset_normalizer
 
 from kg.errors import InputError
 from kg.models import Document, Problem
-from kg.readers import (
-    Note,
-    Parsed,
-    is_feed_page,
-    read_feed_page,
-    read_html,
-    read_json,
-    read_jsonl,
-    read_text,
-    to_document,
-)
+from kg.read.base import Note, Parsed, to_document
+from kg.read.feed import is_feed_page, read_feed_page
+from kg.read.html import read_html
+from kg.read.records import read_json, read_jsonl
+from kg.read.text import read_text
 
 __all__ = ["KNOWN_EXTENSIONS", "ReadResult", "ReadWarning", "iter_documents", "read_documents"]
 

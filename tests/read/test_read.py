@@ -1,4 +1,4 @@
-"""Tests for kg.read: every input format, the news-feed page split, and bad inputs."""
+"""Tests for kg.read.documents: every input format, the news-feed page split, and bad inputs."""
 
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ import pytest
 
 from kg.errors import InputError
 from kg.models import Document
-from kg.read import ReadResult, ReadWarning, iter_documents, read_documents
-from kg.readers import content_id
-from kg.readers.meta import guess_language, normalise_date
+from kg.read.base import content_id
+from kg.read.documents import ReadResult, ReadWarning, iter_documents, read_documents
+from kg.read.meta import guess_language, normalise_date
 
-FIXTURES = Path(__file__).parent / "fixtures" / "read"
-SEED = Path(__file__).parents[1] / "seeds" / "000_9e21863d4afa9de5.txt"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "read"
+SEED = Path(__file__).parents[2] / "seeds" / "000_9e21863d4afa9de5.txt"
 
 
 def read(

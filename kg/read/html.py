@@ -13,9 +13,9 @@ from html.parser import HTMLParser
 
 import trafilatura
 
-from kg.readers.base import Article, Note, Parsed
-from kg.readers.meta import clean_value, normalise_date
-from kg.readers.text import tidy
+from kg.read.base import Article, Note, Parsed
+from kg.read.meta import clean_value, normalise_date
+from kg.read.text import tidy
 
 
 class _HeadParser(HTMLParser):

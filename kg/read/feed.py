@@ -27,9 +27,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kg.readers.base import Article, Note, Parsed, content_id
-from kg.readers.meta import clean_value
-from kg.readers.text import clean_markdown, normalise_newlines
+from kg.read.base import Article, Note, Parsed, content_id
+from kg.read.meta import clean_value
+from kg.read.text import clean_markdown, normalise_newlines
 
 _SUMMARY = "Summary"
 _ORIGINAL = "Original Article"

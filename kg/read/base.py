@@ -10,7 +10,7 @@ import hashlib
 from dataclasses import dataclass
 
 from kg.models import Document
-from kg.readers.meta import guess_language
+from kg.read.meta import guess_language
 
 
 @dataclass(frozen=True)
