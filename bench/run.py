@@ -65,8 +65,8 @@ def _peak_detail() -> dict[str, float]:
 
 
 def child_build(source: Path, workers: int) -> dict[str, Any]:
-    from kg.nlp import load_nlp
-    from kg.parallel import extract_parallel
+    from kg.extract.nlp import load_nlp
+    from kg.extract.parallel import extract_parallel
     from kg.pipeline import build_graph, resolve_extractions
     from kg.read.documents import read_documents
 

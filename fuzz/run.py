@@ -262,8 +262,9 @@ def run_batch(cases: Sequence[Case], check_html: bool) -> tuple[int, int, list[f
     """Run *cases* end to end; returns (documents, triples, seconds per case)."""
     import pyoxigraph as ox
 
+    from kg.extract.documents import extract_documents
     from kg.models import Document
-    from kg.pipeline import build_graph, extract_documents, resolve_extractions
+    from kg.pipeline import build_graph, resolve_extractions
     from kg.render import html_for
     from kg.store import turtle_bytes
 
@@ -377,7 +378,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     started = time.perf_counter()
     cases = generate(args.seed, args.count, args.max_chars, args.long_share)
-    from kg.nlp import load_nlp
+    from kg.extract.nlp import load_nlp
 
     load_nlp()  # load once before timing inputs
     summary = run(cases, args.batch, args.html_every, log)

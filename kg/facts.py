@@ -22,8 +22,8 @@ from rdflib.term import Node
 
 from kg.errors import EvalError
 from kg.evaluate import EvalReport, check_floor, gold_files_in, load_floor, score_paths
+from kg.extract.documents import ProgressCallback
 from kg.models import Problem
-from kg.pipeline import ProgressCallback
 from kg.store import write_atomic
 from kg.vocab import (
     DK,

@@ -43,10 +43,10 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
 
 from kg.extract.orgs import OrgFindings, core, lexicon
+from kg.extract.parallel import iter_extractions
 from kg.iris import iri_for
 from kg.mapping import doc_key, to_graph
 from kg.models import Document, Extraction, Organization, Problem
-from kg.parallel import iter_extractions
 from kg.pipeline import canonical_organizations, rekey_extraction
 from kg.read.documents import ReadWarning, iter_documents
 from kg.resolve import resolve_across

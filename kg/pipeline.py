@@ -10,18 +10,15 @@ from pathlib import Path
 from rdflib import Graph
 
 from kg.errors import InputError
-from kg.extract.deals import extract_agreements
-from kg.extract.orgs import OrgFindings, find_organizations
+from kg.extract.documents import ProgressCallback, extract_documents
+from kg.extract.orgs import OrgFindings
+from kg.extract.parallel import extract_parallel
 from kg.knowledge import KnowledgeGraph
 from kg.mapping import to_graph
-from kg.models import Agreement, Clause, Document, Extraction, Organization, Problem
-from kg.nlp import analyse_many, load_nlp
+from kg.models import Agreement, Clause, Extraction, Organization, Problem
 from kg.read.documents import read_documents
 from kg.resolve import resolve_across
 from kg.timeline import link_lineage
-
-ProgressCallback = Callable[[int, int], None]
-"""Called with (documents done, documents total) as extraction proceeds."""
 
 
 @dataclass(frozen=True)
@@ -33,40 +30,6 @@ class BuildReport:
     warnings: tuple[Problem, ...]
     tokens: int
     seconds: float
-
-
-def extract_documents(
-    documents: Sequence[Document],
-    *,
-    model: str | None = None,
-    progress: ProgressCallback | None = None,
-    focus: bool | None = None,
-) -> tuple[list[Extraction], int]:
-    """Run NLP and the extractors over *documents*; returns extractions and token count.
-
-    Organisation keys are per document here; :func:`resolve_extractions` unifies them.
-    """
-    nlp = load_nlp(model)
-    results: list[Extraction] = []
-    tokens = 0
-    for index, (document, doc) in enumerate(
-        zip(documents, analyse_many(nlp, (d.text for d in documents), focus=focus), strict=True)
-    ):
-        findings = find_organizations(doc, document)
-        agreements = extract_agreements(doc, document, findings, nlp)
-        tokens += len(doc)
-        results.append(
-            Extraction(
-                document=document,
-                organizations=findings.organizations,
-                products=findings.products,
-                agreements=agreements,
-                tokens=len(doc),
-            )
-        )
-        if progress is not None:
-            progress(index + 1, len(documents))
-    return results, tokens
 
 
 def resolve_extractions(extractions: Sequence[Extraction]) -> list[Extraction]:
@@ -231,9 +194,6 @@ def build(
     started = time.perf_counter()
     read = read_documents(list(inputs), max_bytes=max_bytes, strict=strict)
     if workers > 1:
-        # imported here: kg.parallel builds on this module
-        from kg.parallel import extract_parallel
-
         extractions = extract_parallel(
             read.documents, model=model, workers=workers, progress=progress
         )

@@ -23,9 +23,10 @@ from hypothesis import strategies as st
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDFS, SKOS
 
+from kg.extract.documents import extract_documents
 from kg.iris import iri_for, slugify
 from kg.models import Document, Extraction, Organization
-from kg.pipeline import build, build_graph, extract_documents, resolve_extractions
+from kg.pipeline import build, build_graph, resolve_extractions
 from kg.read.base import content_id
 from kg.store import turtle_bytes
 from kg.vocab import NIF

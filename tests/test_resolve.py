@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from spacy.language import Language
 
+from kg.extract.nlp import analyse, load_nlp
 from kg.extract.orgs import OrgFindings, find_organizations
 from kg.models import Document, Organization
-from kg.nlp import analyse, load_nlp
 from kg.resolve import merge_organizations, resolve_across
 
 

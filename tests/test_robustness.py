@@ -29,8 +29,9 @@ from rdflib import Graph, Literal
 from rdflib.namespace import DCTERMS
 
 from kg.extract.amounts import find_amounts
+from kg.extract.documents import extract_documents
 from kg.models import Document
-from kg.pipeline import build, build_graph, extract_documents, resolve_extractions
+from kg.pipeline import build, build_graph, resolve_extractions
 from kg.read.base import content_id
 from kg.render import html_for
 from kg.serve import SparqlServer, make_server

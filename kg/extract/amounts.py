@@ -29,9 +29,9 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import PatternError
-from kg.rules import load_json_rules
+from kg.extract.rules import load_json_rules
 
-RULES_PATH = Path(__file__).resolve().parent.parent / "patterns" / "amounts.json"
+RULES_PATH = Path(__file__).resolve().parent / "patterns" / "amounts.json"
 QUALIFIERS = ("exact", "approximately", "up_to", "at_least")
 UNQUANTIFIED = "unquantified"
 """The qualifier of a size stated in words only: such an amount has no value."""

@@ -34,9 +34,9 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from kg.errors import PatternError
-from kg.rules import load_json_rules
+from kg.extract.rules import load_json_rules
 
-RULES_PATH = Path(__file__).resolve().parent.parent / "patterns" / "dates.json"
+RULES_PATH = Path(__file__).resolve().parent / "patterns" / "dates.json"
 DATE_KINDS = ("point", "until", "from", "duration")
 _YEAR = r"(?:19\d\d|20\d\d|2100)"
 _SP = r"[ \u00a0]"

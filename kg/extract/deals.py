@@ -41,12 +41,12 @@ from kg.extract.amounts import (
     find_unquantified,
 )
 from kg.extract.dates import DateMatch, find_dates, find_durations
+from kg.extract.nlp import doc_text
+from kg.extract.rules import load_patterns
 from kg.iris import slugify
 from kg.models import Agreement, Amount, Clause, DateValue, Document, Span
-from kg.nlp import doc_text
-from kg.rules import load_patterns
 
-PATTERNS_DIR = Path(__file__).resolve().parent.parent / "patterns"
+PATTERNS_DIR = Path(__file__).resolve().parent / "patterns"
 
 # Order in which a frame's subject-matter type is chosen when several triggers fire.
 TYPE_PRIORITY = (

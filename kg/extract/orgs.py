@@ -36,10 +36,10 @@ from typing import Any
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
+from kg.extract.nlp import SPANS_KEY, doc_text
+from kg.extract.rules import PATTERNS_DIR, load_json_rules
 from kg.iris import slugify
 from kg.models import Document, Organization, OrgMention, Product, Span
-from kg.nlp import SPANS_KEY, doc_text
-from kg.rules import PATTERNS_DIR, load_json_rules
 
 _NER_LABELS = frozenset({"ORG", "PERSON", "GPE", "NORP", "FAC", "LOC", "PRODUCT", "WORK_OF_ART"})
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "NORP"})

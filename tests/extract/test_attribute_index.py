@@ -5,8 +5,8 @@ from __future__ import annotations
 import spacy
 from spacy.language import Language
 
-from kg.attribute_index import index_attribute_rules
-from kg.nlp import DEFAULT_MODELS, load_nlp
+from kg.extract.attribute_index import index_attribute_rules
+from kg.extract.nlp import DEFAULT_MODELS, load_nlp
 
 # Sentences that exercise the rules: contractions, colloquial forms matched by regular
 # expressions, auxiliaries, whitespace tokens and ordinary business prose.

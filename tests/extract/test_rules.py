@@ -1,4 +1,4 @@
-"""kg.rules: the one JSONL rule loader, its validation and the shipped rule files."""
+"""kg.extract.rules: the one JSONL rule loader, its validation and the shipped rule files."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from kg.errors import PatternError
-from kg.rules import PATTERNS_DIR, load_patterns
+from kg.extract.rules import PATTERNS_DIR, load_patterns
 
 GOOD = [
     ('{"label": "ORG", "pattern": "Acme Robotics"}', {"label": "ORG", "pattern": "Acme Robotics"}),

@@ -1,4 +1,4 @@
-"""kg.nlp: loading the pipeline, the rule component and exact offsets on long texts."""
+"""kg.extract.nlp: loading the pipeline, the rule component and exact offsets on long texts."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from spacy.language import Language
 
 from kg.errors import ModelError
-from kg.nlp import SPANS_KEY, analyse, analyse_many, load_nlp, split_text
+from kg.extract.nlp import SPANS_KEY, analyse, analyse_many, load_nlp, split_text
 
 
 @pytest.fixture(scope="session")
@@ -54,9 +54,9 @@ def test_split_text_keeps_every_character(text: str, limit: int) -> None:
 def test_long_text_is_analysed_in_chunks_with_exact_offsets(
     nlp: Language, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import kg.nlp
+    import kg.extract.nlp
 
-    monkeypatch.setattr(kg.nlp, "CHUNK_CHARS", 60)
+    monkeypatch.setattr(kg.extract.nlp, "CHUNK_CHARS", 60)
     text = "Acme Robotics Inc. hired staff.\n\nLater, Borealis Therapeutics Ltd. grew.\n"
     doc = next(analyse_many(nlp, [text]))
     assert doc.text == text
@@ -71,7 +71,7 @@ def test_analyse_many_keeps_order(nlp: Language) -> None:
 
 
 def test_focus_plan_keeps_the_text_and_skips_sentences_without_deal_cues() -> None:
-    from kg.nlp import plan_chunks
+    from kg.extract.nlp import plan_chunks
 
     text = (
         "The weather in the valley was mild all week. Farmers talked about the harvest.\n\n"
@@ -87,7 +87,7 @@ def test_focus_plan_keeps_the_text_and_skips_sentences_without_deal_cues() -> No
 
 
 def test_focused_analysis_gives_the_same_text_and_entities_in_deal_sentences() -> None:
-    from kg.nlp import analyse_many, load_nlp
+    from kg.extract.nlp import analyse_many, load_nlp
 
     text = (
         "The weather in the valley was mild all week.\n\n"

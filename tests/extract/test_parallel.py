@@ -6,9 +6,10 @@ import pytest
 from rdflib.compare import isomorphic
 
 from kg.errors import KGError
+from kg.extract.documents import extract_documents
+from kg.extract.parallel import extract_parallel, iter_extractions
 from kg.models import Document
-from kg.parallel import extract_parallel, iter_extractions
-from kg.pipeline import build_graph, extract_documents, resolve_extractions
+from kg.pipeline import build_graph, resolve_extractions
 
 _PARTIES = (
     ("Acme Robotics Inc.", "Borealis Therapeutics"),

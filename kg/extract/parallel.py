@@ -1,7 +1,7 @@
 """Extraction on several processes: the same extractions as sequential, in input order.
 
 spaCy releases no GIL worth having for ``en_core_web_sm``, so parallelism means processes.
-Each worker process loads the pipeline once (:func:`kg.nlp.load_nlp` is cached per
+Each worker process loads the pipeline once (:func:`kg.extract.nlp.load_nlp` is cached per
 process) and receives documents in small chunks. At most ``2 × workers`` chunks are in
 flight at any time, so a stream of a million documents never sits in memory twice:
 ``multiprocessing.Pool.imap`` would not do, its feeder thread drains the whole input.
@@ -22,8 +22,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
 
 from kg.errors import KGError
+from kg.extract.documents import extract_documents
 from kg.models import Document, Extraction
-from kg.pipeline import extract_documents
 
 ProgressCallback = Callable[[int, int], None]
 """Called with (documents done, documents total); total is 0 when not known in advance."""
@@ -42,7 +42,7 @@ def extract_parallel(
 ) -> list[Extraction]:
     """Extractions of *documents* (per-document organisation keys), in input order.
 
-    Gives exactly what :func:`kg.pipeline.extract_documents` gives, whatever *workers*.
+    Gives exactly what :func:`kg.extract.documents.extract_documents` gives, whatever *workers*.
     """
     total = len(documents) if isinstance(documents, list | tuple) else 0
     return list(

@@ -9,8 +9,9 @@ from decimal import Decimal
 
 import pytest
 
+from kg.extract.documents import extract_documents
 from kg.models import Agreement, Document, Extraction
-from kg.pipeline import extract_documents, resolve_extractions
+from kg.pipeline import resolve_extractions
 from kg.read.base import content_id
 
 

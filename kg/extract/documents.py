@@ -1,0 +1,51 @@
+"""Stage 2, extract, for a batch of documents: NLP, then organisations, then agreements.
+
+Organisation keys are per document here; :mod:`kg.resolve` unifies them across documents.
+:mod:`kg.extract.parallel` runs the same on several processes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from kg.extract.deals import extract_agreements
+from kg.extract.nlp import analyse_many, load_nlp
+from kg.extract.orgs import find_organizations
+from kg.models import Document, Extraction
+
+ProgressCallback = Callable[[int, int], None]
+"""Called with (documents done, documents total) as extraction proceeds."""
+
+
+def extract_documents(
+    documents: Sequence[Document],
+    *,
+    model: str | None = None,
+    progress: ProgressCallback | None = None,
+    focus: bool | None = None,
+) -> tuple[list[Extraction], int]:
+    """Run NLP and the extractors over *documents*; returns extractions and token count.
+
+    Organisation keys are per document here; :func:`kg.resolve.resolve_extractions` unifies them.
+    """
+    nlp = load_nlp(model)
+    results: list[Extraction] = []
+    tokens = 0
+    for index, (document, doc) in enumerate(
+        zip(documents, analyse_many(nlp, (d.text for d in documents), focus=focus), strict=True)
+    ):
+        findings = find_organizations(doc, document)
+        agreements = extract_agreements(doc, document, findings, nlp)
+        tokens += len(doc)
+        results.append(
+            Extraction(
+                document=document,
+                organizations=findings.organizations,
+                products=findings.products,
+                agreements=agreements,
+                tokens=len(doc),
+            )
+        )
+        if progress is not None:
+            progress(index + 1, len(documents))
+    return results, tokens
