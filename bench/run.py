@@ -205,9 +205,9 @@ def _bindings(graph: Any) -> dict[str, Any]:
 
 def child_queries(store_path: Path) -> dict[str, Any]:
     """Named-query latency on the store in place, as `kg query STORE` and `kg serve` run."""
-    from kg.ontology import holds_ontology
     from kg.persist import open_store_read_only
     from kg.query import named_queries, run_query
+    from kg.rdf.ontology import holds_ontology
 
     started = time.perf_counter()
     store = open_store_read_only(store_path)
@@ -261,7 +261,7 @@ def child_compare(store_path: Path, work: Path) -> dict[str, Any]:
     from rdflib import Graph
 
     from kg.persist import store_graph
-    from kg.store import new_graph
+    from kg.rdf.graphs import new_graph
 
     data = work / "compare.nt"
     store_graph(store_path).serialize(data, format="ox-nt")

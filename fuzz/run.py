@@ -265,8 +265,8 @@ def run_batch(cases: Sequence[Case], check_html: bool) -> tuple[int, int, list[f
     from kg.extract.documents import extract_documents
     from kg.models import Document
     from kg.pipeline import build_graph, resolve_extractions
+    from kg.rdf.graphs import turtle_bytes
     from kg.render import html_for
-    from kg.store import turtle_bytes
 
     documents: list[Document] = []
     owner: list[int] = []
@@ -306,8 +306,8 @@ _BASELINE_SCRIPTS: list[int] = []
 
 
 def _check_html(page: str) -> None:
+    from kg.rdf.graphs import new_graph
     from kg.render import html_for
-    from kg.store import new_graph
 
     if not _BASELINE_SCRIPTS:
         _BASELINE_SCRIPTS.append(html_for(new_graph()).lower().count("<script"))

@@ -5,7 +5,7 @@ parse back to an isomorphic graph; GraphML and GEXF carry the NetworkX projectio
 Gephi/Cytoscape/yEd; CSV writes one readable table per class for spreadsheets.
 
 Every writer is deterministic (the same graph gives the same bytes: triples, nodes,
-rows and JSON keys are sorted) and writes atomically through ``kg.store.write_atomic``.
+rows and JSON keys are sorted) and writes atomically through ``kg.rdf.graphs.write_atomic``.
 
 Named graphs (N-Quads, TriG): the graph name of a document's facts is the document's
 own IRI. A node's triples all go to one graph, chosen by the node's "home":
@@ -37,9 +37,9 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
 from kg.errors import GraphError
-from kg.iris import iri_for
-from kg.store import ntriples_term, sorted_triples, turtle_bytes, write_atomic
-from kg.vocab import DK, ID, NIF, PREFIXES, SCHEMA
+from kg.rdf.graphs import ntriples_term, sorted_triples, turtle_bytes, write_atomic
+from kg.rdf.iris import iri_for
+from kg.rdf.vocab import DK, ID, NIF, PREFIXES, SCHEMA
 
 FORMATS: tuple[str, ...] = ("turtle", "nt", "nquads", "trig", "jsonld", "graphml", "gexf", "csv")
 """Format names accepted by :func:`export_graph`."""
@@ -56,7 +56,7 @@ SUFFIXES: dict[str, str] = {
 }
 """The usual file suffix of each format (CSV writes a directory)."""
 
-# kg.iris has no "graph" kind yet; this is the one place the shared graph name is spelt.
+# kg.rdf.iris has no "graph" kind yet; this is the one place the shared graph name is spelt.
 ENTITIES_GRAPH = iri_for("graph", "entities")
 """Named graph holding organizations, products and nodes without evidence."""
 

@@ -24,8 +24,8 @@ from kg.errors import EvalError
 from kg.evaluate import EvalReport, check_floor, gold_files_in, load_floor, score_paths
 from kg.extract.documents import ProgressCallback
 from kg.models import Problem
-from kg.store import write_atomic
-from kg.vocab import (
+from kg.rdf.graphs import write_atomic
+from kg.rdf.vocab import (
     DK,
     FACTS_AGREEMENT_TYPES,
     FACTS_CLAUSE_TYPES,

@@ -18,7 +18,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS, SKOS
 from rdflib.term import Node
 
-from kg.vocab import DK, ROLE_PROPERTIES, sparql_prologue
+from kg.rdf.vocab import DK, ROLE_PROPERTIES, sparql_prologue
 
 # Node kinds, keyed by the classes the builder writes (an agreement carries dk:Agreement
 # and its form subclass; both map to the same kind).

@@ -10,15 +10,15 @@ from typing import TYPE_CHECKING, Any
 from rdflib import Graph
 from rdflib.term import Node
 
-from kg.store import load_graph, write_turtle
-from kg.vocab import DK, sparql_prologue
+from kg.rdf.graphs import load_graph, write_turtle
+from kg.rdf.vocab import DK, sparql_prologue
 
 if TYPE_CHECKING:
     import networkx as nx
 
-    from kg.ontology import ValidationResult
     from kg.pipeline import BuildReport
     from kg.query import QueryResult
+    from kg.rdf.ontology import ValidationResult
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ class KnowledgeGraph:
         return run_named_query(self.graph, name, bindings)
 
     def validate(self) -> ValidationResult:
-        from kg.ontology import validate
+        from kg.rdf.ontology import validate
 
         return validate(self.graph)
 

@@ -44,13 +44,14 @@ from rdflib.namespace import RDF
 
 from kg.extract.orgs import OrgFindings, core, lexicon
 from kg.extract.parallel import iter_extractions
-from kg.iris import iri_for
-from kg.mapping import doc_key, to_graph
 from kg.models import Document, Extraction, Organization, Problem
 from kg.pipeline import canonical_organizations, rekey_extraction
+from kg.rdf.graphs import graph_of
+from kg.rdf.iris import iri_for
+from kg.rdf.mapping import doc_key, to_graph
+from kg.rdf.vocab import DK, ID, PREFIXES, sparql_prologue
 from kg.read.documents import ReadWarning, iter_documents
 from kg.resolve import resolve_across
-from kg.store import graph_of
 from kg.storedir import DATA_DIR as DATA_DIR
 from kg.storedir import FORMAT_VERSION as FORMAT_VERSION
 from kg.storedir import LINEAGE_GRAPH as LINEAGE_GRAPH
@@ -66,7 +67,6 @@ from kg.storedir import store_dataset as store_dataset
 from kg.storedir import store_graph as store_graph
 from kg.storedir import write_ontology as write_ontology
 from kg.timeline import LINK_PREDICATES, link_lineage
-from kg.vocab import DK, ID, PREFIXES, sparql_prologue
 
 BATCH_DOCUMENTS = 64
 """Documents resolved and written per transaction."""

@@ -14,8 +14,8 @@ from kg.extract.documents import ProgressCallback, extract_documents
 from kg.extract.orgs import OrgFindings
 from kg.extract.parallel import extract_parallel
 from kg.knowledge import KnowledgeGraph
-from kg.mapping import to_graph
 from kg.models import Agreement, Clause, Extraction, Organization, Problem
+from kg.rdf.mapping import to_graph
 from kg.read.documents import read_documents
 from kg.resolve import resolve_across
 from kg.timeline import link_lineage

@@ -34,8 +34,8 @@ from rdflib import Graph
 from rdflib.namespace import OWL, RDF
 
 from kg.errors import KGError
-from kg.ontology import ontology_triples
-from kg.store import to_oxigraph_triple
+from kg.rdf.graphs import to_oxigraph_triple
+from kg.rdf.ontology import ontology_triples
 from kg.storedir import PersistentStore
 
 Method = TypingLiteral["auto", "graph-store", "update"]
@@ -531,7 +531,7 @@ def push_path(
 ) -> PushReport:
     """Push a store directory (one named graph per document) or a graph file (as the one
     graph *graph_name*, default: the file's URI) to the SPARQL server at *endpoint*."""
-    from kg.store import load_graph
+    from kg.rdf.graphs import load_graph
     from kg.storedir import is_store, open_store_read_only
 
     if is_store(source):

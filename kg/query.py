@@ -41,10 +41,8 @@ from rdflib.query import Result, ResultRow
 from rdflib.term import Identifier, Node
 
 from kg.errors import GraphError, OntologyError, QueryError
-from kg.iris import KINDS
-from kg.ontology import ONTOLOGY_DIR, compact, holds_ontology, oxigraph_copy, with_ontology
 from kg.ordering import sort_rows, split_order_by
-from kg.store import (
+from kg.rdf.graphs import (
     graph_of,
     ntriples_term,
     rdflib_rows,
@@ -52,7 +50,9 @@ from kg.store import (
     turtle_bytes,
     union_graph,
 )
-from kg.vocab import DK, DKCT, ID, PREFIXES
+from kg.rdf.iris import KINDS
+from kg.rdf.ontology import ONTOLOGY_DIR, compact, holds_ontology, oxigraph_copy, with_ontology
+from kg.rdf.vocab import DK, DKCT, ID, PREFIXES
 
 __all__ = [
     "FORMATS",
@@ -646,7 +646,7 @@ def _cell(term: Node | None, compact_iris: bool) -> str:
 
 
 def to_turtle(result: QueryResult) -> bytes:
-    """A CONSTRUCT/DESCRIBE result as deterministic Turtle (:func:`kg.store.turtle_bytes`)."""
+    """A CONSTRUCT/DESCRIBE result as deterministic Turtle (:func:`kg.rdf.graphs.turtle_bytes`)."""
     if result.kind != "construct" or result.graph is None:
         raise QueryError(
             "Turtle output is for CONSTRUCT and DESCRIBE queries; use csv, tsv, json or xml"

@@ -28,7 +28,7 @@ from rdflib import Graph
 
 from kg.errors import GraphError
 from kg.graph import company_network, to_networkx
-from kg.store import write_atomic
+from kg.rdf.graphs import write_atomic
 
 DEFAULT_TITLE = "Deal relationship map"
 

@@ -21,8 +21,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from kg.extract.orgs import OrgFindings, canonical_name, core, lexicon
-from kg.iris import slugify
 from kg.models import Organization
+from kg.rdf.iris import slugify
 
 
 def resolve_across(findings: Sequence[OrgFindings]) -> dict[str, str]:

@@ -205,7 +205,7 @@ def _render(result: Any, media: str) -> bytes:
 
     if result.kind in GRAPH_KINDS:
         if GRAPH_TYPES[media] == "turtle":
-            from kg.store import turtle_bytes
+            from kg.rdf.graphs import turtle_bytes
 
             return turtle_bytes(result.graph)
         from kg.export import ntriples_bytes
@@ -277,8 +277,8 @@ def _load_worker_graph(nt_path: str) -> Graph:
     roll-ups, and ``run_query`` queries the graph as is instead of copying it each time.
     Bulk-parsing the file (no transaction) is several times faster than ``load_graph``.
     """
-    from kg.ontology import ontology_triples
-    from kg.store import new_graph
+    from kg.rdf.graphs import new_graph
+    from kg.rdf.ontology import ontology_triples
 
     graph = new_graph()
     try:

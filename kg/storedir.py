@@ -27,9 +27,9 @@ from oxrdflib import OxigraphStore
 from rdflib import Dataset, Graph
 
 from kg.errors import KGError
-from kg.iris import iri_for
-from kg.ontology import holds_ontology, ontology_quads
-from kg.store import union_graph
+from kg.rdf.graphs import union_graph
+from kg.rdf.iris import iri_for
+from kg.rdf.ontology import holds_ontology, ontology_quads
 
 MARKER = "kg-store.json"
 DATA_DIR = "oxigraph"

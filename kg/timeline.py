@@ -37,8 +37,8 @@ from rdflib.namespace import DCTERMS, RDF, RDFS
 from rdflib.term import Node
 
 from kg.errors import QueryError
-from kg.store import select_rows
-from kg.vocab import DK, DKCT, DKDP, DKST, NIF, SCHEMA, sparql_prologue
+from kg.rdf.graphs import select_rows
+from kg.rdf.vocab import DK, DKCT, DKDP, DKST, NIF, SCHEMA, sparql_prologue
 
 # --- public records ----------------------------------------------------------------
 

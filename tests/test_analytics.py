@@ -9,7 +9,7 @@ from rdflib import Graph
 
 from kg.analytics import centrality, communities, neighbors, path
 from kg.errors import QueryError
-from kg.store import load_graph
+from kg.rdf.graphs import load_graph
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "render" / "deals.ttl"
 XSS = "<img src=x onerror=alert(1)>"

@@ -13,8 +13,8 @@ from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from kg.errors import GraphError
 from kg.export import ENTITIES_GRAPH, FORMATS, export_graph, named_graphs
-from kg.store import load_graph, new_graph
-from kg.vocab import DK, ID
+from kg.rdf.graphs import load_graph, new_graph
+from kg.rdf.vocab import DK, ID
 
 # rdflib 7 warns about its own internal use of ConjunctiveGraph in the TriG/N-Quads/JSON-LD parsers
 pytestmark = pytest.mark.filterwarnings(

@@ -9,8 +9,8 @@ import networkx as nx
 import pytest
 
 from kg.graph import company_network, to_networkx
-from kg.store import load_graph, new_graph
-from kg.vocab import ID
+from kg.rdf.graphs import load_graph, new_graph
+from kg.rdf.vocab import ID
 
 FIXTURE = Path(__file__).parent / "fixtures" / "render" / "deals.ttl"
 

@@ -9,7 +9,7 @@ from rdflib.namespace import XSD
 
 from kg.ordering import OrderKey, sort_rows, split_order_by
 from kg.query import run_query
-from kg.store import new_graph
+from kg.rdf.graphs import new_graph
 
 EX = "http://example.org/"
 

@@ -15,7 +15,6 @@ from rdflib import Graph, Literal
 from rdflib.namespace import RDF, SKOS, XSD
 from rdflib.term import Node
 
-from kg.ontology import holds_ontology
 from kg.persist import (
     LINEAGE_GRAPH,
     StoreError,
@@ -31,8 +30,9 @@ from kg.persist import (
 )
 from kg.pipeline import build
 from kg.query import run_named_query
+from kg.rdf.ontology import holds_ontology
+from kg.rdf.vocab import DK
 from kg.timeline import LINK_PREDICATES
-from kg.vocab import DK
 
 ACME_BOREALIS = (
     "Acme Robotics Inc. signed a licensing agreement with Borealis Therapeutics on "

@@ -24,12 +24,12 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDFS, SKOS
 
 from kg.extract.documents import extract_documents
-from kg.iris import iri_for, slugify
 from kg.models import Document, Extraction, Organization
 from kg.pipeline import build, build_graph, resolve_extractions
+from kg.rdf.graphs import turtle_bytes
+from kg.rdf.iris import iri_for, slugify
+from kg.rdf.vocab import NIF
 from kg.read.base import content_id
-from kg.store import turtle_bytes
-from kg.vocab import NIF
 
 RAPPER = shutil.which("rapper")
 _CI = bool(os.environ.get("CI"))
@@ -171,7 +171,7 @@ def test_deal_like_text_keeps_every_name_exact(text: str) -> None:
 @given(deal_text)
 @example("Acme Robotics Inc. agreed to invest $5 million in Borealis Therapeutics Ltd.")
 def test_hostile_deal_text_stays_valid_under_the_shapes(text: str) -> None:
-    from kg.ontology import validate
+    from kg.rdf.ontology import validate
 
     result = validate(pipeline_graph([text]))
     assert result.conforms, result.text
@@ -244,7 +244,7 @@ def test_slugs_are_stable_across_runs_and_hash_seeds() -> None:
     names = ["Acme Robotics Inc.", "Borealis Therapeutics", "東京エレクトロン", "x" * 500, ""]
     here = [slugify(n) for n in names]
     code = (
-        "import json, sys; from kg.iris import slugify; "
+        "import json, sys; from kg.rdf.iris import slugify; "
         "print(json.dumps([slugify(n) for n in json.loads(sys.argv[1])]))"
     )
 

@@ -14,9 +14,7 @@ from rdflib.namespace import XSD
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.query import Result
 
-from kg import vocab
 from kg.errors import OntologyError, QueryError
-from kg.ontology import ONTOLOGY_DIR
 from kg.query import (
     QueryResult,
     QuerySyntaxError,
@@ -36,7 +34,9 @@ from kg.query import (
     to_xml,
     with_ontology,
 )
-from kg.store import load_graph
+from kg.rdf import vocab
+from kg.rdf.graphs import load_graph
+from kg.rdf.ontology import ONTOLOGY_DIR
 
 EXAMPLE = ONTOLOGY_DIR / "examples" / "example.ttl"
 ID = vocab.ID

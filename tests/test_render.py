@@ -16,10 +16,10 @@ from rdflib import Graph, Literal
 from rdflib.namespace import RDF, RDFS
 
 from kg.graph import company_network, to_networkx
-from kg.iris import iri_for
+from kg.rdf.graphs import load_graph, new_graph
+from kg.rdf.iris import iri_for
+from kg.rdf.vocab import DK, DKAT, DKCT, DKDP, ID
 from kg.render import html_for, render_html, safe_url, script_json
-from kg.store import load_graph, new_graph
-from kg.vocab import DK, DKAT, DKCT, DKDP, ID
 
 FIXTURE = Path(__file__).parent / "fixtures" / "render" / "deals.ttl"
 ARTIFACTS = Path(__file__).parent / "artifacts"

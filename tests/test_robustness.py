@@ -32,11 +32,11 @@ from kg.extract.amounts import find_amounts
 from kg.extract.documents import extract_documents
 from kg.models import Document
 from kg.pipeline import build, build_graph, resolve_extractions
+from kg.rdf.graphs import load_graph, new_graph, turtle_bytes
+from kg.rdf.vocab import NIF
 from kg.read.base import content_id
 from kg.render import html_for
 from kg.serve import SparqlServer, make_server
-from kg.store import load_graph, new_graph, turtle_bytes
-from kg.vocab import NIF
 
 RAPPER = shutil.which("rapper")
 needs_rapper = pytest.mark.skipif(
@@ -128,7 +128,7 @@ def test_long_documents_without_deal_cues_do_not_crash(text: str) -> None:
 )
 def test_impossible_percentages_and_terms_keep_the_graph_valid(text: str) -> None:
     # found by test_properties: a 200 % stake once broke the dk:percentage shape
-    from kg.ontology import validate
+    from kg.rdf.ontology import validate
 
     result = validate(extract(text))
     assert result.conforms, result.text
@@ -553,7 +553,7 @@ def test_sigkill_during_build_never_leaves_a_truncated_kg_ttl(tmp_path: Path) ->
 
 
 def test_stale_temp_files_of_killed_writes_are_cleaned_up(tmp_path: Path) -> None:
-    from kg.store import write_atomic
+    from kg.rdf.graphs import write_atomic
 
     stale = tmp_path / ".kg.ttl.k1ll3d.tmp"  # what mkstemp left when the writer was killed
     stale.write_bytes(b"@prefix dk: <https://w3id.org/dealkg/ontology#> .\n<a> <b> ")

@@ -32,8 +32,8 @@ from SPARQLWrapper import (
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 from kg.errors import GraphError
+from kg.rdf.graphs import load_graph, new_graph
 from kg.serve import SparqlServer, choose_media_type, is_loopback, make_server, refusal
-from kg.store import load_graph, new_graph
 
 FIXTURE = Path(__file__).parent / "fixtures" / "export" / "deals.ttl"
 PREFIXES = (

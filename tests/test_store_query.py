@@ -26,7 +26,6 @@ from rdflib.term import Node
 
 from kg.cli import cli
 from kg.errors import GraphError
-from kg.ontology import ONTOLOGY_DIR, holds_ontology, ontology_quads
 from kg.persist import (
     PersistentStore,
     ingest,
@@ -45,9 +44,10 @@ from kg.query import (
     run_query,
     with_ontology,
 )
+from kg.rdf.graphs import load_graph, to_oxigraph_term
+from kg.rdf.ontology import ONTOLOGY_DIR, holds_ontology, ontology_quads
+from kg.rdf.vocab import DK, DKCT, ID
 from kg.serve import SparqlServer, make_server
-from kg.store import load_graph, to_oxigraph_term
-from kg.vocab import DK, DKCT, ID
 
 # Invented companies; several documents name the same ones, so the store repeats their
 # type, label and alias triples in each of those documents' graphs.

@@ -7,10 +7,10 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 
 from kg.errors import QueryError
-from kg.ontology import validate
-from kg.store import load_graph, new_graph
+from kg.rdf.graphs import load_graph, new_graph
+from kg.rdf.ontology import validate
+from kg.rdf.vocab import DK, ID
 from kg.timeline import link_lineage, resolve_organization, timeline
-from kg.vocab import DK, ID
 
 FIXTURES = Path(__file__).parent / "fixtures" / "timeline"
 

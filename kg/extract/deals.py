@@ -43,8 +43,8 @@ from kg.extract.amounts import (
 from kg.extract.dates import DateMatch, find_dates, find_durations
 from kg.extract.nlp import doc_text
 from kg.extract.rules import load_patterns
-from kg.iris import slugify
 from kg.models import Agreement, Amount, Clause, DateValue, Document, Span
+from kg.rdf.iris import slugify
 
 PATTERNS_DIR = Path(__file__).resolve().parent / "patterns"
 

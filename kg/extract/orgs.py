@@ -38,8 +38,8 @@ from spacy.tokens import Span as SpacySpan
 
 from kg.extract.nlp import SPANS_KEY, doc_text
 from kg.extract.rules import PATTERNS_DIR, load_json_rules
-from kg.iris import slugify
 from kg.models import Document, Organization, OrgMention, Product, Span
+from kg.rdf.iris import slugify
 
 _NER_LABELS = frozenset({"ORG", "PERSON", "GPE", "NORP", "FAC", "LOC", "PRODUCT", "WORK_OF_ART"})
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "NORP"})

@@ -17,7 +17,7 @@ from kg.extract.amounts import (
     find_unquantified,
     load_amount_rules,
 )
-from kg.vocab import AMOUNT_KINDS, QUALIFIERS
+from kg.rdf.vocab import AMOUNT_KINDS, QUALIFIERS
 
 # (sentence, quote, value, currency, qualifier)
 SINGLE = [

@@ -16,7 +16,7 @@ from kg.extract.dates import (
     find_durations,
     load_date_rules,
 )
-from kg.vocab import PRECISIONS
+from kg.rdf.vocab import PRECISIONS
 
 PUBLISHED = "2024-03-14"  # a Thursday
 

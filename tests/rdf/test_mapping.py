@@ -7,8 +7,6 @@ import pytest
 from rdflib import Literal
 from rdflib.namespace import RDF, XSD
 
-from kg.iris import iri_for
-from kg.mapping import date_literal, decimal_literal, to_graph
 from kg.models import (
     Agreement,
     Amount,
@@ -20,8 +18,10 @@ from kg.models import (
     OrgMention,
     Span,
 )
-from kg.ontology import validate
-from kg.vocab import DK, DKAQ, DKCT, DKDP, NIF
+from kg.rdf.iris import iri_for
+from kg.rdf.mapping import date_literal, decimal_literal, to_graph
+from kg.rdf.ontology import validate
+from kg.rdf.vocab import DK, DKAQ, DKCT, DKDP, NIF
 
 
 @pytest.mark.parametrize(

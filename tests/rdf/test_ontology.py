@@ -1,4 +1,4 @@
-"""The ontology files, the SHACL shapes and kg.ontology.validate on valid and broken graphs."""
+"""The ontology files, the SHACL shapes and kg.rdf.ontology.validate on valid and broken graphs."""
 
 from __future__ import annotations
 
@@ -11,10 +11,11 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
-import kg.ontology
-from kg import vocab
+import kg.rdf.ontology
 from kg.errors import OntologyError
-from kg.ontology import (
+from kg.rdf import vocab
+from kg.rdf.graphs import load_graph
+from kg.rdf.ontology import (
     ONTOLOGY_DIR,
     ValidationResult,
     alignments_graph,
@@ -22,10 +23,9 @@ from kg.ontology import (
     shapes_graph,
     validate,
 )
-from kg.store import load_graph
 
 EXAMPLE = ONTOLOGY_DIR / "examples" / "example.ttl"
-FIXTURES = Path(__file__).parent / "fixtures" / "ontology"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "ontology"
 ID = vocab.ID
 DK = vocab.DK
 DKCT = vocab.DKCT
@@ -79,7 +79,7 @@ def example_result() -> ValidationResult:
 # --------------------------------------------------------------------------- files
 
 
-@pytest.mark.parametrize("path", ttl_files(), ids=lambda p: str(p.relative_to(p.parents[1])))
+@pytest.mark.parametrize("path", ttl_files(), ids=lambda p: str(p.relative_to(p.parents[2])))
 def test_every_turtle_file_parses(path: Path) -> None:
     graph = Graph()
     graph.parse(path, format="turtle")
@@ -457,7 +457,7 @@ def test_broken_fixture_files(fixture: str, focus: URIRef, fragment: str) -> Non
 
 
 def test_missing_ontology_folder_raises(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setattr(kg.ontology, "ONTOLOGY_DIR", tmp_path / "nowhere")
+    monkeypatch.setattr(kg.rdf.ontology, "ONTOLOGY_DIR", tmp_path / "nowhere")
     with pytest.raises(OntologyError, match="dealkg.ttl: ontology file missing"):
         ontology_graph()
 
@@ -466,6 +466,6 @@ def test_broken_turtle_raises(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -
     copy = tmp_path / "ontology"
     shutil.copytree(ONTOLOGY_DIR, copy)
     (copy / "concepts.ttl").write_text("@prefix dk: <x> .\ndk:a dk:b ", encoding="utf-8")
-    monkeypatch.setattr(kg.ontology, "ONTOLOGY_DIR", copy)
+    monkeypatch.setattr(kg.rdf.ontology, "ONTOLOGY_DIR", copy)
     with pytest.raises(OntologyError, match=r"concepts\.ttl: not valid Turtle"):
         ontology_graph()

@@ -12,7 +12,7 @@ import unicodedata
 
 from rdflib import URIRef
 
-from kg.vocab import ID
+from kg.rdf.vocab import ID
 
 KINDS = frozenset(
     {"org", "product", "doc", "agreement", "clause", "amount", "mention", "run", "graph"}

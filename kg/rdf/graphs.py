@@ -19,7 +19,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import GraphError
-from kg.vocab import PREFIXES, bind_prefixes
+from kg.rdf.vocab import PREFIXES, bind_prefixes
 
 RDF_FORMATS = {
     ".ttl": "turtle",

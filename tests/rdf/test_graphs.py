@@ -10,9 +10,9 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, RDFS
 
 from kg.errors import GraphError
-from kg.iris import iri_for, slugify
-from kg.store import load_graph, new_graph, turtle_bytes, write_atomic, write_turtle
-from kg.vocab import DK
+from kg.rdf.graphs import load_graph, new_graph, turtle_bytes, write_atomic, write_turtle
+from kg.rdf.iris import iri_for, slugify
+from kg.rdf.vocab import DK
 
 
 def _sample() -> Graph:

@@ -1,7 +1,7 @@
 """Map extraction records to RDF: ``to_graph(extractions) -> Graph``.
 
 The shape of the output is documented in ``ontology/DATA.md``. Every node's IRI
-comes from :func:`kg.iris.iri_for`; every fact node points to the ``dk:Mention``
+comes from :func:`kg.rdf.iris.iri_for`; every fact node points to the ``dk:Mention``
 that carries its exact quote and character offsets.
 """
 
@@ -14,10 +14,10 @@ from decimal import Decimal
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
-from kg.iris import iri_for, slugify
 from kg.models import Agreement, Amount, Clause, DateValue, Document, Extraction, Span
-from kg.store import new_graph
-from kg.vocab import (
+from kg.rdf.graphs import new_graph
+from kg.rdf.iris import iri_for, slugify
+from kg.rdf.vocab import (
     AMOUNT_KINDS,
     DK,
     FACTS_AGREEMENT_TYPES,

@@ -22,13 +22,13 @@ from rdflib.query import ResultRow
 from rdflib.term import Node
 
 from kg.errors import OntologyError
-from kg.store import new_graph
-from kg.vocab import PREFIXES, bind_prefixes
+from kg.rdf.graphs import new_graph
+from kg.rdf.vocab import PREFIXES, bind_prefixes
 
 
 def _find_ontology_dir() -> Path:
     # A checkout has ontology/ next to the package; an installed wheel has kg/_ontology.
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]
     checkout = package.parent / "ontology"
     if (checkout / CORE_FILE).is_file():
         return checkout

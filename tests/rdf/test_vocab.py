@@ -6,8 +6,8 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, DefinedNamespace
 
-from kg import vocab
-from kg.ontology import ontology_graph
+from kg.rdf import vocab
+from kg.rdf.ontology import ontology_graph
 
 # which dk: class each concept namespace's members belong to, and its scheme
 CONCEPT_CLASSES: dict[type[DefinedNamespace], tuple[URIRef, URIRef]] = {
