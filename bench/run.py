@@ -172,7 +172,7 @@ def _bindings(graph: Any) -> dict[str, Any]:
     from rdflib import Literal
     from rdflib.namespace import XSD
 
-    from kg.query import run_query
+    from kg.query.run import run_query
 
     def first(sparql: str) -> Any:
         rows = run_query(graph, sparql).rows
@@ -206,7 +206,7 @@ def _bindings(graph: Any) -> dict[str, Any]:
 def child_queries(store_path: Path) -> dict[str, Any]:
     """Named-query latency on the store in place, as `kg query STORE` and `kg serve` run."""
     from kg.persist import open_store_read_only
-    from kg.query import named_queries, run_query
+    from kg.query.run import named_queries, run_query
     from kg.rdf.ontology import holds_ontology
 
     started = time.perf_counter()
@@ -242,7 +242,7 @@ def child_queries(store_path: Path) -> dict[str, Any]:
 def child_union(store_path: Path) -> dict[str, Any]:
     """The old way: the store's union copied into memory, then the ontology added."""
     from kg.persist import store_graph
-    from kg.query import with_ontology
+    from kg.query.run import with_ontology
 
     started = time.perf_counter()
     union = store_graph(store_path)
@@ -487,7 +487,7 @@ def report(results: dict[str, Any], args: argparse.Namespace) -> str:
     lines.append("| *old way: peak MB* | " + " | ".join(cells) + " |")
     lines += [
         "",
-        "Median of 3 runs after a warm-up, through `kg.query.run_query` on the store opened "
+        "Median of 3 runs after a warm-up, through `kg.query.run.run_query` on the store opened "
         "read-only and queried in place (the union of its graphs, the ontology in its default "
         "graph), as `kg query STORE` and `kg serve STORE` do; times include converting the rows "
         "to rdflib terms. The *old way* rows time what every query on a store cost before: "

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     import networkx as nx
 
     from kg.pipeline import BuildReport
-    from kg.query import QueryResult
+    from kg.query.run import QueryResult
     from kg.rdf.ontology import ValidationResult
 
 
@@ -69,12 +69,12 @@ class KnowledgeGraph:
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
         """Run a SPARQL query (the project's prefixes are predeclared)."""
-        from kg.query import run_query
+        from kg.query.run import run_query
 
         return run_query(self.graph, sparql, bindings)
 
     def named_query(self, name: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
-        from kg.query import run_named_query
+        from kg.query.run import run_named_query
 
         return run_named_query(self.graph, name, bindings)
 

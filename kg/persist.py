@@ -11,7 +11,7 @@ drops its graph, so a fact stays exactly as long as one document still states it
 
 The default graph holds the core ontology and the concept schemes, rewritten by every
 ingest that finds them missing or outdated. Queries run on the store in place
-(:func:`kg.query.run_query` on ``store.ox``) over the union of all graphs, default graph
+(:func:`kg.query.run.run_query` on ``store.ox``) over the union of all graphs, default graph
 included; a triple several documents state is then seen once per document graph, so the
 named queries are written to be duplicate-safe (DISTINCT rows, COUNT(DISTINCT …)).
 
@@ -44,6 +44,7 @@ from rdflib.namespace import RDF
 
 from kg.extract.orgs import OrgFindings, core, lexicon
 from kg.extract.parallel import iter_extractions
+from kg.lineage.link import LINK_PREDICATES, link_lineage
 from kg.models import Document, Extraction, Organization, Problem
 from kg.pipeline import canonical_organizations, rekey_extraction
 from kg.rdf.graphs import graph_of
@@ -66,7 +67,6 @@ from kg.storedir import select as select
 from kg.storedir import store_dataset as store_dataset
 from kg.storedir import store_graph as store_graph
 from kg.storedir import write_ontology as write_ontology
-from kg.timeline import LINK_PREDICATES, link_lineage
 
 BATCH_DOCUMENTS = 64
 """Documents resolved and written per transaction."""
@@ -177,7 +177,7 @@ def _parties_of(store: ox.Store, graphs: Sequence[str]) -> set[str]:
 
 
 def _lineage_triples(store: ox.Store, graphs: Sequence[str]) -> Iterable[ox.Triple]:
-    """What :func:`kg.timeline.link_lineage` reads of *graphs*: agreements, clauses and
+    """What :func:`kg.lineage.link.link_lineage` reads of *graphs*: agreements, clauses and
     amounts, the mentions that are their evidence, and the documents without their texts
     (organisation mentions and texts are most of a document graph)."""
     if not graphs:
@@ -204,7 +204,7 @@ def relink_lineage(
     supersedes) depends on the other agreements between the same companies, in any
     document. The documents holding those agreements are read into memory a chunk of
     whole lineages at a time (about *chunk_size* documents, so memory stays bounded),
-    linked by :func:`kg.timeline.link_lineage`, and the links of their agreements in the
+    linked by :func:`kg.lineage.link.link_lineage`, and the links of their agreements in the
     lineage graph replaced, one transaction per chunk. Returns the number of links written.
     """
     keys = sorted(set(parties))

@@ -14,11 +14,11 @@ from kg.extract.documents import ProgressCallback, extract_documents
 from kg.extract.orgs import OrgFindings
 from kg.extract.parallel import extract_parallel
 from kg.knowledge import KnowledgeGraph
+from kg.lineage.link import link_lineage
 from kg.models import Agreement, Clause, Extraction, Organization, Problem
 from kg.rdf.mapping import to_graph
 from kg.read.documents import read_documents
 from kg.resolve import resolve_across
-from kg.timeline import link_lineage
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,7 @@ def _agreement_label(agreement: Agreement, party_names: list[str]) -> str:
 
 def build_graph(extractions: Iterable[Extraction]) -> Graph:
     """Map resolved extractions to one Oxigraph-backed RDF graph, with deal lineage linked
-    (amends/supersedes/extends, clause supersession; see :mod:`kg.timeline`)."""
+    (amends/supersedes/extends, clause supersession; see :mod:`kg.lineage.link`)."""
     graph = to_graph(extractions)
     link_lineage(graph)
     return graph

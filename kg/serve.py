@@ -12,7 +12,7 @@ Queries run in worker *processes*, never in the server's threads: a thread canno
 stopped, and one runaway query would hold the GIL-free Oxigraph engine and a thread
 forever. Each worker loads the graph once from an N-Triples file written at start-up, or
 opens a persistent store read-only and queries it in place (no copy: see
-:func:`kg.query.run_query`), and then answers queries over a pipe; a worker that misses the
+:func:`kg.query.run.run_query`), and then answers queries over a pipe; a worker that misses the
 deadline is killed and replaced in the background, and the client gets a 503 that says so.
 A store is served as it was when each worker opened it.
 """
@@ -43,7 +43,7 @@ from rdflib import Graph
 from kg.errors import GraphError, KGError, QueryError
 
 if TYPE_CHECKING:
-    from kg.query import Target
+    from kg.query.run import Target
 
 log = logging.getLogger(__name__)
 
@@ -200,8 +200,8 @@ def _as_bytes(data: str | bytes) -> bytes:
 
 
 def _render(result: Any, media: str) -> bytes:
-    """Serialise a ``kg.query.QueryResult`` as *media*."""
-    from kg import query as q
+    """Serialise a ``kg.query.run.QueryResult`` as *media*."""
+    from kg.query import run as q
 
     if result.kind in GRAPH_KINDS:
         if GRAPH_TYPES[media] == "turtle":
@@ -224,7 +224,7 @@ def _result_size(result: Any) -> int:
 
 
 def _answer(graph: Target, job: _Job) -> _Reply:
-    from kg.query import run_query
+    from kg.query.run import run_query
 
     # checked here, under the deadline: rdflib's parser can be slow on a hostile query
     reason = refusal(job.query)
@@ -264,7 +264,7 @@ def _open_worker_target(source: _Source) -> Target:
 
 def _open_worker_store(store_dir: str) -> Target:
     """The store read-only, queried in place when it holds the ontology (else a copy)."""
-    from kg.query import prepare
+    from kg.query.run import prepare
     from kg.storedir import open_store_read_only
 
     return prepare(open_store_read_only(store_dir).ox)
@@ -294,7 +294,7 @@ def _worker_main(source: _Source, conn: Connection) -> None:
     # import the engine and rdflib's parser now, not inside the first query's deadline
     import rdflib.plugins.sparql.parser  # noqa: F401
 
-    import kg.query  # noqa: F401
+    import kg.query.run  # noqa: F401
 
     try:
         graph = _open_worker_target(source)

@@ -236,7 +236,7 @@ def store_graph(store: PersistentStore | str | Path) -> Graph:
     Each triple appears once, whatever the number of documents stating it, so everything
     that takes a built graph (render, export, stats) takes this. The ontology in the
     store's default graph is not part of it. Given a path, the store is opened read-only
-    and closed again. Queries need no copy: :func:`kg.query.run_query` takes ``store.ox``.
+    and closed again. Queries need no copy: :func:`kg.query.run.run_query` takes ``store.ox``.
     """
     if isinstance(store, PersistentStore):
         return union_graph(store.ox)
@@ -247,7 +247,7 @@ def store_graph(store: PersistentStore | str | Path) -> Graph:
 def write_ontology(store: ox.Store) -> bool:
     """Make the default graph of *store* exactly the current ontology and concept schemes.
 
-    Queries run on the store in place (:func:`kg.query.run_query`) need them for the
+    Queries run on the store in place (:func:`kg.query.run.run_query`) need them for the
     ``skos:broader*`` roll-ups and ``rdfs:subClassOf*`` kind look-ups. The default graph,
     not a named graph, so that :meth:`PersistentStore.document_graphs`, removal, push and
     exports see the documents only. Returns whether anything was written: nothing when

@@ -15,6 +15,7 @@ from rdflib import Graph, Literal
 from rdflib.namespace import RDF, SKOS, XSD
 from rdflib.term import Node
 
+from kg.lineage.link import LINK_PREDICATES
 from kg.persist import (
     LINEAGE_GRAPH,
     StoreError,
@@ -29,10 +30,9 @@ from kg.persist import (
     store_graph,
 )
 from kg.pipeline import build
-from kg.query import run_named_query
+from kg.query.run import run_named_query
 from kg.rdf.ontology import holds_ontology
 from kg.rdf.vocab import DK
-from kg.timeline import LINK_PREDICATES
 
 ACME_BOREALIS = (
     "Acme Robotics Inc. signed a licensing agreement with Borealis Therapeutics on "

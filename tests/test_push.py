@@ -15,7 +15,7 @@ from rdflib.term import Node
 
 from kg.persist import PersistentStore, ingest, open_store, remove, store_graph
 from kg.push import PushError, PushReport, push, remote_counts, sparql_select_json
-from kg.query import Target, load_named_query, named_queries, run_query, with_ontology
+from kg.query.run import Target, load_named_query, named_queries, run_query, with_ontology
 
 sys.path.insert(0, str(Path(__file__).parent))
 from virtuoso import PASSWORD, USER, VirtuosoServer, available  # noqa: E402

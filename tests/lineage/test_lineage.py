@@ -7,12 +7,12 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 
 from kg.errors import QueryError
+from kg.lineage.link import link_lineage, resolve_organization, timeline
 from kg.rdf.graphs import load_graph, new_graph
 from kg.rdf.ontology import validate
 from kg.rdf.vocab import DK, ID
-from kg.timeline import link_lineage, resolve_organization, timeline
 
-FIXTURES = Path(__file__).parent / "fixtures" / "timeline"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "timeline"
 
 
 def _graph(name: str) -> Graph:

@@ -41,7 +41,7 @@ from rdflib.query import Result, ResultRow
 from rdflib.term import Identifier, Node
 
 from kg.errors import GraphError, OntologyError, QueryError
-from kg.ordering import sort_rows, split_order_by
+from kg.query.ordering import sort_rows, split_order_by
 from kg.rdf.graphs import (
     graph_of,
     ntriples_term,
@@ -251,7 +251,7 @@ def run_query(
     target = prepare(graph) if include_ontology else _oxigraph_target(graph)
     try:
         # a final ORDER BY of plain variables is applied here, not by the engine (see
-        # kg.ordering: Oxigraph re-reads strings from disk on every comparison)
+        # kg.query.ordering: Oxigraph re-reads strings from disk on every comparison)
         split = split_order_by(sparql)
         if split is not None:
             unordered = _evaluate(target, split[0], init)

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from kg.lineage.link import Timeline, timeline
 from kg.pipeline import build
-from kg.timeline import Timeline, timeline
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "lineage"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "lineage"
 PARTIES = ["Acme Robotics", "Borealis Labs"]
 
 
@@ -90,7 +90,7 @@ def test_named_query_agrees_with_the_timeline(graph, as_of: str) -> None:  # typ
     from rdflib import Literal
     from rdflib.namespace import XSD
 
-    from kg.query import run_named_query
+    from kg.query.run import run_named_query
 
     result = run_named_query(graph, "terms-in-force", {"date": Literal(as_of, datatype=XSD.date)})
     from_query = {str(c).rsplit("/", 1)[1] for c in result.column("clause")}

@@ -15,7 +15,7 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.query import Result
 
 from kg.errors import OntologyError, QueryError
-from kg.query import (
+from kg.query.run import (
     QueryResult,
     QuerySyntaxError,
     has_ontology,

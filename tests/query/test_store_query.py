@@ -35,7 +35,7 @@ from kg.persist import (
     store_graph,
 )
 from kg.pipeline import build
-from kg.query import (
+from kg.query.run import (
     QueryResult,
     load_named_query,
     named_queries,

@@ -1,4 +1,4 @@
-"""ORDER BY applied in Python (kg.ordering), checked against Oxigraph's own sort."""
+"""ORDER BY applied in Python (kg.query.ordering), checked against Oxigraph's own sort."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import pytest
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
-from kg.ordering import OrderKey, sort_rows, split_order_by
-from kg.query import run_query
+from kg.query.ordering import OrderKey, sort_rows, split_order_by
+from kg.query.run import run_query
 from kg.rdf.graphs import new_graph
 
 EX = "http://example.org/"
