@@ -102,7 +102,8 @@ def child_build(source: Path, workers: int) -> dict[str, Any]:
 
 
 def child_ingest(source: Path, store_path: Path, workers: int) -> dict[str, Any]:
-    from kg.persist import ingest, open_store
+    from kg.store.directory import open_store
+    from kg.store.ingest import ingest
 
     started = time.perf_counter()
     with open_store(store_path) as store:
@@ -127,7 +128,7 @@ def child_replicate(source_path: Path, target_path: Path, copies: int) -> dict[s
     """A store of *copies* × the source's documents, each copy with its own IRIs."""
     import pyoxigraph as ox
 
-    from kg.persist import open_store, open_store_read_only, write_ontology
+    from kg.store.directory import open_store, open_store_read_only, write_ontology
 
     started = time.perf_counter()
     pattern = re.compile(r"((?:doc|mention|agreement|clause|amount)-[0-9a-f]{16})|(org-[a-z0-9-]+)")
@@ -205,9 +206,9 @@ def _bindings(graph: Any) -> dict[str, Any]:
 
 def child_queries(store_path: Path) -> dict[str, Any]:
     """Named-query latency on the store in place, as `kg query STORE` and `kg serve` run."""
-    from kg.persist import open_store_read_only
     from kg.query.run import named_queries, run_query
     from kg.rdf.ontology import holds_ontology
+    from kg.store.directory import open_store_read_only
 
     started = time.perf_counter()
     store = open_store_read_only(store_path)
@@ -241,8 +242,8 @@ def child_queries(store_path: Path) -> dict[str, Any]:
 
 def child_union(store_path: Path) -> dict[str, Any]:
     """The old way: the store's union copied into memory, then the ontology added."""
-    from kg.persist import store_graph
     from kg.query.run import with_ontology
+    from kg.store.directory import store_graph
 
     started = time.perf_counter()
     union = store_graph(store_path)
@@ -260,8 +261,8 @@ def child_compare(store_path: Path, work: Path) -> dict[str, Any]:
     """rdflib's Memory store against Oxigraph on the same N-Triples file."""
     from rdflib import Graph
 
-    from kg.persist import store_graph
     from kg.rdf.graphs import new_graph
+    from kg.store.directory import store_graph
 
     data = work / "compare.nt"
     store_graph(store_path).serialize(data, format="ox-nt")

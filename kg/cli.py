@@ -51,7 +51,7 @@ def _print_table(columns: list[str], rows: list[list[str]], title: str | None = 
 def _load(graph_path: str) -> Any:
     """A graph file or a store directory (``kg build --store``), as a KnowledgeGraph."""
     from kg.knowledge import KnowledgeGraph
-    from kg.storedir import is_store, store_graph
+    from kg.store.directory import is_store, store_graph
 
     if is_store(graph_path):
         return KnowledgeGraph(store_graph(graph_path))
@@ -62,7 +62,7 @@ def _load(graph_path: str) -> Any:
 def _queryable(graph_path: str) -> Iterator[Any]:
     """What ``kg query`` runs on: a store folder's Oxigraph store itself, opened read-only
     and queried in place (no copy), or the loaded graph of a file."""
-    from kg.storedir import is_store, open_store_read_only
+    from kg.store.directory import is_store, open_store_read_only
 
     if is_store(graph_path):
         with open_store_read_only(graph_path) as store:
@@ -209,7 +209,7 @@ def build(
 
 
 def _ingest(inputs: tuple[str, ...], store_dir: str, **options: Any) -> None:
-    from kg.persist import ingest_into
+    from kg.store.ingest import ingest_into
 
     with _progress("Ingesting") as progress:
         report = ingest_into(store_dir, inputs, progress=progress, **options)
@@ -636,7 +636,7 @@ def serve(
         kg serve output/kg.ttl --port 7878
     """
     from kg.serve import make_server
-    from kg.storedir import is_store
+    from kg.store.directory import is_store
 
     # a store is served in place (each worker opens it read-only), a file is loaded
     server = make_server(
@@ -840,7 +840,7 @@ def remove(store: str, documents: tuple[str, ...], wait: bool) -> None:
     Example:
         kg remove output/store seeds/000_9e21863d4afa9de5.txt
     """
-    from kg.persist import remove_from
+    from kg.store.ingest import remove_from
 
     reports = remove_from(store, documents, wait=wait)
     for ref, report in zip(documents, reports, strict=True):
@@ -886,7 +886,7 @@ def push(
     Example:
         kg push output/store --endpoint http://127.0.0.1:8890/sparql --graph-store http://127.0.0.1:8890/sparql-graph-crud-auth --user dba --password dba
     """
-    from kg.push import push_path
+    from kg.store.push import push_path
 
     report = push_path(
         source,

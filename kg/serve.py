@@ -265,7 +265,7 @@ def _open_worker_target(source: _Source) -> Target:
 def _open_worker_store(store_dir: str) -> Target:
     """The store read-only, queried in place when it holds the ontology (else a copy)."""
     from kg.query.run import prepare
-    from kg.storedir import open_store_read_only
+    from kg.store.directory import open_store_read_only
 
     return prepare(open_store_read_only(store_dir).ox)
 
@@ -611,7 +611,7 @@ def make_server(
 
 
 def _store_directory(path: str | Path) -> Path:
-    from kg.storedir import is_store
+    from kg.store.directory import is_store
 
     if not is_store(path):
         raise GraphError(

@@ -262,7 +262,7 @@ def test_library_api(seed_build: Path) -> None:
     assert isinstance(kg, KnowledgeGraph)
     assert type(kg.graph.store).__name__ == "OxigraphStore"
     assert kg.stats().organizations == 2
-    result = kg.query.run(QUERY)
+    result = kg.query(QUERY)
     assert [str(row[0]) for row in result.rows] == ["Microsoft", "OpenAI"]
     assert kg.to_networkx().number_of_nodes() > 2
 

@@ -8,7 +8,7 @@ built graphs do not contain the schemes that ``skos:broader*`` roll-ups and
 
 A persistent store (a ``pyoxigraph.Store``, ``PersistentStore.ox``) is queried in place, with
 no copy: patterns outside ``GRAPH`` match the union of all its graphs, and its default graph
-holds the ontology (:func:`kg.storedir.write_ontology`). A store without the current ontology
+holds the ontology (:func:`kg.store.directory.write_ontology`). A store without the current ontology
 is answered through a copy of its documents' union plus the ontology instead, as slowly as
 before but correctly. In place, a triple stated by several documents is matched once per
 document graph: the named queries are written so that this changes no answer.

@@ -108,6 +108,20 @@ def select_rows(graph: Graph, sparql: str) -> list[tuple[Node | None, ...]]:
     return [tuple(row) for row in graph.query(sparql)]  # type: ignore[arg-type]
 
 
+def select(store: ox.Store, query: str, *, union: bool = False) -> list[list[str | None]]:
+    """Rows of a SELECT query on *store*: each cell the term's value, or None if unbound.
+
+    :param union: match patterns outside ``GRAPH`` against the union of all graphs.
+    """
+    solutions = store.query(query, use_default_graph_as_union=union)
+    assert isinstance(solutions, ox.QuerySolutions)
+    width = len(solutions.variables)
+    return [
+        [None if solution[i] is None else solution[i].value for i in range(width)]
+        for solution in solutions
+    ]
+
+
 def union_graph(store: ox.Store) -> Graph:
     """The union of the named graphs of *store*, each triple once, as a new graph.
 

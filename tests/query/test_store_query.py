@@ -26,14 +26,6 @@ from rdflib.term import Node
 
 from kg.cli import cli
 from kg.errors import GraphError
-from kg.persist import (
-    PersistentStore,
-    ingest,
-    open_store,
-    open_store_read_only,
-    remove,
-    store_graph,
-)
 from kg.pipeline import build
 from kg.query.run import (
     QueryResult,
@@ -48,6 +40,8 @@ from kg.rdf.graphs import load_graph, to_oxigraph_term
 from kg.rdf.ontology import ONTOLOGY_DIR, holds_ontology, ontology_quads
 from kg.rdf.vocab import DK, DKCT, ID
 from kg.serve import SparqlServer, make_server
+from kg.store.directory import PersistentStore, open_store, open_store_read_only, store_graph
+from kg.store.ingest import ingest, remove
 
 # Invented companies; several documents name the same ones, so the store repeats their
 # type, label and alias triples in each of those documents' graphs.

@@ -16,23 +16,20 @@ from rdflib.namespace import RDF, SKOS, XSD
 from rdflib.term import Node
 
 from kg.lineage.link import LINK_PREDICATES
-from kg.persist import (
-    LINEAGE_GRAPH,
-    StoreError,
-    find_documents,
-    ingest,
-    is_store,
-    open_store,
-    open_store_read_only,
-    relink_lineage,
-    remove,
-    store_dataset,
-    store_graph,
-)
 from kg.pipeline import build
 from kg.query.run import run_named_query
 from kg.rdf.ontology import holds_ontology
 from kg.rdf.vocab import DK
+from kg.store.directory import (
+    LINEAGE_GRAPH,
+    StoreError,
+    is_store,
+    open_store,
+    open_store_read_only,
+    store_dataset,
+    store_graph,
+)
+from kg.store.ingest import find_documents, ingest, relink_lineage, remove
 
 ACME_BOREALIS = (
     "Acme Robotics Inc. signed a licensing agreement with Borealis Therapeutics on "
@@ -176,7 +173,7 @@ def test_a_directory_that_is_not_a_store_is_refused(tmp_path: Path) -> None:
 _HOLDER = textwrap.dedent(
     """
     import sys
-    from kg.persist import open_store
+    from kg.store.directory import open_store
     store = open_store(sys.argv[1])
     print("locked", flush=True)
     sys.stdin.readline()
@@ -238,7 +235,8 @@ def _many_documents(folder: Path, count: int) -> Path:
 _KILLED = textwrap.dedent(
     """
     import sys
-    from kg.persist import ingest, open_store
+    from kg.store.directory import open_store
+    from kg.store.ingest import ingest
     store = open_store(sys.argv[1])
     ingest(store, [sys.argv[2]], batch_size=2,
            progress=lambda done, _total: print(done, flush=True))
@@ -277,7 +275,7 @@ def test_a_killed_ingest_leaves_a_consistent_store(tmp_path: Path) -> None:
         assert store.nquads() == expected
 
 
-LINEAGE = Path(__file__).resolve().parent / "fixtures" / "lineage"
+LINEAGE = Path(__file__).resolve().parents[1] / "fixtures" / "lineage"
 
 
 def _links(graph: Graph) -> set[tuple[Node, Node, Node]]:

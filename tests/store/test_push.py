@@ -13,11 +13,12 @@ import rdflib.namespace
 from rdflib import Literal
 from rdflib.term import Node
 
-from kg.persist import PersistentStore, ingest, open_store, remove, store_graph
-from kg.push import PushError, PushReport, push, remote_counts, sparql_select_json
 from kg.query.run import Target, load_named_query, named_queries, run_query, with_ontology
+from kg.store.directory import PersistentStore, open_store, store_graph
+from kg.store.ingest import ingest, remove
+from kg.store.push import PushError, PushReport, push, remote_counts, sparql_select_json
 
-sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).parents[1]))
 from virtuoso import PASSWORD, USER, VirtuosoServer, available  # noqa: E402
 
 pytestmark = pytest.mark.skipif(available() is not None, reason=available() or "")

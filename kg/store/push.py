@@ -1,6 +1,6 @@
 """Push a store (or a graph) to any SPARQL 1.1 server, resumably, and verify the counts.
 
-Each named graph of a :class:`kg.storedir.PersistentStore` (one per document, plus the
+Each named graph of a :class:`kg.store.directory.PersistentStore` (one per document, plus the
 ontology and concept schemes when asked) is sent with the SPARQL 1.1 Graph Store HTTP
 Protocol: ``PUT`` of N-Triples to ``GRAPH_STORE?graph=IRI`` replaces the graph, further
 ``POST`` requests append to it when it is larger than one batch. A server without a Graph
@@ -36,7 +36,7 @@ from rdflib.namespace import OWL, RDF
 from kg.errors import KGError
 from kg.rdf.graphs import to_oxigraph_triple
 from kg.rdf.ontology import ontology_triples
-from kg.storedir import PersistentStore
+from kg.store.directory import PersistentStore
 
 Method = TypingLiteral["auto", "graph-store", "update"]
 _NT = "application/n-triples"
@@ -532,7 +532,7 @@ def push_path(
     """Push a store directory (one named graph per document) or a graph file (as the one
     graph *graph_name*, default: the file's URI) to the SPARQL server at *endpoint*."""
     from kg.rdf.graphs import load_graph
-    from kg.storedir import is_store, open_store_read_only
+    from kg.store.directory import is_store, open_store_read_only
 
     if is_store(source):
         with open_store_read_only(source) as store:

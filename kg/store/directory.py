@@ -7,7 +7,7 @@ A store is a directory::
     STORE/ingest.lock     held (flock) by the one process writing the store
 
 Reading a store (``kg query``, ``kg serve``, ``kg export``) needs only this module, not the
-extraction pipeline that :mod:`kg.persist` brings in to write one, so read-only commands
+extraction pipeline that :mod:`kg.store.ingest` brings in to write one, so read-only commands
 start without loading spaCy.
 """
 
@@ -27,7 +27,7 @@ from oxrdflib import OxigraphStore
 from rdflib import Dataset, Graph
 
 from kg.errors import KGError
-from kg.rdf.graphs import union_graph
+from kg.rdf.graphs import select, union_graph
 from kg.rdf.iris import iri_for
 from kg.rdf.ontology import holds_ontology, ontology_quads
 
@@ -109,20 +109,6 @@ class PersistentStore:
         """Bytes the database takes on disk."""
         data = self.path / DATA_DIR
         return sum(f.stat().st_size for f in data.rglob("*") if f.is_file())
-
-
-def select(store: ox.Store, query: str, *, union: bool = False) -> list[list[str | None]]:
-    """Rows of a SELECT query on *store*: each cell the term's value, or None if unbound.
-
-    :param union: match patterns outside ``GRAPH`` against the union of all graphs.
-    """
-    solutions = store.query(query, use_default_graph_as_union=union)
-    assert isinstance(solutions, ox.QuerySolutions)
-    width = len(solutions.variables)
-    return [
-        [None if solution[i] is None else solution[i].value for i in range(width)]
-        for solution in solutions
-    ]
 
 
 # --------------------------------------------------------------------------- opening

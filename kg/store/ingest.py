@@ -1,7 +1,7 @@
 """A persistent, incrementally updated knowledge graph: one named graph per document.
 
 Writing a store: ingest, removal, cross-document lineage. The store directory itself (its
-layout, lock, opening and reading) is :mod:`kg.storedir`, whose names are re-exported here.
+layout, lock, opening and reading) is :mod:`kg.store.directory`.
 
 Each source document's facts live in a named graph whose name is the document's own IRI
 (``dkid:doc-<hash>``): its ``dk:SourceDocument`` node, mentions, agreements, clauses,
@@ -47,26 +47,20 @@ from kg.extract.parallel import iter_extractions
 from kg.lineage.link import LINK_PREDICATES, link_lineage
 from kg.models import Document, Extraction, Organization, Problem
 from kg.pipeline import canonical_organizations, rekey_extraction
-from kg.rdf.graphs import graph_of
+from kg.rdf.graphs import graph_of, select
 from kg.rdf.iris import iri_for
 from kg.rdf.mapping import doc_key, to_graph
 from kg.rdf.vocab import DK, ID, PREFIXES, sparql_prologue
 from kg.read.documents import ReadWarning, iter_documents
 from kg.resolve import resolve_across
-from kg.storedir import DATA_DIR as DATA_DIR
-from kg.storedir import FORMAT_VERSION as FORMAT_VERSION
-from kg.storedir import LINEAGE_GRAPH as LINEAGE_GRAPH
-from kg.storedir import LOCK_FILE as LOCK_FILE
-from kg.storedir import MARKER as MARKER
-from kg.storedir import PersistentStore as PersistentStore
-from kg.storedir import StoreError as StoreError
-from kg.storedir import is_store as is_store
-from kg.storedir import open_store as open_store
-from kg.storedir import open_store_read_only as open_store_read_only
-from kg.storedir import select as select
-from kg.storedir import store_dataset as store_dataset
-from kg.storedir import store_graph as store_graph
-from kg.storedir import write_ontology as write_ontology
+from kg.store.directory import (
+    LINEAGE_GRAPH,
+    PersistentStore,
+    StoreError,
+    is_store,
+    open_store,
+    write_ontology,
+)
 
 BATCH_DOCUMENTS = 64
 """Documents resolved and written per transaction."""
