@@ -266,7 +266,7 @@ def run_batch(cases: Sequence[Case], check_html: bool) -> tuple[int, int, list[f
     from kg.models import Document
     from kg.pipeline import build_graph, resolve_extractions
     from kg.rdf.graphs import turtle_bytes
-    from kg.render import html_for
+    from kg.render.map import html_for
 
     documents: list[Document] = []
     owner: list[int] = []
@@ -307,7 +307,7 @@ _BASELINE_SCRIPTS: list[int] = []
 
 def _check_html(page: str) -> None:
     from kg.rdf.graphs import new_graph
-    from kg.render import html_for
+    from kg.render.map import html_for
 
     if not _BASELINE_SCRIPTS:
         _BASELINE_SCRIPTS.append(html_for(new_graph()).lower().count("<script"))

@@ -293,7 +293,7 @@ def facts(inputs: tuple[str, ...], out_dir: str, model: str | None) -> None:
     Example:
         kg facts seeds/ --out output/facts/
     """
-    from kg.facts import predict_facts
+    from kg.evaluate.facts import predict_facts
 
     with _progress("Extracting") as progress:
         written, problems = predict_facts(inputs, out_dir, model=model, progress=progress)
@@ -357,14 +357,14 @@ def eval_command(
     Example:
         kg eval --gold ../shared/corpus/dev -v --group new='[ab][0-9]*'
     """
-    from kg.facts import evaluate_gold
+    from kg.evaluate.facts import evaluate_gold
 
     named_groups = _parse_groups(groups)
     report, failures = evaluate_gold(gold_dirs, pred_dir, floor_path=floor_path, model=model)
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), indent=1, sort_keys=True))
     else:
-        from kg.evaluate import format_report
+        from kg.evaluate.score import format_report
 
         click.echo(format_report(report, details=verbose, groups=named_groups))
     if failures:
@@ -525,7 +525,7 @@ def orgs(graph: str, fmt: str) -> None:
     Example:
         kg orgs output/kg.ttl --format json
     """
-    from kg.facts import organizations
+    from kg.evaluate.facts import organizations
 
     rows = organizations(_load(graph).graph)
     if fmt == "json":
@@ -635,7 +635,7 @@ def serve(
     Example:
         kg serve output/kg.ttl --port 7878
     """
-    from kg.serve import make_server
+    from kg.serve.server import make_server
     from kg.store.directory import is_store
 
     # a store is served in place (each worker opens it read-only), a file is loaded
@@ -695,7 +695,7 @@ def neighbors(graph: str, org: str, fmt: str) -> None:
     Example:
         kg graph neighbors output/kg.ttl 'Acme Robotics'
     """
-    from kg.analytics import neighbors as find
+    from kg.network.analytics import neighbors as find
 
     _emit(find(_load(graph).graph, org), fmt)
 
@@ -713,7 +713,7 @@ def path(graph: str, source: str, target: str, fmt: str) -> None:
     Example:
         kg graph path output/kg.ttl 'Acme Robotics' 'Borealis Labs'
     """
-    from kg.analytics import path as find
+    from kg.network.analytics import path as find
 
     _emit(find(_load(graph).graph, source, target), fmt)
 
@@ -729,7 +729,7 @@ def central(graph: str, fmt: str) -> None:
     Example:
         kg graph central output/kg.ttl
     """
-    from kg.analytics import centrality
+    from kg.network.analytics import centrality
 
     _emit(centrality(_load(graph).graph), fmt)
 
@@ -745,7 +745,7 @@ def communities(graph: str, fmt: str) -> None:
     Example:
         kg graph communities output/kg.ttl
     """
-    from kg.analytics import communities as find
+    from kg.network.analytics import communities as find
 
     _emit(find(_load(graph).graph), fmt)
 

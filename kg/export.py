@@ -241,8 +241,8 @@ def _export_jsonld(graph: Graph, out: Path) -> ExportStats:
 
 
 def _project(graph: Graph) -> nx.MultiDiGraph:
-    """The NetworkX view of *graph* (``kg.graph.to_networkx``), imported only when needed."""
-    from kg.graph import to_networkx
+    """The NetworkX view of *graph* (``kg.network.view.to_networkx``), imported only when needed."""
+    from kg.network.view import to_networkx
 
     return to_networkx(graph)
 

@@ -84,7 +84,7 @@ class KnowledgeGraph:
         return validate(self.graph)
 
     def to_networkx(self) -> nx.MultiDiGraph[Any]:
-        from kg.graph import to_networkx
+        from kg.network.view import to_networkx
 
         return to_networkx(self.graph)
 
@@ -92,7 +92,7 @@ class KnowledgeGraph:
         write_turtle(self.graph, path)
 
     def render_html(self, path: str | Path, **options: Any) -> Any:
-        from kg.render import render_html
+        from kg.render.map import render_html
 
         return render_html(self.graph, path, **options)
 

@@ -35,8 +35,8 @@ from kg.pipeline import build, build_graph, resolve_extractions
 from kg.rdf.graphs import load_graph, new_graph, turtle_bytes
 from kg.rdf.vocab import NIF
 from kg.read.base import content_id
-from kg.render import html_for
-from kg.serve import SparqlServer, make_server
+from kg.render.map import html_for
+from kg.serve.server import SparqlServer, make_server
 
 RAPPER = shutil.which("rapper")
 needs_rapper = pytest.mark.skipif(

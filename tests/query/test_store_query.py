@@ -39,7 +39,7 @@ from kg.query.run import (
 from kg.rdf.graphs import load_graph, to_oxigraph_term
 from kg.rdf.ontology import ONTOLOGY_DIR, holds_ontology, ontology_quads
 from kg.rdf.vocab import DK, DKCT, ID
-from kg.serve import SparqlServer, make_server
+from kg.serve.server import SparqlServer, make_server
 from kg.store.directory import PersistentStore, open_store, open_store_read_only, store_graph
 from kg.store.ingest import ingest, remove
 

@@ -1,4 +1,4 @@
-"""kg.graph: the NetworkX projection of the hand-written fixture (tests/fixtures/render)."""
+"""kg.network.view: the NetworkX projection of the hand-written fixture (tests/fixtures/render)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from kg.graph import company_network, to_networkx
+from kg.network.view import company_network, to_networkx
 from kg.rdf.graphs import load_graph, new_graph
 from kg.rdf.vocab import ID
 
-FIXTURE = Path(__file__).parent / "fixtures" / "render" / "deals.ttl"
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "render" / "deals.ttl"
 
 
 def iri(key: str) -> str:

@@ -21,7 +21,7 @@ from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
 from kg.errors import EvalError
-from kg.evaluate import EvalReport, check_floor, gold_files_in, load_floor, score_paths
+from kg.evaluate.score import EvalReport, check_floor, gold_files_in, load_floor, score_paths
 from kg.extract.documents import ProgressCallback
 from kg.models import Problem
 from kg.rdf.graphs import write_atomic

@@ -1,4 +1,4 @@
-"""kg.analytics on a small hand-written graph with known answers."""
+"""kg.network.analytics on a small hand-written graph with known answers."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from kg.analytics import centrality, communities, neighbors, path
 from kg.errors import QueryError
+from kg.network.analytics import centrality, communities, neighbors, path
 from kg.rdf.graphs import load_graph
 
-FIXTURE = Path(__file__).resolve().parent / "fixtures" / "render" / "deals.ttl"
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "render" / "deals.ttl"
 XSS = "<img src=x onerror=alert(1)>"
 
 

@@ -27,7 +27,7 @@ from pyvis.node import Node
 from rdflib import Graph
 
 from kg.errors import GraphError
-from kg.graph import company_network, to_networkx
+from kg.network.view import company_network, to_networkx
 from kg.rdf.graphs import write_atomic
 
 DEFAULT_TITLE = "Deal relationship map"
@@ -169,7 +169,7 @@ def _fill(template: str, values: dict[str, str]) -> str:
 
 
 def _template(name: str) -> str:
-    return (resources.files("kg") / "templates" / name).read_text(encoding="utf-8")
+    return (resources.files("kg.render") / "templates" / name).read_text(encoding="utf-8")
 
 
 def _vis_asset(name: str) -> str:

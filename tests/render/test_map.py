@@ -1,4 +1,4 @@
-"""kg.render: the self-contained HTML map, checked as text and in headless Chromium."""
+"""kg.render.map: the self-contained HTML map, checked as text and in headless Chromium."""
 
 from __future__ import annotations
 
@@ -15,14 +15,14 @@ import pytest
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF, RDFS
 
-from kg.graph import company_network, to_networkx
+from kg.network.view import company_network, to_networkx
 from kg.rdf.graphs import load_graph, new_graph
 from kg.rdf.iris import iri_for
 from kg.rdf.vocab import DK, DKAT, DKCT, DKDP, ID
-from kg.render import html_for, render_html, safe_url, script_json
+from kg.render.map import html_for, render_html, safe_url, script_json
 
-FIXTURE = Path(__file__).parent / "fixtures" / "render" / "deals.ttl"
-ARTIFACTS = Path(__file__).parent / "artifacts"
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "render" / "deals.ttl"
+ARTIFACTS = Path(__file__).parents[1] / "artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",

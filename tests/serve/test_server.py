@@ -33,9 +33,9 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 from kg.errors import GraphError
 from kg.rdf.graphs import load_graph, new_graph
-from kg.serve import SparqlServer, choose_media_type, is_loopback, make_server, refusal
+from kg.serve.server import SparqlServer, choose_media_type, is_loopback, make_server, refusal
 
-FIXTURE = Path(__file__).parent / "fixtures" / "export" / "deals.ttl"
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "export" / "deals.ttl"
 PREFIXES = (
     "PREFIX dk: <https://w3id.org/dealkg/ontology#>\n"
     "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"

@@ -1,4 +1,4 @@
-"""Tests for kg.evaluate: the corpus scoring spec on small invented gold/prediction pairs."""
+"""Tests for kg.evaluate.score: the corpus scoring spec on small invented gold/prediction pairs."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kg.errors import EvalError
-from kg.evaluate import (
+from kg.evaluate.score import (
     METRICS,
     Counts,
     EvalReport,
@@ -29,9 +29,9 @@ from kg.evaluate import (
     score_paths,
 )
 
-FIXTURES = Path(__file__).parent / "fixtures" / "eval"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "eval"
 # The shared folder sits beside the checkout, as the Makefile expects (../shared).
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 DEV_CORPUS = SHARED / "corpus" / "dev"
 SEED_GOLD = SHARED / "seeds"
 REFERENCE_SCORER = SHARED / "corpus" / "score.py"
@@ -726,7 +726,7 @@ def test_counts_equal_the_reference_scorer_on_generated_facts(
 def test_counts_equal_the_reference_scorer_on_the_dev_predictions(
     reference: ModuleType, tmp_path: Path
 ) -> None:
-    from kg.facts import predict_facts
+    from kg.evaluate.facts import predict_facts
 
     gold_files = gold_files_in(DEV_CORPUS)
     texts = [g.with_name(g.name.removesuffix(".gold.json") + ".txt") for g in gold_files]

@@ -1,6 +1,6 @@
 """Network analytics over the company–company deal network (NetworkX).
 
-The network is :func:`kg.graph.company_network` of :func:`kg.graph.to_networkx`:
+The network is :func:`kg.network.view.company_network` of :func:`kg.network.view.to_networkx`:
 one node per organisation, one edge per pair of organisations that are parties to
 at least one common agreement, with ``deals`` (count) and ``agreements`` (IRIs).
 """
@@ -14,7 +14,7 @@ import networkx as nx
 from rdflib import Graph
 
 from kg.errors import QueryError
-from kg.graph import company_network, to_networkx
+from kg.network.view import company_network, to_networkx
 
 
 @dataclass(frozen=True)
