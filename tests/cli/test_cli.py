@@ -16,7 +16,7 @@ from rdflib import Graph
 from kg.cli import cli
 from kg.knowledge import KnowledgeGraph
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
 
 PREFIX = "PREFIX dk: <https://w3id.org/dealkg/ontology#>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
