@@ -67,8 +67,9 @@ def _peak_detail() -> dict[str, float]:
 def child_build(source: Path, workers: int) -> dict[str, Any]:
     from kg.extract.nlp import load_nlp
     from kg.extract.parallel import extract_parallel
-    from kg.pipeline import build_graph, resolve_extractions
+    from kg.pipeline import build_graph
     from kg.read.documents import read_documents
+    from kg.resolve import resolve_extractions
 
     started = time.perf_counter()
     if workers == 1:

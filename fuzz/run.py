@@ -264,9 +264,10 @@ def run_batch(cases: Sequence[Case], check_html: bool) -> tuple[int, int, list[f
 
     from kg.extract.documents import extract_documents
     from kg.models import Document
-    from kg.pipeline import build_graph, resolve_extractions
+    from kg.pipeline import build_graph
     from kg.rdf.graphs import turtle_bytes
     from kg.render.map import html_for
+    from kg.resolve import resolve_extractions
 
     documents: list[Document] = []
     owner: list[int] = []

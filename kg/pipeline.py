@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Graph
 
 from kg.errors import InputError
 from kg.extract.documents import ProgressCallback, extract_documents
-from kg.extract.orgs import OrgFindings
 from kg.extract.parallel import extract_parallel
 from kg.knowledge import KnowledgeGraph
 from kg.lineage.link import link_lineage
-from kg.models import Agreement, Clause, Extraction, Organization, Problem
+from kg.models import Extraction, Problem
 from kg.rdf.mapping import to_graph
 from kg.read.documents import read_documents
-from kg.resolve import resolve_across
+from kg.resolve import resolve_extractions
 
 
 @dataclass(frozen=True)
@@ -30,81 +29,6 @@ class BuildReport:
     warnings: tuple[Problem, ...]
     tokens: int
     seconds: float
-
-
-def resolve_extractions(extractions: Sequence[Extraction]) -> list[Extraction]:
-    """Give every organisation one key across all documents and rewrite references to it."""
-    findings = [
-        OrgFindings(organizations=e.organizations, products=e.products, mentions=())
-        for e in extractions
-    ]
-    mapping = resolve_across(findings)
-    canonical = canonical_organizations(extractions, mapping)
-    return [rekey_extraction(e, mapping, canonical) for e in extractions]
-
-
-def canonical_organizations(
-    extractions: Iterable[Extraction], mapping: dict[str, str]
-) -> dict[str, Organization]:
-    merged: dict[str, Organization] = {}
-    for extraction in extractions:
-        for org in extraction.organizations:
-            key = mapping.get(org.key, org.key)
-            previous = merged.get(key)
-            names = [org.name, *org.aliases]
-            if previous is None:
-                merged[key] = replace(org, key=key)
-            else:
-                aliases = tuple(
-                    dict.fromkeys([*previous.aliases, *(n for n in names if n != previous.name)])
-                )
-                merged[key] = replace(previous, aliases=aliases)
-    return merged
-
-
-def rekey_extraction(
-    extraction: Extraction, mapping: dict[str, str], canonical: dict[str, Organization]
-) -> Extraction:
-    def key(k: str | None) -> str | None:
-        return mapping.get(k, k) if k is not None else None
-
-    orgs = tuple(
-        replace(
-            org,
-            key=key(org.key) or org.key,
-            name=canonical[key(org.key) or org.key].name,
-            aliases=canonical[key(org.key) or org.key].aliases,
-            parent=key(org.parent),
-        )
-        for org in extraction.organizations
-    )
-    products = tuple(replace(p, owner=key(p.owner)) for p in extraction.products)
-    names = {o.key: o.name for o in orgs}
-    agreements = tuple(_rekey_agreement(a, key, names) for a in extraction.agreements)
-    return replace(extraction, organizations=orgs, products=products, agreements=agreements)
-
-
-def _rekey_agreement(
-    agreement: Agreement, key: Callable[[str | None], str | None], names: dict[str, str]
-) -> Agreement:
-    parties = tuple(dict.fromkeys(key(p) or p for p in agreement.parties))
-    roles = tuple((role, key(p) or p) for role, p in agreement.roles)
-    clauses = tuple(_rekey_clause(c, key) for c in agreement.clauses)
-    label = _agreement_label(agreement, [names.get(p, p) for p in parties])
-    return replace(agreement, parties=parties, roles=roles, clauses=clauses, name=label)
-
-
-def _rekey_clause(clause: Clause, key: Callable[[str | None], str | None]) -> Clause:
-    return replace(clause, obligor=key(clause.obligor), beneficiary=key(clause.beneficiary))
-
-
-def _agreement_label(agreement: Agreement, party_names: list[str]) -> str:
-    kind = {"mou": "MOU", "amendment": "amendment", "definitive": "definitive agreement"}.get(
-        agreement.form or "", ""
-    )
-    subject = agreement.types[0].replace("_", " ") if agreement.types else "agreement"
-    words = f"{subject} {kind}".strip() if kind else subject
-    return f"{' – '.join(party_names)}: {words}"
 
 
 def build_graph(extractions: Iterable[Extraction]) -> Graph:

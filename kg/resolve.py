@@ -1,4 +1,10 @@
-"""Organisations across documents: one global key per company.
+"""Stage 3, resolve: organisations across documents, one global key per company.
+
+Resolution *inside* one document (recognising names, short forms and acronyms) is
+:mod:`kg.extract.orgs`. Here: :func:`resolve_across` decides which per-document
+organisations are one company, :func:`resolve_extractions` rekeys a build's extractions
+with it, and :class:`OrgIndex` with :func:`resolve_batch` resolves a batch of new documents
+against the organisations already in a store.
 
 Two per-document organisations are the same company when one of their names (the
 canonical name or an alias, compared by :func:`kg.extract.orgs.core`: case, possessive,
@@ -17,12 +23,19 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
+from typing import Any
+
+import pyoxigraph as ox
 
 from kg.extract.orgs import OrgFindings, canonical_name, core, lexicon
-from kg.models import Organization
+from kg.models import Agreement, Clause, Document, Extraction, Organization
+from kg.rdf.graphs import select
 from kg.rdf.iris import slugify
+from kg.rdf.vocab import ID, sparql_prologue
+
+_ORG_PREFIX = str(ID) + "org-"
 
 
 def resolve_across(findings: Sequence[OrgFindings]) -> dict[str, str]:
@@ -120,3 +133,202 @@ def merge_organizations(
             )
         )
     return tuple(merged)
+
+
+# --------------------------------------------------------------------------- within a build
+
+
+def resolve_extractions(extractions: Sequence[Extraction]) -> list[Extraction]:
+    """Give every organisation one key across all documents and rewrite references to it."""
+    findings = [
+        OrgFindings(organizations=e.organizations, products=e.products, mentions=())
+        for e in extractions
+    ]
+    mapping = resolve_across(findings)
+    canonical = canonical_organizations(extractions, mapping)
+    return [rekey_extraction(e, mapping, canonical) for e in extractions]
+
+
+def canonical_organizations(
+    extractions: Iterable[Extraction], mapping: dict[str, str]
+) -> dict[str, Organization]:
+    merged: dict[str, Organization] = {}
+    for extraction in extractions:
+        for org in extraction.organizations:
+            key = mapping.get(org.key, org.key)
+            previous = merged.get(key)
+            names = [org.name, *org.aliases]
+            if previous is None:
+                merged[key] = replace(org, key=key)
+            else:
+                aliases = tuple(
+                    dict.fromkeys([*previous.aliases, *(n for n in names if n != previous.name)])
+                )
+                merged[key] = replace(previous, aliases=aliases)
+    return merged
+
+
+def rekey_extraction(
+    extraction: Extraction, mapping: dict[str, str], canonical: dict[str, Organization]
+) -> Extraction:
+    def key(k: str | None) -> str | None:
+        return mapping.get(k, k) if k is not None else None
+
+    orgs = tuple(
+        replace(
+            org,
+            key=key(org.key) or org.key,
+            name=canonical[key(org.key) or org.key].name,
+            aliases=canonical[key(org.key) or org.key].aliases,
+            parent=key(org.parent),
+        )
+        for org in extraction.organizations
+    )
+    products = tuple(replace(p, owner=key(p.owner)) for p in extraction.products)
+    names = {o.key: o.name for o in orgs}
+    agreements = tuple(_rekey_agreement(a, key, names) for a in extraction.agreements)
+    return replace(extraction, organizations=orgs, products=products, agreements=agreements)
+
+
+def _rekey_agreement(
+    agreement: Agreement, key: Callable[[str | None], str | None], names: dict[str, str]
+) -> Agreement:
+    parties = tuple(dict.fromkeys(key(p) or p for p in agreement.parties))
+    roles = tuple((role, key(p) or p) for role, p in agreement.roles)
+    clauses = tuple(_rekey_clause(c, key) for c in agreement.clauses)
+    label = _agreement_label(agreement, [names.get(p, p) for p in parties])
+    return replace(agreement, parties=parties, roles=roles, clauses=clauses, name=label)
+
+
+def _rekey_clause(clause: Clause, key: Callable[[str | None], str | None]) -> Clause:
+    return replace(clause, obligor=key(clause.obligor), beneficiary=key(clause.beneficiary))
+
+
+def _agreement_label(agreement: Agreement, party_names: list[str]) -> str:
+    kind = {"mou": "MOU", "amendment": "amendment", "definitive": "definitive agreement"}.get(
+        agreement.form or "", ""
+    )
+    subject = agreement.types[0].replace("_", " ") if agreement.types else "agreement"
+    words = f"{subject} {kind}".strip() if kind else subject
+    return f"{' – '.join(party_names)}: {words}"
+
+
+# --------------------------------------------------------------------------- against a store
+
+
+_STORE_DOC_ID = "doc-store"  # the pseudo-document holding stored organisations
+
+
+class OrgIndex:
+    """The stored organisations, indexed by the names and initials resolution compares."""
+
+    def __init__(self) -> None:
+        self.orgs: dict[str, Organization] = {}
+        self._by_name: dict[str, set[str]] = {}
+        self._by_initials: dict[str, set[str]] = {}
+        self._by_caps_alias: dict[str, set[str]] = {}
+
+    @classmethod
+    def from_store(cls, store: ox.Store) -> OrgIndex:
+        index = cls()
+        query = sparql_prologue() + (
+            "SELECT ?org ?name ?alias WHERE { ?org a dk:Organization ; skos:prefLabel ?name ."
+            " OPTIONAL { ?org skos:altLabel ?alias } }"
+        )
+        names: dict[str, set[str]] = {}
+        aliases: dict[str, set[str]] = {}
+        for iri, name, alias in select(store, query, union=True):
+            if iri is None or name is None or not iri.startswith(_ORG_PREFIX):
+                continue
+            key = iri.removeprefix(_ORG_PREFIX)
+            names.setdefault(key, set()).add(name)
+            if alias is not None:
+                aliases.setdefault(key, set()).add(alias)
+        for key, labels in names.items():
+            canonical = min(labels)  # one label unless two runs disagreed; pick stably
+            others = tuple(sorted((aliases.get(key, set()) | labels) - {canonical}))
+            index.add([Organization(key=key, name=canonical, aliases=others)])
+        return index
+
+    def add(self, orgs: Iterable[Organization]) -> None:
+        """Record organisations written to the store (their aliases accumulate)."""
+        lex = lexicon()
+        for org in orgs:
+            known = self.orgs.get(org.key)
+            if known is not None:
+                extra = [a for a in (org.name, *org.aliases) if a != known.name]
+                org = replace(known, aliases=tuple(dict.fromkeys([*known.aliases, *extra])))
+            self.orgs[org.key] = org
+            for name in _core_names(org, lex):
+                self._by_name.setdefault(name, set()).add(org.key)
+            initials = _initials(org)
+            if initials:
+                self._by_initials.setdefault(initials, set()).add(org.key)
+            for alias in _caps_aliases(org):
+                self._by_caps_alias.setdefault(alias.lower(), set()).add(org.key)
+
+    def relevant(self, orgs: Iterable[Organization]) -> list[Organization]:
+        """Stored organisations that resolution could merge with any of *orgs*."""
+        lex = lexicon()
+        keys: set[str] = set()
+        for org in orgs:
+            for name in _core_names(org, lex):
+                keys |= self._by_name.get(name, set())
+            for alias in _caps_aliases(org):
+                keys |= self._by_initials.get(alias.lower(), set())
+            initials = _initials(org)
+            if initials:
+                keys |= self._by_caps_alias.get(initials, set())
+                keys |= self._by_initials.get(initials, set())  # for initials uniqueness
+        return [self.orgs[k] for k in sorted(keys)]
+
+
+def _core_names(org: Organization, lex: Any) -> set[str]:
+    return {core(name, lex) for name in (org.name, *org.aliases)} - {""}
+
+
+def _initials(org: Organization) -> str:
+    words = [w for w in core(org.name).split() if w not in ("of", "and", "&")]
+    return "".join(w[0] for w in words) if len(words) > 1 else ""
+
+
+def _caps_aliases(org: Organization) -> list[str]:
+    return [a for a in org.aliases if re.fullmatch(r"[A-Z]{2,6}", a)]
+
+
+def resolve_batch(batch: Sequence[Extraction], index: OrgIndex) -> list[Extraction]:
+    """Resolve *batch*'s organisations among themselves and against the stored ones.
+
+    A group that contains a stored organisation takes its key and name; other groups get
+    keys exactly as :func:`kg.resolve.resolve_extractions` gives them. Each document
+    keeps only the aliases it uses itself, so removing a document removes its aliases.
+    """
+    stored = index.relevant(o for e in batch for o in e.organizations)
+    pseudo = Extraction(
+        document=Document(id=_STORE_DOC_ID, text="", source="<store>"),
+        organizations=tuple(stored),
+    )
+    everything = [pseudo, *batch]
+    findings = [
+        OrgFindings(organizations=e.organizations, products=e.products, mentions=())
+        for e in everything
+    ]
+    mapping = resolve_across(findings)
+    keep: dict[str, str] = {}  # group key → smallest stored key in the group
+    for org in stored:
+        group = mapping[org.key]
+        keep[group] = min(keep.get(group, org.key), org.key)
+    mapping = {key: keep.get(group, group) for key, group in mapping.items()}
+    canonical = canonical_organizations(everything, mapping)
+    return [_own_aliases(e, rekey_extraction(e, mapping, canonical)) for e in batch]
+
+
+def _own_aliases(original: Extraction, rekeyed: Extraction) -> Extraction:
+    orgs = tuple(
+        replace(
+            new,
+            aliases=tuple(dict.fromkeys(n for n in (old.name, *old.aliases) if n != new.name)),
+        )
+        for old, new in zip(original.organizations, rekeyed.organizations, strict=True)
+    )
+    return replace(rekeyed, organizations=orgs)

@@ -25,11 +25,12 @@ from rdflib.namespace import DCTERMS, RDFS, SKOS
 
 from kg.extract.documents import extract_documents
 from kg.models import Document, Extraction, Organization
-from kg.pipeline import build, build_graph, resolve_extractions
+from kg.pipeline import build, build_graph
 from kg.rdf.graphs import turtle_bytes
 from kg.rdf.iris import iri_for, slugify
 from kg.rdf.vocab import NIF
 from kg.read.base import content_id
+from kg.resolve import resolve_extractions
 
 RAPPER = shutil.which("rapper")
 _CI = bool(os.environ.get("CI"))

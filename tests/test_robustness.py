@@ -31,11 +31,12 @@ from rdflib.namespace import DCTERMS
 from kg.extract.amounts import find_amounts
 from kg.extract.documents import extract_documents
 from kg.models import Document
-from kg.pipeline import build, build_graph, resolve_extractions
+from kg.pipeline import build, build_graph
 from kg.rdf.graphs import load_graph, new_graph, turtle_bytes
 from kg.rdf.vocab import NIF
 from kg.read.base import content_id
 from kg.render.map import html_for
+from kg.resolve import resolve_extractions
 from kg.serve.server import SparqlServer, make_server
 
 RAPPER = shutil.which("rapper")

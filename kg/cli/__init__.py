@@ -840,7 +840,7 @@ def remove(store: str, documents: tuple[str, ...], wait: bool) -> None:
     Example:
         kg remove output/store seeds/000_9e21863d4afa9de5.txt
     """
-    from kg.store.ingest import remove_from
+    from kg.store.remove import remove_from
 
     reports = remove_from(store, documents, wait=wait)
     for ref, report in zip(documents, reports, strict=True):

@@ -11,8 +11,8 @@ import pytest
 
 from kg.extract.documents import extract_documents
 from kg.models import Agreement, Document, Extraction
-from kg.pipeline import resolve_extractions
 from kg.read.base import content_id
+from kg.resolve import resolve_extractions
 
 
 def _extract(text: str, published: str | None = None) -> Extraction:

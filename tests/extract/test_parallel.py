@@ -9,7 +9,8 @@ from kg.errors import KGError
 from kg.extract.documents import extract_documents
 from kg.extract.parallel import extract_parallel, iter_extractions
 from kg.models import Document
-from kg.pipeline import build_graph, resolve_extractions
+from kg.pipeline import build_graph
+from kg.resolve import resolve_extractions
 
 _PARTIES = (
     ("Acme Robotics Inc.", "Borealis Therapeutics"),

@@ -41,7 +41,8 @@ from kg.rdf.ontology import ONTOLOGY_DIR, holds_ontology, ontology_quads
 from kg.rdf.vocab import DK, DKCT, ID
 from kg.serve.server import SparqlServer, make_server
 from kg.store.directory import PersistentStore, open_store, open_store_read_only, store_graph
-from kg.store.ingest import ingest, remove
+from kg.store.ingest import ingest
+from kg.store.remove import remove
 
 # Invented companies; several documents name the same ones, so the store repeats their
 # type, label and alias triples in each of those documents' graphs.

@@ -29,7 +29,9 @@ from kg.store.directory import (
     store_dataset,
     store_graph,
 )
-from kg.store.ingest import find_documents, ingest, relink_lineage, remove
+from kg.store.ingest import ingest
+from kg.store.lineage import relink_lineage
+from kg.store.remove import find_documents, remove
 
 ACME_BOREALIS = (
     "Acme Robotics Inc. signed a licensing agreement with Borealis Therapeutics on "

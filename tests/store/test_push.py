@@ -15,8 +15,9 @@ from rdflib.term import Node
 
 from kg.query.run import Target, load_named_query, named_queries, run_query, with_ontology
 from kg.store.directory import PersistentStore, open_store, store_graph
-from kg.store.ingest import ingest, remove
+from kg.store.ingest import ingest
 from kg.store.push import PushError, PushReport, push, remote_counts, sparql_select_json
+from kg.store.remove import remove
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 from virtuoso import PASSWORD, USER, VirtuosoServer, available  # noqa: E402

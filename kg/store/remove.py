@@ -1,0 +1,108 @@
+"""Removing documents from a store, and every fact only they stated.
+
+A document's facts are its named graph: dropping the graph removes exactly what no other
+document states; the lineages of the companies it named are then relinked
+(:func:`kg.store.lineage.relink_lineage`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.rdf.graphs import select
+from kg.rdf.vocab import ID, PREFIXES, sparql_prologue
+from kg.store.directory import (
+    PersistentStore,
+    StoreError,
+    is_store,
+    open_store,
+)
+from kg.store.lineage import parties_of, relink_lineage
+
+_DOC_PREFIX = str(ID) + "doc-"
+
+
+@dataclass(frozen=True)
+class RemoveReport:
+    """The document graphs a removal dropped and how many quads went with them."""
+
+    graphs: tuple[str, ...]
+    quads: int
+
+
+def remove(store: PersistentStore, doc_ref: str) -> RemoveReport:
+    """Remove the document(s) *doc_ref* names, and every fact only they stated.
+
+    *doc_ref* is a document id (``doc-…``), its IRI (full or ``dkid:doc-…``), or the source
+    path it was read from (every document read from that path).
+
+    :raises StoreError: when nothing in the store matches, or the store is read-only.
+    """
+    if not store.writable:
+        raise StoreError(f"{store.path}: opened read-only; open it with open_store() to write")
+    graphs = find_documents(store, doc_ref)
+    if not graphs:
+        raise StoreError(
+            f"{doc_ref}: no such document in {store.path} "
+            "(give a document id doc-…, its IRI, or the source path it was ingested from)"
+        )
+    sizes = store.graph_sizes()
+    touched = parties_of(store.ox, graphs)
+    drops = " ;\n".join(f"DROP GRAPH <{g}>" for g in graphs)
+    store.ox.update(drops)  # one transaction for all of them
+    relink_lineage(store.ox, touched)
+    store.ox.flush()
+    return RemoveReport(tuple(graphs), sum(sizes.get(g, 0) for g in graphs))
+
+
+def find_documents(store: PersistentStore, doc_ref: str) -> list[str]:
+    """The graph IRIs of the documents *doc_ref* names (see :func:`remove`)."""
+    graphs = set(store.document_graphs())
+    ref = doc_ref.strip()
+    candidates = {ref, ref.strip("<>")}
+    if ref.startswith("dkid:"):
+        candidates.add(PREFIXES["dkid"] + ref.removeprefix("dkid:"))
+    if re.fullmatch(r"(doc-)?[0-9a-f]{6,}", ref):
+        candidates.add(_DOC_PREFIX + ref.removeprefix("doc-"))
+    found = sorted(candidates & graphs)
+    return found or _documents_from_source(store, ref)
+
+
+def _documents_from_source(store: PersistentStore, ref: str) -> list[str]:
+    query = sparql_prologue() + (
+        "SELECT DISTINCT ?g ?source WHERE { GRAPH ?g { ?d a dk:SourceDocument ;"
+        " dct:source ?source . FILTER(?d = ?g) } }"
+    )
+    wanted = {ref, _resolved(ref)}
+    found = set()
+    for graph, source in select(store.ox, query):
+        if graph is None or source is None:
+            continue
+        # "file.jsonl:3", "file.json[2]", "page.txt#similar-2": parts of a file go with it
+        path = _RECORD_SUFFIX.sub("", source)
+        if source in wanted or path in wanted or _resolved(path) in wanted:
+            found.add(graph)
+    return sorted(found)
+
+
+_RECORD_SUFFIX = re.compile(r"(?::\d+|\[\d+\]|#[\w-]+)$")
+
+
+def _resolved(text: str) -> str:
+    try:
+        return str(Path(text).resolve())
+    except (OSError, RuntimeError, ValueError):
+        return text
+
+
+def remove_from(path: str | Path, refs: Sequence[str], *, wait: bool = False) -> list[RemoveReport]:
+    """Remove each document *refs* names (id, IRI or source path) from the store at *path*."""
+    if not is_store(path):
+        raise StoreError(
+            f"{path}: not a kg store (create one with `kg build INPUT --store {path}`)"
+        )
+    with open_store(path, create=False, wait=wait) as store:
+        return [remove(store, ref) for ref in refs]
