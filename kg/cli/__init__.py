@@ -774,7 +774,7 @@ def timeline(graph: str, orgs: tuple[str, ...], as_of: str | None, fmt: str) -> 
     Example:
         kg timeline output/kg.ttl 'Acme Robotics' 'Borealis Labs' --as-of 2026-01-01
     """
-    from kg.lineage.link import timeline as build_timeline
+    from kg.query.timeline import timeline as build_timeline
 
     result = build_timeline(_load(graph).graph, list(orgs), as_of)
     if fmt == "json":

@@ -1,3 +1,5 @@
+"""kg.lineage.link: ordering and linking the agreements of a lineage (the timeline view is read to see the outcome)."""
+
 from __future__ import annotations
 
 import json
@@ -6,8 +8,8 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from kg.errors import QueryError
-from kg.lineage.link import link_lineage, resolve_organization, timeline
+from kg.lineage.link import link_lineage
+from kg.query.timeline import timeline
 from kg.rdf.graphs import load_graph, new_graph
 from kg.rdf.ontology import validate
 from kg.rdf.vocab import DK, ID
@@ -400,39 +402,3 @@ def test_conflicting_values_are_kept_and_flagged() -> None:
         "clause-j2-1-1": (("26%",), f"conflicting value in {ID['agreement-j1-1']}"),
     }
     assert [_short(u.first) for u in result.unordered] == ["agreement-j1-1"]
-
-
-# --- organisations and arguments ------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        "Acme Robotics",
-        "acme robotics inc.",
-        "org-acme-robotics",
-        "acme-robotics",
-        "https://w3id.org/dealkg/id/org-acme-robotics",
-    ],
-)
-def test_organisations_resolve_by_label_alias_key_or_iri(name: str) -> None:
-    assert resolve_organization(_graph("lineage"), name) == ID["org-acme-robotics"]
-
-
-def test_unknown_organisation_lists_close_labels() -> None:
-    with pytest.raises(QueryError, match="no organisation 'Acme Robotix'.*Acme Robotics"):
-        timeline(_graph("lineage"), ["Acme Robotix"])
-
-
-@pytest.mark.parametrize(
-    ("orgs", "as_of", "message"),
-    [
-        (["Acme Robotics"], "2025-02-30", "not a date"),
-        (["Acme Robotics"], "March 2025", "not a date"),
-        ([], None, "one or two"),
-        (["Acme Robotics", "Borealis Therapeutics", "Acme Robotics"], None, "one or two"),
-    ],
-)
-def test_bad_arguments_raise_query_error(orgs: list[str], as_of: str | None, message: str) -> None:
-    with pytest.raises(QueryError, match=message):
-        timeline(_graph("lineage"), orgs, as_of)

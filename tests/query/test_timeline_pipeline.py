@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.lineage.link import Timeline, timeline
 from kg.pipeline import build
+from kg.query.timeline import Timeline, timeline
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "lineage"
 PARTIES = ["Acme Robotics", "Borealis Labs"]

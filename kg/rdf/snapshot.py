@@ -1,0 +1,303 @@
+"""The one reader of deals in a graph: agreements, their clauses, amounts, dates and
+evidence, read back from RDF into frozen records with a few SPARQL SELECTs.
+
+The lineage step, the timeline, the map and the facts export all read the graph through
+this module (its :func:`local_name` and :func:`instances` are the shared helpers), so the
+shape of ``ontology/DATA.md`` is decoded in one place.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS
+from rdflib.term import Node
+
+from kg.rdf.graphs import select_rows
+from kg.rdf.vocab import DK, DKDP, DKST, NIF, SCHEMA, sparql_prologue
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str | None
+    url: str | None
+
+
+_PRECISIONS = {DKDP.Year: "year", DKDP.Month: "month", DKDP.Day: "day"}
+
+
+_TEXT_LENGTH = {"year": 4, "month": 7, "day": 10}
+
+
+AGREEMENT_LINKS = {DK.extends: "extends", DK.amends: "amends", DK.supersedes: "supersedes"}
+
+
+_AGREEMENT_DATES = (
+    ("announcedOn", DK.announcedOn, DK.announcedOnPrecision),
+    ("signedOn", DK.signedOn, DK.signedOnPrecision),
+    ("effectiveFrom", DK.effectiveFrom, DK.effectiveFromPrecision),
+)
+
+
+_FORMS = (DK.MemorandumOfUnderstanding, DK.Amendment, DK.DefinitiveAgreement)
+
+
+@dataclass(frozen=True)
+class DateRecord:
+    iso: str  # always YYYY-MM-DD (first or last day of a partial date, see DATA.md)
+    precision: str
+
+    @property
+    def text(self) -> str:
+        return self.iso[: _TEXT_LENGTH.get(self.precision, 10)]
+
+
+def compare_dates(a: DateRecord, b: DateRecord) -> int:
+    """-1/0/1 at the coarser of the two precisions: "2025" and "2025-03-01" tie."""
+    n = min(len(a.text), len(b.text))
+    x, y = a.iso[:n], b.iso[:n]
+    return (x > y) - (x < y)
+
+
+@dataclass(frozen=True)
+class ClauseRecord:
+    iri: URIRef
+    type: URIRef | None
+    label: str | None
+    exclusive: bool | None
+    negated: bool
+    scope: str | None
+    percentage: str | None
+    amounts: tuple[tuple[str, str, str], ...]  # (currency, value, label)
+    valid_from: DateRecord | None
+    valid_until: DateRecord | None
+    obligor: URIRef | None
+    beneficiary: URIRef | None
+    supersedes: tuple[URIRef, ...]  # existing dk:supersedesClause targets
+
+
+@dataclass(frozen=True)
+class AgreementRecord:
+    iri: URIRef
+    label: str
+    classes: frozenset[URIRef]
+    types: tuple[str, ...]
+    status: str | None
+    parties: frozenset[URIRef]
+    dates: tuple[tuple[str, DateRecord], ...]  # (property local name, date)
+    expires: DateRecord | None
+    doc_date: DateRecord | None
+    docs: frozenset[URIRef]
+    sources: tuple[Source, ...]
+    background: bool
+    quotes: frozenset[str]
+    clauses: tuple[ClauseRecord, ...]
+    amounts: tuple[tuple[str, str, str], ...]
+    links: tuple[tuple[URIRef, URIRef], ...]  # existing (predicate, other agreement)
+    terminates: tuple[URIRef, ...]
+
+    @cached_property
+    def mou(self) -> bool:
+        return DK.MemorandumOfUnderstanding in self.classes
+
+    @cached_property
+    def kind(self) -> str:
+        return next((local_name(c) for c in _FORMS if c in self.classes), "Agreement")
+
+    def date_of(self, name: str) -> DateRecord | None:
+        return next((d for n, d in self.dates if n == name), None)
+
+    @cached_property
+    def own_date(self) -> tuple[str, DateRecord] | None:
+        """The earliest date the text gives the agreement (for ordering)."""
+        dated = sorted(self.dates, key=lambda item: item[1].iso)
+        return dated[0] if dated else None
+
+    @cached_property
+    def start(self) -> tuple[str, DateRecord] | None:
+        """When its terms start: effectiveFrom, else signedOn, else announcedOn."""
+        for name in ("effectiveFrom", "signedOn", "announcedOn"):
+            date = self.date_of(name)
+            if date is not None:
+                return name, date
+        return None
+
+    @cached_property
+    def sort_date(self) -> DateRecord | None:
+        own = self.own_date
+        return own[1] if own else self.doc_date
+
+
+_Props = dict[URIRef, dict[URIRef, list[Node]]]
+
+
+def local_name(iri: Node) -> str:
+    return re.split(r"[#/]", str(iri))[-1]
+
+
+def instances(graph: Graph, cls: URIRef) -> _Props:
+    """All properties of all instances of *cls* (document texts left out)."""
+    query = sparql_prologue() + (
+        f"SELECT ?s ?p ?o WHERE {{ ?s a <{cls}> ; ?p ?o . FILTER(?p != nif:isString) }}"
+    )
+    found: _Props = defaultdict(lambda: defaultdict(list))
+    for s, p, o in select_rows(graph, query):
+        if isinstance(s, URIRef) and isinstance(p, URIRef) and o is not None:
+            found[s][p].append(o)
+    return found
+
+
+def _one(props: dict[URIRef, list[Node]], p: URIRef) -> Node | None:
+    values = sorted(props.get(p, []), key=str)
+    return values[0] if values else None
+
+
+def _text(props: dict[URIRef, list[Node]], p: URIRef) -> str | None:
+    value = _one(props, p)
+    return str(value) if value is not None else None
+
+
+def _flag(props: dict[URIRef, list[Node]], p: URIRef) -> bool | None:
+    value = _one(props, p)
+    if not isinstance(value, Literal):
+        return None
+    return str(value).lower() in ("true", "1")
+
+
+def _iri(props: dict[URIRef, list[Node]], p: URIRef) -> URIRef | None:
+    value = _one(props, p)
+    return value if isinstance(value, URIRef) else None
+
+
+def _date(props: dict[URIRef, list[Node]], value: URIRef, precision: URIRef) -> DateRecord | None:
+    found = _one(props, value)
+    if found is None:
+        return None
+    level = _PRECISIONS.get(_iri(props, precision) or DKDP.Day, "day")
+    return DateRecord(str(found)[:10], level)
+
+
+def _percentage(props: dict[URIRef, list[Node]]) -> str | None:
+    value = _one(props, DK.percentage)
+    return format(float(str(value)), "g") if value is not None else None
+
+
+class Snapshot:
+    """The agreements of a graph, read once with SPARQL SELECTs."""
+
+    def __init__(self, graph: Graph) -> None:
+        self.mentions = instances(graph, DK.Mention)
+        self.documents = instances(graph, DK.SourceDocument)
+        self.amounts = instances(graph, DK.MonetaryAmount)
+        clauses = instances(graph, DK.Clause)
+        self.agreements = {
+            iri: self._agreement(iri, props, clauses)
+            for iri, props in instances(graph, DK.Agreement).items()
+        }
+
+    def _money(self, props: dict[URIRef, list[Node]]) -> tuple[tuple[str, str, str], ...]:
+        money = []
+        for node in props.get(DK.hasAmount, []):
+            amount = self.amounts.get(node, {})  # type: ignore[call-overload]
+            value = _one(amount, DK.amountValue)
+            if value is not None:
+                text = format(float(str(value)), "f").rstrip("0").rstrip(".")
+                currency = _text(amount, DK.currency) or ""
+                money.append((currency, text, _text(amount, RDFS.label) or f"{currency} {text}"))
+        return tuple(sorted(money))
+
+    def _clause(self, iri: URIRef, props: dict[URIRef, list[Node]]) -> ClauseRecord:
+        return ClauseRecord(
+            iri=iri,
+            type=_iri(props, DK.clauseType),
+            label=_text(props, RDFS.label),
+            exclusive=_flag(props, DK.isExclusive),
+            negated=bool(_flag(props, DK.isNegated)),
+            scope=_text(props, DK.scope),
+            percentage=_percentage(props),
+            amounts=self._money(props),
+            valid_from=_date(props, DK.validFrom, DK.validFromPrecision),
+            valid_until=_date(props, DK.validUntil, DK.validUntilPrecision),
+            obligor=_iri(props, DK.obligor),
+            beneficiary=_iri(props, DK.beneficiary),
+            supersedes=tuple(
+                sorted(o for o in props.get(DK.supersedesClause, []) if isinstance(o, URIRef))
+            ),
+        )
+
+    def _evidence(self, props: dict[URIRef, list[Node]]) -> tuple[frozenset[str], set[URIRef]]:
+        quotes: set[str] = set()
+        docs: set[URIRef] = set()
+        for mention in props.get(DK.evidence, []):
+            mprops = self.mentions.get(mention, {})  # type: ignore[call-overload]
+            quote = _text(mprops, NIF.anchorOf)
+            if quote:
+                quotes.add(quote)
+            doc = _iri(mprops, DK.inDocument)
+            if doc is not None:
+                docs.add(doc)
+        return frozenset(quotes), docs
+
+    def _doc_date(self, docs: Iterable[URIRef]) -> DateRecord | None:
+        dates = [_date(self.documents.get(d, {}), DCTERMS.issued, DK.datePrecision) for d in docs]
+        known = sorted((d for d in dates if d is not None), key=lambda d: d.iso)
+        return known[0] if known else None
+
+    def _sources(self, docs: Iterable[URIRef]) -> tuple[Source, ...]:
+        found = {
+            Source(
+                _text(self.documents.get(d, {}), DCTERMS.title),
+                _text(self.documents.get(d, {}), SCHEMA.url),
+            )
+            for d in docs
+        }
+        return tuple(sorted(found, key=lambda s: (s.title or "", s.url or "")))
+
+    def _agreement(
+        self, iri: URIRef, props: dict[URIRef, list[Node]], clauses: _Props
+    ) -> AgreementRecord:
+        quotes, docs = self._evidence(props)
+        members = []
+        for clause_iri in props.get(DK.hasClause, []):
+            if isinstance(clause_iri, URIRef) and clause_iri in clauses:
+                members.append(self._clause(clause_iri, clauses[clause_iri]))
+                docs |= self._evidence(clauses[clause_iri])[1]
+        dates = []
+        for name, value, precision in _AGREEMENT_DATES:
+            date = _date(props, value, precision)
+            if date is not None:
+                dates.append((name, date))
+        return AgreementRecord(
+            iri=iri,
+            label=_text(props, RDFS.label) or local_name(iri),
+            classes=frozenset(c for c in props.get(RDF.type, []) if isinstance(c, URIRef)),
+            types=tuple(sorted(local_name(t) for t in props.get(DK.agreementType, []))),
+            status=local_name(s) if (s := _iri(props, DK.status)) else None,
+            parties=frozenset(p for p in props.get(DK.hasParty, []) if isinstance(p, URIRef)),
+            dates=tuple(dates),
+            expires=_date(props, DK.expiresOn, DK.expiresOnPrecision),
+            doc_date=self._doc_date(docs),
+            docs=frozenset(docs),
+            sources=self._sources(docs),
+            background=bool(_flag(props, DK.mentionedInPassing))
+            or _iri(props, DK.status) == DKST.Previous,
+            quotes=quotes,
+            clauses=tuple(sorted(members, key=lambda c: str(c.iri))),
+            amounts=self._money(props),
+            links=tuple(
+                sorted(
+                    (p, o)
+                    for p in AGREEMENT_LINKS
+                    for o in props.get(p, [])
+                    if isinstance(o, URIRef)
+                )
+            ),
+            terminates=tuple(
+                sorted(o for o in props.get(DK.terminatesClause, []) if isinstance(o, URIRef))
+            ),
+        )
