@@ -207,7 +207,8 @@ def _bindings(graph: Any) -> dict[str, Any]:
 
 def child_queries(store_path: Path) -> dict[str, Any]:
     """Named-query latency on the store in place, as `kg query STORE` and `kg serve` run."""
-    from kg.query.run import named_queries, run_query
+    from kg.query.catalog import named_queries
+    from kg.query.run import run_query
     from kg.rdf.ontology import holds_ontology
     from kg.store.directory import open_store_read_only
 

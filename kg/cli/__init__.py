@@ -473,14 +473,10 @@ def query(
     """
     from rdflib import Graph
 
-    from kg.query.run import (
-        named_queries,
-        parse_bindings,
-        run_named_query,
-        run_query,
-        serialize,
-        to_rows,
-    )
+    from kg.query.bindings import parse_bindings
+    from kg.query.catalog import named_queries
+    from kg.query.formats import serialize, to_rows
+    from kg.query.run import run_named_query, run_query
 
     if list_queries:
         rows = [[q.name, q.title, ", ".join(q.param_names)] for q in named_queries().values()]

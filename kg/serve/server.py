@@ -201,7 +201,7 @@ def _as_bytes(data: str | bytes) -> bytes:
 
 def _render(result: Any, media: str) -> bytes:
     """Serialise a ``kg.query.run.QueryResult`` as *media*."""
-    from kg.query import run as q
+    from kg.query import formats as q
 
     if result.kind in GRAPH_KINDS:
         if GRAPH_TYPES[media] == "turtle":

@@ -15,23 +15,15 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.query import Result
 
 from kg.errors import OntologyError, QueryError
+from kg.query.bindings import parse_binding, parse_bindings
+from kg.query.catalog import load_named_query, named_queries
+from kg.query.formats import serialize, to_csv, to_json, to_rows, to_tsv, to_turtle, to_xml
 from kg.query.run import (
     QueryResult,
     QuerySyntaxError,
     has_ontology,
-    load_named_query,
-    named_queries,
-    parse_binding,
-    parse_bindings,
     run_named_query,
     run_query,
-    serialize,
-    to_csv,
-    to_json,
-    to_rows,
-    to_tsv,
-    to_turtle,
-    to_xml,
     with_ontology,
 )
 from kg.rdf import vocab

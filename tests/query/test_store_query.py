@@ -27,15 +27,8 @@ from rdflib.term import Node
 from kg.cli import cli
 from kg.errors import GraphError
 from kg.pipeline import build
-from kg.query.run import (
-    QueryResult,
-    load_named_query,
-    named_queries,
-    prepare,
-    run_named_query,
-    run_query,
-    with_ontology,
-)
+from kg.query.catalog import load_named_query, named_queries
+from kg.query.run import QueryResult, prepare, run_named_query, run_query, with_ontology
 from kg.rdf.graphs import load_graph, to_oxigraph_term
 from kg.rdf.ontology import ONTOLOGY_DIR, holds_ontology, ontology_quads
 from kg.rdf.vocab import DK, DKCT, ID
