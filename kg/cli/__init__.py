@@ -293,7 +293,7 @@ def facts(inputs: tuple[str, ...], out_dir: str, model: str | None) -> None:
     Example:
         kg facts seeds/ --out output/facts/
     """
-    from kg.evaluate.facts import predict_facts
+    from kg.evaluate.run import predict_facts
 
     with _progress("Extracting") as progress:
         written, problems = predict_facts(inputs, out_dir, model=model, progress=progress)
@@ -357,7 +357,7 @@ def eval_command(
     Example:
         kg eval --gold ../shared/corpus/dev -v --group new='[ab][0-9]*'
     """
-    from kg.evaluate.facts import evaluate_gold
+    from kg.evaluate.run import evaluate_gold
 
     named_groups = _parse_groups(groups)
     report, failures = evaluate_gold(gold_dirs, pred_dir, floor_path=floor_path, model=model)
@@ -521,7 +521,7 @@ def orgs(graph: str, fmt: str) -> None:
     Example:
         kg orgs output/kg.ttl --format json
     """
-    from kg.evaluate.facts import organizations
+    from kg.query.orgs import organizations
 
     rows = organizations(_load(graph).graph)
     if fmt == "json":

@@ -9,9 +9,7 @@ parties, roles, date at its stated precision, status, amounts, clauses, evidence
 from __future__ import annotations
 
 import json
-import tempfile
 from collections import defaultdict
-from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path, PurePath
 from typing import Any
@@ -20,10 +18,6 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
-from kg.errors import EvalError
-from kg.evaluate.score import EvalReport, check_floor, gold_files_in, load_floor, score_paths
-from kg.extract.documents import ProgressCallback
-from kg.models import Problem
 from kg.rdf.graphs import write_atomic
 from kg.rdf.vocab import (
     DK,
@@ -245,35 +239,6 @@ def facts_by_source(graph: Graph) -> dict[str, dict[str, Any]]:
     return result
 
 
-Q_ORG_COUNTS = """
-SELECT ?org ?label (COUNT(DISTINCT ?doc) AS ?documents) (COUNT(DISTINCT ?agreement) AS ?deals)
-WHERE {
-  ?org a dk:Organization ; rdfs:label ?label .
-  OPTIONAL { ?org dk:evidence/dk:inDocument ?doc }
-  OPTIONAL { ?agreement dk:hasParty ?org }
-} GROUP BY ?org ?label
-"""
-Q_ALIASES = "SELECT ?org ?alias WHERE { ?org a dk:Organization ; skos:altLabel ?alias }"
-
-
-def organizations(graph: Graph) -> list[dict[str, Any]]:
-    """Every organisation with its aliases and the number of documents and deals naming it."""
-    aliases: dict[Node, list[str]] = defaultdict(list)
-    for org, alias in _select(graph, Q_ALIASES):
-        aliases[org].append(str(alias))
-    rows = [
-        {
-            "name": str(label),
-            "iri": str(org),
-            "aliases": sorted(aliases[org]),
-            "documents": int(str(documents)),
-            "deals": int(str(deals)),
-        }
-        for org, label, documents, deals in _select(graph, Q_ORG_COUNTS)
-    ]
-    return sorted(rows, key=lambda r: (-r["deals"], r["name"]))
-
-
 def write_facts(graph: Graph, out_dir: str | Path) -> list[Path]:
     """Write ``<stem>.json`` per input file into *out_dir*; returns the paths written."""
     out = Path(out_dir)
@@ -284,46 +249,3 @@ def write_facts(graph: Graph, out_dir: str | Path) -> list[Path]:
         write_atomic(path, data.encode("utf-8"))
         written.append(path)
     return written
-
-
-def predict_facts(
-    inputs: Sequence[str | Path],
-    out_dir: str | Path,
-    *,
-    model: str | None = None,
-    progress: ProgressCallback | None = None,
-) -> tuple[list[Path], tuple[Problem, ...]]:
-    """Build *inputs* and write their facts files; returns the files and skipped inputs."""
-    from kg.pipeline import build
-
-    kg = build(inputs, model=model, progress=progress)
-    problems = kg.report.problems if kg.report is not None else ()
-    return write_facts(kg.graph, out_dir), problems
-
-
-def evaluate_gold(
-    gold_dirs: Sequence[str | Path],
-    pred_dir: str | Path | None = None,
-    *,
-    floor_path: str | Path | None = None,
-    model: str | None = None,
-) -> tuple[EvalReport, list[str]]:
-    """Score predictions against every ``*.gold.json`` of *gold_dirs*.
-
-    Without *pred_dir*, the ``<stem>.txt`` next to each gold file is built first (all
-    together, as a user would). With *floor_path*, also returns the metrics whose F1
-    dropped more than 0.01 below the floor.
-    """
-    gold_files = [path for folder in gold_dirs for path in gold_files_in(folder)]
-    if pred_dir is not None:
-        report = score_paths(gold_files, pred_dir)
-    else:
-        texts = [g.with_name(g.name.removesuffix(".gold.json") + ".txt") for g in gold_files]
-        missing = [str(t) for t in texts if not t.is_file()]
-        if missing:
-            raise EvalError(f"no article text for gold file(s): {', '.join(missing)}")
-        with tempfile.TemporaryDirectory(prefix="kg-eval-") as tmp:
-            predict_facts(texts, tmp, model=model)
-            report = score_paths(gold_files, tmp)
-    failures = check_floor(report, load_floor(floor_path)) if floor_path is not None else []
-    return report, failures

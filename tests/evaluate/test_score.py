@@ -726,7 +726,7 @@ def test_counts_equal_the_reference_scorer_on_generated_facts(
 def test_counts_equal_the_reference_scorer_on_the_dev_predictions(
     reference: ModuleType, tmp_path: Path
 ) -> None:
-    from kg.evaluate.facts import predict_facts
+    from kg.evaluate.run import predict_facts
 
     gold_files = gold_files_in(DEV_CORPUS)
     texts = [g.with_name(g.name.removesuffix(".gold.json") + ".txt") for g in gold_files]
