@@ -1,0 +1,99 @@
+"""What every command shares: the ``kg`` group, error mapping, tables, progress bars,
+and opening a graph file or a store folder."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import sys
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from kg.errors import KGError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def handle_errors(func: F) -> F:
+    """Turn library errors into ``click.ClickException`` (``Error: …``, exit 1)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except KGError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+    return wrapper  # type: ignore[return-value]
+
+
+def console() -> Console:
+    return Console(file=sys.stdout, soft_wrap=True)
+
+
+def print_table(columns: list[str], rows: list[list[str]], title: str | None = None) -> None:
+    table = Table(title=title, show_lines=False)
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*row)
+    console().print(table)
+
+
+def load_kg(graph_path: str) -> Any:
+    """A graph file or a store directory (``kg build --store``), as a KnowledgeGraph."""
+    from kg.knowledge import KnowledgeGraph
+    from kg.store.directory import is_store, store_graph
+
+    if is_store(graph_path):
+        return KnowledgeGraph(store_graph(graph_path))
+    return KnowledgeGraph.load(graph_path)
+
+
+@contextlib.contextmanager
+def queryable(graph_path: str) -> Iterator[Any]:
+    """What ``kg query`` runs on: a store folder's Oxigraph store itself, opened read-only
+    and queried in place (no copy), or the loaded graph of a file."""
+    from kg.store.directory import is_store, open_store_read_only
+
+    if is_store(graph_path):
+        with open_store_read_only(graph_path) as store:
+            yield store.ox
+    else:
+        yield load_kg(graph_path).graph
+
+
+@click.group()
+@click.version_option(package_name="kg")
+def cli() -> None:
+    """Build knowledge graphs of corporate deals from news articles and press releases."""
+
+
+class progress_bar:
+    """A rich progress bar on a terminal; silent otherwise (pipes, CI, tests)."""
+
+    def __init__(self, description: str) -> None:
+        self.description = description
+        self.bar: Any = None
+        self.task: Any = None
+
+    def __enter__(self) -> Callable[[int, int], None] | None:
+        if not sys.stderr.isatty():
+            return None
+        from rich.progress import Progress
+
+        self.bar = Progress(console=Console(stderr=True), transient=True)
+        self.bar.start()
+        self.task = self.bar.add_task(self.description, total=None)
+        return self.update
+
+    def update(self, done: int, total: int) -> None:
+        self.bar.update(self.task, completed=done, total=total)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()

@@ -1,0 +1,257 @@
+"""Asking a graph: ``kg query``, ``kg stats``, ``kg orgs``, ``kg timeline``, ``kg validate``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kg.cli._util import (
+    cli,
+    handle_errors,
+    load_kg,
+    print_table,
+    queryable,
+)
+from kg.errors import KGError
+
+
+@cli.command()
+@click.argument("graph", type=click.Path())
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@handle_errors
+def stats(graph: str, fmt: str) -> None:
+    """Count documents, organizations, agreements, clauses and triples in GRAPH.
+
+    \b
+    Example:
+        kg stats output/kg.ttl --format json
+    """
+    counts = load_kg(graph).stats().to_dict()
+    if fmt == "json":
+        click.echo(json.dumps(counts, sort_keys=True))
+    else:
+        print_table(["what", "count"], [[k, str(v)] for k, v in counts.items()])
+
+
+@cli.command()
+@click.argument("graph", type=click.Path())
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def validate(graph: str, fmt: str) -> None:
+    """Validate GRAPH against the SHACL shapes. Exit 0 conforms, 1 violations, 2 error.
+
+    \b
+    Example:
+        kg validate output/kg.ttl
+    """
+    try:
+        result = load_kg(graph).validate()
+    except KGError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(2)
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {
+                    "conforms": result.conforms,
+                    "violations": [
+                        {
+                            "focus": str(v.focus),
+                            "path": str(v.path) if v.path is not None else None,
+                            "message": v.message,
+                            "severity": str(v.severity),
+                        }
+                        for v in result.violations
+                    ],
+                },
+                indent=1,
+            )
+        )
+    else:
+        click.echo("conforms" if result.conforms else result.text)
+    sys.exit(0 if result.conforms else 1)
+
+
+@cli.command()
+@click.argument("graph", type=click.Path())
+@click.argument("sparql", required=False)
+@click.option(
+    "--file",
+    "query_file",
+    type=click.Path(dir_okay=False, exists=True),
+    help="Read the query from a file.",
+)
+@click.option("--name", "query_name", help="Run a named query from ontology/queries/ (see --list).")
+@click.option(
+    "--bind",
+    "binds",
+    multiple=True,
+    metavar="VAR=VALUE",
+    help="Bind a variable of a named query to an RDF term (repeatable).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json", "xml", "turtle"]),
+    default="table",
+    show_default=True,
+)
+@click.option(
+    "--list", "list_queries", is_flag=True, help="List the named queries and their parameters."
+)
+@handle_errors
+def query(
+    graph: str,
+    sparql: str | None,
+    query_file: str | None,
+    query_name: str | None,
+    binds: tuple[str, ...],
+    fmt: str,
+    list_queries: bool,
+) -> None:
+    """Run a SPARQL query over GRAPH; project prefixes (dk:, dkid:, rdfs:…) are predeclared.
+
+    \b
+    Example:
+        kg query output/kg.ttl 'SELECT ?name WHERE { ?o a dk:Organization ; rdfs:label ?name }'
+        kg query output/kg.ttl --name agreements-between --bind org1=org-acme-robotics --bind org2=org-borealis-labs
+    """
+    from rdflib import Graph
+
+    from kg.query.bindings import parse_bindings
+    from kg.query.catalog import named_queries
+    from kg.query.formats import serialize, to_rows
+    from kg.query.run import run_named_query, run_query
+
+    if list_queries:
+        rows = [[q.name, q.title, ", ".join(q.param_names)] for q in named_queries().values()]
+        print_table(["name", "title", "parameters"], rows)
+        return
+    given = [x for x in (sparql, query_file, query_name) if x]
+    if len(given) != 1:
+        raise click.UsageError("give exactly one of SPARQL, --file or --name")
+    with queryable(graph) as target:
+        bindings = parse_bindings(binds, target if isinstance(target, Graph) else None)
+        if query_name:
+            result = run_named_query(target, query_name, bindings)
+        else:
+            text = Path(query_file).read_text(encoding="utf-8") if query_file else str(sparql)
+            result = run_query(target, text, bindings)
+    if result.kind == "construct" and fmt in {"table", "csv", "tsv"}:
+        fmt = "turtle"
+    if fmt != "table":
+        click.echo(serialize(result, fmt).decode("utf-8"), nl=False)
+    elif result.kind == "ask":
+        click.echo("yes" if result.boolean else "no")
+    else:
+        table = to_rows(result)
+        print_table(
+            list(result.variables), [[r.get(v, "") for v in result.variables] for r in table]
+        )
+
+
+@cli.command()
+@click.argument("graph", type=click.Path())
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@handle_errors
+def orgs(graph: str, fmt: str) -> None:
+    """List organisations with their aliases and how many documents and deals name them.
+
+    \b
+    Example:
+        kg orgs output/kg.ttl --format json
+    """
+    from kg.query.orgs import organizations
+
+    rows = organizations(load_kg(graph).graph)
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=1, ensure_ascii=False))
+    else:
+        print_table(
+            ["organization", "aliases", "documents", "deals"],
+            [
+                [r["name"], ", ".join(r["aliases"]), str(r["documents"]), str(r["deals"])]
+                for r in rows
+            ],
+        )
+
+
+@cli.command()
+@click.argument("graph", type=click.Path())
+@click.argument("orgs", nargs=-1, required=True)
+@click.option(
+    "--as-of",
+    "as_of",
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="Also list the terms in force on this date.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@handle_errors
+def timeline(graph: str, orgs: tuple[str, ...], as_of: str | None, fmt: str) -> None:
+    """The lineage of agreements between ORG [ORG] and, with --as-of, the terms in force.
+
+    \b
+    Example:
+        kg timeline output/kg.ttl 'Acme Robotics' 'Borealis Labs' --as-of 2026-01-01
+    """
+    from kg.query.timeline import timeline as build_timeline
+
+    result = build_timeline(load_kg(graph).graph, list(orgs), as_of)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), indent=1, ensure_ascii=False))
+        return
+    print_table(
+        ["#", "date", "kind", "status", "terms", "source"],
+        [_timeline_row(r) for r in result.rows],
+        title="lineage (dates marked * are ordered by document date or wording, not stated)",
+    )
+    for conflict in result.conflicts:
+        click.echo(f"conflict: {conflict}")
+    if as_of is not None:
+        rows = [
+            [
+                c.clause_type,
+                c.label or "",
+                c.start or "unknown",
+                c.until or "",
+                ", ".join(c.values),
+                c.note,
+            ]
+            for c in (*result.in_force, *result.unknown_start)
+        ]
+        print_table(
+            ["clause", "label", "start", "until", "values", "note"],
+            rows,
+            title=f"in force on {as_of}",
+        )
+
+
+def _timeline_row(row: Any) -> list[str]:
+    terms = [
+        *row.amounts,
+        row.stake or "",
+        row.exclusivity or "",
+        f"until {row.until}" if row.until else "",
+    ]
+    source = "; ".join(s.title or s.url or "" for s in row.sources)
+    date = row.date + ("*" if row.order_inferred else "")
+    return [
+        str(row.position),
+        date,
+        row.kind,
+        row.status or "",
+        ", ".join(t for t in terms if t),
+        source,
+    ]

@@ -1,0 +1,90 @@
+"""Stores beyond ingest: ``kg remove`` (documents out of a store) and ``kg push`` (to a SPARQL server)."""
+
+from __future__ import annotations
+
+import click
+
+from kg.cli._util import (
+    cli,
+    handle_errors,
+)
+
+
+@cli.command()
+@click.argument("store", type=click.Path(file_okay=False))
+@click.argument("documents", nargs=-1, required=True)
+@click.option("--wait", is_flag=True, help="Wait for another process writing the store.")
+@handle_errors
+def remove(store: str, documents: tuple[str, ...], wait: bool) -> None:
+    """Remove DOCUMENTS (ids, IRIs or source paths) and every fact only they supported.
+
+    \b
+    Example:
+        kg remove output/store seeds/000_9e21863d4afa9de5.txt
+    """
+    from kg.store.remove import remove_from
+
+    reports = remove_from(store, documents, wait=wait)
+    for ref, report in zip(documents, reports, strict=True):
+        click.echo(f"{ref}: {len(report.graphs)} document graph(s), {report.quads} quads removed")
+    if not all(r.graphs for r in reports):
+        raise click.ClickException("some documents were not in the store")
+
+
+@cli.command()
+@click.argument("source", type=click.Path(exists=True))
+@click.option("--endpoint", required=True, help="The server's SPARQL query URL.")
+@click.option(
+    "--graph-store", "graph_store_url", default=None, help="Graph Store HTTP Protocol URL."
+)
+@click.option("--update-url", default=None, help="SPARQL Update URL (default: the endpoint).")
+@click.option("--user", default=None)
+@click.option(
+    "--password", envvar="KG_PUSH_PASSWORD", default=None, help="Or set KG_PUSH_PASSWORD."
+)
+@click.option("--graph", "graph_name", default=None, help="Graph name for a single graph file.")
+@click.option("--batch-triples", type=click.IntRange(min=1), default=50_000, show_default=True)
+@click.option(
+    "--resume/--no-resume",
+    default=True,
+    show_default=True,
+    help="Skip graphs an earlier push already sent unchanged.",
+)
+@handle_errors
+def push(
+    source: str,
+    endpoint: str,
+    graph_store_url: str | None,
+    update_url: str | None,
+    user: str | None,
+    password: str | None,
+    graph_name: str | None,
+    batch_triples: int,
+    resume: bool,
+) -> None:
+    """Send a store (named graphs kept) or a graph file to a SPARQL 1.1 server, then verify.
+
+    \b
+    Example:
+        kg push output/store --endpoint http://127.0.0.1:8890/sparql --graph-store http://127.0.0.1:8890/sparql-graph-crud-auth --user dba --password dba
+    """
+    from kg.store.push import push_path
+
+    report = push_path(
+        source,
+        endpoint,
+        graph_name=graph_name,
+        graph_store_url=graph_store_url,
+        update_url=update_url,
+        user=user,
+        password=password,
+        batch_triples=batch_triples,
+        resume=resume,
+    )
+    click.echo(
+        f"{report.sent} graphs sent, {report.skipped} unchanged, {report.requests} requests "
+        f"in {report.seconds:.1f} s via {report.method}"
+    )
+    if not report.verified:
+        names = ", ".join(g.graph for g in report.mismatches[:5])
+        raise click.ClickException(f"triple counts differ on the server for: {names}")
