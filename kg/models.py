@@ -126,6 +126,8 @@ class Agreement:
     clauses: tuple[Clause, ...] = ()
     background: bool = False  # mentioned in passing ("following an earlier agreement")
     name: str | None = None
+    reported_new: bool = False  # reported as news of the day ("have signed"), kg.extract.tense
+    tense: str | None = None  # tense and aspect of its sentence's main verb ("present perfect")
 
 
 @dataclass(frozen=True)

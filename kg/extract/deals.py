@@ -43,6 +43,7 @@ from kg.extract.amounts import (
 from kg.extract.dates import DateMatch, find_dates, find_durations
 from kg.extract.nlp import doc_text
 from kg.extract.rules import load_patterns
+from kg.extract.tense import deal_report
 from kg.models import Agreement, Amount, Clause, DateValue, Document, Span
 from kg.rdf.iris import slugify
 
@@ -1313,6 +1314,7 @@ def _build(
     clauses = [_with_parties(c, roles) for c in clauses]
     key = f"{document.id.removeprefix('doc-')}-{index + 1}"
     parties = tuple(draft.parties)
+    report = deal_report(draft.frames[0].sentence)
     return Agreement(
         key=slugify(key),
         types=types,
@@ -1328,6 +1330,8 @@ def _build(
         clauses=tuple(clauses),
         background=False,
         name=_name(types, form, parties),
+        reported_new=report.new,
+        tense=report.tense,
     )
 
 

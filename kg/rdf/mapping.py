@@ -165,6 +165,10 @@ class _Mapper:
             self.add(node, DK.dateInferredFromDocument, Literal(date.inferred))
         if agreement.background:
             self.add(node, DK.mentionedInPassing, Literal(True))
+        if agreement.reported_new:
+            self.add(node, DK.reportedAsNew, Literal(True))
+        if agreement.tense:
+            self.add(node, DK.reportTense, Literal(agreement.tense))
         for span in agreement.evidence:
             self.add(node, DK.evidence, self.mention(span))
         for amount in agreement.amounts:

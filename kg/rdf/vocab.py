@@ -80,6 +80,8 @@ class DK(DefinedNamespace):
     extends: URIRef
     terminatesClause: URIRef
     mentionedInPassing: URIRef
+    reportedAsNew: URIRef
+    reportTense: URIRef
 
     # clause
     clauseType: URIRef
@@ -95,6 +97,19 @@ class DK(DefinedNamespace):
     isExclusive: URIRef
     isNegated: URIRef
     scope: URIRef
+
+    # valid time and reporting time, derived by kg.lineage.validity
+    isBinding: URIRef
+    startsOn: URIRef
+    startsOnPrecision: URIRef
+    startInferred: URIRef
+    startSource: URIRef
+    startBasis: URIRef
+    endsOn: URIRef
+    endsOnPrecision: URIRef
+    endBasis: URIRef
+    endedBy: URIRef
+    reportedOn: URIRef
 
     # monetary amount
     amountValue: URIRef
