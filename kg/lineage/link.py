@@ -21,6 +21,7 @@ from typing import Any
 
 import networkx as nx
 from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
 
 from kg.lineage.order import (
     AMEND,
@@ -36,6 +37,12 @@ from kg.lineage.order import (
     same_subject,
     sort_key,
     unordered_note,
+)
+from kg.lineage.validity import (
+    VALID_TIME_PREDICATES,
+    ValidTime,
+    valid_time_triples,
+    valid_times,
 )
 from kg.rdf.snapshot import AgreementRecord, ClauseRecord, Snapshot, compare_dates, local_name
 from kg.rdf.vocab import DK, DKCT
@@ -91,6 +98,7 @@ class LineageReport:
     unordered: tuple[UnorderedPair, ...]
     conflicts: tuple[Conflict, ...]
     dates_inferred: tuple[str, ...]  # agreements newly marked dk:dateInferredFromDocument
+    valid_times: tuple[ValidTime, ...] = ()  # of every agreement and clause (kg.lineage.validity)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -172,6 +180,11 @@ class Lineage:
             )
         )
         self.links = self._agreement_links() + self._clause_links()
+
+    def valid_times(self) -> dict[URIRef, ValidTime]:
+        """The valid and reporting time of every agreement and clause, with the planned links."""
+        planned = [(k.source, k.predicate, k.target) for k in self.links]
+        return valid_times(self.agreements, planned)
 
     def predecessors(self, iri: URIRef) -> list[AgreementRecord]:
         later = self.agreements[iri]
@@ -403,11 +416,23 @@ def _inferred_dates(lineage: Lineage) -> list[URIRef]:
 
 
 def link_lineage(graph: Graph) -> LineageReport:
-    """Order the agreements of each lineage and add the links and change records they imply.
+    """Order the agreements of each lineage, add the links and change records they imply,
+    and materialise every agreement's and clause's valid and reporting time.
 
-    Append-only and idempotent: only triples not yet in *graph* are added.
+    Links are append-only and idempotent: only triples not yet in *graph* are added. Valid
+    times are derived state: those no longer implied are replaced.
     """
     lineage = Lineage(graph)
+    times = lineage.valid_times()
+    derived = set(valid_time_triples(times))
+    stale = [
+        (s, p, o)
+        for p in VALID_TIME_PREDICATES
+        for s, o in graph.subject_objects(p)
+        if (s, p, o) not in derived
+    ]
+    for triple in stale:
+        graph.remove(triple)
     planned = [
         (link, (URIRef(link.source), LINK_PREDICATES[link.predicate], URIRef(link.target)))
         for link in lineage.links
@@ -418,7 +443,9 @@ def link_lineage(graph: Graph) -> LineageReport:
         for iri in _inferred_dates(lineage)
         if (iri, DK.dateInferredFromDocument, Literal(True)) not in graph
     ]
-    new = [triple for link, triple in planned if link in added] + marks
+    new: list[tuple[URIRef, URIRef, Node]] = [t for link, t in planned if link in added]
+    new += marks
+    new += sorted(t for t in derived if t not in graph)
     graph.addN((s, p, o, graph) for s, p, o in new)
     return LineageReport(
         links=tuple(added),
@@ -426,6 +453,7 @@ def link_lineage(graph: Graph) -> LineageReport:
         unordered=unordered_pairs(lineage),
         conflicts=tuple(find_conflicts(lineage)),
         dates_inferred=tuple(str(s) for s, _, _ in marks),
+        valid_times=tuple(times[iri] for iri in sorted(times)),
     )
 
 

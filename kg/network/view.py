@@ -18,6 +18,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS, SKOS
 from rdflib.term import Node
 
+from kg.lineage.link import Lineage
+from kg.lineage.validity import ValidTime, ended_on
 from kg.rdf.vocab import DK, ROLE_PROPERTIES, sparql_prologue
 
 # Node kinds, keyed by the classes the builder writes (an agreement carries dk:Agreement
@@ -65,7 +67,6 @@ _VALUES = (
 )
 _FLAGS = (DK.mentionedInPassing, DK.dateInferredFromDocument)
 _CONCEPTS = (DK.status, DK.agreementType, DK.clauseType)
-_AGREEMENT_STARTS = (DK.announcedOn, DK.signedOn, DK.effectiveFrom)
 
 _Q_NODES = """SELECT ?s ?type WHERE { VALUES ?type { %s } ?s a ?type }"""
 _Q_PROPS = """SELECT ?s ?p ?o WHERE { VALUES ?p { %s } ?s ?p ?o }"""
@@ -114,11 +115,12 @@ def to_networkx(graph: Graph) -> nx.MultiDiGraph:
     - ``evidence``: sorted ``{"quote", "url", "title"}`` dicts (values may be ``None``;
       URLs are passed through unchecked: renderers must filter schemes);
     - ``in_force_from`` / ``in_force_until`` / ``ended_on``: ISO dates or ``None``, the
-      period an agreement or clause is in force. An agreement starts at its earliest of
-      announced/signed/effective and ends at ``expiresOn`` or when an agreement that
-      ``dk:supersedes`` it starts. A clause starts at ``validFrom`` (else its agreement's
-      start), lasts until ``validUntil``, and ends (``ended_on``, exclusive) when a
-      clause that supersedes it, or an agreement that terminates it, starts;
+      valid time of an agreement or clause computed by :mod:`kg.lineage.validity` (the
+      one definition of "in force"): its start (stated, or inferred from the announcing
+      article's date), its last day (inclusive), and the earliest start of what
+      supersedes or terminates it (exclusive);
+    - ``binding``: ``False`` for what is never in force (MOUs, non-binding agreements and
+      their clauses, removals); ``start_inferred``: the start is the article's date;
     - ``undated``: ``True`` for an agreement or clause with no start date.
 
     **Edges** (key = label, attribute ``label`` and ``predicate``):
@@ -139,7 +141,7 @@ def to_networkx(graph: Graph) -> nx.MultiDiGraph:
     _add_properties(graph, g, concept_labels)
     _add_amounts(graph, g, concept_labels)
     _add_evidence(graph, g)
-    _add_periods(g)
+    _add_periods(g, Lineage(graph).valid_times())
     return g
 
 
@@ -228,6 +230,8 @@ def _empty_attributes(iri: str, kind: str, types: list[str]) -> dict[str, Any]:
         "in_force_from": None,
         "in_force_until": None,
         "ended_on": None,
+        "binding": False,
+        "start_inferred": False,
         "undated": False,
     }
 
@@ -350,51 +354,23 @@ def _concept_labels(graph: Graph) -> dict[str, str]:
 # --- periods in force ----------------------------------------------------------
 
 
-def _add_periods(g: nx.MultiDiGraph) -> None:
-    for _iri, node in g.nodes(data=True):
-        if node["kind"] == "agreement":
-            starts = [
-                node["dates"][local_name(p)]["date"]
-                for p in _AGREEMENT_STARTS
-                if local_name(p) in node["dates"]
-            ]
-            node["in_force_from"] = min(starts) if starts else None
-            node["in_force_until"] = _date_of(node, "expiresOn")
+def _add_periods(g: nx.MultiDiGraph, times: dict[URIRef, ValidTime]) -> None:
+    """Each agreement's and clause's valid time, as :mod:`kg.lineage.validity` computes it
+    for every surface, so the map's slider only compares a day with these bounds."""
     for iri, node in g.nodes(data=True):
-        if node["kind"] == "clause":
-            start = _date_of(node, "validFrom") or _agreement_start(g, iri)
-            node["in_force_from"] = start
-            node["in_force_until"] = _date_of(node, "validUntil")
-    for iri, node in g.nodes(data=True):
-        if node["kind"] in ("agreement", "clause"):
-            node["ended_on"] = _ended_on(g, iri)
-            node["undated"] = node["in_force_from"] is None
-
-
-def _date_of(node: dict[str, Any], name: str) -> str | None:
-    date = node["dates"].get(name)
-    return str(date["date"]) if date else None
-
-
-def _agreement_start(g: nx.MultiDiGraph, clause: str) -> str | None:
-    starts = [
-        g.nodes[a]["in_force_from"]
-        for a, _c, key in g.in_edges(clause, keys=True)
-        if key == "hasClause" and g.nodes[a]["in_force_from"]
-    ]
-    return min(starts) if starts else None
-
-
-def _ended_on(g: nx.MultiDiGraph, iri: str) -> str | None:
-    # the thing ends on the earliest start of whatever supersedes or terminates it
-    kind = g.nodes[iri]["kind"]
-    enders = [
-        g.nodes[source]["in_force_from"]
-        for source, _t, key in g.in_edges(iri, keys=True)
-        if key in ("supersedes", "terminates") and g.nodes[source]["kind"] in (kind, "agreement")
-    ]
-    dated = [d for d in enders if d]
-    return min(dated) if dated else None
+        if node["kind"] not in ("agreement", "clause"):
+            continue
+        time = times.get(URIRef(iri))
+        if time is None:  # not a record the lineage reads (no type of its own)
+            node["undated"] = True
+            continue
+        ended = ended_on(time, times)
+        node["in_force_from"] = time.start.iso if time.start else None
+        node["in_force_until"] = time.end.iso if time.end else None
+        node["ended_on"] = ended.iso if ended else None
+        node["binding"] = time.binding
+        node["start_inferred"] = time.start_inferred
+        node["undated"] = time.start is None
 
 
 # --- small helpers ----------------------------------------------------------------

@@ -26,6 +26,8 @@ from kg.rdf.vocab import DK, DKDP, DKST, NIF, SCHEMA, sparql_prologue
 class Source:
     title: str | None
     url: str | None
+    document: str | None = None  # the document's IRI
+    published: str | None = None  # its dct:issued at its precision
 
 
 _PRECISIONS = {DKDP.Year: "year", DKDP.Month: "month", DKDP.Day: "day"}
@@ -79,6 +81,8 @@ class ClauseRecord:
     obligor: URIRef | None
     beneficiary: URIRef | None
     supersedes: tuple[URIRef, ...]  # existing dk:supersedesClause targets
+    years: float | None = None  # dk:durationYears, the length of a term
+    docs: frozenset[URIRef] = frozenset()  # the documents of its evidence
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,8 @@ class AgreementRecord:
     amounts: tuple[tuple[str, str, str], ...]
     links: tuple[tuple[URIRef, URIRef], ...]  # existing (predicate, other agreement)
     terminates: tuple[URIRef, ...]
+    reported_new: bool = False  # dk:reportedAsNew: the text reports it as news of its day
+    published: tuple[tuple[URIRef, DateRecord], ...] = ()  # (document, its dct:issued), by date
 
     @cached_property
     def mou(self) -> bool:
@@ -212,6 +218,7 @@ class Snapshot:
         return tuple(sorted(money))
 
     def _clause(self, iri: URIRef, props: dict[URIRef, list[Node]]) -> ClauseRecord:
+        years = _one(props, DK.durationYears)
         return ClauseRecord(
             iri=iri,
             type=_iri(props, DK.clauseType),
@@ -228,6 +235,8 @@ class Snapshot:
             supersedes=tuple(
                 sorted(o for o in props.get(DK.supersedesClause, []) if isinstance(o, URIRef))
             ),
+            years=float(str(years)) if years is not None else None,
+            docs=frozenset(self._evidence(props)[1]),
         )
 
     def _evidence(self, props: dict[URIRef, list[Node]]) -> tuple[frozenset[str], set[URIRef]]:
@@ -244,19 +253,32 @@ class Snapshot:
         return frozenset(quotes), docs
 
     def _doc_date(self, docs: Iterable[URIRef]) -> DateRecord | None:
-        dates = [_date(self.documents.get(d, {}), DCTERMS.issued, DK.datePrecision) for d in docs]
-        known = sorted((d for d in dates if d is not None), key=lambda d: d.iso)
-        return known[0] if known else None
+        known = self.published(docs)
+        return known[0][1] if known else None
+
+    def published(self, docs: Iterable[URIRef]) -> tuple[tuple[URIRef, DateRecord], ...]:
+        """The dated documents among *docs* with their published dates, earliest first."""
+        dated = []
+        for doc in docs:
+            date = _date(self.documents.get(doc, {}), DCTERMS.issued, DK.datePrecision)
+            if date is not None:
+                dated.append((doc, date))
+        return tuple(sorted(dated, key=lambda item: (item[1].iso, str(item[0]))))
 
     def _sources(self, docs: Iterable[URIRef]) -> tuple[Source, ...]:
-        found = {
-            Source(
-                _text(self.documents.get(d, {}), DCTERMS.title),
-                _text(self.documents.get(d, {}), SCHEMA.url),
+        found = set()
+        for doc in docs:
+            props = self.documents.get(doc, {})
+            published = _date(props, DCTERMS.issued, DK.datePrecision)
+            found.add(
+                Source(
+                    _text(props, DCTERMS.title),
+                    _text(props, SCHEMA.url),
+                    str(doc),
+                    published.text if published else None,
+                )
             )
-            for d in docs
-        }
-        return tuple(sorted(found, key=lambda s: (s.title or "", s.url or "")))
+        return tuple(sorted(found, key=lambda s: (s.title or "", s.url or "", s.document or "")))
 
     def _agreement(
         self, iri: URIRef, props: dict[URIRef, list[Node]], clauses: _Props
@@ -300,4 +322,6 @@ class Snapshot:
             terminates=tuple(
                 sorted(o for o in props.get(DK.terminatesClause, []) if isinstance(o, URIRef))
             ),
+            reported_new=bool(_flag(props, DK.reportedAsNew)),
+            published=self.published(docs),
         )

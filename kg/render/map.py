@@ -230,6 +230,8 @@ def _details(data: dict[str, Any]) -> dict[str, Any]:
         start=data["in_force_from"],
         until=data["in_force_until"],
         ended=data["ended_on"],
+        binding=data["binding"],
+        startInferred=data["start_inferred"],
         undated=data["undated"],
     )
     return details

@@ -4,7 +4,10 @@ An agreement's lineage (what it extends, amends or supersedes, which clauses it
 supersedes) depends on the other agreements between the same companies, in any
 document. The links live in their own named graph (:data:`kg.store.directory.LINEAGE_GRAPH`),
 derived from the document graphs and recomputed by :func:`relink_lineage` for the
-companies an ingest or a removal touches, with :func:`kg.lineage.link.link_lineage`.
+companies an ingest or a removal touches, with :func:`kg.lineage.link.link_lineage`. The
+valid and reporting times of the agreements and clauses (:mod:`kg.lineage.validity`) are
+derived the same way and live beside the links, so "in force" on a store is always that of
+its current documents.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
 
 from kg.lineage.link import LINK_PREDICATES, link_lineage
+from kg.lineage.validity import valid_time_triples
 from kg.rdf.graphs import graph_of, select
 from kg.rdf.iris import iri_for
 from kg.rdf.vocab import DK, ID, sparql_prologue
@@ -135,6 +139,8 @@ def _relink_documents(store: ox.Store, graphs: Sequence[str]) -> int:
         f"<{iri}> <{DK.dateInferredFromDocument}> {Literal(True).n3()} ."
         for iri in report.dates_inferred
     ]
+    times = {time.node: time for time in report.valid_times}
+    triples += [f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in valid_time_triples(times)]
     operations = []
     if subjects:
         values = " ".join(f"<{s}>" for s in sorted(subjects))

@@ -30,7 +30,10 @@ def _report(nlp: Any, sentence: str) -> Report:
     [
         # present perfect
         ("Halden Shipping has signed a charter agreement with Kestrel Marine.", "present perfect"),
-        ("Orrin Foods and Baltic Grain have agreed to form a milling joint venture.", "present perfect"),
+        (
+            "Orrin Foods and Baltic Grain have agreed to form a milling joint venture.",
+            "present perfect",
+        ),
         ("Veltro Airlines has struck a codeshare deal with Skyhaven Air.", "present perfect"),
         # present (headline and announcement style)
         ("Corvane Motors acquires Tessaly Energy's battery unit.", "present"),
@@ -39,7 +42,10 @@ def _report(nlp: Any, sentence: str) -> Report:
         # progressive
         ("Quarrytech is investing $40 million in Lumora Systems.", "present progressive"),
         ("Gantry Steel is acquiring Rowan Alloys in an all-stock deal.", "present progressive"),
-        ("Fenwick Networks is partnering with Marlow Telecom on rural fibre.", "present progressive"),
+        (
+            "Fenwick Networks is partnering with Marlow Telecom on rural fibre.",
+            "present progressive",
+        ),
         # future
         ("Verdant Pharma will license its antibody platform to Okapi Bio.", "future"),
         ("Ridgeway Energy will supply power to Talbot Steel for ten years.", "future"),
@@ -105,9 +111,9 @@ def _agreements(text: str) -> list[tuple[bool, str | None, bool]]:
 
 
 def test_the_extractor_records_how_each_agreement_is_reported() -> None:
-    assert _agreements(
-        "Halden Shipping has signed a charter agreement with Kestrel Marine."
-    ) == [(True, "present perfect", False)]
+    assert _agreements("Halden Shipping has signed a charter agreement with Kestrel Marine.") == [
+        (True, "present perfect", False)
+    ]
     assert _agreements("Talbot Steel signed a supply agreement with Ridgeway Energy.") == [
         (False, "past", False)
     ]

@@ -33,7 +33,13 @@ from kg.rdf.graphs import load_graph, to_oxigraph_term
 from kg.rdf.ontology import ONTOLOGY_DIR, holds_ontology, ontology_quads
 from kg.rdf.vocab import DK, DKCT, ID
 from kg.serve.server import SparqlServer, make_server
-from kg.store.directory import PersistentStore, open_store, open_store_read_only, store_graph
+from kg.store.directory import (
+    LINEAGE_GRAPH,
+    PersistentStore,
+    open_store,
+    open_store_read_only,
+    store_graph,
+)
 from kg.store.ingest import ingest
 from kg.store.remove import remove
 
@@ -129,6 +135,7 @@ def _bindings(name: str, graph: Graph) -> Iterator[dict[str, Node]]:
         "agreement": sorted(set(graph.subjects(RDF.type, DK.Agreement))),
         "type": [DKCT.LicenseGrant, DKCT.Financial, DKCT.Exclusivity, DKCT.OtherClause],
         "date": [Literal(day, datatype=XSD.date) for day in DAYS],
+        "knownAt": [Literal(day, datatype=XSD.date) for day in DAYS],
         "investor": list(orgs),
         "licensor": list(orgs),
         "licensee": list(orgs),
@@ -140,6 +147,9 @@ def _bindings(name: str, graph: Graph) -> Iterator[dict[str, Node]]:
     yield {}  # no parameters, or the optional ones left unbound
     for param in params:
         yield from ({param: value} for value in values[param])
+    if "knownAt" in params:  # what was known on one day of what was in force on another
+        for day, known in permutations(values["date"], 2):
+            yield {"date": day, "knownAt": known}
 
 
 def _assert_same_answers(name: str, in_place: ox.Store | Graph, reference: Graph) -> int:
@@ -247,7 +257,7 @@ def test_plain_patterns_see_a_shared_organisation_once_per_document(
 def test_ingest_writes_the_ontology_into_the_default_graph(store: PersistentStore) -> None:
     assert holds_ontology(store.ox)
     assert all(g.startswith("https://w3id.org/dealkg/id/doc-") for g in store.document_graphs())
-    assert store.graph_sizes().keys() == set(store.document_graphs())
+    assert store.graph_sizes().keys() == {*store.document_graphs(), LINEAGE_GRAPH}
     union = store_graph(store)  # what export, stats and render read
     assert (DK.Agreement, RDF.type, OWL.Class) not in union
     assert not set(union.subjects(RDF.type, SKOS.Concept))

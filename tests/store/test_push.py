@@ -102,14 +102,14 @@ def test_push_sends_every_graph_and_the_counts_match(
             password=PASSWORD,
         )
         assert report.method == "graph-store"
-        assert report.sent == 4  # three documents and the ontology
+        assert report.sent == 5  # three documents, the ontology and the lineage graph
         assert report.verified and not report.mismatches
         sizes = store.graph_sizes()
         assert remote_counts(server.sparql, list(sizes)) == sizes
         again = push(
             store, server.sparql, graph_store_url=server.graph_store, user=USER, password=PASSWORD
         )
-        assert again.sent == 0 and again.skipped == 4 and again.verified
+        assert again.sent == 0 and again.skipped == 5 and again.verified
 
 
 def test_push_resumes_with_what_changed_and_prunes_removed_documents(
@@ -119,10 +119,11 @@ def test_push_resumes_with_what_changed_and_prunes_removed_documents(
     with open_store(tmp_path / "store") as store:
         ingest(store, paths[:2])
         first = _gsp(server, store)
-        assert first.sent == 3
+        assert first.sent == 4  # two documents, the ontology, the lineage graph (valid times)
         ingest(store, paths[2:])  # two more documents since the last push
         second = _gsp(server, store)
-        assert second.sent == 2 and second.skipped == 3 and second.verified
+        # the new documents and the lineage graph, which now holds their valid times
+        assert second.sent == 3 and second.skipped == 3 and second.verified
         [removed] = remove(store, paths[2]).graphs
         third = _gsp(server, store)
         assert third.verified
@@ -146,7 +147,7 @@ def test_sparql_update_is_the_fallback_without_a_graph_store(
             resume=False,
         )
         assert report.method == "update"
-        assert report.verified and report.sent == 3
+        assert report.verified and report.sent == 4  # with the lineage graph
         small = push(
             store,
             server.sparql,

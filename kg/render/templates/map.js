@@ -48,26 +48,31 @@
   function isoOf(days) { return new Date(first + days * DAY).toISOString().slice(0, 10); }
   $("kg-asof-date").value = isoOf(Number($("kg-asof-range").value));
 
+  // The bounds come computed with the page (kg.lineage.validity, the rule kg timeline and
+  // the terms-in-force query use): this only compares the day with them. A term whose
+  // start is unknown stays visible, marked, as the timeline lists it apart.
   function inForce(kg, day) {
-    if (!day || kg.undated) return true;
-    if (kg.start && day < kg.start) return false;
+    if (!day) return true;
+    if (!kg.binding) return false;
     if (kg.until && day > kg.until) return false;
     if (kg.ended && day >= kg.ended) return false;
-    return true;
+    return kg.undated || day >= kg.start;
   }
 
   function applyFilters() {
     var aType = $("kg-agreement-type").value, cType = $("kg-clause-type").value;
     var day = $("kg-asof-on").checked ? $("kg-asof-date").value : null;
-    var nodes = views.full.nodes, hidden = {}, nodeUpdates = [], edgeUpdates = [];
+    var nodes = views.full.nodes, hidden = {}, otherType = {}, nodeUpdates = [], edgeUpdates = [];
     nodes.forEach(function (n) {
       if (n.kg.kind === "agreement") {
-        hidden[n.id] = !inForce(n.kg, day) || (aType !== "" && n.kg.agreement_types.indexOf(aType) < 0);
+        otherType[n.id] = aType !== "" && n.kg.agreement_types.indexOf(aType) < 0;
+        hidden[n.id] = otherType[n.id] || !inForce(n.kg, day);
       }
     });
     nodes.forEach(function (n) {
       if (n.kg.kind === "clause") {
-        var orphaned = n.kg.parents.length > 0 && n.kg.parents.every(function (p) { return hidden[p]; });
+        // a clause goes with an agreement of another type; its own period decides the rest
+        var orphaned = n.kg.parents.length > 0 && n.kg.parents.every(function (p) { return otherType[p]; });
         hidden[n.id] = orphaned || !inForce(n.kg, day) || (cType !== "" && n.kg.clause_type !== cType);
       } else if (n.kg.kind !== "agreement") {
         hidden[n.id] = false;
@@ -130,7 +135,8 @@
     row(dl, "Clause type", kg.clause_type);
     Object.keys(kg.dates).sort().forEach(function (k) { row(dl, named(k), kg.dates[k].text + " (" + kg.dates[k].precision + ")"); });
     if (kg.kind === "agreement" || kg.kind === "clause") {
-      row(dl, "In force", kg.undated ? "undated" : (kg.start || "?") + " – " + (kg.until || "open"));
+      row(dl, "In force", kg.undated ? "undated" : (kg.start || "?") + (kg.startInferred ? " (article date)" : "") + " – " + (kg.until || "open"));
+      if (!kg.binding) row(dl, "Binding", "no: never in force");
       row(dl, "Superseded or ended on", kg.ended);
     }
     row(dl, "Amounts", kg.amounts);
