@@ -15,9 +15,11 @@ $(STAMP): pyproject.toml constraints.txt
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-## demo: build the seed's graph and map into output/
+## demo: build the seed's graph and map into output/, and the same six stories as dated
+## articles (seeds/dated/) into output/dated/, whose map and timeline show them over time
 demo: $(STAMP)
 	$(BIN)/kg build seeds/ --out output/
+	$(BIN)/kg build seeds/dated/ --out output/dated/
 
 ## test: lint, type-check and run the whole test suite (installs the Debian packages some tests need when root)
 test: $(STAMP) system-packages lint typecheck pytest
@@ -52,7 +54,7 @@ eval: $(STAMP)
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
 
-## golden: regenerate the seed's golden graph (output/) after an intended extraction change (review the diff!)
+## golden: regenerate the seed's golden graphs (output/, output/dated/) after an intended extraction change (review the diff!)
 golden: demo
 
 ## bench: speed and memory figures (not part of `make test`); writes bench/RESULTS.md

@@ -15,21 +15,31 @@ def runner() -> CliRunner:
     return CliRunner()
 
 
-@pytest.fixture(scope="session")
-def seed_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The seed built once per test session with `kg build`; returns the output folder."""
+def _make_demo_build(tmp_path_factory: pytest.TempPathFactory, inputs: str, name: str) -> Path:
     from kg.cli import cli
 
-    out = tmp_path_factory.mktemp("seed-build")
+    out = tmp_path_factory.mktemp(name)
     # Built from the repository root with a relative path, exactly as `make demo` does,
     # so the output can be compared byte for byte with the committed output/.
     here = os.getcwd()
     os.chdir(ROOT)
     try:
         result = CliRunner().invoke(
-            cli, ["build", "seeds/", "--out", str(out)], catch_exceptions=False
+            cli, ["build", inputs, "--out", str(out)], catch_exceptions=False
         )
     finally:
         os.chdir(here)
     assert result.exit_code == 0, result.output
     return out
+
+
+@pytest.fixture(scope="session")
+def seed_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed built once per test session with `kg build`; returns the output folder."""
+    return _make_demo_build(tmp_path_factory, "seeds/", "seed-build")
+
+
+@pytest.fixture(scope="session")
+def dated_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The six seed stories as dated articles (seeds/dated/), built once with `kg build`."""
+    return _make_demo_build(tmp_path_factory, "seeds/dated/", "dated-build")

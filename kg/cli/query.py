@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -196,49 +197,66 @@ def orgs(graph: str, fmt: str) -> None:
     help="Also list the terms in force on this date.",
 )
 @click.option(
+    "--known-at",
+    "known_at",
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="Answer from the documents published by this date only (what was known then).",
+)
+@click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
 @handle_errors
-def timeline(graph: str, orgs: tuple[str, ...], as_of: str | None, fmt: str) -> None:
-    """The lineage of agreements between ORG [ORG] and, with --as-of, the terms in force.
+def timeline(
+    graph: str, orgs: tuple[str, ...], as_of: str | None, known_at: str | None, fmt: str
+) -> None:
+    """The agreements of ORG (by date), or between ORG and ORG (in lineage order), and
+    with --as-of the terms in force on that day; --known-at uses only what was published by
+    then.
 
     \b
     Example:
-        kg timeline output/kg.ttl 'Acme Robotics' 'Borealis Labs' --as-of 2026-01-01
+        kg timeline output/dated/kg.ttl Microsoft OpenAI --as-of 2024-06-01
+        kg timeline output/dated/kg.ttl Microsoft OpenAI --as-of 2025-11-01 --known-at 2025-10-01
+        kg timeline output/dated/kg.ttl OpenAI
     """
     from kg.query.timeline import timeline as build_timeline
 
-    result = build_timeline(load_kg(graph).graph, list(orgs), as_of)
+    result = build_timeline(load_kg(graph).graph, list(orgs), as_of, known_at)
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), indent=1, ensure_ascii=False))
         return
+    one = len(result.organizations) == 1
+    known = f", as known on {result.known_at}" if result.known_at else ""
     print_table(
-        ["#", "date", "kind", "status", "terms", "source"],
-        [_timeline_row(r) for r in result.rows],
-        title="lineage (dates marked * are ordered by document date or wording, not stated)",
+        ["#", "date", *(["counterparty"] if one else []), "kind", "terms", "source"],
+        [_timeline_row(r, one) for r in result.rows],
+        title=("agreements by date" if one else "lineage") + known,
     )
+    click.echo("date~: the announcing article's date (inferred); date*: placed by wording")
     for conflict in result.conflicts:
-        click.echo(f"conflict: {conflict}")
-    if as_of is not None:
-        rows = [
-            [
-                c.clause_type,
-                c.label or "",
-                c.start or "unknown",
-                c.until or "",
-                ", ".join(c.values),
-                c.note,
-            ]
-            for c in (*result.in_force, *result.unknown_start)
-        ]
-        print_table(
-            ["clause", "label", "start", "until", "values", "note"],
-            rows,
-            title=f"in force on {as_of}",
-        )
+        click.echo(f"conflict: {conflict.term} differs: {'; '.join(conflict.values)}")
+    if result.as_of is not None:
+        rows = [_in_force_row(c) for c in (*result.in_force, *result.unknown_start)]
+        columns = ["term", "values", "since", "until", "source", "note"]
+        if not any(row[-1] for row in rows):
+            columns, rows = columns[:-1], [row[:-1] for row in rows]
+        print_table(columns, rows, title=f"in force on {result.as_of}{known}")
 
 
-def _timeline_row(row: Any) -> list[str]:
+_KINDS = {
+    "MemorandumOfUnderstanding": "MOU",
+    "DefinitiveAgreement": "definitive",
+    "Amendment": "amendment",
+    "Agreement": "agreement",
+}
+
+
+def _words(name: str) -> str:
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name).lower()
+
+
+def _timeline_row(row: Any, one: bool) -> list[str]:
     terms = [
         *row.amounts,
         row.stake or "",
@@ -246,12 +264,33 @@ def _timeline_row(row: Any) -> list[str]:
         f"until {row.until}" if row.until else "",
     ]
     source = "; ".join(s.title or s.url or "" for s in row.sources)
-    date = row.date + ("*" if row.order_inferred else "")
+    date = row.date + ("~" if row.date_inferred else "*" if row.order_inferred else "")
+    kind = _KINDS.get(row.kind, _words(row.kind))
+    if row.types:
+        kind += " (" + ", ".join(_words(t) for t in row.types) + ")"
+    counterparty = [", ".join(row.counterparties)] if one else []
+    return [str(row.position), date, *counterparty, kind, ", ".join(t for t in terms if t), source]
+
+
+def _term_name(clause_type: str) -> str:
+    """A clause type in the facts format's words ("ExpirationDate" → "term")."""
+    from kg.rdf.vocab import FACTS_CLAUSE_TYPES
+
+    names = {str(iri).rsplit("/", 1)[-1]: key for key, iri in FACTS_CLAUSE_TYPES.items()}
+    return names.get(clause_type, _words(clause_type)).replace("_", " ")
+
+
+def _in_force_row(clause: Any) -> list[str]:
+    term = _term_name(clause.clause_type) + (f" ({clause.label})" if clause.label else "")
+    if clause.start is None:
+        since = "unknown"
+    else:
+        since = f"{clause.start} {'inferred' if clause.start_inferred else 'stated'}"
     return [
-        str(row.position),
-        date,
-        row.kind,
-        row.status or "",
-        ", ".join(t for t in terms if t),
-        source,
+        term,
+        ", ".join(clause.values),
+        since,
+        clause.until or "",
+        clause.source or "",
+        clause.note,
     ]

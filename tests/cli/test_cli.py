@@ -107,12 +107,17 @@ def test_build_is_deterministic(
         assert (tmp_path / name).read_bytes() == (seed_build / name).read_bytes(), name
 
 
-def test_committed_output_is_not_stale(seed_build: Path) -> None:
-    """output/ holds the seed's graph and map; rebuild with `make demo` when this fails."""
+@pytest.mark.parametrize("folder", ["", "dated"])
+def test_committed_output_is_not_stale(
+    folder: str, seed_build: Path, dated_build: Path
+) -> None:
+    """output/ holds the seed's graph and map, output/dated/ those of seeds/dated/; rebuild
+    with `make demo` when this fails."""
+    built = dated_build if folder else seed_build
     for name in ("kg.ttl", "kg.html"):
-        committed = ROOT / "output" / name
+        committed = ROOT / "output" / folder / name
         assert committed.is_file(), f"{committed} missing: run `make demo`"
-        assert committed.read_bytes() == (seed_build / name).read_bytes(), (
+        assert committed.read_bytes() == (built / name).read_bytes(), (
             f"{committed} is stale: run `make demo`"
         )
 
