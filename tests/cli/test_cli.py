@@ -108,9 +108,7 @@ def test_build_is_deterministic(
 
 
 @pytest.mark.parametrize("folder", ["", "dated"])
-def test_committed_output_is_not_stale(
-    folder: str, seed_build: Path, dated_build: Path
-) -> None:
+def test_committed_output_is_not_stale(folder: str, seed_build: Path, dated_build: Path) -> None:
     """output/ holds the seed's graph and map, output/dated/ those of seeds/dated/; rebuild
     with `make demo` when this fails."""
     built = dated_build if folder else seed_build

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import random
 import re
+import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -21,19 +21,11 @@ from kg.rdf.iris import iri_for
 from kg.rdf.vocab import DK, DKAT, DKCT, DKDP, ID
 from kg.render.map import html_for, render_html, safe_url, script_json
 
+sys.path.insert(0, str(Path(__file__).parents[1]))
+from browser import Opened, open_map  # noqa: E402
+
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "render" / "deals.ttl"
 ARTIFACTS = Path(__file__).parents[1] / "artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 XSS = "<img src=x onerror=alert(1)>"
 
 
@@ -142,46 +134,6 @@ def test_page_data_matches_projection(fixture_graph: Graph) -> None:
 
 
 # --- the page in Chromium --------------------------------------------------------------
-
-
-@dataclass
-class Opened:
-    page: Any
-    errors: list[str] = field(default_factory=list)
-    requests: list[str] = field(default_factory=list)
-    dialogs: list[str] = field(default_factory=list)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.is_file():
-        pytest.skip(f"Chromium not found at {CHROMIUM}: install it with `apt-get install chromium`")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-def open_map(browser: Any, path: Path, timeout_ms: int = 60_000) -> Opened:
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
-    opened = Opened(page)
-
-    def on_console(message: Any) -> None:
-        if message.type == "error":
-            opened.errors.append(message.text)
-
-    def on_dialog(dialog: Any) -> None:
-        opened.dialogs.append(dialog.message)
-        dialog.dismiss()
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: opened.errors.append(str(error)))
-    page.on("request", lambda request: opened.requests.append(request.url))
-    page.on("dialog", on_dialog)
-    page.goto(path.resolve().as_uri())
-    page.wait_for_function("window.kgMap && window.kgMap.drawn", timeout=timeout_ms)
-    return opened
 
 
 @pytest.fixture
