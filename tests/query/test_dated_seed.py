@@ -219,7 +219,7 @@ def test_the_timeline_fits_a_100_column_terminal_and_names_no_iri(dated_build: P
         assert ("counterparty" in result.output) == one
 
 
-def test_a_bad_known_at_date_is_a_usage_error_with_the_fix(dated_build: Path) -> None:
+def test_a_bad_known_at_date_is_an_error_that_says_the_fix(dated_build: Path) -> None:
     result = CliRunner().invoke(
         cli, ["timeline", str(dated_build / "kg.ttl"), "OpenAI", "--known-at", "last week"]
     )
