@@ -8,16 +8,10 @@ import pytest
 from spacy.language import Language
 
 from kg.extract.nlp import analyse, load_nlp
-from kg.extract.orgs import (
-    OrgFindings,
-    _brand_names,
-    _Cand,
-    _context,
-    canonical_name,
-    core,
-    find_organizations,
-    lexicon,
-)
+from kg.extract.orgs import OrgFindings, canonical_name, core, find_organizations, lexicon
+from kg.extract.orgs.classify import brand_names
+from kg.extract.orgs.findings import Candidate
+from kg.extract.orgs.recognise import usage_context
 from kg.models import Document
 
 
@@ -323,7 +317,7 @@ def test_how_a_sentence_uses_a_name(nlp: Language, text: str, name: str, context
     start = text.index(name)
     span = doc.char_span(start, start + len(name))
     assert span is not None
-    assert _context(span, lexicon()) == context
+    assert usage_context(span, lexicon()) == context
 
 
 def test_names_called_brands(nlp: Language) -> None:
@@ -332,10 +326,10 @@ def test_names_called_brands(nlp: Language) -> None:
         "Fenwick Foods' brand is older."
     )
     cands = [
-        _Cand(text.index(name), text.index(name) + len(name), name, "ORG", False)
+        Candidate(text.index(name), text.index(name) + len(name), name, "ORG", False)
         for name in ("Meadowgold", "Larchfield", "Fenwick Foods", "Harrow Dairies")
     ]
-    brands = _brand_names(cands, text, {"harrow dairies"}, lexicon())
+    brands = brand_names(cands, text, {"harrow dairies"}, lexicon())
     assert brands == {"meadowgold", "larchfield"}  # "X's brand" is the brand of company X
 
 

@@ -1,0 +1,102 @@
+"""Where a document's layout says a name is no mention (datelines, bylines, headlines,
+listings, credit lines), and where the text names the source of the news."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from spacy.tokens import Doc
+from spacy.tokens import Span as SpacySpan
+
+from kg.extract.nlp import SPANS_KEY
+
+_DASHES = "-–—"
+
+
+def blocked_ranges(doc: Doc, text: str) -> list[tuple[int, int]]:
+    """Datelines, bylines and title-case headlines: names there are not mentions."""
+    rule_spans = doc.spans[SPANS_KEY] if SPANS_KEY in doc.spans else []
+    blocked = [(s.start_char, s.end_char) for s in rule_spans if s.label_ == "SOURCE"]
+    blocked.extend(_byline_ranges(text))
+    blocked.extend(_headline_ranges(text))
+    blocked.extend(_ticker_ranges(text))
+    return blocked
+
+
+def _byline_ranges(text: str) -> list[tuple[int, int]]:
+    """Short lines starting with "By ": the names in them are authors and outlets."""
+    return [(m.start(), m.end()) for m in re.finditer(r"(?m)^[ \t]*By [^\n]{1,100}$", text)]
+
+
+# "(NYSE: ACME)", "(Nasdaq: ACME; TSX: AC)": where a company's shares trade, not a party
+_LISTING = r"[A-Z][A-Za-z]{1,10}(?:[ -][A-Z][A-Za-z]{1,10})?\s*:\s*[A-Z][A-Z0-9.\-]{0,7}"
+
+
+_LISTING_BRACKET = re.compile(rf"\(\s*{_LISTING}(?:\s*[;,]\s*{_LISTING})*\s*\)")
+
+
+def _ticker_ranges(text: str) -> list[tuple[int, int]]:
+    """Brackets of stock exchange listings: the exchange and the symbol name no party."""
+    return [(m.start(), m.end()) for m in _LISTING_BRACKET.finditer(text)]
+
+
+def _headline_ranges(text: str) -> list[tuple[int, int]]:
+    """Title-case lines ("Acme Partners With Borealis"): capitals there say nothing."""
+    ranges = []
+    for match in re.finditer(r"(?m)^[^\n]+$", text):
+        line = match.group().strip()
+        words = re.findall(r"[A-Za-z][\w'’-]*", line)
+        if line.endswith((".", "!", "?", ":", ";", ",")) or not 4 <= len(words) <= 25:
+            continue
+        if sum(w[0].isupper() for w in words) >= 0.8 * len(words):
+            ranges.append((match.start(), match.end()))
+    return ranges
+
+
+def is_dateline_head(span: SpacySpan, text: str) -> bool:
+    """A name opening a line and followed by a dash ("Outlet - Story") is a source; an
+    all-caps place before a date and a dash opens a wire dateline."""
+    line_start = text.rfind("\n", 0, span.start_char) + 1
+    lead = text[line_start : span.start_char].strip()
+    # "CITY, Region – story": an all-caps place may come first.
+    if lead and not re.fullmatch(r"[A-Z][A-Z .'-]+,", lead):
+        return False
+    after = text[span.end_char : span.end_char + 3].lstrip(" ")
+    if after and after[0] in _DASHES:
+        return True
+    # "OSLO, Sept 9 (Reuters) -": the place of a wire dateline
+    return (
+        not lead and span.text.isupper() and bool(_DATELINE_AFTER_PLACE.match(text, span.end_char))
+    )
+
+
+_DATELINE_AFTER_PLACE = re.compile(
+    r",\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8})\b[^\n]{0,40}?[-–—]"
+)
+
+
+def is_credit_line(span: SpacySpan, text: str) -> bool:
+    """ "… the end of the story. – Outlet.com": a name after a dash closing its line
+    credits the source of the text."""
+    line_start = text.rfind("\n", 0, span.start_char) + 1
+    before = text[line_start : span.start_char]
+    line_end = text.find("\n", span.end_char)
+    after = text[span.end_char : len(text) if line_end < 0 else line_end].strip()
+    return bool(re.search(r"[-–—]\s*$", before)) and after in {"", "."}
+
+
+def attributed_ranges(doc: Doc) -> list[tuple[int, int, str]]:
+    """Where the text names the source of the news ("according to X", "X, citing …"),
+    with the pattern's id."""
+    rule_spans = doc.spans[SPANS_KEY] if SPANS_KEY in doc.spans else []
+    return [(s.start_char, s.end_char, s.id_) for s in rule_spans if s.label_ == "ATTRIBUTION"]
+
+
+def outlet_ranges(attributed: Sequence[tuple[int, int, str]]) -> list[tuple[int, int]]:
+    # "Acme reported a profit": a company reports too, so only the other cues name outlets
+    return [(start, end) for start, end, rule in attributed if rule != "reported"]
+
+
+def inside(start: int, end: int, ranges: Iterable[tuple[int, int]]) -> bool:
+    return any(low <= start and end <= high for low, high in ranges)

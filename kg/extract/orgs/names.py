@@ -1,0 +1,52 @@
+"""How organisation names compare and display: cores, initials, canonical names."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from kg.extract.orgs.lexicon import Lexicon, lexicon
+
+POSSESSIVE = re.compile(r"['’]s?$")
+
+
+ARTICLES = frozenset({"the", "a", "an", "its", "their", "his", "her", "our"})
+
+
+CONNECTORS = frozenset({"of", "and", "&", "de", "do", "des", "du", "la", "e", "y", "für"})
+
+
+def core(name: str, lex: Lexicon | None = None) -> str:
+    """The comparison form of an organisation name: ``"Acme Corp.'s"`` → ``"acme"``."""
+    lex = lex or lexicon()
+    words = re.sub(r"['’]s\b", "", name.replace("’", "'")).split()
+    while words and words[0].lower() in ARTICLES:
+        words = words[1:]
+    while len(words) > 1 and re.sub(r"[^a-z]", "", words[-1].lower()) in lex.legal_suffixes:
+        words = words[:-1]
+    joined = " ".join(words).lower()
+    return re.sub(r"\s+", " ", re.sub(r"[^\w&\s]", "", joined)).strip()
+
+
+def canonical_name(surfaces: Sequence[str], lex: Lexicon | None = None) -> str:
+    """The longest surface form without article, possessive and legal suffix."""
+    lex = lex or lexicon()
+    forms = [display_name(s, lex) for s in surfaces]
+    names = [f for f in forms if not re.fullmatch(r"[A-Z0-9.&-]{1,6}", f)] or forms
+    return max(names, key=lambda f: (len(f.split()), len(f), -names.index(f)))
+
+
+def display_name(surface: str, lex: Lexicon) -> str:
+    words = re.sub(r"['’]s\b", "", surface).split()
+    if len(words) > 1 and words[0].lower() == "the" and words[0] == "the":
+        words = words[1:]
+    while len(words) > 1 and re.sub(r"[^a-z]", "", words[-1].lower()) in lex.legal_suffixes:
+        if words[-2] in ("&", "and"):
+            break  # "Stonebridge & Co": the suffix is part of the name
+        words = words[:-1]
+    return " ".join(words).rstrip(",")
+
+
+def initials(name: str) -> str:
+    words = [w for w in name.split() if w not in CONNECTORS]
+    return "".join(w[0] for w in words) if len(words) > 1 else ""
