@@ -22,6 +22,7 @@ import spacy
 from spacy.attrs import DEP, HEAD
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.vocab import Vocab
 
 from kg.errors import ModelError
 from kg.extract.attribute_index import index_attribute_rules
@@ -61,6 +62,7 @@ def load_nlp(model: str | None = None) -> Language:
             nlp.add_pipe("kg_code_stops", before="parser")
         index_attribute_rules(nlp)  # the same rules, looked up rather than all tried
         _add_rules(nlp)
+        _add_dictionary(nlp)
         nlp.max_length = max(nlp.max_length, CHUNK_CHARS + 1)
         return nlp
     raise ModelError(
@@ -164,6 +166,39 @@ def _add_rules(nlp: Language) -> None:
         },
     )
     ruler.add_patterns(patterns)  # type: ignore[attr-defined]
+
+
+DICTIONARY_TABLE = "kg_dictionary"
+
+
+def _add_dictionary(nlp: Language) -> None:
+    """Keep the lemmatizer's index of common English words on the vocab, where every Doc
+    can reach it (:func:`dictionary_word`)."""
+    lemmatizer = nlp.get_pipe("lemmatizer") if "lemmatizer" in nlp.pipe_names else None
+    lookups = getattr(lemmatizer, "lookups", None)
+    if lookups is None or not lookups.has_table("lemma_index"):
+        return
+    index = lookups.get_table("lemma_index")
+    words = {word for pos in index.values() for word in pos if word.isalpha()}
+    nlp.vocab.lookups.add_table(DICTIONARY_TABLE, dict.fromkeys(sorted(words), True))
+
+
+def dictionary_word(vocab: Vocab, word: str) -> bool:
+    """*word* (any case, plural or not) is a common English word of the model's lexicon:
+    "Overall" and "Venture" are, "Tessaro" is not. Always false for a pipeline without a
+    lemmatizer index."""
+    if not vocab.lookups.has_table(DICTIONARY_TABLE):
+        return False
+    table = vocab.lookups.get_table(DICTIONARY_TABLE)
+    lower = word.lower()
+    forms = {lower}
+    if lower.endswith("ies"):
+        forms.add(lower[:-3] + "y")
+    if lower.endswith("es"):
+        forms.add(lower[:-2])
+    if lower.endswith("s"):
+        forms.add(lower[:-1])
+    return any(form in table for form in forms)
 
 
 def analyse(nlp: Language, text: str) -> Doc:

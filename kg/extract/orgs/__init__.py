@@ -43,8 +43,8 @@ def find_organizations(doc: Doc, document: Document) -> OrgFindings:
     lex = lexicon()
     blocked = blocked_ranges(doc, document.text)
     cands = candidates(doc, document.text, blocked, lex)
-    orgs, products = classify(cands, doc, lex)
-    orgs, more_products = split_products(orgs, lex)
+    orgs, products, decision = classify(cands, doc, lex)
+    orgs, more_products = split_products(orgs, decision, lex)
     attributed = attributed_ranges(doc)
     return resolve(
         orgs, products + more_products, document, blocked, attributed, lex, bare_names(doc)

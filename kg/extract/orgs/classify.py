@@ -1,100 +1,167 @@
-"""Which candidates are organisations and which products, by document-wide votes."""
+"""Which candidates are organisations and which products, by weighing their evidence."""
 
 from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc
 
 from kg.extract.nlp import doc_text
+from kg.extract.orgs.evidence import MODIFIER, PERSON, PRODUCT, STRONG, Weights, weights
 from kg.extract.orgs.findings import Candidate
 from kg.extract.orgs.lexicon import Lexicon
-from kg.extract.orgs.names import core, initials
-from kg.extract.orgs.recognise import TICKER, person_words
+from kg.extract.orgs.names import all_initials, core, initials
+from kg.extract.orgs.recognise import ACRONYM, PLACE_LABELS, TICKER, person_words
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The evidence kinds seen for each name (core) and the organisation names chosen."""
+
+    kinds: dict[str, Counter[str]]
+    scores: dict[str, int]
+    organisations: frozenset[str]
+
+    def strong(self, key: str) -> bool:
+        """The name itself, or an apposition, says it is an organisation."""
+        return any(self.kinds[key][kind] for kind in STRONG)
 
 
 def classify(
     cands: Sequence[Candidate], doc: Doc, lex: Lexicon
-) -> tuple[list[Candidate], list[Candidate]]:
-    """Split candidates into organisation and product mentions by document-wide votes."""
-    votes: dict[str, Counter[str]] = defaultdict(Counter)
-    strong: set[str] = set()
-    role: set[str] = set()
+) -> tuple[list[Candidate], list[Candidate], Decision]:
+    """Split candidates into organisation and product mentions by weighing, per name,
+    the evidence of all its mentions and of the document (see
+    :mod:`kg.extract.orgs.evidence`)."""
+    table = weights()
+    kinds = _name_kinds(cands, doc, lex)
+    alias_owner = {
+        core(c.text, lex): c.label.removeprefix("ALIAS_OF:")
+        for c in cands
+        if c.label.startswith("ALIAS_OF:")
+    }
+    scores = {key: table.score(found) for key, found in kinds.items()}
+    # A word of a person's full name named alone is that person; but not a word of a
+    # "person" the evidence shows to be a company ("Synlait Milk" called PERSON).
+    for word in _person_words(doc, scores, table.threshold, lex):
+        if word in kinds:
+            kinds[word]["person_name_word"] = 1
+            scores[word] = table.score(kinds[word])
+    for alias, owner in alias_owner.items():
+        scores[alias] = scores.get(owner, 0)  # an alias is whatever its name is
+    chosen = frozenset(
+        k for k, s in scores.items() if s >= table.threshold and k not in lex.generic
+    )
+    orgs, products = [], []
     for cand in cands:
         key = core(cand.text, lex)
-        votes[key][cand.label] += 1
-        if cand.strong:
-            strong.add(key)
-        if cand.label.startswith("ALIAS_OF:"):
-            strong.add(cand.label.removeprefix("ALIAS_OF:"))  # only organisations get these
-        if cand.role:
-            role.add(key)
+        if not key or key in lex.generic:
+            continue
+        if cand.label.startswith("OWNED:"):
+            products.append(cand)
+        elif key in chosen:
+            orgs.append(cand)
+        elif _product_outweighs_person(kinds[key], table):
+            products.append(cand)
+    return orgs, products, Decision(kinds, scores, chosen)
+
+
+def _product_outweighs_person(found: Counter[str], table: Weights) -> bool:
+    """The name has product evidence, at least as strong as any that it names a person."""
+    product = table.score({k: found[k] for k in PRODUCT})
+    person = table.score({k: found[k] for k in PERSON})
+    return product < 0 and product <= person
+
+
+def _name_kinds(cands: Sequence[Candidate], doc: Doc, lex: Lexicon) -> dict[str, Counter[str]]:
+    """Per name, how often each kind of evidence was seen, the document's kinds included."""
+    kinds: dict[str, Counter[str]] = defaultdict(Counter)
+    uses: dict[str, Counter[bool]] = defaultdict(Counter)
+    for cand in cands:
+        key = core(cand.text, lex)
+        if cand.label.startswith(("ALIAS_OF:", "OWNED:")):
+            owner = cand.label.split(":", 1)[1]
+            if cand.label.startswith("ALIAS_OF:") and _code_like(cand.text):
+                kinds[owner]["ticker"] += 1  # "Acme Foods (ACF)": a listed company's ticker
+            continue
+        kinds[key].update(cand.evidence - {MODIFIER})
+        uses[key][MODIFIER in cand.evidence] += 1
+    for key, used in uses.items():
+        # "the Quillby plan": a name only ever used to modify a noun says little of itself,
+        # which counts against it only when its own words say nothing either
+        if used[True] and not used[False] and not any(kinds[key][k] for k in STRONG):
+            kinds[key]["modifier_only"] += 1
+    for found in kinds.values():
+        # The model's votes compete: another label counts by as much as it outnumbers
+        # ORG, so a name it calls ORG once, a place once and a person once is no place.
+        for kind in _OTHER_LABEL_KINDS:
+            found[kind] = max(found[kind] - found["model_org"], 0)
+        if not found["model_org"]:
+            found["deal_target"] = 0
+    strong = {key for key, found in kinds.items() if any(found[k] for k in STRONG)}
     people = person_words(doc)
-    used_as = _uses(cands, lex)
     places = _place_acronyms(doc)
-    listed_places = _listed_with_places(doc, lex)
-    brands = brand_names(cands, doc_text(doc), strong | role, lex)
-    orgs, products = [], []
+    listed = _listed_with_places(doc, lex)
+    brands = brand_names(cands, doc_text(doc), strong, lex)
     first_seen: dict[str, int] = {}
     for cand in cands:
         first_seen.setdefault(core(cand.text, lex), cand.start)
     for cand in cands:
         key = core(cand.text, lex)
-        if not key or key in lex.generic:
+        if cand.label.startswith(("ALIAS_OF:", "OWNED:")) or not key:
             continue
+        found = kinds[key]
         if _short_form_of_strong(key, cand.start, strong, first_seen):
-            orgs.append(cand)
-            continue
-        counts = votes[key]
-        if _person_like(cand.text, people) and key not in strong:
-            continue
-        if cand.label.startswith("OWNED:"):
-            products.append(cand)
-        elif cand.label.startswith("ALIAS_OF") or key in strong:
-            orgs.append(cand)
-        elif key in used_as.get("product", set()):
-            products.append(cand)
-        elif key in used_as.get("modifier", set()):
-            continue
-        elif key in listed_places or key in places:
-            continue  # listed with other places, or the acronym of a place
-        elif key in role:
-            orgs.append(cand)
-        elif key in used_as.get("place", set()):
-            continue
-        elif key in used_as.get("mostly product", set()) or key in brands:
-            products.append(cand)
-        elif counts["ORG"] and not (key in people and counts["ORG"] < counts["PERSON"]):
-            orgs.append(cand)
-        elif counts["PRODUCT"] + counts["WORK_OF_ART"] and not counts["PERSON"]:
-            products.append(cand)
-    return orgs, products
+            found["short_form_of_strong"] = 1
+        if _person_like(cand.text, people):
+            found["person_like"] = 1
+    initials_of = {
+        letters
+        for cand in cands
+        if not cand.label.startswith(("ALIAS_OF:", "OWNED:"))
+        and cand.label not in PLACE_LABELS
+        and " " in cand.text
+        for letters in all_initials(cand.text, lex)
+    }
+    for key, found in kinds.items():
+        if key in listed:
+            found["listed_with_places"] = 1
+        if key in places:
+            found["place_acronym"] = 1
+        if key in brands:
+            found["brand"] = 1
+        if re.fullmatch(r"[a-z]{2,6}", key) and all(
+            c.text.isupper() for c in cands if core(c.text, lex) == key
+        ):
+            if key in initials_of:
+                found["initials"] = 1  # "NTC" after "Norvik Trading Co."
+            elif len(key) <= 4:
+                found["short_acronym"] = 1
+    return kinds
 
 
-def _uses(cands: Sequence[Candidate], lex: Lexicon) -> dict[str, set[str]]:
-    """How each name is used across the document.
+_OTHER_LABEL_KINDS = ("model_person", "model_person_name", "model_place", "model_product")
 
-    ``product``: every mention is a product use (or a noun modifier); ``modifier``: only
-    ever a noun modifier; ``place``: once a company's facility ("its Northport hub");
-    ``mostly product``: more product uses than plain mentions.
-    """
-    contexts: dict[str, Counter[str]] = defaultdict(Counter)
-    for cand in cands:
-        contexts[core(cand.text, lex)][cand.context] += 1
-    used: dict[str, set[str]] = defaultdict(set)
-    for key, seen in contexts.items():
-        kinds = set(seen)
-        if kinds == {"product"} or kinds == {"product", "modifier"}:
-            used["product"].add(key)
-        elif kinds == {"modifier"}:
-            used["modifier"].add(key)
-        if seen["place"]:
-            used["place"].add(key)
-        elif seen["product"] > seen[""]:
-            used["mostly product"].add(key)
-    return used
+
+def _person_words(doc: Doc, scores: dict[str, int], threshold: int, lex: Lexicon) -> set[str]:
+    """First and last words of the multi-word PERSON entities that are no organisation."""
+    words: set[str] = set()
+    for ent in doc.ents:
+        if (
+            ent.label_ == "PERSON"
+            and len(ent) > 1
+            and scores.get(core(ent.text, lex), 0) < threshold
+        ):
+            words.update((ent[0].lower_, ent[-1].lower_))
+    return words
+
+
+def _code_like(alias: str) -> bool:
+    """An acronym, ticker or short code ("ACF", "ACF.O", "b2x"), not a short name."""
+    return bool(ACRONYM.fullmatch(alias) or re.fullmatch(r"[a-z]+\d+[a-z]*", alias))
 
 
 def _listed_with_places(doc: Doc, lex: Lexicon) -> set[str]:
@@ -171,14 +238,31 @@ def _person_like(text: str, person_words: set[str]) -> bool:
     return len(words) > 1 and words[-1].lower() in person_words and words[0].isupper()
 
 
-def split_products(orgs: list[Candidate], lex: Lexicon) -> tuple[list[Candidate], list[Candidate]]:
-    """ "Acme Widget" (Acme an organisation, Widget no unit head) → product of Acme."""
+def split_products(
+    orgs: list[Candidate], decision: Decision, lex: Lexicon
+) -> tuple[list[Candidate], list[Candidate]]:
+    """ "Acme Widget" (Acme an organisation, Widget no unit head) → product of Acme.
+
+    Only a name the text brings in after naming the organisation is split, and only
+    without strong evidence of its own: "Acme Display" first and "Acme" later is the
+    company and its short name, "Acme Holdings" an organisation of its own.
+    """
+    first_seen: dict[str, int] = {}
+    for cand in orgs:
+        first_seen.setdefault(core(cand.text, lex), cand.start)
     known = {core(c.text, lex) for c in orgs if not c.label.startswith("ALIAS_OF")}
     kept: list[Candidate] = []
     products: list[Candidate] = []
     for cand in orgs:
         head, rest = _known_prefix(cand.text, known, lex)
-        if head is None or not rest.strip() or cand.label.startswith("ALIAS_OF") or cand.strong:
+        key = core(cand.text, lex)
+        if (
+            head is None
+            or not rest.strip()
+            or cand.label.startswith("ALIAS_OF")
+            or decision.strong(key)
+            or first_seen[key] < first_seen.get(core(head, lex), first_seen[key])
+        ):
             kept.append(cand)
             continue
         last = rest.split()[-1].lower()
@@ -186,7 +270,7 @@ def split_products(orgs: list[Candidate], lex: Lexicon) -> tuple[list[Candidate]
         if last in lex.unit_heads or last in lex.descriptors or not capitalised:
             kept.append(cand)
             continue
-        kept.append(Candidate(cand.start, cand.start + len(head), head, cand.label, cand.strong))
+        kept.append(replace(cand, end=cand.start + len(head), text=head))
         offset = cand.start + cand.text.index(rest, len(head))
         if rest.lower() not in lex.generic:
             products.append(Candidate(offset, offset + len(rest), rest, "OWNED:" + core(head, lex)))

@@ -43,8 +43,8 @@ class Candidate:
     start: int
     end: int
     text: str
+    # the model's label (ORG, PERSON, GPE …), RULE (a rule span the model left unlabelled),
+    # UNLABELLED (a proper noun in a party's place), ALIAS_OF:<core>, OWNED:<core> …
     label: str
-    strong: bool = False  # lexical evidence: legal suffix, rule span, apposition
-    role: bool = False  # syntactic evidence: a deal party, coordinated with an organisation
+    evidence: frozenset[str] = frozenset()  # kinds of kg.extract.orgs.evidence
     attributed: bool = False  # inside "Outlet reported" / "according to Outlet"
-    context: str = ""  # "product" ("apps like X"), "modifier" ("the X platform") or ""

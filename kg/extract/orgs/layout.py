@@ -21,7 +21,38 @@ def blocked_ranges(doc: Doc, text: str) -> list[tuple[int, int]]:
     blocked.extend(_byline_ranges(text))
     blocked.extend(_headline_ranges(text))
     blocked.extend(_ticker_ranges(text))
+    blocked.extend(_dateline_ranges(text))
     return blocked
+
+
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+_DAY = rf"(?:{_MONTH}[ \t]+\d{{1,2}}(?:,[ \t]*\d{{4}})?|\d{{1,2}}[ \t]+{_MONTH}(?:[ \t]+\d{{4}})?)"
+_WORDS = r"[A-Z][\w.'’&-]*(?:[ ][A-Z][\w.'’&-]*)"
+# "CITY[, Region][ [Country]][, Month day][ (Outlet)] - " or "…:" opening a line
+_DATELINE = re.compile(
+    rf"(?m)^[ \t]*(?P<place>{_WORDS}{{0,3}})(?:,[ \t]*{_WORDS}{{0,2}})??"
+    rf"(?P<country>[ \t]*\[[^\]\n]{{1,30}}\])?(?P<day>,?[ \t]*{_DAY})?"
+    rf"(?P<outlet>[ \t]*\([^)\n]{{1,40}}\))?[ \t]*(?P<end>[-–—]+|:)[ \t]"
+)
+
+
+def _dateline_ranges(text: str) -> list[tuple[int, int]]:
+    """Wire datelines: "OSLO, Sept 9 (Wire) - ", "Lindmoor [Northshire], May 2 (Wire): ".
+
+    The place, region and outlet opening the story name no party. A colon ends one only
+    with a country, a date or an outlet, or after an all-caps place ("Update: …" is none).
+    """
+    ranges = []
+    for match in _DATELINE.finditer(text):
+        if match.group("end") == ":" and not (
+            match.group("country")
+            or match.group("day")
+            or match.group("outlet")
+            or match.group("place").isupper()
+        ):
+            continue
+        ranges.append((match.start("place"), match.end("end")))
+    return ranges
 
 
 def _byline_ranges(text: str) -> list[tuple[int, int]]:
@@ -55,25 +86,12 @@ def _headline_ranges(text: str) -> list[tuple[int, int]]:
 
 
 def is_dateline_head(span: SpacySpan, text: str) -> bool:
-    """A name opening a line and followed by a dash ("Outlet - Story") is a source; an
-    all-caps place before a date and a dash opens a wire dateline."""
+    """A name opening a line and followed by a dash ("Outlet - Story") is a source."""
     line_start = text.rfind("\n", 0, span.start_char) + 1
-    lead = text[line_start : span.start_char].strip()
-    # "CITY, Region – story": an all-caps place may come first.
-    if lead and not re.fullmatch(r"[A-Z][A-Z .'-]+,", lead):
+    if text[line_start : span.start_char].strip():
         return False
     after = text[span.end_char : span.end_char + 3].lstrip(" ")
-    if after and after[0] in _DASHES:
-        return True
-    # "OSLO, Sept 9 (Reuters) -": the place of a wire dateline
-    return (
-        not lead and span.text.isupper() and bool(_DATELINE_AFTER_PLACE.match(text, span.end_char))
-    )
-
-
-_DATELINE_AFTER_PLACE = re.compile(
-    r",\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8})\b[^\n]{0,40}?[-–—]"
-)
+    return bool(after) and after[0] in _DASHES
 
 
 def is_credit_line(span: SpacySpan, text: str) -> bool:

@@ -48,5 +48,15 @@ def display_name(surface: str, lex: Lexicon) -> str:
 
 
 def initials(name: str) -> str:
+    """The first letters of a core's words, connectors left out: "acme widget co" → "awc"."""
     words = [w for w in name.split() if w not in CONNECTORS]
     return "".join(w[0] for w in words) if len(words) > 1 else ""
+
+
+def all_initials(surface: str, lex: Lexicon | None = None) -> set[str]:
+    """The initials a name may be shortened to, with and without its legal suffix:
+    "Norvik Trading Co." → {"nt", "ntc"}."""
+    words = re.sub(r"[^\w&\s]", " ", re.sub(r"['’]s\b", "", surface).lower()).split()
+    while words and words[0] in ARTICLES:
+        words = words[1:]
+    return {initials(core(surface, lex)), initials(" ".join(words))} - {""}

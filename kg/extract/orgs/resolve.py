@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
 from kg.extract.orgs.findings import Candidate, OrgFindings
 from kg.extract.orgs.layout import inside, outlet_ranges
 from kg.extract.orgs.lexicon import Lexicon, lexicon
-from kg.extract.orgs.names import POSSESSIVE, canonical_name, core, display_name, initials
+from kg.extract.orgs.names import POSSESSIVE, all_initials, canonical_name, core, display_name
 from kg.models import Document, Organization, OrgMention, Product, Span
 from kg.rdf.iris import slugify
 
@@ -41,6 +41,7 @@ class _Group:
     mentions: list[Candidate]
     alias_of: str | None = None  # core of the group this one merges into
     parent: str | None = None
+    apart: set[str] = field(default_factory=set)  # cores the text names as others
 
     @property
     def first(self) -> int:
@@ -58,6 +59,7 @@ def resolve(
 ) -> OrgFindings:
     groups = _group(_split_pairs(orgs, lex), lex)
     _link_acronyms(groups, orgs, document.text, lex)
+    _link_stated_parents(groups, orgs, document.text, lex)
     _link_short_forms(groups, lex)
     merged, root_of = _merge(groups)
     attributed_ranges = [(start, end) for start, end, _ in attributed]
@@ -148,7 +150,7 @@ def _first_words(merged: dict[str, _Group], lex: Lexicon) -> list[tuple[str, str
     """(word, root) for each distinctive first word of a name: capitalised, not a generic,
     industry, legal, calendar or company-kind word, and beginning one organisation's
     names and no other's."""
-    common = lex.name_ends | lex.generic | lex.calendar | lex.org_nouns
+    common = lex.name_ends | lex.generic | lex.calendar | lex.organisation_nouns
     firsts: dict[str, set[str]] = {}
     for root, group in merged.items():
         for cand in group.mentions:
@@ -164,26 +166,49 @@ _PAIR = re.compile(r"(?<![\w-])([A-Z][\w&.]*)[-–/]([A-Z][\w&.]*)(?![\w-])")
 
 
 def _split_pairs(orgs: Sequence[Candidate], lex: Lexicon) -> list[Candidate]:
-    """A candidate "Acme-Borealis" whose halves both name other organisations is two."""
-    cores = {core(c.text, lex) for c in orgs}
-    known = cores | {w for name in cores for w in (name.split()[0], name.split()[-1])}
+    """A candidate that joins two names the document knows apart is two.
+
+    "Acme-Borealis" is two when both halves name other organisations (or start or end
+    their names); "Acme and Borealis Ltd" is two when one half is another organisation's
+    name, whatever the other is ("Paytm and Snapdeal-owned …" after "Snapdeal bought").
+    """
     result: list[Candidate] = []
     for cand in orgs:
-        match = _PAIR.fullmatch(cand.text)
-        halves = [match.group(i) for i in (1, 2)] if match else []
-        if (
-            match is None
-            or cand.text.lower() in cores - {core(cand.text, lex)}
-            or not all(
-                core(h, lex) in known and core(h, lex) != core(cand.text, lex) for h in halves
-            )
-        ):
+        own = core(cand.text, lex)
+        others = {core(c.text, lex) for c in orgs} - {own}
+        words = {w for name in others for w in (name.split()[0], name.split()[-1])}
+        halves = _halves(cand.text)
+        if halves is None or cand.text.lower() in others:
             result.append(cand)
             continue
-        for i in (1, 2):
-            start = cand.start + match.start(i)
-            result.append(Candidate(start, start + len(match.group(i)), match.group(i), "PAIRED"))
+        cores = [core(cand.text[start:end], lex) for start, end in halves]
+        if _PAIR.fullmatch(cand.text):
+            split = all(c in others | words for c in cores)
+        else:
+            split = any(c in others for c in cores)
+        if not split:
+            result.append(cand)
+            continue
+        for start, end in halves:
+            name = cand.text[start:end]
+            result.append(Candidate(cand.start + start, cand.start + end, name, "PAIRED"))
     return result
+
+
+_AND_PAIR = re.compile(
+    r"(?P<a>[A-Z][\w&.'’-]*(?: [A-Z][\w&.'’-]*)*) (?:and|&) (?P<b>[A-Z][\w&.'’-]*(?: [A-Z][\w&.'’-]*)*)"
+)
+
+
+def _halves(text: str) -> list[tuple[int, int]] | None:
+    """The character ranges of the two names "A-B" or "A and B" joins, if it is so made."""
+    match = _PAIR.fullmatch(text)
+    if match is not None:
+        return [match.span(1), match.span(2)]
+    match = _AND_PAIR.fullmatch(text)
+    if match is not None and match.group("b").rstrip(".").lower() not in lexicon().legal_suffixes:
+        return [match.span("a"), match.span("b")]
+    return None
 
 
 def _hyphenated_pairs(
@@ -257,9 +282,36 @@ def _link_acronyms(
             continue
         if not all(c.text.isupper() for c in group.mentions):
             continue
-        matches = [g.core for g in groups.values() if initials(g.core) == group.core]
+        matches = [
+            g.core
+            for g in groups.values()
+            if any(group.core in all_initials(c.text, lex) for c in g.mentions)
+        ]
         if len(matches) == 1 and matches[0] != group.core:
             group.alias_of = matches[0]
+
+
+def _link_stated_parents(
+    groups: dict[str, _Group], orgs: Sequence[Candidate], text: str, lex: Lexicon
+) -> None:
+    """ "Acme Infra Ltd, a subsidiary of Acme,": the text names the unit and its parent
+    apart, so the parent is no short form of the unit."""
+    starts = {c.start: core(c.text, lex) for c in orgs}
+    for cand in orgs:
+        match = _A_UNIT_OF.match(text, cand.end)
+        if match is None or match.group("noun").lower() not in lex.subsidiary_nouns:
+            continue
+        parent = starts.get(match.end())
+        unit = core(cand.text, lex)
+        if parent is not None and parent != unit and unit in groups and parent in groups:
+            groups[unit].parent = parent
+            groups[unit].apart.add(parent)
+            groups[parent].apart.add(unit)
+
+
+_A_UNIT_OF = re.compile(
+    r",?\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(?P<noun>[a-z-]+)\s+of\s+(?:the\s+)?"
+)
 
 
 def _link_short_forms(groups: dict[str, _Group], lex: Lexicon) -> None:
@@ -272,7 +324,12 @@ def _link_short_forms(groups: dict[str, _Group], lex: Lexicon) -> None:
         later: list[tuple[_Group, bool]] = []
         for long in groups.values():
             l_words = long.core.split()
-            if long is short or long.alias_of or len(l_words) <= len(s_words):
+            if (
+                long is short
+                or long.alias_of
+                or len(l_words) <= len(s_words)
+                or long.core in short.apart
+            ):
                 continue
             prefix = l_words[: len(s_words)] == s_words
             suffix = l_words[-len(s_words) :] == s_words
@@ -288,9 +345,9 @@ def _link_short_forms(groups: dict[str, _Group], lex: Lexicon) -> None:
                 short.alias_of = long.core
             continue
         for long, prefix in later:
-            last = long.core.split()[-1]
-            if prefix and last in lex.unit_heads and long.parent is None:
-                long.parent = short.core
+            if prefix:
+                # "Brightwater" then "Brightwater Vision Fund 3": a unit of its own
+                long.parent = long.parent or short.core
             elif len(later) == 1:
                 long.alias_of = short.core
 
