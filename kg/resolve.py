@@ -6,12 +6,14 @@ organisations are one company, :func:`resolve_extractions` rekeys a build's extr
 with it, and :class:`OrgIndex` with :func:`resolve_batch` resolves a batch of new documents
 against the organisations already in a store.
 
-Two per-document organisations are the same company when one of their names (the
-canonical name or an alias, compared by :func:`kg.extract.orgs.core`: case, possessive,
-punctuation and legal suffix ignored) is equal, or when an all-caps alias of one equals
-the initials of the other's name and no other organisation has those initials. Names are
-never compared by similarity: "Acme" and "Acme Cloud" stay apart (the latter's ``parent``
-link says how they relate).
+Two per-document organisations are the same company when they have a *full name* in
+common, compared by :func:`kg.extract.orgs.core` (case, possessive, punctuation and legal
+suffix ignored): the canonical name, or an alias that is no short form of it. Acronyms,
+tickers and short names ("ACR", "ACR.N", "Acme" for "Acme Robotics", "Zhopec" for
+"Zhonghua Petroleum") never merge across documents: a document defines its own short
+forms, and another document's "ACR" or "Acme" may be a different company. Names are never
+compared by similarity: "Acme" and "Acme Cloud" stay apart (the latter's ``parent`` link
+says how they relate).
 
 The global name is the most frequent canonical name (legal suffix dropped) of the merged
 organisations (ties:
@@ -25,7 +27,6 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
-from typing import Any
 
 import pyoxigraph as ox
 
@@ -67,12 +68,11 @@ def resolve_across(findings: Sequence[OrgFindings]) -> dict[str, str]:
 
     by_name: dict[str, str] = {}
     for org in orgs:
-        for name in _names(org):
+        for name in full_names(org):
             if name in by_name:
                 union(by_name[name], org.key)
             else:
                 by_name[name] = org.key
-    _link_initials(orgs, union)
     grouped: dict[str, list[Organization]] = {}
     for org in orgs:
         grouped.setdefault(find(org.key), []).append(org)
@@ -84,25 +84,29 @@ def resolve_across(findings: Sequence[OrgFindings]) -> dict[str, str]:
     return mapping
 
 
-def _names(org: Organization) -> set[str]:
+def full_names(org: Organization) -> set[str]:
+    """The cores of *org*'s names that may merge it with another document's organisation:
+    its canonical name and every alias that is no short form of it (see the module
+    docstring). "Acme Robotics Inc." is a full name of "Acme Robotics"; "Acme", "AR" and
+    "ACR.N" are not."""
     lex = lexicon()
-    return {core(name, lex) for name in (org.name, *org.aliases)} - {""}
+    own = core(org.name, lex)
+    names = {own} | {core(alias, lex) for alias in org.aliases if not _short_form(alias, own)}
+    return names - {""}
 
 
-def _link_initials(orgs: Sequence[Organization], union: Callable[[str, str], None]) -> None:
-    """An all-caps alias ("ACR") joins the one organisation whose initials it is."""
-    initials: dict[str, set[str]] = {}
-    for org in orgs:
-        words = [w for w in core(org.name).split() if w not in ("of", "and", "&")]
-        if len(words) > 1:
-            initials.setdefault("".join(w[0] for w in words), set()).add(org.key)
-    for org in orgs:
-        for alias in org.aliases:
-            if not re.fullmatch(r"[A-Z]{2,6}", alias):
-                continue
-            owners = initials.get(alias.lower(), set())
-            if len(owners) == 1:
-                union(next(iter(owners)), org.key)
+def _short_form(alias: str, name_core: str) -> bool:
+    """An acronym or ticker, a single word for a longer name, or the first or last words
+    of the name."""
+    if re.fullmatch(r"[A-Z0-9][A-Z0-9.&-]{0,7}", alias):
+        return True
+    words, name_words = core(alias).split(), name_core.split()
+    if not words or words == name_words:
+        return False
+    return len(words) == 1 or (
+        len(words) < len(name_words)
+        and (name_words[: len(words)] == words or name_words[-len(words) :] == words)
+    )
 
 
 def _global_name(group: Sequence[Organization]) -> str:
@@ -220,13 +224,11 @@ _STORE_DOC_ID = "doc-store"  # the pseudo-document holding stored organisations
 
 
 class OrgIndex:
-    """The stored organisations, indexed by the names and initials resolution compares."""
+    """The stored organisations, indexed by the full names resolution compares."""
 
     def __init__(self) -> None:
         self.orgs: dict[str, Organization] = {}
         self._by_name: dict[str, set[str]] = {}
-        self._by_initials: dict[str, set[str]] = {}
-        self._by_caps_alias: dict[str, set[str]] = {}
 
     @classmethod
     def from_store(cls, store: ox.Store) -> OrgIndex:
@@ -252,48 +254,22 @@ class OrgIndex:
 
     def add(self, orgs: Iterable[Organization]) -> None:
         """Record organisations written to the store (their aliases accumulate)."""
-        lex = lexicon()
         for org in orgs:
             known = self.orgs.get(org.key)
             if known is not None:
                 extra = [a for a in (org.name, *org.aliases) if a != known.name]
                 org = replace(known, aliases=tuple(dict.fromkeys([*known.aliases, *extra])))
             self.orgs[org.key] = org
-            for name in _core_names(org, lex):
+            for name in full_names(org):
                 self._by_name.setdefault(name, set()).add(org.key)
-            initials = _initials(org)
-            if initials:
-                self._by_initials.setdefault(initials, set()).add(org.key)
-            for alias in _caps_aliases(org):
-                self._by_caps_alias.setdefault(alias.lower(), set()).add(org.key)
 
     def relevant(self, orgs: Iterable[Organization]) -> list[Organization]:
         """Stored organisations that resolution could merge with any of *orgs*."""
-        lex = lexicon()
         keys: set[str] = set()
         for org in orgs:
-            for name in _core_names(org, lex):
+            for name in full_names(org):
                 keys |= self._by_name.get(name, set())
-            for alias in _caps_aliases(org):
-                keys |= self._by_initials.get(alias.lower(), set())
-            initials = _initials(org)
-            if initials:
-                keys |= self._by_caps_alias.get(initials, set())
-                keys |= self._by_initials.get(initials, set())  # for initials uniqueness
         return [self.orgs[k] for k in sorted(keys)]
-
-
-def _core_names(org: Organization, lex: Any) -> set[str]:
-    return {core(name, lex) for name in (org.name, *org.aliases)} - {""}
-
-
-def _initials(org: Organization) -> str:
-    words = [w for w in core(org.name).split() if w not in ("of", "and", "&")]
-    return "".join(w[0] for w in words) if len(words) > 1 else ""
-
-
-def _caps_aliases(org: Organization) -> list[str]:
-    return [a for a in org.aliases if re.fullmatch(r"[A-Z]{2,6}", a)]
 
 
 def resolve_batch(batch: Sequence[Extraction], index: OrgIndex) -> list[Extraction]:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from spacy.language import Language
 
+from kg.evaluate.run import predict_facts
 from kg.extract.nlp import analyse, load_nlp
 from kg.extract.orgs import OrgFindings, find_organizations
 from kg.models import Document, Organization
@@ -34,17 +38,41 @@ CASES = [
         [{"acme-robotics", "acme-robotics-corp"}],
     ),
     (
-        "introduced-acronym",
+        "an-acronym-alone-never-merges",
         [
             findings(org("advanced-widget-systems", "Advanced Widget Systems", "AWS")),
             findings(org("aws", "AWS")),
         ],
-        [{"advanced-widget-systems", "aws"}],
+        [{"advanced-widget-systems"}, {"aws"}],
     ),
     (
-        "initials-of-one-name",
+        "initials-alone-never-merge",
         [findings(org("tarnwick-motor", "Tarnwick Motor")), findings(org("kelso", "Kelso", "TM"))],
-        [{"tarnwick-motor", "kelso"}],
+        [{"tarnwick-motor"}, {"kelso"}],
+    ),
+    (
+        "a-short-name-alone-never-merges",
+        [
+            findings(org("kessel-ports", "Kessel Ports", "Kessel", "Kessel Ports Ltd")),
+            findings(org("kessel", "Kessel")),
+        ],
+        [{"kessel-ports"}, {"kessel"}],
+    ),
+    (
+        "a-ticker-alone-never-merges",
+        [
+            findings(org("orvane-foods", "Orvane Foods", "ORV.N")),
+            findings(org("orv-n", "ORV.N")),
+        ],
+        [{"orvane-foods"}, {"orv-n"}],
+    ),
+    (
+        "a-full-alias-merges",
+        [
+            findings(org("orvane-foods", "Orvane Foods", "Orvane Foods Group")),
+            findings(org("orvane-foods-group", "Orvane Foods Group")),
+        ],
+        [{"orvane-foods", "orvane-foods-group"}],
     ),
     (
         "no-fuzzy-merge",
@@ -116,3 +144,40 @@ def test_real_documents_resolve_to_one_node(nlp: Language) -> None:
     ]
     mapping = resolve_across(results)
     assert set(mapping.values()) == {"harrow-textiles", "fenwick-mills"}
+
+
+# Invented articles: one uses "NTC" and "Kessel" for its own companies, the others name
+# different companies with the same initials and the same first word; one company is in
+# two of them, named differently.
+ARTICLES = {
+    "norvik.txt": (
+        "Norvik Trading Co. agreed on March 3, 2024 to acquire Lumio Robotics for $40 million. "
+        "NTC said the deal would close in May. Kessel Ports Ltd will supply the cranes; "
+        "Kessel said it would invest $5 million in the new terminal.\n"
+    ),
+    "timber.txt": (
+        "Northern Timber Cooperative signed a supply agreement with Brisko Foods on "
+        "June 2, 2024. NTC will deliver pallets for five years. Lumio Robotics Inc. will "
+        "supply the robots that stack them.\n"
+    ),
+    "kessel.txt": (
+        "Kessel signed a partnership agreement with Tandem Logistics on July 9, 2024. "
+        "Kessel will pay Tandem Logistics $2 million a year.\n"
+    ),
+}
+
+
+def test_facts_of_a_file_are_the_same_alone_and_in_a_batch(tmp_path: Path) -> None:
+    for name, text in ARTICLES.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    inputs = [tmp_path / name for name in ARTICLES]
+    predict_facts(inputs, tmp_path / "batch")
+    for path in inputs:
+        predict_facts([path], tmp_path / path.stem)
+        alone = json.loads((tmp_path / path.stem / f"{path.stem}.json").read_text())
+        batch = json.loads((tmp_path / "batch" / f"{path.stem}.json").read_text())
+        assert batch == alone, path.name
+    norvik = json.loads((tmp_path / "batch" / "norvik.json").read_text())
+    names = {org["name"]: org["aliases"] for org in norvik["organizations"]}
+    assert {"Norvik Trading", "Kessel Ports", "Lumio Robotics"} <= set(names)
+    assert "NTC" in names["Norvik Trading"]

@@ -18,6 +18,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
+from kg.extract.orgs import canonical_name
 from kg.rdf.graphs import write_atomic
 from kg.rdf.vocab import (
     DK,
@@ -55,9 +56,9 @@ Q_DOCUMENTS = """
 SELECT ?doc ?source WHERE { ?doc a dk:SourceDocument ; dct:source ?source }
 """
 Q_ORGS = """
-SELECT DISTINCT ?doc ?org ?label ?alias WHERE {
-  ?org a dk:Organization ; rdfs:label ?label ; dk:evidence ?m . ?m dk:inDocument ?doc .
-  OPTIONAL { ?org skos:altLabel ?alias }
+SELECT DISTINCT ?doc ?org ?m ?text ?begin WHERE {
+  ?org a dk:Organization ; dk:evidence ?m .
+  ?m dk:inDocument ?doc ; nif:anchorOf ?text ; nif:beginIndex ?begin .
 }
 """
 Q_AGREEMENTS = """
@@ -180,23 +181,27 @@ def _agreement_type(index: _Index, agreement: Node) -> str:
     return next((t for t in TYPE_ORDER if t in names), "other")
 
 
-def _agreement_facts(index: _Index, agreement: Node) -> dict[str, Any]:
+def _agreement_facts(index: _Index, agreement: Node, names: dict[Node, str]) -> dict[str, Any]:
     date = None
     for prop in _DATE_ORDER:
         precision_prop = URIRef(str(prop) + "Precision")
         date = _date_at_precision(index, agreement, prop, precision_prop)
         if date:
             break
+
+    def label(org: Node) -> str:
+        return names.get(org) or index.label(org)
+
     roles: dict[str, str] = {}
     for prop, name in _ROLE_NAMES.items():
         for org in index.all(agreement, prop):
-            roles.setdefault(name, index.label(org))
+            roles.setdefault(name, label(org))
     status = index.one(agreement, DK.status)
     amounts = [_amount_facts(index, a) for a in index.all(agreement, DK.hasAmount)]
     clauses = [_clause_facts(index, c) for c in index.all(agreement, DK.hasClause)]
     return {
         "type": _agreement_type(index, agreement),
-        "parties": sorted(index.label(p) for p in index.all(agreement, DK.hasParty)),
+        "parties": sorted(label(p) for p in index.all(agreement, DK.hasParty)),
         "roles": dict(sorted(roles.items())),
         "date": date,
         "status": _STATUS_NAMES.get(status) if status is not None else None,
@@ -213,30 +218,39 @@ def facts_by_source(graph: Graph) -> dict[str, dict[str, Any]]:
     stems: dict[Node, str] = {
         doc: source_stem(str(src)) for doc, src in _select(graph, Q_DOCUMENTS)
     }
-    orgs: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    org_names: dict[Node, str] = {}
-    for doc, org, label, alias in _select(graph, Q_ORGS):
-        stem = stems.get(doc)
-        if stem is None:
-            continue
-        org_names[org] = str(label)
-        aliases = orgs[stem][str(label)]
-        if alias is not None:
-            aliases.add(str(alias))
+    surfaces: dict[str, dict[Node, list[tuple[str, int, str]]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for doc, org, _mention, text, begin in _select(graph, Q_ORGS):
+        if doc in stems:
+            surfaces[stems[doc]][org].append((str(doc), int(str(begin)), str(text)))
     agreements: dict[str, set[Node]] = defaultdict(set)
     for doc, agreement in _select(graph, Q_AGREEMENTS):
         if doc in stems:
             agreements[stems[doc]].add(agreement)
     result: dict[str, dict[str, Any]] = {}
     for stem in sorted(set(stems.values())):
+        named = {org: _local_names(found) for org, found in surfaces[stem].items()}
+        names = {org: name for org, (name, _) in named.items()}
         result[stem] = {
             "organizations": [
                 {"name": name, "aliases": sorted(aliases)}
-                for name, aliases in sorted(orgs[stem].items())
+                for name, aliases in sorted(named.values())
             ],
-            "agreements": [_agreement_facts(index, a) for a in sorted(agreements[stem], key=str)],
+            "agreements": [
+                _agreement_facts(index, a, names) for a in sorted(agreements[stem], key=str)
+            ],
         }
     return result
+
+
+def _local_names(mentions: list[tuple[str, int, str]]) -> tuple[str, list[str]]:
+    """An organisation's name and aliases as its file names it, not as other files do:
+    the facts of a file are the same whether it is built alone or with others (the
+    graph's labels are chosen across all documents)."""
+    texts = [text for _, _, text in sorted(mentions)]
+    name = canonical_name(texts)
+    return name, [text for text in dict.fromkeys(texts) if text != name]
 
 
 def write_facts(graph: Graph, out_dir: str | Path) -> list[Path]:
