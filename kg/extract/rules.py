@@ -3,13 +3,17 @@
 Every rule file is JSON Lines: one object per line, blank lines and lines starting
 with ``//`` ignored. A malformed line raises :class:`kg.errors.PatternError` naming
 the file and line number, so a typo in a rule never fails silently at match time.
+
+A token test may name a word list instead of spelling it out, ``{"TEXT": {"IN":
+"@name_descriptors"}}``: the list of that name in the word lists the caller passes (one
+vocabulary kept in one JSON file, used by code and rules alike).
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,13 +35,17 @@ _OPS = re.compile(r"[!?+*]|\{\d*,?\d*\}")
 
 
 def load_patterns(
-    path: str | Path, required_keys: Sequence[str] = ("label", "pattern")
+    path: str | Path,
+    required_keys: Sequence[str] = ("label", "pattern"),
+    word_lists: Mapping[str, Sequence[str]] | None = None,
 ) -> list[dict[str, Any]]:
     """Read and validate the JSONL rule file at *path*.
 
     :param required_keys: keys every line must have; ``pattern`` (when required) must be
         a non-empty string or a non-empty list of token dicts, ``label`` and ``id`` strings.
-    :raises PatternError: the file is missing or a line is malformed (file and line named).
+    :param word_lists: the lists ``"@name"`` references in ``IN``/``NOT_IN`` tests name.
+    :raises PatternError: the file is missing or a line is malformed (file and line named),
+        or it names a word list that does not exist.
     """
     path = Path(path)
     try:
@@ -49,11 +57,17 @@ def load_patterns(
         stripped = line.strip()
         if not stripped or stripped.startswith("//"):
             continue
-        rules.append(_parse_line(stripped, path, number, required_keys))
+        rules.append(_parse_line(stripped, path, number, required_keys, word_lists or {}))
     return rules
 
 
-def _parse_line(line: str, path: Path, number: int, required_keys: Sequence[str]) -> dict[str, Any]:
+def _parse_line(
+    line: str,
+    path: Path,
+    number: int,
+    required_keys: Sequence[str],
+    word_lists: Mapping[str, Sequence[str]],
+) -> dict[str, Any]:
     where = f"{path}:{number}"
     try:
         rule = json.loads(line)
@@ -68,10 +82,29 @@ def _parse_line(line: str, path: Path, number: int, required_keys: Sequence[str]
         if key in rule and (not isinstance(rule[key], str) or not rule[key]):
             raise PatternError(f"{where}: {key!r} must be a non-empty string")
     if "pattern" in rule:
-        problem = _pattern_problem(rule["pattern"])
+        problem = _pattern_problem(rule["pattern"]) or _expand_word_lists(rule, word_lists)
         if problem:
             raise PatternError(f"{where}: {problem}")
     return rule
+
+
+def _expand_word_lists(rule: dict[str, Any], word_lists: Mapping[str, Sequence[str]]) -> str | None:
+    """Replace ``"@name"`` in the ``IN``/``NOT_IN`` tests of *rule*'s tokens by the named
+    list; why not, when a name is unknown."""
+    if not isinstance(rule["pattern"], list):
+        return None
+    for index, token in enumerate(rule["pattern"]):
+        for attr, test in token.items():
+            if not isinstance(test, dict):
+                continue
+            for op in ("IN", "NOT_IN"):
+                value = test.get(op)
+                if isinstance(value, str) and value.startswith("@"):
+                    words = word_lists.get(value[1:])
+                    if words is None:
+                        return f"token {index} {attr} {op} names an unknown word list {value!r}"
+                    test[op] = list(words)
+    return None
 
 
 def _pattern_problem(pattern: object) -> str | None:
@@ -106,3 +139,19 @@ def load_json_rules(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise PatternError(f"{path}: expected a JSON object")
     return data
+
+
+def load_word_lists(path: Path) -> dict[str, list[str]]:
+    """The word lists of the JSON rule file at *path*: its entries that are lists of
+    strings, by name (what ``"@name"`` in a JSONL rule refers to).
+
+    :raises PatternError: as :func:`load_json_rules`, or a list holds a non-string.
+    """
+    lists: dict[str, list[str]] = {}
+    for name, value in load_json_rules(path).items():
+        if not isinstance(value, list):
+            continue
+        if not all(isinstance(word, str) for word in value):
+            raise PatternError(f"{path}: word list {name!r} must hold strings only")
+        lists[name] = value
+    return lists

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from kg.errors import PatternError
-from kg.extract.rules import PATTERNS_DIR, load_patterns
+from kg.extract.nlp import WORD_LISTS
+from kg.extract.rules import PATTERNS_DIR, load_patterns, load_word_lists
 
 GOOD = [
     ('{"label": "ORG", "pattern": "Acme Robotics"}', {"label": "ORG", "pattern": "Acme Robotics"}),
@@ -66,8 +67,34 @@ def test_missing_file_is_a_pattern_error(tmp_path: Path) -> None:
         load_patterns(tmp_path / "absent.jsonl")
 
 
+def test_a_rule_may_name_a_word_list(tmp_path: Path) -> None:
+    path = tmp_path / "rules.jsonl"
+    path.write_text(
+        '{"label": "ORG", "pattern": [{"TEXT": {"IN": "@heads"}}, {"LOWER": {"NOT_IN": "@stops"}}]}\n'
+        '{"label": "ORG", "pattern": [{"TEXT": {"IN": "@missing"}}]}\n',
+        encoding="utf-8",
+    )
+    lists = {"heads": ["Mills", "Foods"], "stops": ["and"]}
+    with pytest.raises(PatternError, match=r"rules.jsonl:2: .*unknown word list '@missing'"):
+        load_patterns(path, word_lists=lists)
+    path.write_text(path.read_text().splitlines()[0] + "\n", encoding="utf-8")
+    pattern = load_patterns(path, word_lists=lists)[0]["pattern"]
+    assert pattern == [{"TEXT": {"IN": ["Mills", "Foods"]}}, {"LOWER": {"NOT_IN": ["and"]}}]
+
+
+def test_word_lists_are_the_list_entries_of_a_json_file(tmp_path: Path) -> None:
+    path = tmp_path / "words.json"
+    path.write_text('{"_comment": "x", "heads": ["Mills"], "weights": {"a": 1}}', encoding="utf-8")
+    assert load_word_lists(path) == {"heads": ["Mills"]}
+    path.write_text('{"heads": ["Mills", 3]}', encoding="utf-8")
+    with pytest.raises(PatternError, match="must hold strings only"):
+        load_word_lists(path)
+
+
 @pytest.mark.parametrize("name", ["organizations.jsonl", "products.jsonl"])
 def test_shipped_rule_files_validate(name: str) -> None:
-    rules = load_patterns(PATTERNS_DIR / name)
+    rules = load_patterns(
+        PATTERNS_DIR / name, word_lists=load_word_lists(PATTERNS_DIR / WORD_LISTS)
+    )
     assert rules
     assert all(isinstance(rule["label"], str) for rule in rules)

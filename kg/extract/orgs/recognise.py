@@ -97,12 +97,26 @@ def _select_spans(
             same = inner[0][0].start == ent.start and inner[0][0].end == ent.end
             # A product shape the model called an organisation ("iWidget") is a product.
             chosen.append((ent, "PRODUCT" if same and inner[0][1] == "PRODUCT" else label))
+        elif _joined_into_one_name(ent, [r for r, _ in inner]):
+            chosen.append((ent, label))  # "Pacific Gas and Electric Company": one legal name
     for rule, label in rules:
         if not any(c.start < rule.end and rule.start < c.end for c, _ in chosen):
             chosen.append((rule, "RULE" if label == "ORG" else "PRODUCT"))
     taken = [span for span, _ in chosen] + [ent for ent in doc.ents]
     chosen.extend((name, "UNLABELLED") for name in _unlabelled_deal_parties(doc, taken, lex))
     return sorted(chosen, key=lambda item: item[0].start)
+
+
+def _joined_into_one_name(ent: SpacySpan, rules: Sequence[SpacySpan]) -> bool:
+    """The rule spans cover *ent* but for "and" or "&" between them: the entity is what
+    is left of one name after :func:`_split_at_function_words` kept it whole."""
+    covered = {i for r in rules for i in range(r.start, r.end)}
+    rest = [t for t in ent if t.i not in covered]
+    return (
+        len(rules) > 1
+        and all(ent.start <= r.start and r.end <= ent.end for r in rules)
+        and all(t.lower_ in ("and", "&") for t in rest)
+    )
 
 
 def _with_descriptors(ent: SpacySpan, lex: Lexicon) -> SpacySpan:
