@@ -12,9 +12,9 @@ from spacy.tokens import Doc
 from kg.extract.nlp import doc_text
 from kg.extract.orgs.evidence import MODIFIER, PERSON, PRODUCT, STRONG, Weights, weights
 from kg.extract.orgs.findings import Candidate
-from kg.extract.orgs.lexicon import Lexicon
+from kg.extract.orgs.lexicon import Lexicon, shapes
 from kg.extract.orgs.names import all_initials, core, initials
-from kg.extract.orgs.recognise import ACRONYM, PLACE_LABELS, TICKER, person_words
+from kg.extract.orgs.recognise import PLACE_LABELS, person_words
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,7 @@ def _name_kinds(cands: Sequence[Candidate], doc: Doc, lex: Lexicon) -> dict[str,
             found["place_acronym"] = 1
         if key in brands:
             found["brand"] = 1
-        if re.fullmatch(r"[a-z]{2,6}", key) and all(
+        if shapes().acronym_core.fullmatch(key) and all(
             c.text.isupper() for c in cands if core(c.text, lex) == key
         ):
             if key in initials_of:
@@ -161,7 +161,7 @@ def _person_words(doc: Doc, scores: dict[str, int], threshold: int, lex: Lexicon
 
 def _code_like(alias: str) -> bool:
     """An acronym, ticker or short code ("ACF", "ACF.O", "b2x"), not a short name."""
-    return bool(ACRONYM.fullmatch(alias) or re.fullmatch(r"[a-z]+\d+[a-z]*", alias))
+    return bool(shapes().acronym.fullmatch(alias) or shapes().code.fullmatch(alias))
 
 
 def _listed_with_places(doc: Doc, lex: Lexicon) -> set[str]:
@@ -190,7 +190,7 @@ def _place_acronyms(doc: Doc) -> set[str]:
     for ent in doc.ents:
         if ent.label_ not in ("GPE", "LOC"):
             continue
-        match = TICKER.match(text, ent.end_char)
+        match = shapes().ticker.match(text, ent.end_char)
         capitalised = " ".join(word for word in ent.text.split() if word[:1].isupper())
         if match and initials(capitalised) == match.group(1).upper():
             found.update((core(match.group(1)), core(ent.text)))
@@ -211,7 +211,7 @@ def brand_names(
         if key in companies or key in brands:
             continue
         # not "Acme's brand": that is the brand of Acme
-        cue = re.escape(surface) + r"(?:-branded\b|\s+brands?\b)"
+        cue = re.escape(surface) + shapes().brand_after.pattern
         if re.search(r"(?<![\w-])" + cue, text):
             brands.add(key)
     return brands

@@ -67,7 +67,7 @@ from spacy.tokens import Span as SpacySpan
 
 from kg.errors import PatternError
 from kg.extract.nlp import dictionary_word, doc_text
-from kg.extract.orgs.lexicon import Lexicon
+from kg.extract.orgs.lexicon import Lexicon, shapes
 from kg.extract.rules import PATTERNS_DIR, load_json_rules
 
 POSITIVE = frozenset(
@@ -143,31 +143,7 @@ _MODEL_KINDS = {
     "PRODUCT": "model_product",
     "WORK_OF_ART": "model_product",
 }
-SPEECH = re.compile(r"\s+(?:said|says|added|adds|told|noted|notes|stated|states|explained)\b")
-_SPEECH_VERBS = frozenset({"say", "tell", "add", "note", "state", "explain", "comment"})
-_POSSESSIVE_DETERMINERS = frozenset({"its", "their", "his", "her", "our", "whose"})
-_JOB_WORDS = frozenset(
-    {
-        "head",
-        "president",
-        "director",
-        "chief",
-        "officer",
-        "manager",
-        "chair",
-        "leader",
-        "vp",
-        "vice-president",
-        "dean",
-        "editor",
-        "partner",
-        "principal",
-        "lead",
-    }
-)
 _PLACE_TYPES = frozenset({"GPE", "LOC", "NORP", "FAC"})
-_LISTED = re.compile(r"-(?:listed|traded|quoted)\b")
-_LISTED_ON = re.compile(r"\b(?:listed|traded|quoted)\s+on\s+(?:the\s+)?$")
 
 
 @dataclass(frozen=True)
@@ -255,7 +231,7 @@ def _name_evidence(span: SpacySpan, lex: Lexicon) -> set[str]:
         found.add("legal_suffix")
     # "Harrow Textiles", "Acme Labs", "Acme Growth Fund 2": an industry or unit word ends it
     last = len(span) - 1
-    if last > 1 and re.fullmatch(r"\d{1,2}|[IVX]{1,4}", span[last].text):
+    if last > 1 and shapes().numbered.fullmatch(span[last].text):
         last -= 1
     if (
         last > 0
@@ -318,18 +294,18 @@ def _neighbour_evidence(span: SpacySpan, lex: Lexicon) -> set[str]:
         found.add("product_noun_before")  # "the drug Acme", "its brand Borealis"
     if previous is not None and previous.text in lex.person_titles:
         found.add("person_title")  # "Ms. Jane Doe", "CEO Jane Doe"
-    if _in_job_title(span):
+    if _in_job_title(span, lex):
         found.add("job_title")
     if appositive_head(span, lex):
         found.add("apposition")
     if _member_context(span, lex):
         found.add("member_context")
-    if _speaker(span):
+    if _speaker(span, lex):
         found.add("speaker")
     if _counted(span):
         found.add("counted")
     after = text[span.end_char : span.end_char + 12]
-    if _LISTED.match(after) or _LISTED_ON.search(
+    if shapes().listed_after.match(after) or shapes().listed_before.search(
         text[max(span.start_char - 20, 0) : span.start_char]
     ):
         found.add("exchange")
@@ -371,7 +347,7 @@ def appositive_head(span: SpacySpan, lex: Lexicon) -> bool:
         i += 1
     if i + 1 >= len(doc) or doc[i].text != "," or doc[i + 1].lower_ not in ("a", "an", "the"):
         return False
-    if SPEECH.match(doc_text(doc), doc[i + 1].idx + len(doc[i + 1].text)):
+    if shapes().speech_after.match(doc_text(doc), doc[i + 1].idx + len(doc[i + 1].text)):
         return False  # "…, the company said": an attribution, not an apposition
     for token in doc[i + 2 : i + 10]:
         if _in_hyphen_compound(token):
@@ -417,10 +393,10 @@ def _member_context(span: SpacySpan, lex: Lexicon) -> bool:
     return bool(root.dep_ == "pobj" and root.head.lower_ == "of" and member(root.head.head))
 
 
-def _speaker(span: SpacySpan) -> bool:
+def _speaker(span: SpacySpan, lex: Lexicon) -> bool:
     """The subject of a verb of saying: "Acme said", "Acme told investors"."""
     root = span.root
-    return root.dep_ == "nsubj" and root.head.lemma_.lower() in _SPEECH_VERBS
+    return root.dep_ == "nsubj" and root.head.lemma_.lower() in lex.speech_verbs
 
 
 def _counted(span: SpacySpan) -> bool:
@@ -440,14 +416,14 @@ def _abbreviates_common_words(span: SpacySpan) -> bool:
     )
 
 
-def _in_job_title(span: SpacySpan) -> bool:
+def _in_job_title(span: SpacySpan, lex: Lexicon) -> bool:
     """ "Global Head of Payments Solutions, Acme": a unit named inside a formal job title
     (capitalised); "the president of Acme Corp" names the company."""
     doc = span.doc
     if span.start < 2 or doc[span.start - 1].lower_ != "of":
         return False
     title = doc[span.start - 2]
-    return title.lower_ in _JOB_WORDS and title.text[:1].isupper()
+    return title.lower_ in lex.job_words and title.text[:1].isupper()
 
 
 def _deal_party(span: SpacySpan, label: str, lex: Lexicon) -> bool:
@@ -535,7 +511,7 @@ def usage_context(span: SpacySpan, lex: Lexicon) -> str:
     if root.dep_ == "dobj" and root.head.lemma_.lower() in lex.product_verbs:
         return "product"  # one develops, validates or ships a product, never a company
     if (
-        _after_possessive(span)
+        _after_possessive(span, lex)
         and root.dep_ == "compound"
         and root.head.lower_ in lex.facility_nouns
     ):
@@ -558,6 +534,6 @@ def _followed_by(span: SpacySpan, words: frozenset[str]) -> bool:
     return match is not None and match.group(1).lower() in words
 
 
-def _after_possessive(span: SpacySpan) -> bool:
+def _after_possessive(span: SpacySpan, lex: Lexicon) -> bool:
     """Right after "its", "their", "his", "her", "our" or "whose"."""
-    return span.start > 0 and span.doc[span.start - 1].lower_ in _POSSESSIVE_DETERMINERS
+    return span.start > 0 and span.doc[span.start - 1].lower_ in lex.possessive_determiners

@@ -10,6 +10,7 @@ from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
 from kg.extract.nlp import SPANS_KEY
+from kg.extract.orgs.lexicon import shapes
 
 _DASHES = "-–—"
 
@@ -25,17 +26,6 @@ def blocked_ranges(doc: Doc, text: str) -> list[tuple[int, int]]:
     return blocked
 
 
-_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
-_DAY = rf"(?:{_MONTH}[ \t]+\d{{1,2}}(?:,[ \t]*\d{{4}})?|\d{{1,2}}[ \t]+{_MONTH}(?:[ \t]+\d{{4}})?)"
-_WORDS = r"[A-Z][\w.'’&-]*(?:[ ][A-Z][\w.'’&-]*)"
-# "CITY[, Region][ [Country]][, Month day][ (Outlet)] - " or "…:" opening a line
-_DATELINE = re.compile(
-    rf"(?m)^[ \t]*(?P<place>{_WORDS}{{0,3}})(?:,[ \t]*{_WORDS}{{0,2}})??"
-    rf"(?P<country>[ \t]*\[[^\]\n]{{1,30}}\])?(?P<day>,?[ \t]*{_DAY})?"
-    rf"(?P<outlet>[ \t]*\([^)\n]{{1,40}}\))?[ \t]*(?P<end>[-–—]+|:)[ \t]"
-)
-
-
 def _dateline_ranges(text: str) -> list[tuple[int, int]]:
     """Wire datelines: "OSLO, Sept 9 (Wire) - ", "Lindmoor [Northshire], May 2 (Wire): ".
 
@@ -43,7 +33,7 @@ def _dateline_ranges(text: str) -> list[tuple[int, int]]:
     with a country, a date or an outlet, or after an all-caps place ("Update: …" is none).
     """
     ranges = []
-    for match in _DATELINE.finditer(text):
+    for match in shapes().dateline.finditer(text):
         if match.group("end") == ":" and not (
             match.group("country")
             or match.group("day")
@@ -57,19 +47,12 @@ def _dateline_ranges(text: str) -> list[tuple[int, int]]:
 
 def _byline_ranges(text: str) -> list[tuple[int, int]]:
     """Short lines starting with "By ": the names in them are authors and outlets."""
-    return [(m.start(), m.end()) for m in re.finditer(r"(?m)^[ \t]*By [^\n]{1,100}$", text)]
-
-
-# "(NYSE: ACME)", "(Nasdaq: ACME; TSX: AC)": where a company's shares trade, not a party
-_LISTING = r"[A-Z][A-Za-z]{1,10}(?:[ -][A-Z][A-Za-z]{1,10})?\s*:\s*[A-Z][A-Z0-9.\-]{0,7}"
-
-
-_LISTING_BRACKET = re.compile(rf"\(\s*{_LISTING}(?:\s*[;,]\s*{_LISTING})*\s*\)")
+    return [(m.start(), m.end()) for m in shapes().byline.finditer(text)]
 
 
 def _ticker_ranges(text: str) -> list[tuple[int, int]]:
     """Brackets of stock exchange listings: the exchange and the symbol name no party."""
-    return [(m.start(), m.end()) for m in _LISTING_BRACKET.finditer(text)]
+    return [(m.start(), m.end()) for m in shapes().listing.finditer(text)]
 
 
 def _headline_ranges(text: str) -> list[tuple[int, int]]:
@@ -101,7 +84,7 @@ def is_credit_line(span: SpacySpan, text: str) -> bool:
     before = text[line_start : span.start_char]
     line_end = text.find("\n", span.end_char)
     after = text[span.end_char : len(text) if line_end < 0 else line_end].strip()
-    return bool(re.search(r"[-–—]\s*$", before)) and after in {"", "."}
+    return bool(shapes().credit_dash.search(before)) and after in {"", "."}
 
 
 def attributed_ranges(doc: Doc) -> list[tuple[int, int, str]]:

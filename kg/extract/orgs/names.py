@@ -5,22 +5,16 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from kg.extract.orgs.lexicon import Lexicon, lexicon
+from kg.extract.orgs.lexicon import Lexicon, lexicon, shapes
 
 POSSESSIVE = re.compile(r"['’]s?$")
-
-
-ARTICLES = frozenset({"the", "a", "an", "its", "their", "his", "her", "our"})
-
-
-CONNECTORS = frozenset({"of", "and", "&", "de", "do", "des", "du", "la", "e", "y", "für"})
 
 
 def core(name: str, lex: Lexicon | None = None) -> str:
     """The comparison form of an organisation name: ``"Acme Corp.'s"`` → ``"acme"``."""
     lex = lex or lexicon()
     words = re.sub(r"['’]s\b", "", name.replace("’", "'")).split()
-    while words and words[0].lower() in ARTICLES:
+    while words and words[0].lower() in lex.articles:
         words = words[1:]
     while len(words) > 1 and re.sub(r"[^a-z]", "", words[-1].lower()) in lex.legal_suffixes:
         words = words[:-1]
@@ -32,7 +26,7 @@ def canonical_name(surfaces: Sequence[str], lex: Lexicon | None = None) -> str:
     """The longest surface form without article, possessive and legal suffix."""
     lex = lex or lexicon()
     forms = [display_name(s, lex) for s in surfaces]
-    names = [f for f in forms if not re.fullmatch(r"[A-Z0-9.&-]{1,6}", f)] or forms
+    names = [f for f in forms if not shapes().short_display.fullmatch(f)] or forms
     return max(names, key=lambda f: (len(f.split()), len(f), -names.index(f)))
 
 
@@ -49,7 +43,7 @@ def display_name(surface: str, lex: Lexicon) -> str:
 
 def initials(name: str) -> str:
     """The first letters of a core's words, connectors left out: "acme widget co" → "awc"."""
-    words = [w for w in name.split() if w not in CONNECTORS]
+    words = [w for w in name.split() if w not in lexicon().name_connectors]
     return "".join(w[0] for w in words) if len(words) > 1 else ""
 
 
@@ -57,6 +51,6 @@ def all_initials(surface: str, lex: Lexicon | None = None) -> set[str]:
     """The initials a name may be shortened to, with and without its legal suffix:
     "Norvik Trading Co." → {"nt", "ntc"}."""
     words = re.sub(r"[^\w&\s]", " ", re.sub(r"['’]s\b", "", surface).lower()).split()
-    while words and words[0] in ARTICLES:
+    while words and words[0] in lexicon().articles:
         words = words[1:]
     return {initials(core(surface, lex)), initials(" ".join(words))} - {""}

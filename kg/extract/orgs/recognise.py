@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
@@ -14,8 +13,8 @@ from kg.extract.nlp import SPANS_KEY, doc_text
 from kg.extract.orgs.evidence import appositive_head, deal_role, mention_evidence, noun_kind
 from kg.extract.orgs.findings import Candidate
 from kg.extract.orgs.layout import attributed_ranges, inside, is_credit_line, is_dateline_head
-from kg.extract.orgs.lexicon import Lexicon, lexicon
-from kg.extract.orgs.names import ARTICLES, POSSESSIVE, core
+from kg.extract.orgs.lexicon import Lexicon, lexicon, shapes
+from kg.extract.orgs.names import POSSESSIVE, core
 
 _NER_LABELS = frozenset({"ORG", "PERSON", "GPE", "NORP", "FAC", "LOC", "PRODUCT", "WORK_OF_ART"})
 
@@ -24,12 +23,6 @@ PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "NORP"})
 
 
 _PRODUCT_LABELS = frozenset({"PRODUCT", "WORK_OF_ART"})
-
-
-TICKER = re.compile(r"\s*\((?:[A-Z]+:\s*)?([A-Za-z0-9][\w.&-]{0,19}(?: [A-Z][\w.&-]*){0,3})\)")
-
-
-ACRONYM = re.compile(r"[A-Z][A-Za-z0-9&.-]*[A-Z0-9][A-Za-z0-9.-]*")
 
 
 _FUNCTION_POS = frozenset({"ADV", "ADP", "DET", "PRON", "CCONJ", "SCONJ", "AUX", "PART", "INTJ"})
@@ -135,7 +128,7 @@ def _with_descriptors(ent: SpacySpan, lex: Lexicon) -> SpacySpan:
     if (
         end < len(doc)
         and doc[end - 1].lower_ in lex.unit_heads
-        and re.fullmatch(r"\d{1,2}|[IVX]{1,4}", doc[end].text)
+        and shapes().numbered.fullmatch(doc[end].text)
     ):
         end += 1  # "Brightwater Vision Fund 3", "Acme Growth Fund II": numbered funds
     return doc[ent.start : end] if end > ent.end else ent
@@ -340,7 +333,7 @@ def _product_of(span: SpacySpan, owner: SpacySpan, lex: Lexicon) -> Candidate:
 
 def _is_model_name(span: SpacySpan) -> bool:
     """One word of letters, digits, letters ("Zephyr7x", "A320neo") names a model, not a company."""
-    return len(span) == 1 and bool(re.fullmatch(r"[A-Za-z]+\d+[A-Za-z]+", span.text))
+    return len(span) == 1 and bool(shapes().model_name.fullmatch(span.text))
 
 
 def _extend_left(cands: list[Candidate], text: str, lex: Lexicon) -> list[Candidate]:
@@ -389,7 +382,7 @@ def _droppable_head(token: Any, lex: Lexicon) -> bool:
         return True  # "the state Public Service Commission": a name starts with a capital
     if token.is_sent_start and token.pos_ in _FUNCTION_POS:
         return True  # "Later Acme Labs …": a sentence-initial adverb is not a name word
-    if token.lower_ in ARTICLES:
+    if token.lower_ in lex.articles:
         # "The" inside a sentence and capitalised is part of a name ("The Acme Times").
         return bool(token.text != "The" or token.is_sent_start)
     # "Broadcaster Apex Television …", "Carmaker Korvath …": a sentence-initial common noun
@@ -423,9 +416,9 @@ def _bracket_alias(alias: str, name: str) -> bool:
     """An acronym or ticker ("ACME", "ACM.O"), or a short form made of the name's words."""
     if alias.isdigit() or alias == name:
         return False
-    if " " not in alias and ACRONYM.fullmatch(alias):
+    if " " not in alias and shapes().acronym.fullmatch(alias):
         return True
-    if re.fullmatch(r"[a-z]+\d+[a-z]*", alias):
+    if shapes().code.fullmatch(alias):
         return True  # a short code such as "b2x": people and places get none
     words = alias.split()
     name_words = name.split()
@@ -448,7 +441,7 @@ def _bracketed_aliases(
     for cand in found:
         if cand.label in PLACE_LABELS or cand.label.startswith(("ALIAS_OF", "OWNED")):
             continue
-        match = TICKER.match(text, _after_legal_suffixes(text, cand.end, lex))
+        match = shapes().ticker.match(text, _after_legal_suffixes(text, cand.end, lex))
         if match is None or inside(match.start(), match.end(), blocked):
             continue
         alias = match.group(1)
@@ -464,13 +457,10 @@ def _bracketed_aliases(
 def _after_legal_suffixes(text: str, end: int, lex: Lexicon) -> int:
     """Where the text after a name continues once legal suffixes (", Inc.") are passed."""
     while True:
-        match = _SUFFIX_AFTER.match(text, end)
+        match = shapes().suffix_after.match(text, end)
         if match is None or match.group(1).replace(".", "").lower() not in lex.legal_suffixes:
             return end
         end = match.end()
-
-
-_SUFFIX_AFTER = re.compile(r",?[ \t]*([A-Za-z][A-Za-z.]{0,7})")
 
 
 def _bracketed_short_name(doc: Doc, start: int, end: int, lex: Lexicon) -> bool:

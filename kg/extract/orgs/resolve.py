@@ -11,7 +11,7 @@ from spacy.tokens import Doc
 
 from kg.extract.orgs.findings import Candidate, OrgFindings
 from kg.extract.orgs.layout import inside, outlet_ranges
-from kg.extract.orgs.lexicon import Lexicon, lexicon
+from kg.extract.orgs.lexicon import Lexicon, lexicon, shapes
 from kg.extract.orgs.names import POSSESSIVE, all_initials, canonical_name, core, display_name
 from kg.models import Document, Organization, OrgMention, Product, Span
 from kg.rdf.iris import slugify
@@ -162,9 +162,6 @@ def _first_words(merged: dict[str, _Group], lex: Lexicon) -> list[tuple[str, str
     return [(word, next(iter(roots))) for word, roots in sorted(firsts.items()) if len(roots) == 1]
 
 
-_PAIR = re.compile(r"(?<![\w-])([A-Z][\w&.]*)[-–/]([A-Z][\w&.]*)(?![\w-])")
-
-
 def _split_pairs(orgs: Sequence[Candidate], lex: Lexicon) -> list[Candidate]:
     """A candidate that joins two names the document knows apart is two.
 
@@ -182,7 +179,7 @@ def _split_pairs(orgs: Sequence[Candidate], lex: Lexicon) -> list[Candidate]:
             result.append(cand)
             continue
         cores = [core(cand.text[start:end], lex) for start, end in halves]
-        if _PAIR.fullmatch(cand.text):
+        if shapes().pair.fullmatch(cand.text):
             split = all(c in others | words for c in cores)
         else:
             split = any(c in others for c in cores)
@@ -195,17 +192,12 @@ def _split_pairs(orgs: Sequence[Candidate], lex: Lexicon) -> list[Candidate]:
     return result
 
 
-_AND_PAIR = re.compile(
-    r"(?P<a>[A-Z][\w&.'’-]*(?: [A-Z][\w&.'’-]*)*) (?:and|&) (?P<b>[A-Z][\w&.'’-]*(?: [A-Z][\w&.'’-]*)*)"
-)
-
-
 def _halves(text: str) -> list[tuple[int, int]] | None:
     """The character ranges of the two names "A-B" or "A and B" joins, if it is so made."""
-    match = _PAIR.fullmatch(text)
+    match = shapes().pair.fullmatch(text)
     if match is not None:
         return [match.span(1), match.span(2)]
-    match = _AND_PAIR.fullmatch(text)
+    match = shapes().and_pair.fullmatch(text)
     if match is not None and match.group("b").rstrip(".").lower() not in lexicon().legal_suffixes:
         return [match.span("a"), match.span("b")]
     return None
@@ -216,7 +208,7 @@ def _hyphenated_pairs(
 ) -> None:
     """ "the Acme-Borealis joint venture": both halves are mentions when both are known."""
     taken = {(c.start, c.end) for group in merged.values() for c in group.mentions}
-    for match in _PAIR.finditer(text):
+    for match in shapes().pair.finditer(text):
         roots = [root_of.get(core(match.group(i), lex)) for i in (1, 2)]
         if None in roots or roots[0] == roots[1]:
             continue
@@ -228,9 +220,6 @@ def _hyphenated_pairs(
         group.mentions.sort(key=lambda c: c.start)
 
 
-_OWNED = re.compile(r"(?:['’]s?)\s+([A-Z][\w-]*(?: [A-Z0-9][\w.-]*){0,3})")
-
-
 def _possessive_products(merged: dict[str, _Group], text: str, lex: Lexicon) -> list[Candidate]:
     """ "Acme's Widget Pro": a capitalised name owned by an organisation mention."""
     starts = {c.start for group in merged.values() for c in group.mentions}
@@ -238,7 +227,7 @@ def _possessive_products(merged: dict[str, _Group], text: str, lex: Lexicon) -> 
     found = []
     for root, group in merged.items():
         for cand in group.mentions:
-            match = _OWNED.match(text, cand.end)
+            match = shapes().owned.match(text, cand.end)
             if match is None or match.start(1) in starts:
                 continue
             name = match.group(1).rstrip(".")
@@ -278,7 +267,7 @@ def _link_acronyms(
         if owner is not None and core(owner.text, lex) != alias:
             groups[alias].alias_of = core(owner.text, lex)
     for group in groups.values():
-        if group.alias_of or not re.fullmatch(r"[a-z]{2,6}", group.core):
+        if group.alias_of or not shapes().acronym_core.fullmatch(group.core):
             continue
         if not all(c.text.isupper() for c in group.mentions):
             continue
@@ -298,7 +287,7 @@ def _link_stated_parents(
     apart, so the parent is no short form of the unit."""
     starts = {c.start: core(c.text, lex) for c in orgs}
     for cand in orgs:
-        match = _A_UNIT_OF.match(text, cand.end)
+        match = shapes().unit_of.match(text, cand.end)
         if match is None or match.group("noun").lower() not in lex.subsidiary_nouns:
             continue
         parent = starts.get(match.end())
@@ -307,11 +296,6 @@ def _link_stated_parents(
             groups[unit].parent = parent
             groups[unit].apart.add(parent)
             groups[parent].apart.add(unit)
-
-
-_A_UNIT_OF = re.compile(
-    r",?\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(?P<noun>[a-z-]+)\s+of\s+(?:the\s+)?"
-)
 
 
 def _link_short_forms(groups: dict[str, _Group], lex: Lexicon) -> None:
