@@ -182,6 +182,47 @@ def test_g02_abbreviations_exchanges_products(nlp: Language, row: Row) -> None:
     check(nlp, row)
 
 
+# Products named by a product head, or as the modifier of a product noun.
+@rows(
+    Row(
+        "Tarrow Defence will deliver Skyhawk Helicopters to Orvane Air in May.",
+        frozenset({"tarrow-defence", "orvane-air"}),
+    ),
+    Row(
+        "The range includes GLOWMIST face serum and PURELINE hand cream, Kessel Cosmetics "
+        "Ltd said.",
+        frozenset({"kessel-cosmetics"}),
+    ),
+    Row(
+        "Brisko Motors agreed to supply the Ranger Truck to the Ministry of Transport.",
+        frozenset({"brisko-motors", "ministry-of-transport"}),
+    ),
+)
+def test_g02_products(nlp: Language, row: Row) -> None:
+    check(nlp, row)
+
+
+# Title-case headlines (function words in lower case) and listing brackets say nothing.
+@rows(
+    Row(
+        "Kessel Ports to Buy Cranes From the Lindmoor Authority\n\nKessel Ports Ltd agreed "
+        "to buy cranes from Orvane Marine.",
+        frozenset({"kessel-ports", "orvane-marine"}),
+    ),
+    Row(
+        "Kessel Ports Ltd (TSX: KSP - News) agreed to buy cranes from Orvane Marine.",
+        frozenset({"kessel-ports", "orvane-marine"}),
+    ),
+    Row(
+        "Tessaly Energy Wins a Contract for the Brisko Wind Farm\n\nTessaly Energy said it "
+        "would build the turbines for Orvane Power.",
+        frozenset({"tessaly-energy", "orvane-power"}),
+    ),
+)
+def test_g02_headlines_and_listings(nlp: Language, row: Row) -> None:
+    check(nlp, row)
+
+
 # Datelines: the place (and region) before the dash or colon opening a wire story.
 @rows(
     Row(
@@ -299,4 +340,50 @@ def test_g03_short_forms(nlp: Language, row: Row) -> None:
     ),
 )
 def test_g03_name_ends(nlp: Language, row: Row) -> None:
+    check(nlp, row)
+
+
+# A clipped last word names the same organisation ("… Tech" for "… Technologies").
+@rows(
+    Row(
+        "Orvane Technologies agreed to buy Lumio Robotics. Orvane Tech said the deal closes "
+        "in May.",
+        frozenset({"orvane-technologies", "lumio-robotics"}),
+        aliases=(("orvane-technologies", "Orvane Tech"),),
+    ),
+    Row(
+        "Kessel Pharmaceuticals signed a licence with Brisko Labs, and Kessel Pharma will pay "
+        "royalties.",
+        frozenset({"kessel-pharmaceuticals", "brisko-labs"}),
+        aliases=(("kessel-pharmaceuticals", "Kessel Pharma"),),
+    ),
+    Row(
+        "Tandem Network struck a carriage deal with Lumio Studios. Tandem Net said it would "
+        "pay $5 million.",
+        frozenset({"tandem-network", "lumio-studios"}),
+        aliases=(("tandem-network", "Tandem Net"),),
+    ),
+)
+def test_g03_clipped_names(nlp: Language, row: Row) -> None:
+    check(nlp, row)
+
+
+# Institutions named after their owner, or through it, are organisations of their own.
+@rows(
+    Row(
+        "Velta Mining will partner with Fenmore. Fenmore Northfield Regional Hospital will "
+        "take the first patients.",
+        frozenset({"velta-mining", "fenmore", "fenmore-northfield-regional-hospital"}),
+    ),
+    Row(
+        "The Department of Energy's Bureau of Land Surveys signed a contract with Orvane "
+        "Geodata Inc.",
+        frozenset({"department-of-energy", "bureau-of-land-surveys", "orvane-geodata"}),
+    ),
+    Row(
+        "Kessel Group agreed to fund Kessel Academy, and Brisko Foods will supply its kitchens.",
+        frozenset({"kessel-group", "kessel-academy", "brisko-foods"}),
+    ),
+)
+def test_g03_institutions_of_an_owner(nlp: Language, row: Row) -> None:
     check(nlp, row)

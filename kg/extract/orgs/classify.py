@@ -13,7 +13,7 @@ from kg.extract.nlp import doc_text
 from kg.extract.orgs.evidence import MODIFIER, PERSON, PRODUCT, STRONG, Weights, weights
 from kg.extract.orgs.findings import Candidate
 from kg.extract.orgs.lexicon import Lexicon, shapes
-from kg.extract.orgs.names import all_initials, core, initials
+from kg.extract.orgs.names import all_initials, clips, core, initials
 from kg.extract.orgs.recognise import PLACE_LABELS, person_words
 
 
@@ -220,14 +220,19 @@ def brand_names(
 def _short_form_of_strong(
     key: str, start: int, strong: set[str], first_seen: dict[str, int]
 ) -> bool:
-    """ "Borealis" after "Borealis Therapeutics Inc.": first/last words of one earlier name."""
+    """ "Borealis" after "Borealis Therapeutics Inc.": first/last words of one earlier
+    name, or that name with its last word clipped ("Borealis Tech" after "Borealis
+    Technologies")."""
     words = key.split()
     longer = [
         name
         for name in strong
-        if len(name.split()) > len(words)
-        and first_seen.get(name, start) < start
-        and (name.split()[: len(words)] == words or name.split()[-len(words) :] == words)
+        if first_seen.get(name, start) < start
+        and (
+            clips(key, name)
+            or len(name.split()) > len(words)
+            and (name.split()[: len(words)] == words or name.split()[-len(words) :] == words)
+        )
     ]
     return len(longer) == 1
 

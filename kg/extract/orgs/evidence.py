@@ -516,7 +516,7 @@ def usage_context(span: SpacySpan, lex: Lexicon) -> str:
         and root.head.lower_ in lex.facility_nouns
     ):
         return "place"  # "its Northport hub": a place where the company has a facility
-    if root.dep_ == "compound" and root.head.is_lower:
+    if root.dep_ in ("compound", "nmod") and root.head.is_lower:
         modified = root.head
         if (
             modified.lemma_.lower() not in lex.organisation_nouns

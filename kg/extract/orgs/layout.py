@@ -10,7 +10,7 @@ from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
 from kg.extract.nlp import SPANS_KEY
-from kg.extract.orgs.lexicon import shapes
+from kg.extract.orgs.lexicon import lexicon, shapes
 
 _DASHES = "-–—"
 
@@ -56,14 +56,18 @@ def _ticker_ranges(text: str) -> list[tuple[int, int]]:
 
 
 def _headline_ranges(text: str) -> list[tuple[int, int]]:
-    """Title-case lines ("Acme Partners With Borealis"): capitals there say nothing."""
+    """Title-case lines ("Acme Partners With Borealis", "Acme Wins a Contract for the
+    Borealis Plant"): capitals there say nothing. Short function words, which title case
+    leaves in lower case, are not counted."""
+    function_words = lexicon().function_words
     ranges = []
     for match in re.finditer(r"(?m)^[^\n]+$", text):
         line = match.group().strip()
         words = re.findall(r"[A-Za-z][\w'’-]*", line)
         if line.endswith((".", "!", "?", ":", ";", ",")) or not 4 <= len(words) <= 25:
             continue
-        if sum(w[0].isupper() for w in words) >= 0.8 * len(words):
+        content = [w for w in words if w not in function_words]
+        if content and sum(w[0].isupper() for w in content) >= 0.8 * len(content):
             ranges.append((match.start(), match.end()))
     return ranges
 

@@ -44,6 +44,7 @@ class Lexicon:
     speech_verbs: frozenset[str]  # lemmas: "said", "told" …
     possessive_determiners: frozenset[str]  # "its", "their" …
     job_words: frozenset[str]  # heads of job titles: "Head of …", "Director of …"
+    function_words: frozenset[str]  # title case leaves these lower case: "a", "for", "the"
 
     @cached_property
     def name_ends(self) -> frozenset[str]:
@@ -108,6 +109,7 @@ def lexicon(path: Path = PATTERNS_DIR / "non_organizations.json") -> Lexicon:
         speech_verbs=lower("speech_verbs"),
         possessive_determiners=lower("possessive_determiners"),
         job_words=lower("job_words"),
+        function_words=words("function_words"),
     )
 
 

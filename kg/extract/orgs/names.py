@@ -54,3 +54,16 @@ def all_initials(surface: str, lex: Lexicon | None = None) -> set[str]:
     while words and words[0] in lexicon().articles:
         words = words[1:]
     return {initials(core(surface, lex)), initials(" ".join(words))} - {""}
+
+
+def clips(short: str, long: str) -> bool:
+    """*short* is *long* with its last word cut to a beginning of three letters or more:
+    "orvane tech" of "orvane technologies", "tandem net" of "tandem network"."""
+    s_words, l_words = short.split(), long.split()
+    return (
+        len(s_words) == len(l_words) > 1
+        and s_words[:-1] == l_words[:-1]
+        and len(s_words[-1]) >= 3
+        and len(s_words[-1]) < len(l_words[-1])
+        and l_words[-1].startswith(s_words[-1])
+    )

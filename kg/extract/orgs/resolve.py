@@ -12,7 +12,14 @@ from spacy.tokens import Doc
 from kg.extract.orgs.findings import Candidate, OrgFindings
 from kg.extract.orgs.layout import inside, outlet_ranges
 from kg.extract.orgs.lexicon import Lexicon, lexicon, shapes
-from kg.extract.orgs.names import POSSESSIVE, all_initials, canonical_name, core, display_name
+from kg.extract.orgs.names import (
+    POSSESSIVE,
+    all_initials,
+    canonical_name,
+    clips,
+    core,
+    display_name,
+)
 from kg.models import Document, Organization, OrgMention, Product, Span
 from kg.rdf.iris import slugify
 
@@ -299,9 +306,14 @@ def _link_stated_parents(
 
 
 def _link_short_forms(groups: dict[str, _Group], lex: Lexicon) -> None:
-    """Second mentions by first/last words, and units introduced after their parent."""
+    """Second mentions by first/last words or a clipped last word, and units introduced
+    after their parent."""
     for short in groups.values():
         if short.alias_of:
+            continue
+        clipped = [long for long in groups.values() if clips(short.core, long.core)]
+        if len(clipped) == 1 and clipped[0].first < short.first:
+            short.alias_of = clipped[0].core  # "Orvane Tech" after "Orvane Technologies"
             continue
         s_words = short.core.split()
         earlier: list[tuple[_Group, bool]] = []
