@@ -2,35 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from spacy.language import Language
 
 from kg.extract.nlp import analyse, load_nlp
-from kg.extract.orgs import OrgFindings, canonical_name, core, find_organizations, lexicon
+from kg.extract.orgs import OrgFindings, canonical_name, core, lexicon
 from kg.extract.orgs.classify import brand_names
 from kg.extract.orgs.evidence import usage_context
 from kg.extract.orgs.findings import Candidate
-from kg.models import Document
 
 
 @pytest.fixture(scope="session")
 def nlp() -> Language:
     return load_nlp()
-
-
-def extract(nlp: Language, text: str) -> OrgFindings:
-    document = Document(id="doc-1", text=text, source="test.txt")
-    findings = find_organizations(analyse(nlp, text), document)
-    for org in findings.organizations:  # offsets always quote the text exactly
-        for mention in org.mentions:
-            assert text[mention.span.start : mention.span.end] == mention.text
-            assert mention.span.text == mention.text
-    for product in findings.products:
-        for span in product.mentions:
-            assert text[span.start : span.end] == span.text
-    return findings
 
 
 @dataclass(frozen=True)
@@ -265,39 +253,33 @@ CASES = [
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_organisations(nlp: Language, case: Case) -> None:
-    findings = extract(nlp, case.text)
-    by_key = {org.key: org for org in findings.organizations}
-    assert set(by_key) == case.keys
-    for key, alias in case.aliases:
-        assert alias in by_key[key].aliases
-    for key, parent in case.parents:
-        assert by_key[key].parent == parent
+def test_organisations(check_orgs: Callable[..., Any], case: Case) -> None:
+    by_key = check_orgs(case.text, case.keys, case.aliases, case.parents)
     for key, count in case.mentions:
         assert len(by_key[key].mentions) == count
 
 
-def test_hyphenated_pair_names_both_organisations(nlp: Language) -> None:
+def test_hyphenated_pair_names_both_organisations(orgs_in: Callable[[str], OrgFindings]) -> None:
     text = (
         "Tidewell Energy and Larkspur Software Ltd. signed an agreement. "
         "The Tidewell-Larkspur joint venture will start in June."
     )
-    findings = extract(nlp, text)
+    findings = orgs_in(text)
     pair_start = text.index("Tidewell-Larkspur")
     inside = findings.orgs_between(pair_start, pair_start + len("Tidewell-Larkspur"))
     assert [key for _, _, key in inside] == ["tidewell-energy", "larkspur-software"]
 
 
-def test_possessive_product_has_owner(nlp: Language) -> None:
+def test_possessive_product_has_owner(orgs_in: Callable[[str], OrgFindings]) -> None:
     text = "Orrin Dynamics reported strong sales. Orrin Dynamics' Kestrel Mapper will be updated."
-    findings = extract(nlp, text)
+    findings = orgs_in(text)
     products = {p.name: p for p in findings.products}
     assert products["Kestrel Mapper"].owner == "orrin-dynamics"
     assert "kestrel-mapper" not in {org.key for org in findings.organizations}
 
 
-def test_a_work_with_creators_is_a_product(nlp: Language) -> None:
-    findings = extract(nlp, "The studio was founded by Starfall Legends co-creators.")
+def test_a_work_with_creators_is_a_product(orgs_in: Callable[[str], OrgFindings]) -> None:
+    findings = orgs_in("The studio was founded by Starfall Legends co-creators.")
     assert "Starfall Legends" in {p.name for p in findings.products}
     assert not findings.organizations
 
@@ -333,9 +315,9 @@ def test_names_called_brands(nlp: Language) -> None:
     assert brands == {"meadowgold", "larchfield"}  # "X's brand" is the brand of company X
 
 
-def test_mentions_sorted_and_orgs_between(nlp: Language) -> None:
+def test_mentions_sorted_and_orgs_between(orgs_in: Callable[[str], OrgFindings]) -> None:
     text = "Acme Robotics Inc. bought Borealis Therapeutics. Later Borealis Therapeutics grew."
-    findings = extract(nlp, text)
+    findings = orgs_in(text)
     assert list(findings.mentions) == sorted(findings.mentions)
     first_sentence = text.index(".", 30) + 1
     inside = findings.orgs_between(0, first_sentence)
@@ -343,9 +325,9 @@ def test_mentions_sorted_and_orgs_between(nlp: Language) -> None:
     assert all(end <= first_sentence for _, end, _ in inside)
 
 
-def test_attributed_outlet_is_a_source(nlp: Language) -> None:
+def test_attributed_outlet_is_a_source(orgs_in: Callable[[str], OrgFindings]) -> None:
     text = "Marlowe Foods will buy Pinecrest Dairy, the Evening Ledger reported on Friday."
-    findings = extract(nlp, text)
+    findings = orgs_in(text)
     keys = {org.key for org in findings.organizations}
     assert {"marlowe-foods", "pinecrest-dairy"} <= keys
     assert "marlowe-foods" not in findings.sources
@@ -376,9 +358,10 @@ def test_canonical_name_is_longest_without_suffix() -> None:
     assert canonical_name(["LWI"]) == "LWI"
 
 
-def test_outlet_cited_as_the_source_is_marked_as_a_source(nlp: Language) -> None:
-    findings = extract(
-        nlp,
+def test_outlet_cited_as_the_source_is_marked_as_a_source(
+    orgs_in: Callable[[str], OrgFindings],
+) -> None:
+    findings = orgs_in(
         "Quillfeather Ltd signed a deal with Halvorsen Pharma, according to a report on "
         "Tuesday from Ledger Wire.",
     )
