@@ -66,49 +66,42 @@ def _peak_detail() -> dict[str, float]:
 
 def child_build(source: Path, workers: int) -> dict[str, Any]:
     from kg.extract.nlp import load_nlp
-    from kg.extract.parallel import extract_parallel
-    from kg.pipeline import build_graph
-    from kg.read.documents import read_documents
-    from kg.resolve import resolve_extractions
+    from kg.options import BuildOptions
+    from kg.pipeline import build
 
     started = time.perf_counter()
     if workers == 1:
         load_nlp()  # the workers load theirs inside the extract phase too
     loaded = time.perf_counter()
-    documents = read_documents([source]).documents
-    read = time.perf_counter()
-    extractions = extract_parallel(documents, workers=workers)
-    extracted = time.perf_counter()
-    resolved = resolve_extractions(extractions)
-    resolved_at = time.perf_counter()
-    graph = build_graph(resolved)
-    mapped = time.perf_counter()
-    tokens = sum(e.tokens for e in extractions)
-    total = mapped - loaded
+    kg = build([source], BuildOptions(workers=workers))
+    assert kg.report is not None
+    stages = dict(kg.report.stages)
+    documents, tokens, total = kg.report.documents, kg.report.tokens, kg.report.seconds
     return {
-        "documents": len(documents),
+        "documents": documents,
         "tokens": tokens,
-        "triples": len(graph),
+        "triples": len(kg.graph),
         "load_s": loaded - started,
-        "read_s": read - loaded,
-        "extract_s": extracted - read,
-        "resolve_s": resolved_at - extracted,
-        "map_s": mapped - resolved_at,
+        "read_s": stages["read"],
+        "extract_s": stages["extract"],
+        "resolve_s": stages["resolve"],
+        "map_s": stages["map"] + stages["lineage"],
         "total_s": total,
-        "docs_per_s": len(documents) / total,
+        "docs_per_s": documents / total,
         "tokens_per_s": tokens / total,
-        "extract_tokens_per_s": tokens / (extracted - read),
+        "extract_tokens_per_s": tokens / stages["extract"],
         **_peak_detail(),
     }
 
 
 def child_ingest(source: Path, store_path: Path, workers: int) -> dict[str, Any]:
+    from kg.options import BuildOptions
+    from kg.pipeline import ingest
     from kg.store.directory import open_store
-    from kg.store.ingest import ingest
 
     started = time.perf_counter()
     with open_store(store_path) as store:
-        report = ingest(store, [str(source)], workers=workers)
+        report = ingest(store, [str(source)], BuildOptions(workers=workers))
         seconds = time.perf_counter() - started
         quads = sum(store.graph_sizes().values())  # the documents' quads, not the ontology's
     with open_store(store_path) as store:

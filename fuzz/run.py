@@ -262,12 +262,10 @@ def run_batch(cases: Sequence[Case], check_html: bool) -> tuple[int, int, list[f
     """Run *cases* end to end; returns (documents, triples, seconds per case)."""
     import pyoxigraph as ox
 
-    from kg.extract.documents import extract_documents
     from kg.models import Document
-    from kg.pipeline import build_graph
+    from kg.pipeline import build_documents
     from kg.rdf.graphs import turtle_bytes
     from kg.render.map import html_for
-    from kg.resolve import resolve_extractions
 
     documents: list[Document] = []
     owner: list[int] = []
@@ -284,8 +282,7 @@ def run_batch(cases: Sequence[Case], check_html: bool) -> tuple[int, int, list[f
         seconds[owner[done - 1]] += now - marks[-1]
         marks.append(now)
 
-    extractions, _ = extract_documents(documents, progress=progress)
-    graph = build_graph(resolve_extractions(extractions))
+    graph = build_documents(documents, progress=progress).graph
     data = turtle_bytes(graph)
     reparsed = list(ox.parse(data, format=ox.RdfFormat.TURTLE))
     if len(reparsed) != len(graph):

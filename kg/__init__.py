@@ -14,17 +14,30 @@ from kg.errors import KGError
 
 if TYPE_CHECKING:
     from kg.knowledge import GraphStats, KnowledgeGraph
-    from kg.pipeline import build
+    from kg.options import BuildOptions
+    from kg.pipeline import build, build_documents, ingest_into
     from kg.read.documents import read_documents
 
-__all__ = ["GraphStats", "KGError", "KnowledgeGraph", "build", "read_documents"]
+__all__ = [
+    "BuildOptions",
+    "GraphStats",
+    "KGError",
+    "KnowledgeGraph",
+    "build",
+    "build_documents",
+    "ingest_into",
+    "read_documents",
+]
 
 # Imported on first use: the pipeline pulls in spaCy (about a second), which commands
 # that only read a graph or a store never need.
 _LAZY = {
     "GraphStats": "kg.knowledge",
     "KnowledgeGraph": "kg.knowledge",
+    "BuildOptions": "kg.options",
     "build": "kg.pipeline",
+    "build_documents": "kg.pipeline",
+    "ingest_into": "kg.pipeline",
     "read_documents": "kg.read.documents",
 }
 

@@ -11,6 +11,10 @@ class InputError(KGError):
     """An input path or document could not be read."""
 
 
+class OptionsError(KGError):
+    """A build option is out of range, or given to a path that cannot honour it."""
+
+
 class ModelError(KGError):
     """The spaCy pipeline could not be loaded."""
 

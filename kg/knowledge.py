@@ -16,7 +16,7 @@ from kg.rdf.vocab import DK, sparql_prologue
 if TYPE_CHECKING:
     import networkx as nx
 
-    from kg.pipeline import BuildReport
+    from kg.models import BuildReport
     from kg.query.run import QueryResult
     from kg.rdf.ontology import ValidationResult
 

@@ -39,6 +39,22 @@ class Problem:
 
 
 @dataclass(frozen=True)
+class BuildReport:
+    """What a build read, skipped and produced, and how long it took.
+
+    ``stages`` gives the seconds of each stage that ran (read, extract, resolve, map,
+    lineage), in pipeline order; ``seconds`` is the whole build.
+    """
+
+    documents: int
+    problems: tuple[Problem, ...]
+    warnings: tuple[Problem, ...]
+    tokens: int
+    seconds: float
+    stages: tuple[tuple[str, float], ...] = ()
+
+
+@dataclass(frozen=True)
 class Span:
     """A character range of a document's text, with its exact quote."""
 

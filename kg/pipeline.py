@@ -1,42 +1,139 @@
-"""The whole pipeline: read → extract → resolve → map, composed by :func:`build`."""
+"""The pipeline, composed: read → extract → resolve → map → lineage, into a graph or a store.
+
+This module only composes the stages (one package each); it holds no stage logic. One
+stream serves both destinations: :func:`extraction_stream` reads and extracts with a
+:class:`kg.options.BuildOptions`, and its extractions are either resolved and mapped into
+an in-memory graph (:func:`build_documents`, :func:`build`, :func:`build_to`) or written
+into a store, resolved against what it holds (:func:`ingest`, :func:`ingest_into`).
+"""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from rdflib import Graph
-
 from kg.errors import InputError
-from kg.extract.documents import ProgressCallback, extract_documents
-from kg.extract.parallel import extract_parallel
+from kg.extract.parallel import iter_extractions
 from kg.knowledge import KnowledgeGraph
 from kg.lineage.link import link_lineage
-from kg.models import Extraction, Problem
+from kg.models import BuildReport, Document, Extraction, Problem
+from kg.options import DEFAULTS, BuildOptions, ProgressCallback
 from kg.rdf.mapping import to_graph
-from kg.read.documents import read_documents
+from kg.read.documents import ReadWarning, iter_documents, read_documents
 from kg.resolve import resolve_extractions
+from kg.store.directory import PersistentStore, open_store
+from kg.store.ingest import BATCH_DOCUMENTS, IngestReport, ingest_extractions
 
 
-@dataclass(frozen=True)
-class BuildReport:
-    """What a build read, skipped and produced, and how long it took."""
+@dataclass
+class ReadLog:
+    """The inputs a streaming read skipped (problems) or kept with a warning."""
 
-    documents: int
-    problems: tuple[Problem, ...]
-    warnings: tuple[Problem, ...]
-    tokens: int
-    seconds: float
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    def documents(self, items: Iterable[Document | Problem]) -> Iterator[Document]:
+        """The documents of a :func:`kg.read.documents.iter_documents` stream; the rest is logged."""
+        for item in items:
+            if isinstance(item, Document):
+                yield item
+            elif isinstance(item, ReadWarning):
+                self.warnings.append(item)
+            else:
+                self.problems.append(item)
 
 
-def build_graph(extractions: Iterable[Extraction]) -> Graph:
-    """Map resolved extractions to one Oxigraph-backed RDF graph, with deal lineage linked
-    (amends/supersedes/extends, clause supersession; see :mod:`kg.lineage.link`)."""
-    graph = to_graph(extractions)
+def extraction_stream(
+    documents: Iterable[Document],
+    options: BuildOptions = DEFAULTS,
+    progress: ProgressCallback | None = None,
+) -> Iterator[Extraction]:
+    """Extractions of *documents* in input order (per-document organisation keys), on
+    ``options.workers`` processes with ``options.model`` and ``options.focus``."""
+    total = len(documents) if isinstance(documents, list | tuple) else 0
+    return iter_extractions(
+        documents,
+        model=options.model,
+        workers=options.workers,
+        focus=options.focus,
+        progress=progress,
+        total=total,
+    )
+
+
+class _Stages:
+    """Seconds per stage, in the order the stages ran."""
+
+    def __init__(self) -> None:
+        self.started = self.last = time.perf_counter()
+        self.seconds: list[tuple[str, float]] = []
+
+    def done(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.seconds.append((stage, now - self.last))
+        self.last = now
+
+
+def build_documents(
+    documents: Sequence[Document],
+    options: BuildOptions = DEFAULTS,
+    progress: ProgressCallback | None = None,
+    *,
+    problems: Sequence[Problem] = (),
+    warnings: Sequence[Problem] = (),
+) -> KnowledgeGraph:
+    """Extract, resolve, map and link *documents* (already read) into a knowledge graph.
+
+    The report's ``stages`` times extract, resolve, map and lineage; *problems* and
+    *warnings* (of the read that gave *documents*) are carried into the report.
+    """
+    stages = _Stages()
+    return _build(documents, options, progress, stages, problems, warnings)
+
+
+def _build(
+    documents: Sequence[Document],
+    options: BuildOptions,
+    progress: ProgressCallback | None,
+    stages: _Stages,
+    problems: Sequence[Problem],
+    warnings: Sequence[Problem],
+) -> KnowledgeGraph:
+    extractions = list(extraction_stream(documents, options, progress))
+    stages.done("extract")
+    resolved = resolve_extractions(extractions)
+    stages.done("resolve")
+    graph = to_graph(resolved)
+    stages.done("map")
     link_lineage(graph)
-    return graph
+    stages.done("lineage")
+    report = BuildReport(
+        documents=len(documents),
+        problems=tuple(problems),
+        warnings=tuple(warnings),
+        tokens=sum(e.tokens for e in extractions),
+        seconds=time.perf_counter() - stages.started,
+        stages=tuple(stages.seconds),
+    )
+    return KnowledgeGraph(graph, report=report)
+
+
+def build(
+    inputs: Sequence[str | Path],
+    options: BuildOptions = DEFAULTS,
+    progress: ProgressCallback | None = None,
+) -> KnowledgeGraph:
+    """Read *inputs*, extract deals, resolve organisations and return the knowledge graph.
+
+    Inputs that cannot be read are listed in ``report.problems`` (or raise
+    :class:`kg.errors.InputError` with ``options.strict``); the rest are still built.
+    """
+    stages = _Stages()
+    read = read_documents(list(inputs), max_bytes=options.max_bytes, strict=options.strict)
+    stages.done("read")
+    return _build(read.documents, options, progress, stages, read.problems, read.warnings)
 
 
 @dataclass(frozen=True)
@@ -62,30 +159,20 @@ class BuildOutputs:
 def build_to(
     inputs: Sequence[str | Path],
     out_dir: str | Path,
+    options: BuildOptions = DEFAULTS,
+    progress: ProgressCallback | None = None,
     *,
-    model: str | None = None,
-    strict: bool = False,
-    max_bytes: int = 20_000_000,
     html: bool = True,
     validate: bool = True,
     max_nodes: int = 2000,
-    progress: ProgressCallback | None = None,
-    focus: bool | None = None,
-    workers: int = 1,
 ) -> BuildOutputs:
     """Build *inputs* and write ``OUT/kg.ttl`` (and ``OUT/kg.html``), validating the graph.
 
     Outputs are written atomically, so an interrupted build never leaves half a file.
+
+    :raises kg.errors.InputError: when no input gave a document (nothing is written).
     """
-    kg = build(
-        inputs,
-        model=model,
-        strict=strict,
-        max_bytes=max_bytes,
-        progress=progress,
-        focus=focus,
-        workers=workers,
-    )
+    kg = build(inputs, options, progress)
     assert kg.report is not None
     if kg.report.documents == 0:
         # never replace a good kg.ttl with an empty one because every input failed
@@ -100,38 +187,49 @@ def build_to(
     return BuildOutputs(kg, kg.report, out / "kg.ttl", html_path, violations)
 
 
-def build(
+def ingest(
+    store: PersistentStore,
     inputs: Sequence[str | Path],
-    *,
-    model: str | None = None,
-    strict: bool = False,
-    max_bytes: int = 20_000_000,
+    options: BuildOptions = DEFAULTS,
     progress: ProgressCallback | None = None,
-    focus: bool | None = None,
-    workers: int = 1,
-) -> KnowledgeGraph:
-    """Read *inputs*, extract deals, resolve organisations and return the knowledge graph.
+    *,
+    batch_size: int = BATCH_DOCUMENTS,
+) -> IngestReport:
+    """Read *inputs* into *store*, one named graph per document, replacing older versions.
 
-    Inputs that cannot be read are listed in ``report.problems`` (or raise
-    :class:`kg.errors.InputError` with *strict*); the rest are still built.
+    Documents stream from :func:`kg.read.documents.iter_documents` through the same
+    extraction as a build (:func:`extraction_stream`) into
+    :func:`kg.store.ingest.ingest_extractions`, so memory stays bounded whatever the input.
+
+    :raises kg.store.directory.StoreError: when *store* was opened read-only.
+    :raises kg.errors.InputError: with ``options.strict``, at the first unreadable input.
     """
     started = time.perf_counter()
-    read = read_documents(list(inputs), max_bytes=max_bytes, strict=strict)
-    if workers > 1:
-        extractions = extract_parallel(
-            read.documents, model=model, workers=workers, progress=progress
-        )
-        tokens = sum(e.tokens for e in extractions)
-    else:
-        extractions, tokens = extract_documents(
-            read.documents, model=model, progress=progress, focus=focus
-        )
-    graph = build_graph(resolve_extractions(extractions))
-    report = BuildReport(
-        documents=len(read.documents),
-        problems=tuple(read.problems),
-        warnings=tuple(getattr(read, "warnings", ())),
-        tokens=tokens,
+    log = ReadLog()
+    read = iter_documents(list(inputs), max_bytes=options.max_bytes, strict=options.strict)
+    extractions = extraction_stream(log.documents(read), options)
+    report = ingest_extractions(store, extractions, batch_size=batch_size, progress=progress)
+    return replace(
+        report,
+        problems=tuple(log.problems),
+        warnings=tuple(log.warnings),
         seconds=time.perf_counter() - started,
     )
-    return KnowledgeGraph(graph, report=report)
+
+
+def ingest_into(
+    path: str | Path,
+    inputs: Sequence[str | Path],
+    options: BuildOptions = DEFAULTS,
+    progress: ProgressCallback | None = None,
+    *,
+    wait: bool = False,
+    batch_size: int = BATCH_DOCUMENTS,
+) -> IngestReport:
+    """Open (or create) the store at *path*, :func:`ingest` *inputs* and close it again.
+
+    :raises kg.store.directory.StoreError: when another process is writing the store
+        (unless *wait*).
+    """
+    with open_store(path, wait=wait) as store:
+        return ingest(store, inputs, options, progress, batch_size=batch_size)

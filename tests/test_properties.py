@@ -23,14 +23,13 @@ from hypothesis import strategies as st
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDFS, SKOS
 
-from kg.extract.documents import extract_documents
 from kg.models import Document, Extraction, Organization
-from kg.pipeline import build, build_graph
+from kg.pipeline import build, build_documents
 from kg.rdf.graphs import turtle_bytes
 from kg.rdf.iris import iri_for, slugify
+from kg.rdf.mapping import to_graph
 from kg.rdf.vocab import NIF
 from kg.read.base import content_id
-from kg.resolve import resolve_extractions
 
 RAPPER = shutil.which("rapper")
 _CI = bool(os.environ.get("CI"))
@@ -105,8 +104,7 @@ def document(text: str, **metadata: str) -> Document:
 
 
 def pipeline_graph(texts: list[str]) -> Graph:
-    extractions, _ = extract_documents([document(t) for t in dict.fromkeys(texts)])
-    return build_graph(resolve_extractions(extractions))
+    return build_documents([document(t) for t in dict.fromkeys(texts)]).graph
 
 
 def rapper_ntriples(data: bytes) -> bytes:
@@ -216,7 +214,7 @@ def extraction_of(names: list[str], metadata: dict[str, str]) -> Extraction:
 @example(['a"b', "<c>", "d\\e", "f\ng", '"""', "#x", "@prefix p: <x:> .", "N" * 10_000], {})
 def test_hostile_names_round_trip_through_turtle(names: list[str], meta: dict[str, str]) -> None:
     extraction = extraction_of(names, meta)
-    graph = build_graph([extraction])
+    graph = to_graph([extraction])
     data = assert_parses_everywhere(graph)
     assert literals(data, RDFS.label) == {o.name for o in extraction.organizations}
     for key, predicate in (("title", DCTERMS.title), ("publisher", DCTERMS.publisher)):

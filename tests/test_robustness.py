@@ -29,14 +29,12 @@ from rdflib import Graph, Literal
 from rdflib.namespace import DCTERMS
 
 from kg.extract.amounts import find_amounts
-from kg.extract.documents import extract_documents
 from kg.models import Document
-from kg.pipeline import build, build_graph
+from kg.pipeline import build, build_documents
 from kg.rdf.graphs import load_graph, new_graph, turtle_bytes
 from kg.rdf.vocab import NIF
 from kg.read.base import content_id
 from kg.render.map import html_for
-from kg.resolve import resolve_extractions
 from kg.serve.server import SparqlServer, make_server
 
 RAPPER = shutil.which("rapper")
@@ -47,8 +45,7 @@ needs_rapper = pytest.mark.skipif(
 
 def extract(text: str) -> Graph:
     document = Document(id=content_id(text), text=text, source="robustness.txt")
-    extractions, _ = extract_documents([document])
-    return build_graph(resolve_extractions(extractions))
+    return build_documents([document]).graph
 
 
 def rapper_triples(data: bytes) -> Graph:

@@ -11,6 +11,7 @@ from kg.cli._util import (
     handle_errors,
     progress_bar,
 )
+from kg.options import FOCUS, BuildOptions
 
 
 @cli.command()
@@ -100,34 +101,43 @@ def build(
         kg build seeds/ --out output/
         kg build seeds/ --store output/store --workers 2
     """
+    options = BuildOptions(
+        model=model, strict=strict, max_bytes=max_bytes, focus=FOCUS[focus], workers=workers
+    )
+    if store_dir is not None:
+        _refuse(_STORE_REFUSES, "with --store (a store keeps no kg.ttl or map)")
+        _ingest(inputs, store_dir, options, wait=wait)
+    else:
+        _refuse(("wait",), "without --store")
+        _build(inputs, out_dir, options, html=html, validate=validate, max_nodes=max_nodes)
+
+
+_STORE_REFUSES = ("out_dir", "html", "validate", "max_nodes")
+"""Options of a graph build that an ingest into a store cannot honour."""
+
+
+def _refuse(names: tuple[str, ...], why: str) -> None:
+    """A usage error for any of the options *names* given on the command line."""
+    context = click.get_current_context()
+    given = [
+        p
+        for p in context.command.params
+        if p.name in names
+        and context.get_parameter_source(p.name) is not click.core.ParameterSource.DEFAULT
+    ]
+    if given:
+        flags = ", ".join(
+            p.opts[0] if not p.secondary_opts else "/".join(p.opts + p.secondary_opts)
+            for p in given
+        )
+        raise click.UsageError(f"{flags} cannot be used {why}")
+
+
+def _build(inputs: tuple[str, ...], out_dir: str, options: BuildOptions, **outputs: Any) -> None:
     from kg.pipeline import build_to
 
-    if store_dir is not None:
-        _ingest(
-            inputs,
-            store_dir,
-            model=model,
-            strict=strict,
-            max_bytes=max_bytes,
-            workers=workers,
-            wait=wait,
-        )
-        return
-
     with progress_bar("Extracting") as progress:
-        result = build_to(
-            inputs,
-            out_dir,
-            model=model,
-            strict=strict,
-            max_bytes=max_bytes,
-            html=html,
-            validate=validate,
-            max_nodes=max_nodes,
-            progress=progress,
-            focus={"auto": None, "on": True, "off": False}[focus],
-            workers=workers,
-        )
+        result = build_to(inputs, out_dir, options, progress, **outputs)
     click.echo(result.summary())
     for warning in result.report.warnings:
         click.echo(f"warning: {warning}", err=True)
@@ -141,15 +151,17 @@ def build(
         raise click.ClickException(f"{len(result.report.problems)} input(s) skipped")
 
 
-def _ingest(inputs: tuple[str, ...], store_dir: str, **options: Any) -> None:
-    from kg.store.ingest import ingest_into
+def _ingest(inputs: tuple[str, ...], store_dir: str, options: BuildOptions, *, wait: bool) -> None:
+    from kg.pipeline import ingest_into
 
     with progress_bar("Ingesting") as progress:
-        report = ingest_into(store_dir, inputs, progress=progress, **options)
+        report = ingest_into(store_dir, inputs, options, progress, wait=wait)
     click.echo(
         f"{report.documents} documents ({report.replaced} replaced), {report.quads} quads "
         f"in {report.seconds:.1f} s → {store_dir}"
     )
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
     for problem in report.problems:
         click.echo(f"skipped: {problem}", err=True)
     if report.problems:

@@ -9,8 +9,8 @@ from pathlib import Path
 from kg.errors import EvalError
 from kg.evaluate.facts import write_facts
 from kg.evaluate.score import EvalReport, check_floor, gold_files_in, load_floor, score_paths
-from kg.extract.documents import ProgressCallback
 from kg.models import Problem
+from kg.options import BuildOptions, ProgressCallback
 
 
 def predict_facts(
@@ -23,7 +23,7 @@ def predict_facts(
     """Build *inputs* and write their facts files; returns the files and skipped inputs."""
     from kg.pipeline import build
 
-    kg = build(inputs, model=model, progress=progress)
+    kg = build(inputs, BuildOptions(model=model), progress)
     problems = kg.report.problems if kg.report is not None else ()
     return write_facts(kg.graph, out_dir), problems
 

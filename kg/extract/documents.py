@@ -6,15 +6,13 @@ Organisation keys are per document here; :mod:`kg.resolve` unifies them across d
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from kg.extract.deals import extract_agreements
 from kg.extract.nlp import analyse_many, load_nlp
 from kg.extract.orgs import find_organizations
 from kg.models import Document, Extraction
-
-ProgressCallback = Callable[[int, int], None]
-"""Called with (documents done, documents total) as extraction proceeds."""
+from kg.options import ProgressCallback
 
 
 def extract_documents(

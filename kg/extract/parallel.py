@@ -24,9 +24,7 @@ from itertools import islice
 from kg.errors import KGError
 from kg.extract.documents import extract_documents
 from kg.models import Document, Extraction
-
-ProgressCallback = Callable[[int, int], None]
-"""Called with (documents done, documents total); total is 0 when not known in advance."""
+from kg.options import ProgressCallback
 
 CHUNK_DOCUMENTS = 16
 """Documents per task: large enough to use ``nlp.pipe`` batching, small enough to balance."""
@@ -39,6 +37,7 @@ def extract_parallel(
     workers: int = 2,
     progress: ProgressCallback | None = None,
     chunk_size: int = CHUNK_DOCUMENTS,
+    focus: bool | None = None,
 ) -> list[Extraction]:
     """Extractions of *documents* (per-document organisation keys), in input order.
 
@@ -53,6 +52,7 @@ def extract_parallel(
             progress=progress,
             chunk_size=chunk_size,
             total=total,
+            focus=focus,
         )
     )
 
@@ -65,10 +65,12 @@ def iter_extractions(
     progress: ProgressCallback | None = None,
     chunk_size: int = CHUNK_DOCUMENTS,
     total: int = 0,
+    focus: bool | None = None,
 ) -> Iterator[Extraction]:
     """Stream extractions of *documents* in input order, on *workers* processes.
 
-    ``workers=1`` runs in this process (no pool, no pickling).
+    ``workers=1`` runs in this process (no pool, no pickling). *focus* is
+    :func:`kg.extract.nlp.plan_chunks`'s, the same on every worker.
 
     :raises KGError: for ``workers < 1``; a worker's own KGError (e.g. a missing model)
         is raised here unchanged.
@@ -78,9 +80,9 @@ def iter_extractions(
     chunks = _chunks(documents, chunk_size)
     done = 0
     results = (
-        map(_extract_chunk_local(model), chunks)
+        map(_extract_chunk_local(model, focus), chunks)
         if workers == 1
-        else _pooled(chunks, model=model, workers=workers)
+        else _pooled(chunks, model=model, workers=workers, focus=focus)
     )
     for extractions in results:
         for extraction in extractions:
@@ -96,21 +98,25 @@ def _chunks(documents: Iterable[Document], size: int) -> Iterator[list[Document]
         yield chunk
 
 
-def _extract_chunk_local(model: str | None) -> Callable[[list[Document]], list[Extraction]]:
+def _extract_chunk_local(
+    model: str | None, focus: bool | None
+) -> Callable[[list[Document]], list[Extraction]]:
     def run(chunk: list[Document]) -> list[Extraction]:
-        return _extract_chunk(chunk, model)
+        return _extract_chunk(chunk, model, focus)
 
     return run
 
 
-def _extract_chunk(chunk: list[Document], model: str | None) -> list[Extraction]:
+def _extract_chunk(
+    chunk: list[Document], model: str | None, focus: bool | None = None
+) -> list[Extraction]:
     """The worker's task (module level so that it pickles by name)."""
-    extractions, _tokens = extract_documents(chunk, model=model)
+    extractions, _tokens = extract_documents(chunk, model=model, focus=focus)
     return extractions
 
 
 def _pooled(
-    chunks: Iterator[list[Document]], *, model: str | None, workers: int
+    chunks: Iterator[list[Document]], *, model: str | None, workers: int, focus: bool | None
 ) -> Iterator[list[Extraction]]:
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
@@ -119,7 +125,7 @@ def _pooled(
         pending: deque[Future[list[Extraction]]] = deque()
         try:
             for chunk in chunks:
-                pending.append(pool.submit(_extract_chunk, chunk, model))
+                pending.append(pool.submit(_extract_chunk, chunk, model, focus))
                 if len(pending) >= window:
                     yield pending.popleft().result()
             while pending:

@@ -30,34 +30,27 @@ opens its RocksDB files.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
-from pathlib import Path
-from typing import Any
 
 import pyoxigraph as ox
 from rdflib import URIRef
 
-from kg.extract.parallel import iter_extractions
-from kg.models import Document, Extraction, Problem
+from kg.models import Extraction, Problem
+from kg.options import ProgressCallback
 from kg.rdf.iris import iri_for
 from kg.rdf.mapping import doc_key, to_graph
-from kg.read.documents import ReadWarning, iter_documents
 from kg.resolve import OrgIndex, resolve_batch
 from kg.store.directory import (
     PersistentStore,
     StoreError,
-    open_store,
     write_ontology,
 )
 from kg.store.lineage import parties_of, relink_lineage
 
 BATCH_DOCUMENTS = 64
 """Documents resolved and written per transaction."""
-
-ProgressCallback = Callable[[int, int], None]
-"""Called with (documents written, 0): the total of a stream is not known in advance."""
 
 
 @dataclass(frozen=True)
@@ -66,47 +59,37 @@ class IngestReport:
 
     documents: int
     replaced: int
-    problems: tuple[Problem, ...]
-    warnings: tuple[Problem, ...]
     tokens: int
     quads: int
     seconds: float
+    problems: tuple[Problem, ...] = ()
+    warnings: tuple[Problem, ...] = ()
 
 
 # --------------------------------------------------------------------------- ingest
 
 
-def ingest(
+def ingest_extractions(
     store: PersistentStore,
-    inputs: Sequence[str | Path],
+    extractions: Iterable[Extraction],
     *,
-    model: str | None = None,
-    workers: int = 1,
-    progress: ProgressCallback | None = None,
     batch_size: int = BATCH_DOCUMENTS,
-    max_bytes: int = 20_000_000,
-    strict: bool = False,
+    progress: ProgressCallback | None = None,
 ) -> IngestReport:
-    """Read *inputs* into *store*, one named graph per document, replacing older versions.
+    """Write a stream of *extractions* into *store*, one named graph per document,
+    replacing older versions.
 
-    Documents stream from :func:`kg.read.documents.iter_documents` and are extracted (on *workers*
-    processes), resolved against the organisations already stored, and written in
-    batches of *batch_size* documents, each batch in one transaction. The ontology in
-    the default graph is brought up to date first (:func:`write_ontology`).
+    Extractions are resolved against the organisations already stored and written in
+    batches of *batch_size* documents, each batch in one transaction; then the lineages
+    they touch are relinked. The ontology in the default graph is brought up to date first
+    (:func:`write_ontology`). :func:`kg.pipeline.ingest` reads and extracts the stream.
 
     :raises StoreError: when *store* was opened read-only.
-    :raises kg.errors.InputError: with *strict*, at the first unreadable input.
     """
     if not store.writable:
         raise StoreError(f"{store.path}: opened read-only; open it with open_store() to write")
     started = time.perf_counter()
     write_ontology(store.ox)
-    problems: list[Problem] = []
-    warnings: list[Problem] = []
-    documents = _documents_only(
-        iter_documents(list(inputs), max_bytes=max_bytes, strict=strict), problems, warnings
-    )
-    extractions = iter_extractions(documents, model=model, workers=workers)
     index = OrgIndex.from_store(store.ox)
     written = replaced = tokens = quads = 0
     touched: set[str] = set()
@@ -127,24 +110,10 @@ def ingest(
     return IngestReport(
         documents=written,
         replaced=replaced,
-        problems=tuple(problems),
-        warnings=tuple(warnings),
         tokens=tokens,
         quads=quads,
         seconds=time.perf_counter() - started,
     )
-
-
-def _documents_only(
-    items: Iterable[Document | Problem], problems: list[Problem], warnings: list[Problem]
-) -> Iterator[Document]:
-    for item in items:
-        if isinstance(item, Document):
-            yield item
-        elif isinstance(item, ReadWarning):
-            warnings.append(item)
-        else:
-            problems.append(item)
 
 
 def _batches(items: Iterable[Extraction], size: int) -> Iterator[list[Extraction]]:
@@ -190,18 +159,3 @@ def _document_quads(extraction: Extraction) -> list[ox.Quad]:
 
 
 # --------------------------------------------------------------------------- remove
-
-
-def ingest_into(
-    path: str | Path,
-    inputs: Sequence[str | Path],
-    *,
-    wait: bool = False,
-    **options: Any,
-) -> IngestReport:
-    """Open (or create) the store at *path*, ingest *inputs* and close it again.
-
-    :raises StoreError: when another process is writing the store (unless *wait*).
-    """
-    with open_store(path, wait=wait) as store:
-        return ingest(store, inputs, **options)

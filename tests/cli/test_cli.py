@@ -294,3 +294,28 @@ def test_store_build_stats_and_remove_by_page_path(runner: CliRunner, tmp_path: 
     assert "6 document graph(s)" in result.output
     stats = json.loads(runner.invoke(cli, ["stats", str(store), "--format", "json"]).output)
     assert stats["documents"] == 0
+
+
+@pytest.mark.parametrize(
+    ("extra", "flag"),
+    [
+        (["--out", "elsewhere"], "--out"),
+        (["--no-html"], "--html/--no-html"),
+        (["--no-validate"], "--validate/--no-validate"),
+        (["--max-nodes", "10"], "--max-nodes"),
+    ],
+)
+def test_store_build_refuses_options_it_cannot_honour(
+    runner: CliRunner, tmp_path: Path, extra: list[str], flag: str
+) -> None:
+    store = tmp_path / "store"
+    result = runner.invoke(cli, ["build", str(SEEDS), "--store", str(store), *extra])
+    assert result.exit_code == 2
+    assert f"{flag} cannot be used with --store" in result.output
+    assert not store.exists()  # refused before anything was written
+
+
+def test_wait_without_a_store_is_a_usage_error(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(cli, ["build", str(SEEDS), "--out", str(tmp_path), "--wait"])
+    assert result.exit_code == 2
+    assert "--wait cannot be used without --store" in result.output

@@ -9,8 +9,8 @@ from kg.errors import KGError
 from kg.extract.documents import extract_documents
 from kg.extract.parallel import extract_parallel, iter_extractions
 from kg.models import Document
-from kg.pipeline import build_graph
-from kg.resolve import resolve_extractions
+from kg.options import BuildOptions
+from kg.pipeline import build_documents
 
 _PARTIES = (
     ("Acme Robotics Inc.", "Borealis Therapeutics"),
@@ -46,8 +46,8 @@ def test_two_workers_give_the_same_graph_as_one() -> None:
     assert [e.document.id for e in parallel] == [d.id for d in documents]
     assert parallel == sequential
     assert sum(e.tokens for e in parallel) == tokens
-    one = build_graph(resolve_extractions(sequential))
-    two = build_graph(resolve_extractions(parallel))
+    one = build_documents(documents).graph
+    two = build_documents(documents, BuildOptions(workers=2)).graph
     assert len(one) > 100
     assert isomorphic(one, two)
 

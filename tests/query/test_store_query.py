@@ -26,7 +26,7 @@ from rdflib.term import Node
 
 from kg.cli import cli
 from kg.errors import GraphError
-from kg.pipeline import build
+from kg.pipeline import build, ingest
 from kg.query.catalog import load_named_query, named_queries
 from kg.query.run import QueryResult, prepare, run_named_query, run_query, with_ontology
 from kg.rdf.graphs import load_graph, to_oxigraph_term
@@ -40,7 +40,6 @@ from kg.store.directory import (
     open_store_read_only,
     store_graph,
 )
-from kg.store.ingest import ingest
 from kg.store.remove import remove
 
 # Invented companies; several documents name the same ones, so the store repeats their

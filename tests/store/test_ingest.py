@@ -16,7 +16,7 @@ from rdflib.namespace import RDF, SKOS, XSD
 from rdflib.term import Node
 
 from kg.lineage.link import LINK_PREDICATES
-from kg.pipeline import build
+from kg.pipeline import build, ingest
 from kg.query.run import run_named_query
 from kg.rdf.ontology import holds_ontology
 from kg.rdf.vocab import DK
@@ -29,7 +29,6 @@ from kg.store.directory import (
     store_dataset,
     store_graph,
 )
-from kg.store.ingest import ingest
 from kg.store.lineage import relink_lineage
 from kg.store.remove import find_documents, remove
 
@@ -238,7 +237,7 @@ _KILLED = textwrap.dedent(
     """
     import sys
     from kg.store.directory import open_store
-    from kg.store.ingest import ingest
+    from kg.pipeline import ingest
     store = open_store(sys.argv[1])
     ingest(store, [sys.argv[2]], batch_size=2,
            progress=lambda done, _total: print(done, flush=True))

@@ -13,10 +13,10 @@ import rdflib.namespace
 from rdflib import Literal
 from rdflib.term import Node
 
+from kg.pipeline import ingest
 from kg.query.catalog import load_named_query, named_queries
 from kg.query.run import Target, run_query, with_ontology
 from kg.store.directory import PersistentStore, open_store, store_graph
-from kg.store.ingest import ingest
 from kg.store.push import PushError, PushReport, push, remote_counts, sparql_select_json
 from kg.store.remove import remove
 
