@@ -113,7 +113,7 @@ class Product:
 
 @dataclass(frozen=True)
 class Clause:
-    type: str  # a key of vocab.FACTS_CLAUSE_TYPES
+    type: str  # the facts name of a clause type (kg.rdf.types)
     evidence: Span
     label: str | None = None  # for type "other": what the condition is
     value: Decimal | None = None  # percentage for stakes and shares
@@ -131,7 +131,7 @@ class Clause:
 @dataclass(frozen=True)
 class Agreement:
     key: str
-    types: tuple[str, ...]  # keys of vocab.FACTS_AGREEMENT_TYPES, most specific first
+    types: tuple[str, ...]  # facts names of agreement types (kg.rdf.types), by rank
     parties: tuple[str, ...]  # organization keys
     evidence: tuple[Span, ...]
     form: str | None = None  # "mou" | "definitive" | "amendment" | None

@@ -20,10 +20,9 @@ from rdflib.term import Node
 
 from kg.extract.orgs import canonical_name
 from kg.rdf.graphs import write_atomic
+from kg.rdf.types import agreement_type_iris, clause_type_iris, type_priority
 from kg.rdf.vocab import (
     DK,
-    FACTS_AGREEMENT_TYPES,
-    FACTS_CLAUSE_TYPES,
     NIF,
     PRECISIONS,
     ROLE_PROPERTIES,
@@ -32,21 +31,9 @@ from kg.rdf.vocab import (
 )
 
 # When an agreement has several subject-matter types, the facts "type" is the first
-# of these it has (the most specific kind of deal).
-TYPE_ORDER = (
-    "joint_venture",
-    "acquisition",
-    "license",
-    "investment",
-    "cloud_commitment",
-    "compute_commitment",
-    "supply",
-    "sponsorship",
-    "partnership",
-    "other",
-)
-_TYPE_NAMES: dict[Node | None, str] = {iri: name for name, iri in FACTS_AGREEMENT_TYPES.items()}
-_CLAUSE_NAMES: dict[Node | None, str] = {iri: name for name, iri in FACTS_CLAUSE_TYPES.items()}
+# it has in rank order (the most specific kind of deal; kg.rdf.types).
+_TYPE_NAMES: dict[Node | None, str] = {iri: name for name, iri in agreement_type_iris().items()}
+_CLAUSE_NAMES: dict[Node | None, str] = {iri: name for name, iri in clause_type_iris().items()}
 _STATUS_NAMES: dict[Node | None, str] = {iri: name for name, iri in STATUSES.items()}
 _PRECISION_NAMES: dict[Node | None, str] = {iri: name for name, iri in PRECISIONS.items()}
 _ROLE_NAMES = {iri: name for name, iri in ROLE_PROPERTIES.items() if name != "provider"}
@@ -178,7 +165,7 @@ def _agreement_type(index: _Index, agreement: Node) -> str:
     if DK.Amendment in classes:
         return "amendment"
     names = {_TYPE_NAMES.get(t) for t in index.all(agreement, DK.agreementType)}
-    return next((t for t in TYPE_ORDER if t in names), "other")
+    return next((t for t in type_priority() if t in names), "other")
 
 
 def _agreement_facts(index: _Index, agreement: Node, names: dict[Node, str]) -> dict[str, Any]:

@@ -46,19 +46,23 @@ from kg.extract.rules import load_patterns
 from kg.extract.tense import deal_report
 from kg.models import Agreement, Amount, Clause, DateValue, Document, Span
 from kg.rdf.iris import slugify
+from kg.rdf.types import (
+    clause_amount_kinds,
+    clauses_owed_by,
+    kept_apart_types,
+    negatable_clauses,
+    party_roles,
+    payee_roles,
+    payer_roles,
+    roles_of_each_party,
+    territory_cues,
+    type_priority,
+)
 
 PATTERNS_DIR = Path(__file__).resolve().parent / "patterns"
 
 # Order in which a frame's subject-matter type is chosen when several triggers fire.
-TYPE_PRIORITY = (
-    "joint_venture",
-    "acquisition",
-    "license",
-    "investment",
-    "supply",
-    "sponsorship",
-    "partnership",
-)
+TYPE_PRIORITY = type_priority()
 # What an amount in a sentence that does not itself state the deal must be to count as
 # one of the deal's amounts.
 DEAL_AMOUNT_KINDS = frozenset(
@@ -72,13 +76,19 @@ COMPUTE_WORDS = re.compile(
 )
 # Terms whose explicit absence is itself a term worth recording ("no board seat",
 # "removes revenue sharing"); other negated cues ("is not investing") state nothing.
-NEGATABLE = frozenset({"board_seat", "revenue_share", "right_of_first_refusal", "royalty"})
+NEGATABLE = negatable_clauses()
 # Clause cues that make "in <place>" a territory even outside the sentence naming the deal.
-TERRITORY_CONTEXT = frozenset(
-    {"license_grant", "exclusivity", "non_exclusivity", "preferred_partner", "term"}
-)
+TERRITORY_CONTEXT = territory_cues()
 # Kinds of deal that are never merged into an agreement of another kind.
-STRONG_TYPES = frozenset({"joint_venture", "acquisition", "license", "mou"})
+STRONG_TYPES = kept_apart_types() | {"mou"}
+# The roles of the parties named before and after the deal word, by kind of deal; the
+# role every party of a joint venture has; the roles that pay and are paid.
+ROLE_NAMES = party_roles()
+EACH_PARTY_ROLE = roles_of_each_party()
+PAYER_ROLES, PAYEE_ROLES = payer_roles(), payee_roles()
+# What amount a money clause is about, and whose obligation each clause is.
+CLAUSE_AMOUNT_KINDS = clause_amount_kinds()
+OWED_BY = clauses_owed_by()
 # Nouns that make "extend"/"expand"/"amend" mean a change to an agreement.
 AGREEMENT_NOUNS = frozenset(
     {
@@ -570,16 +580,9 @@ def _status(text: str, form: str | None) -> str:
 def _roles(draft: _Draft, lookup: OrgLookup, types: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     """Roles from word order around the first trigger of each kind (passives reversed)."""
     primary = types[0] if types else "other"
-    role_names = {
-        "investment": ("investor", "investee"),
-        "acquisition": ("acquirer", "target"),
-        "license": ("licensor", "licensee"),
-        "supply": ("supplier", "customer"),
-        "sponsorship": ("sponsor", "sponsee"),
-    }
-    if primary == "joint_venture":
-        return tuple(("partner", p) for p in draft.parties)
-    if primary not in role_names:
+    if primary in EACH_PARTY_ROLE:
+        return tuple((EACH_PARTY_ROLE[primary], p) for p in draft.parties)
+    if primary not in ROLE_NAMES:
         return ()
     for frame in draft.frames:
         if primary not in frame.types:
@@ -596,7 +599,7 @@ def _roles(draft: _Draft, lookup: OrgLookup, types: tuple[str, ...]) -> tuple[tu
             first, second = second, first
         if primary == "license" and "from" in text_between.split()[-2:]:
             first, second = second, first
-        a, b = role_names[primary]
+        a, b = ROLE_NAMES[primary]
         return ((a, first), (b, second))
     return ()
 
@@ -699,20 +702,8 @@ def _clause(
             value = Decimal(percent.group(1))
         elif split:
             value = Decimal(split.group(1))
-    elif label in {
-        "investment",
-        "purchase_commitment",
-        "compute_commitment",
-        "upfront_payment",
-        "milestone_payment",
-    }:
-        wanted = {
-            "investment": "investment",
-            "purchase_commitment": "purchase_commitment",
-            "compute_commitment": "purchase_commitment",
-            "upfront_payment": "upfront",
-            "milestone_payment": "milestone",
-        }[label]
+    elif label in CLAUSE_AMOUNT_KINDS:
+        wanted = CLAUSE_AMOUNT_KINDS[label]
         chosen = _pick_amount(amounts, wanted, evidence.text, evidence.start)
         if chosen is not None:
             amount = _amount(chosen, evidence, wanted)
@@ -1448,11 +1439,12 @@ def _same_clause(a: Clause, b: Clause) -> bool:
 def _with_parties(clause: Clause, roles: tuple[tuple[str, str], ...]) -> Clause:
     """Obligor and beneficiary of money clauses follow the agreement's roles."""
     role_map = dict(roles)
-    payer = role_map.get("investor") or role_map.get("acquirer") or role_map.get("licensee")
-    payee = role_map.get("investee") or role_map.get("target") or role_map.get("licensor")
-    if clause.type in {"investment", "upfront_payment", "milestone_payment", "royalty"} and payer:
+    payer = next((role_map[r] for r in PAYER_ROLES if role_map.get(r)), None)
+    payee = next((role_map[r] for r in PAYEE_ROLES if role_map.get(r)), None)
+    owed_by = OWED_BY.get(clause.type)
+    if owed_by == "payer" and payer:
         return _replace(clause, obligor=payer, beneficiary=payee)
-    if clause.type == "equity_stake" and payer:
+    if owed_by == "payee" and payer:
         return _replace(clause, obligor=payee, beneficiary=payer)
     return clause
 

@@ -45,6 +45,7 @@ from kg.lineage.validity import (
     valid_times,
 )
 from kg.rdf.snapshot import AgreementRecord, ClauseRecord, Snapshot, compare_dates, local_name
+from kg.rdf.types import cumulative_clauses
 from kg.rdf.vocab import DK, DKCT
 
 # --- public records ----------------------------------------------------------------
@@ -108,15 +109,7 @@ class LineageReport:
 
 # Money and commitments add up ("a further $10 billion"): a later one of the same type
 # does not replace the earlier, only an explicit removal (isNegated) ends it.
-_CUMULATIVE = frozenset(
-    {
-        DKCT.InvestmentCommitment,
-        DKCT.UpfrontPayment,
-        DKCT.MilestonePayment,
-        DKCT.PurchaseCommitment,
-        DKCT.ComputePurchaseCommitment,
-    }
-)
+_CUMULATIVE = cumulative_clauses()
 _EXCLUSIVE_KINDS = frozenset({DKCT.Exclusivity, DKCT.LicenseGrant})
 _NON_EXCLUSIVE_KINDS = frozenset({DKCT.NonExclusivity, DKCT.LicenseGrant, DKCT.Exclusivity})
 

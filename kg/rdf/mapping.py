@@ -17,11 +17,10 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 from kg.models import Agreement, Amount, Clause, DateValue, Document, Extraction, Span
 from kg.rdf.graphs import new_graph
 from kg.rdf.iris import iri_for, slugify
+from kg.rdf.types import agreement_forms, agreement_type_iris, clause_type_iris
 from kg.rdf.vocab import (
     AMOUNT_KINDS,
     DK,
-    FACTS_AGREEMENT_TYPES,
-    FACTS_CLAUSE_TYPES,
     NIF,
     PRECISIONS,
     QUALIFIERS,
@@ -30,11 +29,6 @@ from kg.rdf.vocab import (
     STATUSES,
 )
 
-_FORM_CLASSES = {
-    "mou": DK.MemorandumOfUnderstanding,
-    "definitive": DK.DefinitiveAgreement,
-    "amendment": DK.Amendment,
-}
 _DATE_PROPERTIES = {
     "announced": (DK.announcedOn, DK.announcedOnPrecision),
     "signed": (DK.signedOn, DK.signedOnPrecision),
@@ -78,6 +72,10 @@ class _Mapper:
 
     def __init__(self) -> None:
         self.triples: list[tuple[URIRef, URIRef, URIRef | Literal]] = []
+        self.agreement_types = agreement_type_iris()
+        self.clause_types = clause_type_iris()
+        # the forms an agreement can take (not the generic "agreement" deal word)
+        self.forms = {k: v for k, v in agreement_forms().items() if v != DK.Agreement}
 
     def add(self, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
         self.triples.append((s, p, o))
@@ -146,12 +144,12 @@ class _Mapper:
     def agreement(self, agreement: Agreement) -> None:
         node = iri_for("agreement", agreement.key)
         self.add(node, RDF.type, DK.Agreement)
-        if agreement.form in _FORM_CLASSES:
-            self.add(node, RDF.type, _FORM_CLASSES[agreement.form])
+        if agreement.form is not None and agreement.form in self.forms:
+            self.add(node, RDF.type, self.forms[agreement.form])
         if agreement.name:
             self.add(node, RDFS.label, Literal(agreement.name))
         for agreement_type in agreement.types:
-            self.add(node, DK.agreementType, FACTS_AGREEMENT_TYPES[agreement_type])
+            self.add(node, DK.agreementType, self.agreement_types[agreement_type])
         for party in agreement.parties:
             self.add(node, DK.hasParty, iri_for("org", party))
         for role, party in agreement.roles:
@@ -193,7 +191,7 @@ class _Mapper:
     def clause(self, clause: Clause, key: str) -> URIRef:
         node = iri_for("clause", key)
         self.add(node, RDF.type, DK.Clause)
-        self.add(node, DK.clauseType, FACTS_CLAUSE_TYPES[clause.type])
+        self.add(node, DK.clauseType, self.clause_types[clause.type])
         if clause.label:
             self.add(node, RDFS.label, Literal(clause.label))
         if clause.value is not None:

@@ -130,6 +130,21 @@ class DK(DefinedNamespace):
     hasInvestor: URIRef
     partnerOf: URIRef
 
+    # type declarations (annotations on the type concepts, read by kg.rdf.types)
+    factsName: URIRef
+    typeRank: URIRef
+    roleBefore: URIRef
+    roleAfter: URIRef
+    roleOfEachParty: URIRef
+    payerRole: URIRef
+    payeeRole: URIRef
+    keptApart: URIRef
+    clauseAmountKind: URIRef
+    owedBy: URIRef
+    negatable: URIRef
+    territoryCue: URIRef
+    cumulative: URIRef
+
 
 class DKCT(DefinedNamespace):
     """Clause types: the 41 CUAD categories plus deal-news concepts (``ontology/clause-types.ttl``)."""
@@ -323,45 +338,6 @@ def sparql_prologue() -> str:
     """PREFIX lines for every project prefix, to put in front of a query."""
     return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 
-
-# The facts format (shared/corpus/README.md) names clause and agreement types with
-# short strings; these tables are the one mapping between those names and concepts.
-FACTS_CLAUSE_TYPES: dict[str, URIRef] = {
-    "exclusivity": DKCT.Exclusivity,
-    "non_exclusivity": DKCT.NonExclusivity,
-    "preferred_partner": DKCT.PreferredPartner,
-    "license_grant": DKCT.LicenseGrant,
-    "territory": DKCT.Territory,
-    "term": DKCT.ExpirationDate,
-    "revenue_share": DKCT.RevenueProfitSharing,
-    "royalty": DKCT.Royalty,
-    "upfront_payment": DKCT.UpfrontPayment,
-    "milestone_payment": DKCT.MilestonePayment,
-    "equity_stake": DKCT.EquityStake,
-    "investment": DKCT.InvestmentCommitment,
-    "purchase_commitment": DKCT.PurchaseCommitment,
-    "compute_commitment": DKCT.ComputePurchaseCommitment,
-    "board_seat": DKCT.BoardSeat,
-    "right_of_first_refusal": DKCT.RofrRofoRofn,
-    "termination": DKCT.Termination,
-    "termination_fee": DKCT.TerminationFee,
-    "agi_clause": DKCT.AGIVerification,
-    "joint_development": DKCT.JointDevelopment,
-    "other": DKCT.OtherClause,
-}
-
-FACTS_AGREEMENT_TYPES: dict[str, URIRef] = {
-    "investment": DKAT.Investment,
-    "partnership": DKAT.Partnership,
-    "license": DKAT.Licence,
-    "supply": DKAT.Supply,
-    "cloud_commitment": DKAT.CloudServices,
-    "compute_commitment": DKAT.ComputeCommitment,
-    "joint_venture": DKAT.JointVenture,
-    "acquisition": DKAT.Acquisition,
-    "sponsorship": DKAT.Sponsorship,
-    "other": DKAT.OtherAgreement,
-}
 
 STATUSES: dict[str, URIRef] = {
     "announced": DKST.Announced,
