@@ -614,7 +614,9 @@ _TRIGGER_WORDS = {
 
 
 def _first_trigger_char(sentence: SpacySpan, kind: str) -> int:
-    match = _TRIGGER_WORDS[kind].search(sentence.text)
+    # a type without a trigger regex of its own is found by its name ("lease")
+    words = _TRIGGER_WORDS.get(kind) or re.compile(rf"\b{re.escape(kind.replace('_', ' '))}", re.I)
+    match = words.search(sentence.text)
     return sentence.start_char + (match.start() if match else 0)
 
 
