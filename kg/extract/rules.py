@@ -1,8 +1,10 @@
-"""The one loader of JSONL rule files (``kg/patterns/*.jsonl``).
+"""The one loader of rule files: :func:`load_rules` (``kg/extract/patterns/``).
 
-Every rule file is JSON Lines: one object per line, blank lines and lines starting
-with ``//`` ignored. A malformed line raises :class:`kg.errors.PatternError` naming
-the file and line number, so a typo in a rule never fails silently at match time.
+Rules are data in two shapes. A ``.jsonl`` file is JSON Lines of spaCy patterns: one
+object per line (``label`` and ``pattern``), blank lines and lines starting with ``//``
+ignored. A ``.json`` file is one object of named cue lists, tables and regexes. Either
+way a mistake raises :class:`kg.errors.PatternError` naming the file and the line or
+key, so a typo in a rule never fails silently at match time.
 
 A token test may name a word list instead of spelling it out, ``{"TEXT": {"IN":
 "@name_descriptors"}}``: the list of that name in the word lists the caller passes (one
@@ -14,6 +16,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +37,7 @@ _TOKEN_ATTRS = frozenset(
 _OPS = re.compile(r"[!?+*]|\{\d*,?\d*\}")
 
 
-def load_patterns(
+def _load_patterns(
     path: str | Path,
     required_keys: Sequence[str] = ("label", "pattern"),
     word_lists: Mapping[str, Sequence[str]] | None = None,
@@ -124,7 +127,7 @@ def _pattern_problem(pattern: object) -> str | None:
     return None
 
 
-def load_json_rules(path: Path) -> dict[str, Any]:
+def _load_json(path: Path) -> dict[str, Any]:
     """The one loader of JSON rule files (cue lists, currency tables): a JSON object.
 
     :raises PatternError: the file is missing, not JSON, or not an object; the message
@@ -141,17 +144,86 @@ def load_json_rules(path: Path) -> dict[str, Any]:
     return data
 
 
-def load_word_lists(path: Path) -> dict[str, list[str]]:
-    """The word lists of the JSON rule file at *path*: its entries that are lists of
-    strings, by name (what ``"@name"`` in a JSONL rule refers to).
+@dataclass(frozen=True)
+class Rules:
+    """A loaded, validated rule file: spaCy ``patterns`` (a ``.jsonl`` file) or ``data``
+    (a ``.json`` object), with typed access to its parts."""
 
-    :raises PatternError: as :func:`load_json_rules`, or a list holds a non-string.
+    path: Path
+    patterns: tuple[dict[str, Any], ...] = ()
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def labels(self) -> frozenset[str]:
+        """The labels the patterns use."""
+        return frozenset(str(rule["label"]) for rule in self.patterns)
+
+    def _get(self, key: str) -> Any:
+        if key not in self.data:
+            raise PatternError(f"{self.path}: no key {key!r}; add it to the file")
+        return self.data[key]
+
+    def words(self, key: str) -> frozenset[str]:
+        """The list of words under *key*, as a set."""
+        value = self._get(key)
+        if not isinstance(value, list) or not all(isinstance(w, str) for w in value):
+            raise PatternError(f"{self.path}: {key!r} must be a list of strings")
+        return frozenset(value)
+
+    def word_lists(self) -> dict[str, list[str]]:
+        """The entries that are lists of words, by name: what ``"@name"`` in a JSONL rule
+        refers to.
+
+        :raises PatternError: for a list that holds anything but strings.
+        """
+        lists: dict[str, list[str]] = {}
+        for name, value in self.data.items():
+            if not isinstance(value, list):
+                continue
+            if not all(isinstance(word, str) for word in value):
+                raise PatternError(f"{self.path}: word list {name!r} must hold strings only")
+            lists[name] = value
+        return lists
+
+    def table(self, key: str) -> Mapping[str, Any]:
+        """The object under *key*."""
+        value = self._get(key)
+        if not isinstance(value, dict):
+            raise PatternError(f"{self.path}: {key!r} must be an object")
+        return value
+
+    def regex(self, key: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
+        """The regex under *key*: a string, or a list of alternatives joined by ``|``."""
+        value = self._get(key)
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            value = "|".join(f"(?:{v})" for v in value)
+        if not isinstance(value, str):
+            raise PatternError(f"{self.path}: {key!r} must be a regex string or a list of them")
+        try:
+            return re.compile(value, flags)
+        except re.error as exc:
+            raise PatternError(f"{self.path}: {key!r} is not a valid regex ({exc})") from exc
+
+
+def load_rules(
+    name: str | Path,
+    *,
+    required_keys: Sequence[str] = ("label", "pattern"),
+    word_lists: Mapping[str, Sequence[str]] | None = None,
+) -> Rules:
+    """Load and validate the rule file *name*: an absolute path, or a path inside
+    :data:`PATTERNS_DIR` (``"deals.jsonl"``, ``"amounts.json"``, ``"deals/cues.json"``).
+
+    :param required_keys: for a ``.jsonl`` file, the keys every line must have.
+    :param word_lists: for a ``.jsonl`` file, the lists its ``"@name"`` tests name
+        (``load_rules("non_organizations.json").word_lists()``).
+    :raises PatternError: the file is missing, malformed, or of another kind.
     """
-    lists: dict[str, list[str]] = {}
-    for name, value in load_json_rules(path).items():
-        if not isinstance(value, list):
-            continue
-        if not all(isinstance(word, str) for word in value):
-            raise PatternError(f"{path}: word list {name!r} must hold strings only")
-        lists[name] = value
-    return lists
+    path = Path(name)
+    if not path.is_absolute():
+        path = PATTERNS_DIR / path
+    if path.suffix == ".jsonl":
+        return Rules(path, patterns=tuple(_load_patterns(path, required_keys, word_lists)))
+    if path.suffix == ".json":
+        return Rules(path, data=_load_json(path))
+    raise PatternError(f"{path}: a rule file is .jsonl (patterns) or .json (cue lists)")

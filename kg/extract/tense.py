@@ -20,9 +20,9 @@ from pathlib import Path
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
-from kg.extract.rules import load_json_rules
+from kg.extract.rules import PATTERNS_DIR, load_rules
 
-RULES_PATH = Path(__file__).resolve().parent / "patterns" / "tense.json"
+RULES_PATH = PATTERNS_DIR / "tense.json"
 
 _NEWS_TENSES = frozenset({"present", "present perfect", "present progressive", "future"})
 _PAST_TENSES = frozenset({"past", "past progressive"})
@@ -47,7 +47,7 @@ class _Rules:
 
 @lru_cache(maxsize=1)
 def _rules(path: Path = RULES_PATH) -> _Rules:
-    data = load_json_rules(path)
+    data = load_rules(path).data
 
     def words(key: str) -> frozenset[str]:
         return frozenset(str(w).lower() for w in data[key])

@@ -7,7 +7,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
 from kg.errors import OntologyError
-from kg.extract.rules import PATTERNS_DIR, load_patterns
+from kg.extract.rules import load_rules
 from kg.rdf import types
 from kg.rdf.vocab import DK, DKAK, DKAT, DKCT
 
@@ -15,7 +15,7 @@ NEW = URIRef("https://w3id.org/dealkg/agreement-type/Lease")
 
 
 def _labels(file_name: str) -> set[str]:
-    return {str(rule["label"]) for rule in load_patterns(PATTERNS_DIR / file_name)}
+    return set(load_rules(file_name).labels)
 
 
 def test_every_deal_label_is_a_declared_type_or_form() -> None:

@@ -68,7 +68,7 @@ from spacy.tokens import Span as SpacySpan
 from kg.errors import PatternError
 from kg.extract.nlp import dictionary_word, doc_text
 from kg.extract.orgs.lexicon import Lexicon, shapes
-from kg.extract.rules import PATTERNS_DIR, load_json_rules
+from kg.extract.rules import PATTERNS_DIR, load_rules
 
 POSITIVE = frozenset(
     {
@@ -170,7 +170,7 @@ def weights(path: Path = PATTERNS_DIR / "org_evidence.json") -> Weights:
     :raises PatternError: the file is malformed, a weight is not an integer, or a kind
         is missing or unknown (the message names it).
     """
-    data = load_json_rules(path)
+    data = load_rules(path).data
     table, caps, threshold = data.get("weights"), data.get("caps", {}), data.get("threshold")
     if not isinstance(table, dict) or not isinstance(caps, dict):
         raise PatternError(f"{path}: 'weights' and 'caps' must be objects")

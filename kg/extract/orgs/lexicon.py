@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import PatternError
-from kg.extract.rules import PATTERNS_DIR, load_json_rules
+from kg.extract.rules import PATTERNS_DIR, load_rules
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ def lexicon(path: Path = PATTERNS_DIR / "non_organizations.json") -> Lexicon:
 
     :raises PatternError: the file is missing or malformed, or a list is missing.
     """
-    data = load_json_rules(path)
+    data = load_rules(path).data
 
     def words(key: str) -> frozenset[str]:
         return frozenset(_words(data, key, path))
@@ -146,7 +146,7 @@ def shapes(path: Path = PATTERNS_DIR / "org_shapes.json") -> Shapes:
     :raises PatternError: the file is malformed, a regex is missing, unknown or does not
         compile, or names a fragment that does not exist (the message names it).
     """
-    data = load_json_rules(path)
+    data = load_rules(path).data
     fragments, regexes = data.get("fragments", {}), data.get("regexes")
     if not isinstance(fragments, dict) or not isinstance(regexes, dict):
         raise PatternError(f"{path}: 'fragments' and 'regexes' must be objects")
