@@ -11,7 +11,8 @@ from rdflib import Graph
 from rdflib.term import Node
 
 from kg.rdf.graphs import load_graph, write_turtle
-from kg.rdf.vocab import DK, sparql_prologue
+from kg.rdf.snapshot import select
+from kg.rdf.vocab import DK
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -39,7 +40,7 @@ class GraphStats:
         }
 
 
-_COUNT = sparql_prologue() + "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a <{cls}> }}"
+_COUNT = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a <{cls}> }}"
 
 
 class KnowledgeGraph:
@@ -55,8 +56,8 @@ class KnowledgeGraph:
         return cls(load_graph(path))
 
     def count(self, cls_iri: Node) -> int:
-        rows = list(self.graph.query(_COUNT.format(cls=cls_iri)))
-        return int(str(rows[0][0]))  # type: ignore[index]
+        rows = select(self.graph, _COUNT.format(cls=cls_iri))
+        return int(str(rows[0][0]))
 
     def stats(self) -> GraphStats:
         return GraphStats(

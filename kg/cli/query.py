@@ -274,9 +274,9 @@ def _timeline_row(row: Any, one: bool) -> list[str]:
 
 def _term_name(clause_type: str) -> str:
     """A clause type in the facts format's words ("ExpirationDate" → "term")."""
-    from kg.rdf.vocab import FACTS_CLAUSE_TYPES
+    from kg.rdf.types import clause_type_iris
 
-    names = {str(iri).rsplit("/", 1)[-1]: key for key, iri in FACTS_CLAUSE_TYPES.items()}
+    names = {str(iri).rsplit("/", 1)[-1]: key for key, iri in clause_type_iris().items()}
     return names.get(clause_type, _words(clause_type)).replace("_", " ")
 
 

@@ -1,7 +1,7 @@
 """The facts export: one JSON object per input file, read back from the RDF graph.
 
-The facts are produced by SPARQL queries over the built graph, never from in-memory
-extraction records, so they check exactly what users get. The format is defined in
+The facts are read from the built graph (through :mod:`kg.rdf.snapshot`, the one reader
+of a graph), never from in-memory extraction records, so they check exactly what users get. The format is defined in
 ``shared/corpus/README.md`` (organizations with aliases; agreements with type,
 parties, roles, date at its stated precision, status, amounts, clauses, evidence).
 """
@@ -20,6 +20,7 @@ from rdflib.term import Node
 
 from kg.extract.orgs import canonical_name
 from kg.rdf.graphs import write_atomic
+from kg.rdf.snapshot import Props, all_values, instances, one, select
 from kg.rdf.types import agreement_type_iris, clause_type_iris, type_priority
 from kg.rdf.vocab import (
     DK,
@@ -27,7 +28,6 @@ from kg.rdf.vocab import (
     PRECISIONS,
     ROLE_PROPERTIES,
     STATUSES,
-    sparql_prologue,
 )
 
 # When an agreement has several subject-matter types, the facts "type" is the first
@@ -53,20 +53,6 @@ SELECT DISTINCT ?doc ?agreement WHERE {
   ?agreement a dk:Agreement ; dk:evidence ?m . ?m dk:inDocument ?doc .
 }
 """
-Q_AGREEMENT_TRIPLES = """
-SELECT ?agreement ?p ?o WHERE { ?agreement a dk:Agreement ; ?p ?o . }
-"""
-Q_NODE_TRIPLES = """
-SELECT ?s ?p ?o WHERE {
-  { ?a dk:hasClause ?s } UNION { ?a dk:hasAmount ?s } UNION { ?c dk:hasClause ?x . ?x dk:hasAmount ?s }
-  UNION { ?s a dk:Mention } UNION { ?s a dk:Organization }
-  ?s ?p ?o .
-}
-"""
-
-
-def _select(graph: Graph, query: str) -> list[tuple[Node, ...]]:
-    return [tuple(row) for row in graph.query(sparql_prologue() + query)]  # type: ignore[arg-type]
 
 
 def source_stem(source: str) -> str:
@@ -76,24 +62,23 @@ def source_stem(source: str) -> str:
 
 
 class _Index:
-    """All triples of the nodes facts need, fetched with a few queries."""
+    """Every property of the nodes the facts need, read with :func:`kg.rdf.snapshot.instances`."""
+
+    CLASSES = (DK.Agreement, DK.Clause, DK.MonetaryAmount, DK.Mention, DK.Organization)
 
     def __init__(self, graph: Graph) -> None:
-        self.props: dict[Node, dict[Node, list[Node]]] = defaultdict(lambda: defaultdict(list))
-        for s, p, o in _select(graph, Q_AGREEMENT_TRIPLES) + _select(graph, Q_NODE_TRIPLES):
-            values = self.props[s][p]
-            if o not in values:
-                values.append(o)
-        for values_by_p in self.props.values():
-            for values in values_by_p.values():
-                values.sort(key=str)
+        self.props: Props = {}
+        for cls in self.CLASSES:
+            self.props.update(instances(graph, cls))
+
+    def _of(self, node: Node) -> dict[URIRef, list[Node]]:
+        return self.props.get(node, {}) if isinstance(node, URIRef) else {}
 
     def one(self, node: Node, prop: URIRef) -> Node | None:
-        values = self.props.get(node, {}).get(prop, [])
-        return values[0] if values else None
+        return one(self._of(node), prop)
 
     def all(self, node: Node, prop: URIRef) -> list[Node]:
-        return list(self.props.get(node, {}).get(prop, []))
+        return all_values(self._of(node), prop)
 
     def label(self, node: Node) -> str:
         value = self.one(node, RDFS.label)
@@ -202,18 +187,18 @@ def _agreement_facts(index: _Index, agreement: Node, names: dict[Node, str]) -> 
 def facts_by_source(graph: Graph) -> dict[str, dict[str, Any]]:
     """Facts for each input file stem, from the graph (see the module docstring)."""
     index = _Index(graph)
-    stems: dict[Node, str] = {
-        doc: source_stem(str(src)) for doc, src in _select(graph, Q_DOCUMENTS)
+    stems: dict[Node | None, str] = {
+        doc: source_stem(str(src)) for doc, src in select(graph, Q_DOCUMENTS)
     }
     surfaces: dict[str, dict[Node, list[tuple[str, int, str]]]] = defaultdict(
         lambda: defaultdict(list)
     )
-    for doc, org, _mention, text, begin in _select(graph, Q_ORGS):
-        if doc in stems:
+    for doc, org, _mention, text, begin in select(graph, Q_ORGS):
+        if doc in stems and org is not None:
             surfaces[stems[doc]][org].append((str(doc), int(str(begin)), str(text)))
     agreements: dict[str, set[Node]] = defaultdict(set)
-    for doc, agreement in _select(graph, Q_AGREEMENTS):
-        if doc in stems:
+    for doc, agreement in select(graph, Q_AGREEMENTS):
+        if doc in stems and agreement is not None:
             agreements[stems[doc]].add(agreement)
     result: dict[str, dict[str, Any]] = {}
     for stem in sorted(set(stems.values())):

@@ -1,15 +1,15 @@
 """NetworkX views of the deal graph: ``to_networkx(graph)`` and ``company_network(g)``.
 
-The RDF graph (shape in ``ontology/DATA.md``) is read with a handful of SPARQL SELECTs,
-one per kind of fact, because a query per node is slow on any store; everything else
-happens on plain Python dictionaries.
+The RDF graph (shape in ``ontology/DATA.md``) is read through :mod:`kg.rdf.snapshot` with
+a handful of SPARQL SELECTs, one per kind of fact, because a query per node is slow on any
+store; everything else happens on plain Python dictionaries.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from itertools import combinations
 from typing import Any
 
@@ -20,7 +20,8 @@ from rdflib.term import Node
 
 from kg.lineage.link import Lineage
 from kg.lineage.validity import ValidTime, ended_on
-from kg.rdf.vocab import DK, ROLE_PROPERTIES, sparql_prologue
+from kg.rdf.snapshot import local_name, select
+from kg.rdf.vocab import DK, ROLE_PROPERTIES
 
 # Node kinds, keyed by the classes the builder writes (an agreement carries dk:Agreement
 # and its form subclass; both map to the same kind).
@@ -189,18 +190,13 @@ _PARTY_PREDICATES = frozenset({str(DK.hasParty), *(str(p) for p in _ROLES)})
 # --- reading -------------------------------------------------------------------
 
 
-def _select(graph: Graph, query: str) -> Iterator[tuple[Node | None, ...]]:
-    for row in graph.query(sparql_prologue() + query):
-        yield tuple(row)  # type: ignore[arg-type]
-
-
 def _values(terms: Iterable[URIRef]) -> str:
     return " ".join(f"<{t}>" for t in terms)
 
 
 def _nodes(graph: Graph) -> list[tuple[str, str, list[str]]]:
     types: dict[str, set[URIRef]] = defaultdict(set)
-    for s, t in _select(graph, _Q_NODES % _values(_KINDS)):
+    for s, t in select(graph, _Q_NODES % _values(_KINDS)):
         if isinstance(s, URIRef) and isinstance(t, URIRef):
             types[str(s)].add(t)
     nodes = []
@@ -252,7 +248,7 @@ def _add_properties(graph: Graph, g: nx.MultiDiGraph, concepts: dict[str, str]) 
     ]
     rows = sorted(
         (str(s), str(p), o)
-        for s, p, o in _select(graph, _Q_PROPS % _values(predicates))
+        for s, p, o in select(graph, _Q_PROPS % _values(predicates))
         if str(s) in g and o is not None
     )
     precisions = {(s, p): str(o) for s, p, o in rows if URIRef(p) in _DATES.values()}
@@ -321,7 +317,7 @@ def _add_role_edges(g: nx.MultiDiGraph, rows: list[tuple[str, str, Node]]) -> No
 
 
 def _add_amounts(graph: Graph, g: nx.MultiDiGraph, concepts: dict[str, str]) -> None:
-    for s, _a, label, value, currency, qualifier, kind in _select(graph, _Q_AMOUNTS):
+    for s, _a, label, value, currency, qualifier, kind in select(graph, _Q_AMOUNTS):
         if str(s) not in g:
             continue
         details = [f"{currency or ''} {_number(value)}".strip() if value is not None else ""]
@@ -335,7 +331,7 @@ def _add_amounts(graph: Graph, g: nx.MultiDiGraph, concepts: dict[str, str]) -> 
 
 def _add_evidence(graph: Graph, g: nx.MultiDiGraph) -> None:
     seen: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
-    for s, _m, quote, url, title in _select(graph, _Q_EVIDENCE):
+    for s, _m, quote, url, title in select(graph, _Q_EVIDENCE):
         if str(s) in g:
             seen[str(s)].add((_text(quote), _text(url), _text(title)))
     for iri, items in seen.items():
@@ -346,7 +342,7 @@ def _add_evidence(graph: Graph, g: nx.MultiDiGraph) -> None:
 
 def _concept_labels(graph: Graph) -> dict[str, str]:
     labels: dict[str, str] = {}
-    for c, label in sorted(_select(graph, _Q_CONCEPT_LABELS), key=str):
+    for c, label in sorted(select(graph, _Q_CONCEPT_LABELS), key=str):
         labels.setdefault(str(c), str(label))
     return labels
 
@@ -374,11 +370,6 @@ def _add_periods(g: nx.MultiDiGraph, times: dict[URIRef, ValidTime]) -> None:
 
 
 # --- small helpers ----------------------------------------------------------------
-
-
-def local_name(iri: URIRef | str) -> str:
-    """The last segment of an IRI: ``dkat:CloudServices`` → ``CloudServices``."""
-    return re.split(r"[#/]", str(iri))[-1]
 
 
 def _words(name: str) -> str:

@@ -9,10 +9,7 @@ from typing import Any
 from rdflib import Graph
 from rdflib.term import Node
 
-from kg.rdf.graphs import select_rows
-from kg.rdf.vocab import (
-    sparql_prologue,
-)
+from kg.rdf.snapshot import select
 
 Q_ORG_COUNTS = """
 SELECT ?org ?label (COUNT(DISTINCT ?doc) AS ?documents) (COUNT(DISTINCT ?agreement) AS ?deals)
@@ -30,7 +27,7 @@ Q_ALIASES = "SELECT ?org ?alias WHERE { ?org a dk:Organization ; skos:altLabel ?
 def organizations(graph: Graph) -> list[dict[str, Any]]:
     """Every organisation with its aliases and the number of documents and deals naming it."""
     aliases: dict[Node | None, list[str]] = defaultdict(list)
-    for org, alias in select_rows(graph, sparql_prologue() + Q_ALIASES):
+    for org, alias in select(graph, Q_ALIASES):
         aliases[org].append(str(alias))
     rows = [
         {
@@ -40,6 +37,6 @@ def organizations(graph: Graph) -> list[dict[str, Any]]:
             "documents": int(str(documents)),
             "deals": int(str(deals)),
         }
-        for org, label, documents, deals in select_rows(graph, sparql_prologue() + Q_ORG_COUNTS)
+        for org, label, documents, deals in select(graph, Q_ORG_COUNTS)
     ]
     return sorted(rows, key=lambda r: (-r["deals"], r["name"]))

@@ -44,8 +44,9 @@ from kg.rdf.snapshot import (
     ClauseRecord,
     Source,
     local_name,
+    select,
 )
-from kg.rdf.vocab import DKCT, sparql_prologue
+from kg.rdf.vocab import DKCT
 
 
 @dataclass(frozen=True)
@@ -111,13 +112,12 @@ class Timeline:
 
 
 def _organizations(graph: Graph) -> dict[URIRef, set[str]]:
-    query = sparql_prologue() + (
+    query = (
         "SELECT ?o ?l WHERE { ?o a dk:Organization . OPTIONAL { "
         "{ ?o rdfs:label ?l } UNION { ?o skos:prefLabel ?l } UNION { ?o skos:altLabel ?l } } }"
     )
     found: dict[URIRef, set[str]] = defaultdict(set)
-    for row in graph.query(query):
-        org, label = row  # type: ignore[misc]
+    for org, label in select(graph, query):
         if isinstance(org, URIRef):
             found[org] |= {str(label)} if label is not None else set()
     return found
@@ -230,12 +230,9 @@ class _View:
 
 
 def _org_labels(graph: Graph) -> dict[URIRef, str]:
-    query = sparql_prologue() + (
-        "SELECT ?o ?l WHERE { ?o a dk:Organization . OPTIONAL { ?o rdfs:label ?l } }"
-    )
+    query = "SELECT ?o ?l WHERE { ?o a dk:Organization . OPTIONAL { ?o rdfs:label ?l } }"
     labels: dict[URIRef, str] = {}
-    for row in graph.query(query):
-        org, label = row  # type: ignore[misc]
+    for org, label in select(graph, query):
         if isinstance(org, URIRef):
             labels[org] = min(labels.get(org, str(label or local_name(org))), str(label or ""))
             labels[org] = labels[org] or local_name(org)

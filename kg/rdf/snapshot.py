@@ -1,16 +1,19 @@
-"""The one reader of deals in a graph: agreements, their clauses, amounts, dates and
-evidence, read back from RDF into frozen records with a few SPARQL SELECTs.
+"""The one reader of a deal graph: agreements, clauses, amounts, dates and evidence read
+back from RDF with a few SPARQL SELECTs.
 
-The lineage step, the timeline, the map and the facts export all read the graph through
-this module (its :func:`local_name` and :func:`instances` are the shared helpers), so the
-shape of ``ontology/DATA.md`` is decoded in one place.
+The lineage step, the timeline, the map, the facts export and ``kg orgs`` all read the
+graph through this module: :func:`select` (the project's prefixes, Oxigraph's fast rows),
+:func:`instances` (every property of every node of a class at once), the accessors
+:func:`one`, :func:`all_values`, :func:`one_text`, :func:`one_flag`, :func:`one_iri`,
+:func:`one_date` and :func:`local_name`, and :class:`Snapshot`, the agreements of a graph
+as frozen records. The shape of ``ontology/DATA.md`` is decoded here and nowhere else.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -139,57 +142,68 @@ class AgreementRecord:
         return own[1] if own else self.doc_date
 
 
-_Props = dict[URIRef, dict[URIRef, list[Node]]]
+Props = dict[URIRef, dict[URIRef, list[Node]]]
 
 
-def local_name(iri: Node) -> str:
+def local_name(iri: Node | str) -> str:
     return re.split(r"[#/]", str(iri))[-1]
 
 
-def instances(graph: Graph, cls: URIRef) -> _Props:
+def select(graph: Graph, query: str) -> list[tuple[Node | None, ...]]:
+    """The rows of a SELECT *query* on *graph*, the project's prefixes predeclared."""
+    return select_rows(graph, sparql_prologue() + query)
+
+
+def instances(graph: Graph, cls: URIRef) -> Props:
     """All properties of all instances of *cls* (document texts left out)."""
-    query = sparql_prologue() + (
-        f"SELECT ?s ?p ?o WHERE {{ ?s a <{cls}> ; ?p ?o . FILTER(?p != nif:isString) }}"
-    )
-    found: _Props = defaultdict(lambda: defaultdict(list))
-    for s, p, o in select_rows(graph, query):
+    query = f"SELECT ?s ?p ?o WHERE {{ ?s a <{cls}> ; ?p ?o . FILTER(?p != nif:isString) }}"
+    found: Props = defaultdict(lambda: defaultdict(list))
+    for s, p, o in select(graph, query):
         if isinstance(s, URIRef) and isinstance(p, URIRef) and o is not None:
             found[s][p].append(o)
     return found
 
 
-def _one(props: dict[URIRef, list[Node]], p: URIRef) -> Node | None:
+def all_values(props: Mapping[URIRef, list[Node]], p: URIRef) -> list[Node]:
+    """The values of *p* in a node's *props*, each once, in lexical order."""
+    return sorted(dict.fromkeys(props.get(p, [])), key=str)
+
+
+def one(props: Mapping[URIRef, list[Node]], p: URIRef) -> Node | None:
+    """The first value of *p* in lexical order (a stable pick when a graph has several)."""
     values = sorted(props.get(p, []), key=str)
     return values[0] if values else None
 
 
-def _text(props: dict[URIRef, list[Node]], p: URIRef) -> str | None:
-    value = _one(props, p)
+def one_text(props: dict[URIRef, list[Node]], p: URIRef) -> str | None:
+    value = one(props, p)
     return str(value) if value is not None else None
 
 
-def _flag(props: dict[URIRef, list[Node]], p: URIRef) -> bool | None:
-    value = _one(props, p)
+def one_flag(props: dict[URIRef, list[Node]], p: URIRef) -> bool | None:
+    value = one(props, p)
     if not isinstance(value, Literal):
         return None
     return str(value).lower() in ("true", "1")
 
 
-def _iri(props: dict[URIRef, list[Node]], p: URIRef) -> URIRef | None:
-    value = _one(props, p)
+def one_iri(props: dict[URIRef, list[Node]], p: URIRef) -> URIRef | None:
+    value = one(props, p)
     return value if isinstance(value, URIRef) else None
 
 
-def _date(props: dict[URIRef, list[Node]], value: URIRef, precision: URIRef) -> DateRecord | None:
-    found = _one(props, value)
+def one_date(
+    props: dict[URIRef, list[Node]], value: URIRef, precision: URIRef
+) -> DateRecord | None:
+    found = one(props, value)
     if found is None:
         return None
-    level = _PRECISIONS.get(_iri(props, precision) or DKDP.Day, "day")
+    level = _PRECISIONS.get(one_iri(props, precision) or DKDP.Day, "day")
     return DateRecord(str(found)[:10], level)
 
 
 def _percentage(props: dict[URIRef, list[Node]]) -> str | None:
-    value = _one(props, DK.percentage)
+    value = one(props, DK.percentage)
     return format(float(str(value)), "g") if value is not None else None
 
 
@@ -210,28 +224,28 @@ class Snapshot:
         money = []
         for node in props.get(DK.hasAmount, []):
             amount = self.amounts.get(node, {})  # type: ignore[call-overload]
-            value = _one(amount, DK.amountValue)
+            value = one(amount, DK.amountValue)
             if value is not None:
                 text = format(float(str(value)), "f").rstrip("0").rstrip(".")
-                currency = _text(amount, DK.currency) or ""
-                money.append((currency, text, _text(amount, RDFS.label) or f"{currency} {text}"))
+                currency = one_text(amount, DK.currency) or ""
+                money.append((currency, text, one_text(amount, RDFS.label) or f"{currency} {text}"))
         return tuple(sorted(money))
 
     def _clause(self, iri: URIRef, props: dict[URIRef, list[Node]]) -> ClauseRecord:
-        years = _one(props, DK.durationYears)
+        years = one(props, DK.durationYears)
         return ClauseRecord(
             iri=iri,
-            type=_iri(props, DK.clauseType),
-            label=_text(props, RDFS.label),
-            exclusive=_flag(props, DK.isExclusive),
-            negated=bool(_flag(props, DK.isNegated)),
-            scope=_text(props, DK.scope),
+            type=one_iri(props, DK.clauseType),
+            label=one_text(props, RDFS.label),
+            exclusive=one_flag(props, DK.isExclusive),
+            negated=bool(one_flag(props, DK.isNegated)),
+            scope=one_text(props, DK.scope),
             percentage=_percentage(props),
             amounts=self._money(props),
-            valid_from=_date(props, DK.validFrom, DK.validFromPrecision),
-            valid_until=_date(props, DK.validUntil, DK.validUntilPrecision),
-            obligor=_iri(props, DK.obligor),
-            beneficiary=_iri(props, DK.beneficiary),
+            valid_from=one_date(props, DK.validFrom, DK.validFromPrecision),
+            valid_until=one_date(props, DK.validUntil, DK.validUntilPrecision),
+            obligor=one_iri(props, DK.obligor),
+            beneficiary=one_iri(props, DK.beneficiary),
             supersedes=tuple(
                 sorted(o for o in props.get(DK.supersedesClause, []) if isinstance(o, URIRef))
             ),
@@ -244,10 +258,10 @@ class Snapshot:
         docs: set[URIRef] = set()
         for mention in props.get(DK.evidence, []):
             mprops = self.mentions.get(mention, {})  # type: ignore[call-overload]
-            quote = _text(mprops, NIF.anchorOf)
+            quote = one_text(mprops, NIF.anchorOf)
             if quote:
                 quotes.add(quote)
-            doc = _iri(mprops, DK.inDocument)
+            doc = one_iri(mprops, DK.inDocument)
             if doc is not None:
                 docs.add(doc)
         return frozenset(quotes), docs
@@ -260,7 +274,7 @@ class Snapshot:
         """The dated documents among *docs* with their published dates, earliest first."""
         dated = []
         for doc in docs:
-            date = _date(self.documents.get(doc, {}), DCTERMS.issued, DK.datePrecision)
+            date = one_date(self.documents.get(doc, {}), DCTERMS.issued, DK.datePrecision)
             if date is not None:
                 dated.append((doc, date))
         return tuple(sorted(dated, key=lambda item: (item[1].iso, str(item[0]))))
@@ -269,11 +283,11 @@ class Snapshot:
         found = set()
         for doc in docs:
             props = self.documents.get(doc, {})
-            published = _date(props, DCTERMS.issued, DK.datePrecision)
+            published = one_date(props, DCTERMS.issued, DK.datePrecision)
             found.add(
                 Source(
-                    _text(props, DCTERMS.title),
-                    _text(props, SCHEMA.url),
+                    one_text(props, DCTERMS.title),
+                    one_text(props, SCHEMA.url),
                     str(doc),
                     published.text if published else None,
                 )
@@ -281,7 +295,7 @@ class Snapshot:
         return tuple(sorted(found, key=lambda s: (s.title or "", s.url or "", s.document or "")))
 
     def _agreement(
-        self, iri: URIRef, props: dict[URIRef, list[Node]], clauses: _Props
+        self, iri: URIRef, props: dict[URIRef, list[Node]], clauses: Props
     ) -> AgreementRecord:
         quotes, docs = self._evidence(props)
         members = []
@@ -291,23 +305,23 @@ class Snapshot:
                 docs |= self._evidence(clauses[clause_iri])[1]
         dates = []
         for name, value, precision in _AGREEMENT_DATES:
-            date = _date(props, value, precision)
+            date = one_date(props, value, precision)
             if date is not None:
                 dates.append((name, date))
         return AgreementRecord(
             iri=iri,
-            label=_text(props, RDFS.label) or local_name(iri),
+            label=one_text(props, RDFS.label) or local_name(iri),
             classes=frozenset(c for c in props.get(RDF.type, []) if isinstance(c, URIRef)),
             types=tuple(sorted(local_name(t) for t in props.get(DK.agreementType, []))),
-            status=local_name(s) if (s := _iri(props, DK.status)) else None,
+            status=local_name(s) if (s := one_iri(props, DK.status)) else None,
             parties=frozenset(p for p in props.get(DK.hasParty, []) if isinstance(p, URIRef)),
             dates=tuple(dates),
-            expires=_date(props, DK.expiresOn, DK.expiresOnPrecision),
+            expires=one_date(props, DK.expiresOn, DK.expiresOnPrecision),
             doc_date=self._doc_date(docs),
             docs=frozenset(docs),
             sources=self._sources(docs),
-            background=bool(_flag(props, DK.mentionedInPassing))
-            or _iri(props, DK.status) == DKST.Previous,
+            background=bool(one_flag(props, DK.mentionedInPassing))
+            or one_iri(props, DK.status) == DKST.Previous,
             quotes=quotes,
             clauses=tuple(sorted(members, key=lambda c: str(c.iri))),
             amounts=self._money(props),
@@ -322,6 +336,6 @@ class Snapshot:
             terminates=tuple(
                 sorted(o for o in props.get(DK.terminatesClause, []) if isinstance(o, URIRef))
             ),
-            reported_new=bool(_flag(props, DK.reportedAsNew)),
+            reported_new=bool(one_flag(props, DK.reportedAsNew)),
             published=self.published(docs),
         )
