@@ -28,6 +28,22 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
+# The rule for `slow` (left out of `make check`, run by `make test`): a test is slow when it
+# starts a process that lives for the test -- a browser, a server (the SPARQL endpoint's
+# workers, Virtuoso), extraction workers, a `kg` or Python subprocess -- or builds more than
+# a handful of documents (the dev corpus, thousands of map nodes). Short calls of external
+# parsers (rapper) do not count. Tests are marked where they are written; these fixtures
+# start servers, so every test using one is slow, and so is every browser test.
+PROCESS_FIXTURES = frozenset({"browser", "endpoint", "strict_endpoint", "virtuoso"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if item.get_closest_marker("browser") or fixtures & PROCESS_FIXTURES:
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture()
 def runner() -> CliRunner:
     return CliRunner()

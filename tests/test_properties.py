@@ -239,6 +239,7 @@ def test_any_name_mints_a_safe_stable_iri(name: str) -> None:
     ox.NamedNode(str(iri))  # a valid absolute IRI for Oxigraph
 
 
+@pytest.mark.slow
 def test_slugs_are_stable_across_runs_and_hash_seeds() -> None:
     names = ["Acme Robotics Inc.", "Borealis Therapeutics", "東京エレクトロン", "x" * 500, ""]
     here = [slugify(n) for n in names]
@@ -259,6 +260,7 @@ def test_slugs_are_stable_across_runs_and_hash_seeds() -> None:
     assert here[0] == "acme-robotics-inc"
 
 
+@pytest.mark.slow
 def test_turtle_is_byte_identical_across_processes(tmp_path: Path) -> None:
     text = "Acme Robotics Inc. agreed to invest $5 million in Borealis Therapeutics on May 2, 2024."
     source = tmp_path / "deal.txt"

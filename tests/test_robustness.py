@@ -13,10 +13,8 @@ import html.parser
 import json
 import os
 import shutil
-import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 import urllib.parse
@@ -469,6 +467,7 @@ def test_malformed_requests_get_4xx_and_the_server_stays_up(endpoint: SparqlServ
     assert status == 200 and b"true" in body
 
 
+@pytest.mark.slow
 def test_endpoint_binds_loopback_when_given_no_host() -> None:
     server = make_server(new_graph())
     try:
@@ -479,75 +478,6 @@ def test_endpoint_binds_loopback_when_given_no_host() -> None:
 
 
 # -------------------------------------------------------- atomic output files
-
-
-def _big_input(folder: Path, variant: str, documents: int = 24) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    for i in range(documents):
-        text = (
-            f"{variant.capitalize()}corp{i} Inc. agreed to invest ${i + 1} million in "
-            f"Target{i} Therapeutics Ltd. on May {i % 28 + 1}, 2024. "
-        )
-        # a long literal makes kg.ttl large (several MB), so writing it takes a while
-        filler = (f"{variant}{i}" + "z" * 900 + " ") * 100
-        (folder / f"{variant}{i:03d}.txt").write_text(text + filler, encoding="utf-8")
-    return folder
-
-
-def _kg_build(inputs: Path, out: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "kg", "build", str(inputs), "--out", str(out), "--no-validate"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-
-def _kill_when(process: subprocess.Popen[bytes], out: Path, trigger: str, delay: float) -> bool:
-    """SIGKILL *process* when *trigger* happens; True when a temp file existed at that moment."""
-    started = time.monotonic()
-    while process.poll() is None:
-        temps = [p.name for p in out.glob(".kg.*.tmp")] if out.is_dir() else []
-        due = {
-            "ttl-temp": any(n.startswith(".kg.ttl.") for n in temps),
-            "html-temp": any(n.startswith(".kg.html.") for n in temps),
-            "delay": time.monotonic() - started >= delay,
-        }[trigger]
-        if due:
-            process.send_signal(signal.SIGKILL)
-            process.wait(30)
-            return bool(temps)
-        time.sleep(0.0005)
-    return False
-
-
-def test_sigkill_during_build_never_leaves_a_truncated_kg_ttl(tmp_path: Path) -> None:
-    old_inputs = _big_input(tmp_path / "old", "old", documents=2)
-    new_inputs = _big_input(tmp_path / "new", "new")
-    # a first build killed while it writes: kg.ttl is absent or complete, never partial
-    fresh = tmp_path / "fresh"
-    caught = _kill_when(_kg_build(new_inputs, fresh), fresh, "ttl-temp", 0.0)
-    fresh_ttl = (fresh / "kg.ttl").read_bytes() if (fresh / "kg.ttl").exists() else None
-    # builds over a previous kg.ttl, killed while writing and at other points
-    out = tmp_path / "out"
-    started = time.monotonic()
-    assert _kg_build(old_inputs, out).wait(600) == 0
-    old_run = time.monotonic() - started
-    old_ttl = (out / "kg.ttl").read_bytes()
-    seen: dict[str, bytes] = {}
-    for trigger, delay in (("ttl-temp", 0.0), ("html-temp", 0.0), ("delay", old_run)):
-        caught = _kill_when(_kg_build(new_inputs, out), out, trigger, delay) | caught
-        assert (out / "kg.ttl").exists(), f"previous kg.ttl lost after a kill at {trigger}"
-        seen[trigger] = (out / "kg.ttl").read_bytes()
-        if (out / "kg.html").exists():
-            assert (out / "kg.html").read_bytes().rstrip().endswith(b"</html>")
-    # whatever the kills left behind, the next build succeeds
-    assert _kg_build(new_inputs, out).wait(600) == 0
-    new_ttl = (out / "kg.ttl").read_bytes()
-    assert len(Graph(bind_namespaces="none").parse(data=new_ttl, format="turtle")) > 100
-    assert fresh_ttl in (None, new_ttl)
-    for trigger, data in seen.items():
-        assert data in (old_ttl, new_ttl), f"kg.ttl truncated by a kill at {trigger}"
-    assert caught, "no kill landed while an output file was being written"
 
 
 def test_stale_temp_files_of_killed_writes_are_cleaned_up(tmp_path: Path) -> None:

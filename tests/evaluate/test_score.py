@@ -723,6 +723,7 @@ def test_counts_equal_the_reference_scorer_on_generated_facts(
 
 @needs_reference
 @pytest.mark.skipif(not DEV_CORPUS.is_dir(), reason="dev corpus folder not present")
+@pytest.mark.slow
 def test_counts_equal_the_reference_scorer_on_the_dev_predictions(
     reference: ModuleType, tmp_path: Path
 ) -> None:

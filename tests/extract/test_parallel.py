@@ -39,6 +39,7 @@ def _documents(count: int) -> list[Document]:
     return documents
 
 
+@pytest.mark.slow
 def test_two_workers_give_the_same_graph_as_one() -> None:
     documents = _documents(20)
     sequential, tokens = extract_documents(documents)
@@ -59,6 +60,7 @@ def test_progress_counts_every_document_once() -> None:
     assert seen == [1, 2, 3, 4, 5]
 
 
+@pytest.mark.slow
 def test_iter_extractions_streams_a_generator() -> None:
     documents = _documents(4)
     streamed = list(iter_extractions(iter(documents), workers=2, chunk_size=1))

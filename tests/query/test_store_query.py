@@ -416,6 +416,7 @@ def _local_rows(target: ox.Store, sparql: str) -> list[dict[str, object]]:
 
 
 @pytest.mark.parametrize("which", ["with the ontology", "without it"])
+@pytest.mark.slow
 def test_serve_answers_from_a_store(which: str, store_path: Path, bare_store: Path) -> None:
     path = store_path if which == "with the ontology" else bare_store
     sparql = load_named_query("clause-counts-by-group").sparql

@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -99,3 +103,63 @@ def test_write_atomic_gives_ordinary_file_permissions(tmp_path: Path) -> None:
     mask = os.umask(0o022)
     os.umask(mask)
     assert target.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+# A writer that rewrites one file for ever, each version whole only when complete:
+# "version N" lines, then "end N".
+_WRITER = """
+import sys
+from kg.rdf.graphs import write_atomic
+
+path, size = sys.argv[1], int(sys.argv[2])
+version = 0
+while True:
+    version += 1
+    line = b"version %d\\n" % version
+    write_atomic(path, line * (size // len(line)) + b"end %d\\n" % version)
+"""
+
+
+def _whole(data: bytes) -> bool:
+    """Whether *data* is the first file or one complete version of the writer's."""
+    if data == b"before\n":
+        return True
+    lines = data.rstrip(b"\n").split(b"\n")
+    version = lines[0].removeprefix(b"version ")
+    return lines[-1] == b"end " + version and set(lines[:-1]) == {b"version " + version}
+
+
+def _kill_while_writing(target: Path, delay: float) -> bool:
+    """Start the writer, SIGKILL it *delay* seconds after its first temporary file shows;
+    True when a temporary file was there at the kill."""
+
+    def temporaries() -> set[Path]:
+        return set(target.parent.glob(f".{target.name}.*.tmp"))
+
+    left = temporaries()  # what earlier kills left behind
+    writer = subprocess.Popen([sys.executable, "-c", _WRITER, str(target), "4000000"])
+    try:
+        deadline = time.monotonic() + 60
+        while not temporaries() - left:
+            assert writer.poll() is None and time.monotonic() < deadline, "the writer never wrote"
+            time.sleep(0.001)
+        time.sleep(delay)
+        writing = bool(temporaries() - left)
+        writer.send_signal(signal.SIGKILL)
+    finally:
+        writer.kill()
+        writer.wait(30)
+    return writing
+
+
+@pytest.mark.slow
+def test_a_killed_write_leaves_the_old_file_or_the_new_one_never_half(tmp_path: Path) -> None:
+    target = tmp_path / "kg.ttl"
+    target.write_bytes(b"before\n")
+    caught = False
+    for delay in (0.0, 0.02, 0.1, 0.25):
+        caught |= _kill_while_writing(target, delay)
+        assert _whole(target.read_bytes()), f"{target} left half written by a kill at +{delay} s"
+    assert caught, "no kill landed while the file was being written"
+    write_atomic(target, b"after\n")  # what the kills left behind never stops the next write
+    assert target.read_bytes() == b"after\n"

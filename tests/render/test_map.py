@@ -315,6 +315,7 @@ def synthetic_graph(orgs: int, agreements: int, clauses_per: int, seed: int = 7)
 
 
 @pytest.mark.browser
+@pytest.mark.slow
 def test_five_thousand_nodes_open(browser: Any, tmp_path: Path) -> None:
     graph = synthetic_graph(orgs=500, agreements=1500, clauses_per=2)
     path = tmp_path / "big.html"

@@ -59,30 +59,30 @@ def graph() -> Graph:
     return load_graph(FIXTURE)
 
 
-def started(server: SparqlServer) -> Iterator[SparqlServer]:
+def started(endpoint: SparqlServer) -> Iterator[SparqlServer]:
     try:
-        server.start()
-        yield server
+        endpoint.start()
+        yield endpoint
     finally:
-        server.stop()
+        endpoint.stop()
 
 
 @pytest.fixture(scope="module")
-def server(graph: Graph) -> Iterator[SparqlServer]:
+def endpoint(graph: Graph) -> Iterator[SparqlServer]:
     yield from started(make_server(graph, max_request_bytes=50_000))
 
 
 @pytest.fixture(scope="module")
-def strict_server(graph: Graph) -> Iterator[SparqlServer]:
+def strict_endpoint(graph: Graph) -> Iterator[SparqlServer]:
     """A one-second budget, five-row results and CORS for one origin."""
-    server = make_server(
+    endpoint = make_server(
         graph, timeout_s=1.0, max_results=5, cors_origin="https://maps.example.org", workers=2
     )
-    yield from started(server)
+    yield from started(endpoint)
 
 
-def client(server: SparqlServer, query: str, fmt: str = JSON) -> SPARQLWrapper:
-    wrapper = SPARQLWrapper(server.url)
+def client(endpoint: SparqlServer, query: str, fmt: str = JSON) -> SPARQLWrapper:
+    wrapper = SPARQLWrapper(endpoint.url)
     wrapper.setQuery(query)
     wrapper.setReturnFormat(fmt)
     return wrapper
@@ -109,9 +109,9 @@ def json_result(wrapper: SPARQLWrapper) -> dict[str, Any]:
 
 
 def raw_request(
-    server: SparqlServer, method: str, path: str, body: bytes = b"", **headers: str
+    endpoint: SparqlServer, method: str, path: str, body: bytes = b"", **headers: str
 ) -> tuple[int, dict[str, str], bytes]:
-    host, port = urllib.parse.urlsplit(server.url).netloc.split(":")
+    host, port = urllib.parse.urlsplit(endpoint.url).netloc.split(":")
     connection = http.client.HTTPConnection(host, int(port), timeout=30)
     try:
         connection.request(method, path, body=body or None, headers=headers)
@@ -125,8 +125,8 @@ def raw_request(
 
 
 @pytest.mark.parametrize("method", [None, URLENCODED, POSTDIRECTLY])
-def test_select_json_over_get_and_both_posts(server: SparqlServer, method: str | None) -> None:
-    wrapper = client(server, ORGS)
+def test_select_json_over_get_and_both_posts(endpoint: SparqlServer, method: str | None) -> None:
+    wrapper = client(endpoint, ORGS)
     if method is not None:
         wrapper.setMethod(POST)
         wrapper.setRequestMethod(method)
@@ -137,38 +137,38 @@ def test_select_json_over_get_and_both_posts(server: SparqlServer, method: str |
     assert labels == ORG_LABELS
 
 
-def test_select_xml(server: SparqlServer) -> None:
-    content_type, body = raw(client(server, ORGS, XML))
+def test_select_xml(endpoint: SparqlServer) -> None:
+    content_type, body = raw(client(endpoint, ORGS, XML))
     assert content_type.startswith("application/sparql-results+xml")
     assert body.count(b"<result>") == 3
     assert b"Borealis Therapeutics" in body
 
 
-def test_select_csv(server: SparqlServer) -> None:
-    content_type, body = raw(client(server, ORGS, CSV))
+def test_select_csv(endpoint: SparqlServer) -> None:
+    content_type, body = raw(client(endpoint, ORGS, CSV))
     assert content_type.startswith("text/csv")
     rows = list(csv.reader(io.StringIO(body.decode("utf-8"))))
     assert rows[0] == ["org", "label"]
     assert [r[1] for r in rows[1:]] == ORG_LABELS
 
 
-def test_select_tsv(server: SparqlServer) -> None:
-    content_type, body = raw(client(server, ORGS, TSV))
+def test_select_tsv(endpoint: SparqlServer) -> None:
+    content_type, body = raw(client(endpoint, ORGS, TSV))
     assert content_type.startswith("text/tab-separated-values")
     lines = body.decode("utf-8").strip("\n").split("\n")
     assert lines[0].split("\t") == ["?org", "?label"]
     assert len(lines) == 4 and '"Cinder Grid"' in lines[3]
 
 
-def test_ask(server: SparqlServer) -> None:
-    yes = client(server, PREFIXES + "ASK { ?x a dk:Clause }").queryAndConvert()
-    no = client(server, PREFIXES + "ASK { ?x a dk:Amendment }").queryAndConvert()
+def test_ask(endpoint: SparqlServer) -> None:
+    yes = client(endpoint, PREFIXES + "ASK { ?x a dk:Clause }").queryAndConvert()
+    no = client(endpoint, PREFIXES + "ASK { ?x a dk:Amendment }").queryAndConvert()
     assert isinstance(yes, dict) and isinstance(no, dict)
     assert (yes["boolean"], no["boolean"]) == (True, False)
 
 
-def test_accept_header_alone_negotiates(server: SparqlServer) -> None:
-    url = server.url + "?" + urllib.parse.urlencode({"query": ORGS})
+def test_accept_header_alone_negotiates(endpoint: SparqlServer) -> None:
+    url = endpoint.url + "?" + urllib.parse.urlencode({"query": ORGS})
     status, headers, body = http_get(url, {"Accept": "text/csv;q=0.5, text/tab-separated-values"})
     assert status == 200 and headers["Content-Type"].startswith("text/tab-separated-values")
     status, headers, body = http_get(url, {"Accept": "image/png"})
@@ -185,16 +185,16 @@ def expected_parties(graph: Graph) -> Graph:
     return result
 
 
-def test_construct_turtle(server: SparqlServer, graph: Graph) -> None:
-    content_type, body = raw(client(server, PARTIES, TURTLE))
+def test_construct_turtle(endpoint: SparqlServer, graph: Graph) -> None:
+    content_type, body = raw(client(endpoint, PARTIES, TURTLE))
     assert content_type.startswith("text/turtle")
     parsed = new_graph().parse(data=body.decode("utf-8"), format="turtle")
     assert len(parsed) == 4
     assert isomorphic(parsed, expected_parties(graph))
 
 
-def test_construct_n_triples(server: SparqlServer, graph: Graph) -> None:
-    wrapper = client(server, PARTIES, TURTLE)
+def test_construct_n_triples(endpoint: SparqlServer, graph: Graph) -> None:
+    wrapper = client(endpoint, PARTIES, TURTLE)
     wrapper.setOnlyConneg(True)
     wrapper.addCustomHttpHeader("Accept", "application/n-triples")
     content_type, body = raw(wrapper)
@@ -206,21 +206,21 @@ def test_construct_n_triples(server: SparqlServer, graph: Graph) -> None:
 # ---------------------------------------------------------------------- refusals
 
 
-def test_update_is_refused(server: SparqlServer) -> None:
-    wrapper = client(server, "INSERT DATA { <urn:x:a> <urn:x:b> <urn:x:c> }")
+def test_update_is_refused(endpoint: SparqlServer) -> None:
+    wrapper = client(endpoint, "INSERT DATA { <urn:x:a> <urn:x:b> <urn:x:c> }")
     wrapper.setMethod(POST)
     with pytest.raises(urllib.error.HTTPError) as caught:
         wrapper.query()
     assert caught.value.code == 403
     assert b"read-only" in caught.value.read()
     # the graph is unchanged
-    result = client(server, "ASK { <urn:x:a> ?p ?o }").queryAndConvert()
+    result = client(endpoint, "ASK { <urn:x:a> ?p ?o }").queryAndConvert()
     assert isinstance(result, dict) and result["boolean"] is False
 
 
-def test_update_body_and_load_are_refused(server: SparqlServer) -> None:
+def test_update_body_and_load_are_refused(endpoint: SparqlServer) -> None:
     status, _, body = raw_request(
-        server,
+        endpoint,
         "POST",
         "/sparql",
         b"CLEAR ALL",
@@ -228,33 +228,33 @@ def test_update_body_and_load_are_refused(server: SparqlServer) -> None:
     )
     assert status == 403 and b"read-only" in body
     load = urllib.parse.urlencode({"query": "LOAD <http://127.0.0.1:9/x.ttl>"})
-    assert http_get(f"{server.url}?{load}")[0] == 403
+    assert http_get(f"{endpoint.url}?{load}")[0] == 403
 
 
-def test_service_is_refused(server: SparqlServer) -> None:
+def test_service_is_refused(endpoint: SparqlServer) -> None:
     query = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
     with pytest.raises(urllib.error.HTTPError) as caught:
-        client(server, query).query()
+        client(endpoint, query).query()
     assert caught.value.code == 403
     assert b"SERVICE" in caught.value.read()
 
 
-def test_bad_query_is_400_with_the_parser_message(server: SparqlServer) -> None:
+def test_bad_query_is_400_with_the_parser_message(endpoint: SparqlServer) -> None:
     with pytest.raises(QueryBadFormed):
-        client(server, "SELECT ?x WHERE { ?x ").query()
-    status, _, body = http_get(server.url + "?query=SELEKT")
+        client(endpoint, "SELECT ?x WHERE { ?x ").query()
+    status, _, body = http_get(endpoint.url + "?query=SELEKT")
     assert status == 400 and body.strip()
 
 
-def test_missing_query_is_400(server: SparqlServer) -> None:
-    assert http_get(server.url)[0] == 400
+def test_missing_query_is_400(endpoint: SparqlServer) -> None:
+    assert http_get(endpoint.url)[0] == 400
 
 
-def test_oversized_request_is_413(server: SparqlServer) -> None:
+def test_oversized_request_is_413(endpoint: SparqlServer) -> None:
     padding = "#" + "x" * 60_000 + "\n"
     body = urllib.parse.urlencode({"query": padding + ORGS}).encode()
     status, _, message = raw_request(
-        server,
+        endpoint,
         "POST",
         "/sparql",
         body,
@@ -262,20 +262,20 @@ def test_oversized_request_is_413(server: SparqlServer) -> None:
     )
     assert status == 413 and b"50000" in message
     # a normal request still works afterwards
-    assert json_result(client(server, ORGS))["head"]["vars"] == ["org", "label"]
+    assert json_result(client(endpoint, ORGS))["head"]["vars"] == ["org", "label"]
 
 
 @pytest.mark.parametrize(
     "path", ["/../etc/passwd", "/sparql/../../etc/passwd", "/%2e%2e/etc/passwd", "/static/x.js"]
 )
-def test_other_paths_are_404(server: SparqlServer, path: str) -> None:
-    status, _, body = raw_request(server, "GET", path)
+def test_other_paths_are_404(endpoint: SparqlServer, path: str) -> None:
+    status, _, body = raw_request(endpoint, "GET", path)
     assert status == 404
     assert b"root:" not in body
 
 
-def test_query_page(server: SparqlServer) -> None:
-    status, headers, body = http_get(server.url.removesuffix("sparql"))
+def test_query_page(endpoint: SparqlServer) -> None:
+    status, headers, body = http_get(endpoint.url.removesuffix("sparql"))
     assert status == 200
     assert headers["Content-Type"].startswith("text/html")
     assert "default-src 'none'" in headers["Content-Security-Policy"]
@@ -284,51 +284,52 @@ def test_query_page(server: SparqlServer) -> None:
     assert "http://" not in page.replace("http://www.w3.org", "")  # no external resources
 
 
-def test_no_cors_header_unless_configured(server: SparqlServer) -> None:
-    _, headers, _ = http_get(server.url + "?" + urllib.parse.urlencode({"query": ORGS}))
+def test_no_cors_header_unless_configured(endpoint: SparqlServer) -> None:
+    _, headers, _ = http_get(endpoint.url + "?" + urllib.parse.urlencode({"query": ORGS}))
     assert "Access-Control-Allow-Origin" not in headers
 
 
 # ------------------------------------------------------------------------ limits
 
 
-def test_runaway_query_is_stopped_and_server_stays_up(strict_server: SparqlServer) -> None:
+def test_runaway_query_is_stopped_and_server_stays_up(strict_endpoint: SparqlServer) -> None:
     with pytest.raises(urllib.error.HTTPError) as caught:
-        client(strict_server, PATHOLOGICAL).query()
+        client(strict_endpoint, PATHOLOGICAL).query()
     assert caught.value.code == 503
     assert b"1 s limit" in caught.value.read()
     # the next query is answered (by the other worker, or by the replacement)
-    result = client(strict_server, PREFIXES + "ASK { ?x a dk:Organization }").queryAndConvert()
+    result = client(strict_endpoint, PREFIXES + "ASK { ?x a dk:Organization }").queryAndConvert()
     assert isinstance(result, dict) and result["boolean"] is True
-    labels = json_result(client(strict_server, ORGS))
+    labels = json_result(client(strict_endpoint, ORGS))
     assert [b["label"]["value"] for b in labels["results"]["bindings"]] == ORG_LABELS
 
 
-def test_result_size_limit(strict_server: SparqlServer) -> None:
+def test_result_size_limit(strict_endpoint: SparqlServer) -> None:
     with pytest.raises(Exception) as caught:  # SPARQLWrapper maps 500 to EndPointInternalError
-        client(strict_server, "SELECT * WHERE { ?s ?p ?o }").query()
+        client(strict_endpoint, "SELECT * WHERE { ?s ?p ?o }").query()
     assert "limit of 5" in str(caught.value)
 
 
-def test_cors_when_configured(strict_server: SparqlServer) -> None:
-    _, headers, _ = http_get(strict_server.url + "?" + urllib.parse.urlencode({"query": ORGS}))
+def test_cors_when_configured(strict_endpoint: SparqlServer) -> None:
+    _, headers, _ = http_get(strict_endpoint.url + "?" + urllib.parse.urlencode({"query": ORGS}))
     assert headers["Access-Control-Allow-Origin"] == "https://maps.example.org"
-    status, headers, _ = raw_request(strict_server, "OPTIONS", "/sparql")
+    status, headers, _ = raw_request(strict_endpoint, "OPTIONS", "/sparql")
     assert status == 204 and "POST" in headers["Access-Control-Allow-Methods"]
 
 
+@pytest.mark.slow
 def test_stop_ends_the_workers(graph: Graph) -> None:
-    server = make_server(graph, workers=2).start()
+    endpoint = make_server(graph, workers=2).start()
     try:
-        pids = server.worker_pids
+        pids = endpoint.worker_pids
         assert len(pids) == 2 and all(process_alive(pid) for pid in pids)
-        assert json.loads(raw(client(server, ORGS))[1])["head"]["vars"] == ["org", "label"]
+        assert json.loads(raw(client(endpoint, ORGS))[1])["head"]["vars"] == ["org", "label"]
     finally:
-        server.stop()
-    assert server.worker_pids == ()
+        endpoint.stop()
+    assert endpoint.worker_pids == ()
     assert not any(process_alive(pid) for pid in pids)
     with pytest.raises(urllib.error.URLError):
-        urllib.request.urlopen(server.url + "?query=ASK%7B%7D", timeout=5)
+        urllib.request.urlopen(endpoint.url + "?query=ASK%7B%7D", timeout=5)
 
 
 def process_alive(pid: int) -> bool:
@@ -343,11 +344,11 @@ def process_alive(pid: int) -> bool:
 
 
 def test_binds_loopback_by_default(graph: Graph) -> None:
-    server = make_server(graph)
+    endpoint = make_server(graph)
     try:
-        assert server.url.startswith("http://127.0.0.1:")
+        assert endpoint.url.startswith("http://127.0.0.1:")
     finally:
-        server.stop()
+        endpoint.stop()
 
 
 @pytest.mark.parametrize(
@@ -411,9 +412,9 @@ def test_refusal(query: str, refused: bool) -> None:
     assert (refusal(query) is not None) is refused
 
 
-def test_describe_answers_a_graph(server: SparqlServer) -> None:
+def test_describe_answers_a_graph(endpoint: SparqlServer) -> None:
     query = "DESCRIBE <https://w3id.org/dealkg/id/org-cinder-grid>"
-    content_type, body = raw(client(server, query, TURTLE))
+    content_type, body = raw(client(endpoint, query, TURTLE))
     assert content_type.startswith("text/turtle")
     described = new_graph().parse(data=body.decode("utf-8"), format="turtle")
     assert any(str(o) == "Cinder Grid" for o in described.objects())
@@ -424,7 +425,7 @@ def chromium_path() -> str | None:
 
 
 @pytest.mark.browser
-def test_query_page_in_a_browser(server: SparqlServer) -> None:
+def test_query_page_in_a_browser(endpoint: SparqlServer) -> None:
     sync_api = pytest.importorskip("playwright.sync_api")
     executable = chromium_path()
     if executable is None:
@@ -436,7 +437,7 @@ def test_query_page_in_a_browser(server: SparqlServer) -> None:
             page = browser.new_page()
             errors: list[str] = []
             page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.goto(server.url.removesuffix("sparql"))
+            page.goto(endpoint.url.removesuffix("sparql"))
             page.click("button")
             page.wait_for_selector("table td")
             assert "Cinder Grid–Borealis Therapeutics supply" in page.inner_text("#out")

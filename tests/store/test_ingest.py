@@ -183,6 +183,7 @@ _HOLDER = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_a_second_writer_fails_clearly_or_waits(tmp_path: Path) -> None:
     store_path = tmp_path / "store"
     paths = _corpus(tmp_path / "in")
@@ -246,6 +247,7 @@ _KILLED = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_a_killed_ingest_leaves_a_consistent_store(tmp_path: Path) -> None:
     source = _many_documents(tmp_path / "in", 40)
     reference_path = tmp_path / "reference"

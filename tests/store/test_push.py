@@ -1,4 +1,4 @@
-"""Pushing a store to a real Virtuoso open-source server, resuming, verifying, querying back."""
+"""Pushing a store to a real Virtuoso open-source virtuoso, resuming, verifying, querying back."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ DOCUMENTS = {
         "15% stake, the companies said on April 9, 2024."
     ),
 }
-# Every named query that runs without bindings (a server cannot take Oxigraph's
+# Every named query that runs without bindings (a virtuoso cannot take Oxigraph's
 # substitutions). All are duplicate-safe, so Virtuoso's default graph, the union of every
 # pushed graph with each organisation repeated per document, gives the same answers.
 ROUND_TRIP = tuple(
@@ -54,7 +54,7 @@ _NUMERIC = {str(rdflib.namespace.XSD[t]) for t in ("integer", "decimal", "double
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtuosoServer]:
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtuosoServer]:
     virtuoso = VirtuosoServer(tmp_path_factory.mktemp("virtuoso"))
     virtuoso.start()
     try:
@@ -78,12 +78,12 @@ def _store(tmp_path: Path, names: tuple[str, ...] = ("a.txt", "b.txt", "c.txt"))
     return store
 
 
-def _gsp(server: VirtuosoServer, store: PersistentStore, *, resume: bool = True) -> PushReport:
+def _gsp(virtuoso: VirtuosoServer, store: PersistentStore, *, resume: bool = True) -> PushReport:
     return push(
         store,
-        server.sparql,
-        graph_store_url=server.graph_store,
-        update_url=server.sparql_auth,
+        virtuoso.sparql,
+        graph_store_url=virtuoso.graph_store,
+        update_url=virtuoso.sparql_auth,
         user=USER,
         password=PASSWORD,
         resume=resume,
@@ -91,13 +91,13 @@ def _gsp(server: VirtuosoServer, store: PersistentStore, *, resume: bool = True)
 
 
 def test_push_sends_every_graph_and_the_counts_match(
-    server: VirtuosoServer, tmp_path: Path
+    virtuoso: VirtuosoServer, tmp_path: Path
 ) -> None:
     with _store(tmp_path) as store:
         report = push(
             store,
-            server.sparql,
-            graph_store_url=server.graph_store,
+            virtuoso.sparql,
+            graph_store_url=virtuoso.graph_store,
             user=USER,
             password=PASSWORD,
         )
@@ -105,43 +105,47 @@ def test_push_sends_every_graph_and_the_counts_match(
         assert report.sent == 5  # three documents, the ontology and the lineage graph
         assert report.verified and not report.mismatches
         sizes = store.graph_sizes()
-        assert remote_counts(server.sparql, list(sizes)) == sizes
+        assert remote_counts(virtuoso.sparql, list(sizes)) == sizes
         again = push(
-            store, server.sparql, graph_store_url=server.graph_store, user=USER, password=PASSWORD
+            store,
+            virtuoso.sparql,
+            graph_store_url=virtuoso.graph_store,
+            user=USER,
+            password=PASSWORD,
         )
         assert again.sent == 0 and again.skipped == 5 and again.verified
 
 
 def test_push_resumes_with_what_changed_and_prunes_removed_documents(
-    server: VirtuosoServer, tmp_path: Path
+    virtuoso: VirtuosoServer, tmp_path: Path
 ) -> None:
     paths = _inputs(tmp_path / "in", ("a.txt", "b.txt", "c.txt", "d.txt"))
     with open_store(tmp_path / "store") as store:
         ingest(store, paths[:2])
-        first = _gsp(server, store)
+        first = _gsp(virtuoso, store)
         assert first.sent == 4  # two documents, the ontology, the lineage graph (valid times)
         ingest(store, paths[2:])  # two more documents since the last push
-        second = _gsp(server, store)
+        second = _gsp(virtuoso, store)
         # the new documents and the lineage graph, which now holds their valid times
         assert second.sent == 3 and second.skipped == 3 and second.verified
         [removed] = remove(store, paths[2]).graphs
-        third = _gsp(server, store)
+        third = _gsp(virtuoso, store)
         assert third.verified
-        assert remote_counts(server.sparql, [removed]) == {}
+        assert remote_counts(virtuoso.sparql, [removed]) == {}
         # Acme's graph d was untouched by removing c: still there, unchanged
         sizes = store.graph_sizes()
-        assert remote_counts(server.sparql, list(sizes)) == sizes
+        assert remote_counts(virtuoso.sparql, list(sizes)) == sizes
 
 
 def test_sparql_update_is_the_fallback_without_a_graph_store(
-    server: VirtuosoServer, tmp_path: Path
+    virtuoso: VirtuosoServer, tmp_path: Path
 ) -> None:
     with _store(tmp_path, ("c.txt", "d.txt")) as store:
         report = push(
             store,
-            server.sparql,
-            graph_store_url=server.base + "/no-graph-store-here",
-            update_url=server.sparql_auth,
+            virtuoso.sparql,
+            graph_store_url=virtuoso.base + "/no-graph-store-here",
+            update_url=virtuoso.sparql_auth,
             user=USER,
             password=PASSWORD,
             resume=False,
@@ -150,8 +154,8 @@ def test_sparql_update_is_the_fallback_without_a_graph_store(
         assert report.verified and report.sent == 4  # with the lineage graph
         small = push(
             store,
-            server.sparql,
-            update_url=server.sparql_auth,
+            virtuoso.sparql,
+            update_url=virtuoso.sparql_auth,
             user=USER,
             password=PASSWORD,
             resume=False,
@@ -161,12 +165,12 @@ def test_sparql_update_is_the_fallback_without_a_graph_store(
         assert small.requests > report.requests
 
 
-def test_wrong_password_is_a_clear_error(server: VirtuosoServer, tmp_path: Path) -> None:
+def test_wrong_password_is_a_clear_error(virtuoso: VirtuosoServer, tmp_path: Path) -> None:
     with _store(tmp_path, ("c.txt",)) as store, pytest.raises(PushError, match="HTTP 401"):
         push(
             store,
-            server.sparql,
-            graph_store_url=server.graph_store,
+            virtuoso.sparql,
+            graph_store_url=virtuoso.graph_store,
             user=USER,
             password="not-the-password",
             resume=False,
@@ -203,12 +207,12 @@ def _unordered(text: str) -> object:
     return tuple(sorted(parts)) if len(parts) > 1 else text
 
 
-def _same_answers(server: VirtuosoServer, local_graph: Target) -> None:
+def _same_answers(virtuoso: VirtuosoServer, local_graph: Target) -> None:
     answered = 0
     for name in ROUND_TRIP:
         sparql = load_named_query(name).sparql
         local = run_query(local_graph, sparql)
-        remote = sparql_select_json(server.sparql, sparql)
+        remote = sparql_select_json(virtuoso.sparql, sparql)
         mine = sorted((tuple(_cell(v) for v in row) for row in local.rows), key=repr)
         theirs = sorted(
             (tuple(_remote_cell(row.get(v)) for v in local.variables) for row in remote), key=repr
@@ -218,16 +222,19 @@ def _same_answers(server: VirtuosoServer, local_graph: Target) -> None:
     assert answered >= len(ROUND_TRIP) - 2, "too few local answers to compare"
 
 
-def test_named_queries_answer_the_same_on_virtuoso(server: VirtuosoServer, tmp_path: Path) -> None:
-    with _store(tmp_path, tuple(DOCUMENTS)) as store:
-        _gsp(server, store, resume=False)
-        _same_answers(server, store.ox)  # the store in place against Virtuoso's union
-
-
-def test_one_graph_push_answers_the_same_on_virtuoso(
-    server: VirtuosoServer, tmp_path: Path
+def test_named_queries_answer_the_same_on_virtuoso(
+    virtuoso: VirtuosoServer, tmp_path: Path
 ) -> None:
-    # a fresh server state: the per-document graphs of other tests would add up
+    with _store(tmp_path, tuple(DOCUMENTS)) as store:
+        _gsp(virtuoso, store, resume=False)
+        _same_answers(virtuoso, store.ox)  # the store in place against Virtuoso's union
+
+
+@pytest.mark.slow
+def test_one_graph_push_answers_the_same_on_virtuoso(
+    virtuoso: VirtuosoServer, tmp_path: Path
+) -> None:
+    # a fresh virtuoso state: the per-document graphs of other tests would add up
     with VirtuosoServer(tmp_path / "virtuoso") as own, _store(tmp_path, tuple(DOCUMENTS)) as store:
         union = store_graph(store)
         report = push(
