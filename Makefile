@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum 
 CORPUS ?= ../shared/corpus/dev
 SEEDGOLD ?= ../shared/seeds
 
-.PHONY: demo test lint typecheck pytest eval bench system-packages clean golden fuzz
+.PHONY: demo test check lint typecheck pytest pytest-fast eval bench system-packages clean golden fuzz
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ demo: $(STAMP)
 ## test: lint, type-check and run the whole test suite (installs the Debian packages some tests need when root)
 test: $(STAMP) system-packages lint typecheck pytest
 
+## check: the inner loop, under a minute: lint, type-check and the tests not marked slow
+## (no browser, server, worker process or big build; the rule is in tests/conftest.py)
+check: $(STAMP) lint typecheck pytest-fast
+
 lint: $(STAMP)
 	$(BIN)/ruff check kg tests fuzz bench
 	$(BIN)/ruff format --check kg tests fuzz bench
@@ -33,6 +37,9 @@ typecheck: $(STAMP)
 
 pytest: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+pytest-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow"
 
 ## system-packages: Debian packages for the tests that need a real browser, RDF parser or SPARQL server:
 ## chromium (the map), raptor2-utils (rapper, a third Turtle parser), virtuoso-opensource (kg push).

@@ -31,8 +31,8 @@ def browser() -> Iterator[Any]:
 # The rule for `slow` (left out of `make check`, run by `make test`): a test is slow when it
 # starts a process that lives for the test -- a browser, a server (the SPARQL endpoint's
 # workers, Virtuoso), extraction workers, a `kg` or Python subprocess -- or builds more than
-# a handful of documents (the dev corpus, thousands of map nodes). Short calls of external
-# parsers (rapper) do not count. Tests are marked where they are written; these fixtures
+# a handful of documents (the dev corpus, thousands of map nodes). Short calls of an external
+# parser (rapper) do not count, unless a property test makes one for every example. Tests are marked where they are written; these fixtures
 # start servers, so every test using one is slow, and so is every browser test.
 PROCESS_FIXTURES = frozenset({"browser", "endpoint", "strict_endpoint", "virtuoso"})
 

@@ -7,6 +7,7 @@ import hides a circle from Python but not from a reader.
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -50,12 +51,17 @@ def _imported(module: str, tree: ast.Module) -> Iterator[str]:
                 yield owner
 
 
+@functools.cache
+def _tree(module: str) -> ast.Module:
+    return ast.parse(MODULES[module].read_text(encoding="utf-8"))
+
+
+@functools.cache
 def import_graph() -> nx.DiGraph:
     graph = nx.DiGraph()
     graph.add_nodes_from(MODULES)
-    for module, path in MODULES.items():
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        graph.add_edges_from((module, target) for target in _imported(module, tree))
+    for module in MODULES:
+        graph.add_edges_from((module, target) for target in _imported(module, _tree(module)))
     return graph
 
 
@@ -107,8 +113,8 @@ def test_no_module_re_exports_another_modules_names() -> None:
     """``from x import name as name`` (a re-export shim) is not how modules are found."""
     shims = [
         f"{module}: {alias.name}"
-        for module, path in MODULES.items()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        for module in MODULES
+        for node in ast.walk(_tree(module))
         if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("kg")
         for alias in node.names
         if alias.asname == alias.name

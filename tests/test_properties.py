@@ -142,6 +142,7 @@ def literals(data: bytes, predicate: URIRef) -> set[str]:
 # ---------------------------------------------------------------- whole pipeline
 
 
+@pytest.mark.slow  # Raptor parses every example in a process of its own
 @PIPELINE
 @given(st.lists(any_text, min_size=1, max_size=3))
 @example(["Acme Robotics Inc. agreed to invest $5 million in Borealis Therapeutics Ltd."])
@@ -154,6 +155,7 @@ def test_any_text_extracts_and_serialises_everywhere(texts: list[str]) -> None:
     assert literals(data, NIF.isString) == set(texts)
 
 
+@pytest.mark.slow  # Raptor parses every example in a process of its own
 @PIPELINE
 @given(deal_text)
 def test_deal_like_text_keeps_every_name_exact(text: str) -> None:
@@ -176,6 +178,7 @@ def test_hostile_deal_text_stays_valid_under_the_shapes(text: str) -> None:
     assert result.conforms, result.text
 
 
+@pytest.mark.slow  # Raptor parses every example in a process of its own
 @PIPELINE
 @given(
     st.binary(max_size=3000) | noise.map(lambda t: t.encode("utf-8")),
@@ -206,6 +209,7 @@ def extraction_of(names: list[str], metadata: dict[str, str]) -> Extraction:
     return Extraction(document=doc, organizations=tuple(orgs.values()))
 
 
+@pytest.mark.slow  # Raptor parses every example in a process of its own
 @MAPPING
 @given(
     st.lists(hostile_name, min_size=1, max_size=5),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import spacy
 from spacy.language import Language
 
@@ -41,6 +42,8 @@ def test_indexed_rules_annotate_like_the_attribute_ruler() -> None:
     assert _annotations(indexed) == _annotations(model)
 
 
+# the lemmatizer runs here without the tagger's POS tags on purpose
+@pytest.mark.filterwarnings("ignore:.W108. The rule-based lemmatizer:UserWarning")
 def test_the_rules_matter_here() -> None:
     """Without any attribute rules the annotations differ: the comparison above is real."""
     model, bare = _model(), _model()
