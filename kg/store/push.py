@@ -23,7 +23,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -420,6 +420,34 @@ class _EndpointMissing(PushError):
     """The Graph Store URL answered that it does not exist or does not take this."""
 
 
+def _answered(fp: Any, answer: Callable[[], Any]) -> Any:
+    """The response to a retry with credentials, closing the challenge (401) response
+    *fp* it answers: urllib leaves it open, one socket per request. Without a retry (None)
+    *fp* stays open, as urllib's error for the caller still reads it."""
+    try:
+        retried = answer()
+    except BaseException:
+        fp.close()  # the error raised is a later response's, not this one's
+        raise
+    if retried is not None:
+        fp.close()
+    return retried
+
+
+class _DigestAuth(urllib.request.HTTPDigestAuthHandler):
+    def http_error_401(self, req, fp, code, msg, headers):  # type: ignore[no-untyped-def]
+        return _answered(
+            fp, lambda: super(_DigestAuth, self).http_error_401(req, fp, code, msg, headers)
+        )
+
+
+class _BasicAuth(urllib.request.HTTPBasicAuthHandler):
+    def http_error_401(self, req, fp, code, msg, headers):  # type: ignore[no-untyped-def]
+        return _answered(
+            fp, lambda: super(_BasicAuth, self).http_error_401(req, fp, code, msg, headers)
+        )
+
+
 class _Client:
     """urllib with basic and digest auth, counting requests, raising PushError."""
 
@@ -430,10 +458,7 @@ class _Client:
         if user is not None:
             # digest first (its handler_order is lower): it answers Digest challenges,
             # the basic handler Basic ones
-            handlers += [
-                urllib.request.HTTPDigestAuthHandler(self._manager),
-                urllib.request.HTTPBasicAuthHandler(self._manager),
-            ]
+            handlers += [_DigestAuth(self._manager), _BasicAuth(self._manager)]
         self._opener = urllib.request.build_opener(*handlers)
         self._timeout = timeout
         self.requests = 0
@@ -454,7 +479,8 @@ class _Client:
                 data: bytes = response.read()
                 return data
         except urllib.error.HTTPError as exc:
-            detail = exc.read()[:300].decode("utf-8", "replace").strip()
+            with exc:  # the error holds the server's open response
+                detail = exc.read()[:300].decode("utf-8", "replace").strip()
             error = PushError(f"{method} {_short(url)}: HTTP {exc.code} {exc.reason}: {detail}")
             error.status = exc.code  # type: ignore[attr-defined]
             raise error from exc

@@ -208,7 +208,7 @@ def test_a_second_writer_fails_clearly_or_waits(tmp_path: Path) -> None:
             assert len(store.document_graphs()) == 1
     finally:
         holder.kill()
-        holder.wait()
+        holder.communicate()  # waits and closes the pipes
 
 
 def _many_documents(folder: Path, count: int) -> Path:
@@ -265,7 +265,7 @@ def test_a_killed_ingest_leaves_a_consistent_store(tmp_path: Path) -> None:
         if line.strip() == "finished" or int(line) >= 6:
             break
     child.send_signal(signal.SIGKILL)
-    child.wait()
+    child.communicate()  # waits and closes the pipe
     with open_store(killed_path) as store:
         graphs = store.document_graphs()
         assert len(graphs) >= 6
