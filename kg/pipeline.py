@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kg.errors import InputError
@@ -21,28 +21,10 @@ from kg.lineage.link import link_lineage
 from kg.models import BuildReport, Document, Extraction, Problem
 from kg.options import DEFAULTS, BuildOptions, ProgressCallback
 from kg.rdf.mapping import to_graph
-from kg.read.documents import ReadWarning, iter_documents, read_documents
+from kg.read.documents import ReadLog, iter_documents, read_documents
 from kg.resolve import resolve_extractions
 from kg.store.directory import PersistentStore, open_store
 from kg.store.ingest import BATCH_DOCUMENTS, IngestReport, ingest_extractions
-
-
-@dataclass
-class ReadLog:
-    """The inputs a streaming read skipped (problems) or kept with a warning."""
-
-    problems: list[Problem] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
-
-    def documents(self, items: Iterable[Document | Problem]) -> Iterator[Document]:
-        """The documents of a :func:`kg.read.documents.iter_documents` stream; the rest is logged."""
-        for item in items:
-            if isinstance(item, Document):
-                yield item
-            elif isinstance(item, ReadWarning):
-                self.warnings.append(item)
-            else:
-                self.problems.append(item)
 
 
 def extraction_stream(

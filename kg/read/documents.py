@@ -18,8 +18,8 @@ import os
 import stat
 import sys
 import unicodedata
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
@@ -33,7 +33,14 @@ from kg.read.html import read_html
 from kg.read.records import read_json, read_jsonl
 from kg.read.text import read_text
 
-__all__ = ["KNOWN_EXTENSIONS", "ReadResult", "ReadWarning", "iter_documents", "read_documents"]
+__all__ = [
+    "KNOWN_EXTENSIONS",
+    "ReadLog",
+    "ReadResult",
+    "ReadWarning",
+    "iter_documents",
+    "read_documents",
+]
 
 KNOWN_EXTENSIONS = {
     ".txt": "text",
@@ -71,6 +78,24 @@ class ReadResult:
     documents: tuple[Document, ...]
     problems: tuple[Problem, ...] = ()
     warnings: tuple[Problem, ...] = ()
+
+
+@dataclass
+class ReadLog:
+    """The inputs a streaming read skipped (problems) or kept with a warning."""
+
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    def documents(self, items: Iterable[Document | Problem]) -> Iterator[Document]:
+        """The documents of a :func:`kg.read.documents.iter_documents` stream; the rest is logged."""
+        for item in items:
+            if isinstance(item, Document):
+                yield item
+            elif isinstance(item, ReadWarning):
+                self.warnings.append(item)
+            else:
+                self.problems.append(item)
 
 
 def read_documents(
