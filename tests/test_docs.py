@@ -62,3 +62,13 @@ def test_quick_start_commands_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         args = [a.replace("output/", str(tmp_path / "output") + "/") for a in args]
         result = CliRunner().invoke(cli, args, catch_exceptions=False)
         assert result.exit_code == 0, f"{line}\n{result.output}"
+
+
+@pytest.mark.slow  # builds on two worker processes
+def test_the_library_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    code = README.split("## Using kg as a library", 1)[1].split("```python", 1)[1].split("```")[0]
+    (tmp_path / "seeds").symlink_to(ROOT / "seeds")
+    monkeypatch.chdir(tmp_path)  # it writes output/: not the repository's golden graph
+    exec(compile(code, "README.md", "exec"), {})
+    assert (tmp_path / "output" / "kg.ttl").stat().st_size > 1000
+    assert (tmp_path / "output" / "kg.html").is_file()
