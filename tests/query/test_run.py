@@ -1,23 +1,16 @@
-"""Named SPARQL queries on the example graph, bindings, errors and result formats."""
+"""kg.query.run: the named queries' answers on the example graph, running, bindings and errors."""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from decimal import Decimal
-from xml.etree import ElementTree as ET
 
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.query import Result
 
-from kg.errors import OntologyError, QueryError
-from kg.query.bindings import parse_binding, parse_bindings
-from kg.query.catalog import load_named_query, named_queries
-from kg.query.formats import serialize, to_csv, to_json, to_rows, to_tsv, to_turtle, to_xml
+from kg.errors import QueryError
+from kg.query.bindings import parse_binding
+from kg.query.formats import to_csv, to_rows, to_turtle
 from kg.query.run import (
     QueryResult,
     QuerySyntaxError,
@@ -46,12 +39,6 @@ def clause(name: str) -> URIRef:
     return ID[f"clause-{name}"]
 
 
-@pytest.fixture(scope="module")
-def graph() -> Graph:
-    """The example graph on Oxigraph, with the ontology added once for all tests."""
-    return with_ontology(load_graph(EXAMPLE))
-
-
 def named(graph: Graph, name: str, **bindings: str) -> QueryResult:
     return run_named_query(graph, name, {k: parse_binding(v) for k, v in bindings.items()})
 
@@ -62,50 +49,6 @@ def column(result: QueryResult, name: str) -> list[str]:
 
 def date(text: str) -> Literal:
     return Literal(text, datatype=XSD.date)
-
-
-# --------------------------------------------------------------------------- the files
-
-
-def test_there_are_at_least_twelve_named_queries() -> None:
-    queries = named_queries()
-    assert len(queries) >= 12
-    for name in (
-        "agreements-between", "terms-in-force", "investment-by-investor", "superseded-clauses",
-        "clause-evidence", "licence-history", "amendment-lineage", "clause-counts-by-group",
-        "companies-by-deals", "deals-by-type-and-year", "organizations", "agreements",
-        "documents",
-    ):  # fmt: skip
-        assert name in queries
-
-
-@pytest.mark.parametrize("name", sorted(named_queries()))
-def test_named_query_header_and_syntax(name: str) -> None:
-    query = load_named_query(name)
-    assert query.path == ONTOLOGY_DIR / "queries" / f"{name}.rq"
-    assert query.title and query.description
-    parsed = prepareQuery(query.sparql)  # rdflib's parser agrees with Oxigraph's
-    projected = {str(v) for v in parsed.algebra["PV"]}
-    for param in query.params:
-        # Oxigraph binds only projected variables, so every parameter is a column
-        assert param.name in projected, f"{name}: ?{param.name} is not selected"
-        assert param.description
-
-
-def test_params_are_parsed_from_the_header() -> None:
-    query = load_named_query("licence-history")
-    assert [(p.name, p.required) for p in query.params] == [
-        ("licensor", False),
-        ("licensee", False),
-    ]
-    assert load_named_query("terms-in-force").params[0].required
-
-
-def test_unknown_named_query_lists_the_available_ones() -> None:
-    with pytest.raises(
-        OntologyError, match=r"unknown named query 'nope'; available: .*terms-in-force"
-    ):
-        load_named_query("nope")
 
 
 # --------------------------------------------------------------------------- expected rows
@@ -455,138 +398,6 @@ def test_construct_and_describe_give_graphs(graph: Graph) -> None:
     )
     with pytest.raises(QueryError, match="write graph results as Turtle"):
         to_csv(result)
-
-
-# --------------------------------------------------------------------------- parse_binding
-
-
-@pytest.mark.parametrize(
-    ("text", "term"),
-    [
-        ("org-microsoft", ID["org-microsoft"]),
-        ("dkid:org-microsoft", ID["org-microsoft"]),
-        ("agreement-acme-borealis-2024", A2024),
-        ("dkct:Exclusivity", vocab.DKCT.Exclusivity),
-        ("<https://example.org/x>", URIRef("https://example.org/x")),
-        ("https://example.org/y", URIRef("https://example.org/y")),
-        ("2026-01-01", Literal("2026-01-01", datatype=XSD.date)),
-        ("27.5", Literal(Decimal("27.5"))),
-        ("1000000000", Literal(Decimal("1000000000"))),
-        ("true", Literal(True)),
-        ('"2026-01-01"', Literal("2026-01-01")),
-        ("Acme Robotics", Literal("Acme Robotics")),
-        ("USD", Literal("USD")),
-    ],
-)
-def test_parse_binding(text: str, term: URIRef | Literal) -> None:
-    parsed = parse_binding(text)
-    assert parsed == term
-    assert type(parsed) is type(term)
-    if isinstance(term, Literal):
-        assert parsed.datatype == term.datatype  # type: ignore[union-attr]
-
-
-def test_parse_binding_uses_graph_prefixes() -> None:
-    graph = Graph()
-    graph.bind("ex", "https://example.org/ns#")
-    assert parse_binding("ex:thing", graph) == URIRef("https://example.org/ns#thing")
-    assert parse_binding("ex:thing") == Literal("ex:thing")
-
-
-def test_parse_binding_errors() -> None:
-    with pytest.raises(QueryError, match="not a valid date"):
-        parse_binding("2026-02-30")
-    with pytest.raises(QueryError, match="not a valid IRI"):
-        parse_binding("<https://example.org/a b>")
-    assert parse_bindings(["date=2026-01-01", "?org=org-acme"]) == {
-        "date": Literal("2026-01-01", datatype=XSD.date),
-        "org": ID["org-acme"],
-    }
-    with pytest.raises(QueryError, match="write VAR=VALUE"):
-        parse_bindings(["no-equals-sign"])
-
-
-# --------------------------------------------------------------------------- formats
-
-
-@pytest.fixture(scope="module")
-def licences(graph: Graph) -> QueryResult:
-    return named(graph, "licence-history", licensor="org-borealis-therapeutics")
-
-
-def test_json_is_sparql_results_json(licences: QueryResult) -> None:
-    document = json.loads(to_json(licences))
-    assert document["head"]["vars"] == list(licences.variables)
-    first, second = document["results"]["bindings"]
-    assert first["clause"] == {"type": "uri", "value": str(clause("acme-borealis-2024-2"))}
-    assert first["exclusive"] == {"type": "literal", "value": "true", "datatype": str(XSD.boolean)}
-    assert "supersededBy" not in second  # unbound variables are left out
-    parsed = Result.parse(io.StringIO(to_json(licences)), format="json")
-    assert [tuple(row) for row in parsed] == list(licences.rows)  # type: ignore[arg-type]
-
-
-def test_xml_is_sparql_results_xml(licences: QueryResult) -> None:
-    text = to_xml(licences)
-    root = ET.fromstring(text.encode("utf-8"))
-    ns = {"r": "http://www.w3.org/2005/sparql-results#"}
-    assert [v.get("name") for v in root.findall("r:head/r:variable", ns)] == list(
-        licences.variables
-    )
-    assert len(root.findall("r:results/r:result", ns)) == 2
-    parsed = Result.parse(io.BytesIO(text.encode("utf-8")), format="xml")
-    assert [tuple(row) for row in parsed] == list(licences.rows)  # type: ignore[arg-type]
-
-
-def test_csv_rows(licences: QueryResult) -> None:
-    text = to_csv(licences)
-    assert "\r\n" in text
-    rows = list(csv.DictReader(io.StringIO(text, newline="")))
-    assert [r["clause"] for r in rows] == [
-        str(clause("acme-borealis-2024-2")),
-        str(clause("acme-borealis-2025-amendment-1")),
-    ]
-    assert [r["exclusive"] for r in rows] == ["true", "false"]
-    assert rows[1]["supersededBy"] == ""
-
-
-def test_tsv_rows(licences: QueryResult) -> None:
-    lines = to_tsv(licences).splitlines()
-    assert lines[0].split("\t") == ["?" + v for v in licences.variables]
-    cells = lines[1].split("\t")
-    assert cells[licences.variables.index("clause")] == f"<{clause('acme-borealis-2024-2')}>"
-    assert cells[licences.variables.index("exclusive")] == f'"true"^^<{XSD.boolean}>'
-    parsed = Result.parse(io.StringIO(to_tsv(licences)), format="tsv")
-    assert len(list(parsed)) == 2
-
-
-def test_tsv_escapes_tabs_and_newlines() -> None:
-    result = QueryResult("select", ("text",), ((Literal('a\tb\n"c"'),),))
-    assert to_tsv(result) == '?text\n"a\\tb\\n\\"c\\""\n'
-
-
-def test_ask_in_every_format(graph: Graph) -> None:
-    result = run_query(graph, "ASK { ?a a dk:MemorandumOfUnderstanding }")
-    assert json.loads(to_json(result)) == {"head": {}, "boolean": True}
-    boolean = ET.fromstring(to_xml(result).encode()).find(
-        "{http://www.w3.org/2005/sparql-results#}boolean"
-    )
-    assert boolean is not None and boolean.text == "true"
-    assert to_csv(result) == "boolean\r\ntrue\r\n"
-    assert to_rows(result) == [{"boolean": "true"}]
-
-
-def test_serialize_dispatches_by_name(licences: QueryResult) -> None:
-    assert serialize(licences, "csv") == to_csv(licences).encode()
-    assert json.loads(serialize(licences, "json"))["head"]["vars"][0] == "licensor"
-    with pytest.raises(QueryError, match="unknown output format 'yaml'"):
-        serialize(licences, "yaml")
-    with pytest.raises(QueryError, match="Turtle output is for CONSTRUCT"):
-        serialize(licences, "turtle")
-
-
-def test_to_rows_without_compaction(licences: QueryResult) -> None:
-    assert to_rows(licences, compact_iris=False)[0]["licensor"] == str(BOREALIS)
-    assert to_rows(licences)[0]["licensor"] == "dkid:org-borealis-therapeutics"
 
 
 @pytest.fixture(scope="module")
