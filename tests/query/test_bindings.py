@@ -11,19 +11,6 @@ from rdflib.namespace import XSD
 from kg.errors import QueryError
 from kg.query.bindings import parse_binding, parse_bindings
 from kg.rdf import vocab
-from kg.rdf.ontology import ONTOLOGY_DIR
-
-EXAMPLE = ONTOLOGY_DIR / "examples" / "example.ttl"
-ID = vocab.ID
-ACME, BOREALIS = ID["org-acme-robotics"], ID["org-borealis-therapeutics"]
-CIRRUS, DUNMORE = ID["org-cirrus-compute"], ID["org-dunmore-capital"]
-A2024 = ID["agreement-acme-borealis-2024"]
-AMENDMENT = ID["agreement-acme-borealis-2025-amendment"]
-MOU = ID["agreement-cirrus-borealis-mou-2025"]
-COMPUTE = ID["agreement-cirrus-borealis-2026"]
-DUNMORE_CIRRUS = ID["agreement-dunmore-cirrus-2026"]
-DUNMORE_BOREALIS = ID["agreement-dunmore-borealis-2023"]
-
 
 ID = vocab.ID
 A2024 = ID["agreement-acme-borealis-2024"]

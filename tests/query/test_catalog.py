@@ -7,20 +7,7 @@ from rdflib.plugins.sparql import prepareQuery
 
 from kg.errors import OntologyError
 from kg.query.catalog import load_named_query, named_queries
-from kg.rdf import vocab
 from kg.rdf.ontology import ONTOLOGY_DIR
-
-EXAMPLE = ONTOLOGY_DIR / "examples" / "example.ttl"
-ID = vocab.ID
-ACME, BOREALIS = ID["org-acme-robotics"], ID["org-borealis-therapeutics"]
-CIRRUS, DUNMORE = ID["org-cirrus-compute"], ID["org-dunmore-capital"]
-A2024 = ID["agreement-acme-borealis-2024"]
-AMENDMENT = ID["agreement-acme-borealis-2025-amendment"]
-MOU = ID["agreement-cirrus-borealis-mou-2025"]
-COMPUTE = ID["agreement-cirrus-borealis-2026"]
-DUNMORE_CIRRUS = ID["agreement-dunmore-cirrus-2026"]
-DUNMORE_BOREALIS = ID["agreement-dunmore-borealis-2023"]
-
 
 # --------------------------------------------------------------------------- the files
 
