@@ -14,14 +14,13 @@ from rdflib.namespace import DCTERMS, XSD
 
 from kg.lineage.link import Lineage, link_lineage
 from kg.lineage.validity import ValidTime, standing
-from kg.pipeline import build
+from kg.pipeline import build, ingest
 from kg.query.run import run_named_query
 from kg.query.timeline import timeline
 from kg.rdf.ontology import validate
 from kg.rdf.snapshot import DateRecord
 from kg.rdf.vocab import DK, DKCT
 from kg.store.directory import open_store
-from kg.store.ingest import ingest
 from kg.store.remove import remove
 
 DATED = Path(__file__).resolve().parents[2] / "seeds" / "dated"

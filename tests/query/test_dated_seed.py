@@ -18,11 +18,11 @@ from rdflib import Graph, Literal
 from rdflib.namespace import XSD
 
 from kg.cli import cli
+from kg.pipeline import ingest
 from kg.query.run import run_named_query
 from kg.query.timeline import ClauseInForce, timeline
 from kg.rdf.graphs import load_graph
 from kg.store.directory import open_store
-from kg.store.ingest import ingest
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 from browser import open_map  # noqa: E402
