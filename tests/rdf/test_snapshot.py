@@ -27,7 +27,7 @@ FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "render" / "deals.t
 
 # the modules that read agreements, clauses and their dates back from a graph
 READERS = ["query/timeline.py", "network/view.py", "evaluate/facts.py", "query/orgs.py"]
-READERS += ["lineage/link.py", "lineage/order.py", "knowledge.py"]
+READERS += ["lineage/link.py", "lineage/order.py", "lineage/validity.py", "knowledge.py"]
 
 
 @pytest.mark.parametrize("module", READERS)
