@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import time
 import urllib.error
 import urllib.parse
@@ -347,18 +348,34 @@ def _send_update(client: _Client, url: str, group: Sequence[_Payload], batch: in
 
 
 def _inserts(payloads: Sequence[_Payload]) -> str:
-    plain = [p for p in payloads if not p.blank_nodes]
-    parts = []
-    if plain:
-        graphs = "\n".join(f"GRAPH <{p.graph}> {{\n" + "\n".join(p.lines) + "\n}" for p in plain)
-        parts.append(f"INSERT DATA {{\n{graphs}\n}}")
+    """One update inserting *payloads*: INSERT DATA for every triple without a blank node,
+    and a template with an empty WHERE for those with one, since INSERT DATA may not hold
+    blank nodes on every server (Virtuoso refuses them). Only the few blank-node triples go
+    through the template: a server compiles a template to code, and a large one is refused
+    (Virtuoso: "the length of generated SQL text has exceeded 10000 lines")."""
+    data: list[tuple[str, list[str]]] = []
+    templates: list[tuple[str, list[str]]] = []
     for payload in payloads:
-        if payload.blank_nodes:
-            # INSERT DATA may not hold blank nodes on every server (Virtuoso refuses
-            # them); a template with an empty WHERE inserts the same triples
-            triples = "\n".join(payload.lines)
-            parts.append(f"INSERT {{ GRAPH <{payload.graph}> {{\n{triples}\n}} }} WHERE {{}}")
+        blank = [line for line in payload.lines if payload.blank_nodes and _BLANK.search(line)]
+        plain = (
+            [line for line in payload.lines if not _BLANK.search(line)] if blank else payload.lines
+        )
+        if plain:
+            data.append((payload.graph, list(plain)))
+        if blank:
+            templates.append((payload.graph, blank))
+    parts = []
+    if data:
+        graphs = "\n".join(f"GRAPH <{g}> {{\n" + "\n".join(lines) + "\n}" for g, lines in data)
+        parts.append(f"INSERT DATA {{\n{graphs}\n}}")
+    for graph, lines in templates:
+        triples = "\n".join(lines)
+        parts.append(f"INSERT {{ GRAPH <{graph}> {{\n{triples}\n}} }} WHERE {{}}")
     return " ;\n".join(parts)
+
+
+_BLANK = re.compile(r"^_:|\s_:\S+ \.$")
+"""An N-Triples line with a blank node as subject or object."""
 
 
 def _post_update(client: _Client, url: str, update: str) -> None:
