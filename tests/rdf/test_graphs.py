@@ -131,25 +131,25 @@ def _whole(data: bytes) -> bool:
 
 def _kill_while_writing(target: Path, delay: float) -> bool:
     """Start the writer, SIGKILL it *delay* seconds after its first temporary file shows;
-    True when a temporary file was there at the kill."""
+    True when the kill landed in the middle of a write."""
 
     def temporaries() -> set[Path]:
         return set(target.parent.glob(f".{target.name}.*.tmp"))
 
     left = temporaries()  # what earlier kills left behind
-    writer = subprocess.Popen([sys.executable, "-c", _WRITER, str(target), "4000000"])
+    writer = subprocess.Popen([sys.executable, "-c", _WRITER, str(target), "16000000"])
     try:
         deadline = time.monotonic() + 60
         while not temporaries() - left:
             assert writer.poll() is None and time.monotonic() < deadline, "the writer never wrote"
             time.sleep(0.001)
         time.sleep(delay)
-        writing = bool(temporaries() - left)
         writer.send_signal(signal.SIGKILL)
     finally:
         writer.kill()
         writer.wait(30)
-    return writing
+    # a killed write leaves its temporary file behind (a finished one renamed it)
+    return bool(temporaries() - left)
 
 
 @pytest.mark.slow
