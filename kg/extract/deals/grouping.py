@@ -1,0 +1,106 @@
+"""Grouping deal frames into agreements: frames about the same parties and the same kind
+of deal become one agreement; context sentences attach to the agreement just named."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span as SpacySpan
+
+from kg.extract.deals.frames import Frame
+from kg.extract.deals.kinds import STRONG_TYPES, TYPE_PRIORITY
+from kg.extract.deals.matching import MatchIndex
+
+
+@dataclass
+class Draft:
+    parties: list[str]
+    frames: list[Frame] = field(default_factory=list)
+    context: list[SpacySpan] = field(default_factory=list)
+
+    @property
+    def sentences(self) -> list[SpacySpan]:
+        ordered = {s.start: s for s in [f.sentence for f in self.frames] + self.context}
+        return [ordered[k] for k in sorted(ordered)]
+
+    @property
+    def years(self) -> set[str]:
+        return set().union(*(f.years for f in self.frames)) if self.frames else set()
+
+    @property
+    def strong_type(self) -> str | None:
+        return _strong_type(self.frames)
+
+
+def _strong_type(frames: Iterable[Frame]) -> str | None:
+    totals: Counter[str] = Counter()
+    for frame in frames:
+        totals.update(frame.types)
+        if frame.mou:
+            return "mou"
+    for kind in TYPE_PRIORITY:
+        if kind in STRONG_TYPES and totals[kind]:
+            return kind
+    return None
+
+
+def _compatible(draft: Draft, frame: Frame) -> bool:
+    if frame.separate:
+        return False
+    # At least two parties in common. The draft keeps the parties it started with, so an
+    # agreement does not grow into everything a later sentence happens to name.
+    if len(set(draft.parties) & set(frame.parties)) < min(2, len(frame.parties)):
+        return False
+    if draft.years and frame.years and not (draft.years & frame.years):
+        return False
+    mine, theirs = draft.strong_type, _strong_type([frame])
+    return not (mine and theirs and mine != theirs)
+
+
+def group_frames(frames: list[Frame], context: dict[int, list[SpacySpan]]) -> list[Draft]:
+    drafts: list[Draft] = []
+    for frame in frames:
+        candidates = [d for d in drafts if _compatible(d, frame)]
+        if frame.anaphoric and not candidates:
+            # "… getting out of the deal" after a deal was named: more about that one
+            named = [d for d in drafts if set(d.parties) & set(frame.parties)]
+            if named:
+                context.setdefault(frame.sentence.start, []).append(frame.sentence)
+                continue
+        # Prefer the agreement with the most parties in common, then the latest one.
+        target = max(
+            reversed(candidates),
+            key=lambda d: len(set(d.parties) & set(frame.parties)),
+            default=None,
+        )
+        if target is None:
+            target = Draft(parties=list(frame.parties))
+            drafts.append(target)
+        target.frames.append(frame)
+    # Context sentences attach to the agreement whose last frame precedes them most closely
+    # (or to the first agreement when the article states terms before naming the deal).
+    for sentence_start, sentences in sorted(context.items()):
+        best = None
+        for draft in drafts:
+            if any(f.sentence.start <= sentence_start for f in draft.frames):
+                last = max(
+                    f.sentence.start for f in draft.frames if f.sentence.start <= sentence_start
+                )
+                if best is None or last > best[0]:
+                    best = (last, draft)
+        chosen = best[1] if best else (drafts[0] if drafts else None)
+        if chosen is not None:
+            chosen.context.extend(sentences)
+    return drafts
+
+
+def upgrade_forms(drafts: list[Draft], deals: MatchIndex) -> None:
+    """ "The agreement – in the form of a memorandum of understanding – …": a context
+    sentence that names the form of "the agreement" sets the draft's form."""
+    for draft in drafts:
+        for sentence in draft.context:
+            labels = {label for label, _, _ in deals.of(sentence)}
+            if "mou" in labels and draft.frames:
+                draft.frames[0].mou = True
