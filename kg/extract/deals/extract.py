@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
@@ -13,6 +11,8 @@ from kg.extract.amounts import (
     find_amounts,
 )
 from kg.extract.dates import DateMatch, find_dates
+from kg.extract.deals.anaphora import Antecedents
+from kg.extract.deals.arguments import ArgumentReader, deal_groups, token_mentions
 from kg.extract.deals.background import (
     Background,
     about_an_earlier_deal,
@@ -24,24 +24,25 @@ from kg.extract.deals.dating import AT_THE_TIME, SIGNING, deal_dates
 from kg.extract.deals.frames import (
     SEPARATE_DEAL,
     Frame,
+    continues_a_deal,
+    definite_kinds,
     frame_types,
     has_generic,
     only_definite,
     only_transaction_words,
-    point_years,
+    role_noun,
 )
-from kg.extract.deals.grouping import group_frames, upgrade_forms
+from kg.extract.deals.grouping import frame_kind_of, group_frames, upgrade_forms
 from kg.extract.deals.kinds import STRONG_TYPES
 from kg.extract.deals.matching import MatchIndex, matchers_for
 from kg.extract.deals.parties import (
-    THE_PARTIES,
+    SEPARATELY,
     OrgLookup,
-    antecedent_of,
     described_ranges,
     distinct_orgs,
-    party_groups,
     party_mentions,
 )
+from kg.extract.nlp import doc_text
 from kg.models import Agreement, Document
 
 
@@ -78,6 +79,17 @@ def extract_agreements(
     deals = MatchIndex(matchers.deals, doc, starts)
     clause_index = MatchIndex(matchers.clauses, doc, starts)
     background_index = MatchIndex(matchers.background, doc, starts)
+
+    def recent_parties(offset: int) -> list[str]:
+        earlier = [f for f in frames if f.sentence.start_char < offset]
+        return list(earlier[-1].parties) if earlier else []
+
+    every = [
+        m
+        for m in lookup.orgs_between(0, len(doc_text(doc)))
+        if m[2] not in lookup.sources and not any(a <= m[0] < b for a, b in lookup.attributions)
+    ]
+    antecedents = Antecedents(doc, every, recent_parties)
     for sentence in sentences:
         parties = distinct_orgs(lookup, sentence)
         described = described_ranges(sentence)
@@ -103,47 +115,60 @@ def extract_agreements(
             has_trigger = bool(mou or amendment or set(types) & STRONG_TYPES)
         else:
             has_trigger = bool(types or mou or amendment or has_generic(matches))
-        years = set() if past else point_years(deal_dates(sentence, dates_of))
+        points = set() if past else {d.iso for d in deal_dates(sentence, dates_of)}
         if document.published:
             # "will pre-pay in 2022 and 2023": later years are terms, not when a deal was made
-            years = {year for year in years if year <= document.published[:4]}
-        antecedent: list[str] = []
-        if len(parties) == 1 and has_trigger:
-            # "Borealis had offered to buy the company": the company named just before
-            antecedent = antecedent_of(sentence, lookup, parties[0])
-            parties = parties + antecedent
-        elif (
-            not parties
-            and (mou or set(types) & STRONG_TYPES)
-            and frames
-            and THE_PARTIES.match(sentence.text)
-        ):
-            # "The two companies also signed a memorandum …": the parties just named
-            antecedent = list(frames[-1].parties)
-            parties = antecedent
-        if len(parties) >= 2 and has_trigger:
+            points = {d for d in points if d[:4] <= document.published[:4]}
+        years = {d[:4] for d in points}
+        groups = []
+        if has_trigger:
+            reader = ArgumentReader(sentence, token_mentions(sentence, named), antecedents)
+            separately = bool(SEPARATELY.search(sentence.text))
+            groups = deal_groups(reader, matches, separately)
+        if groups:
             separate = bool(SEPARATE_DEAL.search(sentence.text))
-            anaphoric = (
-                not (mou or amendment)
-                and (not types or only_transaction_words(sentence, matches))
-                and only_definite(sentence, matches)
-            )
-            groups = (
-                [(parties, None, None)] if antecedent else party_groups(sentence, lookup, matches)
-            )
-            for group, own, region in groups:
-                frames.append(
-                    Frame(
-                        sentence,
-                        group,
-                        Counter({own: 1}) if own else types,
+            for group in groups:
+                own = [m for m in matches if doc[m[1] : m[2]].root in group.triggers]
+                # the kinds its words for the deal name; a word for a party's role ("as
+                # its preferred supplier") names one only when it names both sides
+                cores = [m for m in own if doc[m[1] : m[2]].root in group.cores]
+                kinds, mou_here, amendment_here, definitive_here = frame_types(sentence, own)
+                naming = [m for m in own if m in cores or not role_noun(doc[m[1] : m[2]].root)]
+                if frame_types(sentence, naming)[0]:
+                    kinds = frame_types(sentence, naming)[0]
+                if not (kinds or mou_here or amendment_here) and len(groups) == 1:
+                    kinds, mou_here, amendment_here, definitive_here = (
+                        types,
                         mou,
                         amendment,
                         definitive,
+                    )
+                anaphoric = (
+                    not (mou_here or amendment_here)
+                    and (not kinds or only_transaction_words(sentence, own))
+                    and only_definite(sentence, own)
+                )
+                frames.append(
+                    Frame(
+                        sentence,
+                        group.parties,
+                        kinds,
+                        mou_here,
+                        amendment_here,
+                        definitive_here,
                         years,
                         separate,
                         anaphoric,
-                        region,
+                        group.region,
+                        points,
+                        definite_kinds(sentence, own),
+                        frame_kind_of(
+                            frame_types(
+                                sentence,
+                                [m for m in cores or own if not role_noun(doc[m[1] : m[2]].root)],
+                            )[0]
+                        ),
+                        continues_a_deal(sentence, own),
                     )
                 )
         elif not about_an_earlier_deal(sentence, past) and (

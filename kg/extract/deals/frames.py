@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from spacy.tokens import Span as SpacySpan
+from spacy.tokens import Token
 
-from kg.extract.dates import DateMatch
-from kg.extract.deals.kinds import AGREEMENT_NOUNS
+from kg.extract.deals.lexicon import lexicon
 
 
 @dataclass
@@ -27,13 +26,21 @@ class Frame:
     anaphoric: bool = False  # only "the deal", "this agreement": one already named
     # the part of a sentence naming several deals that is this frame's (character offsets)
     region: tuple[int, int] | None = None
+    # the deal dates the sentence states (ISO, at their precision)
+    dates: set[str] = field(default_factory=set)
+    # its kind words are definite ("the investment", "this licence"): a deal told before
+    refers_back: bool = False
+    # the kind its words for the deal itself name (not roles: "as its cloud provider")
+    event_kind: str | None = None
+    # it speaks of "the agreement", "the deal": the one being told, whatever its kind
+    continues: bool = False
 
 
 # Words that announce another deal between the same parties, not more about the last one.
 SEPARATE_DEAL = re.compile(
-    r"^\W*(separately|in a separate (deal|agreement|move|announcement)|in addition)\b"
-    r"|\b(also (signed|agreed|entered|struck|inked)|another (deal|agreement|contract|pact)|"
-    r"a (second|separate|further|new) (deal|agreement|contract|pact))\b",
+    r"^\W*(separately|in a separate (deal|agreement|move|announcement))\b"
+    r"|\b(another (deal|agreement|contract|pact)|"
+    r"a (second|separate|further) (deal|agreement|contract|pact))\b",
     re.I,
 )
 
@@ -42,12 +49,12 @@ def _near_agreement_noun(sentence: SpacySpan, token_index: int, window: int = 8)
     doc = sentence.doc
     # "extend their multi-year, multi-billion dollar partnership": the object is far away
     # in words but a direct child of the verb in the parse.
-    if any(child.lower_ in AGREEMENT_NOUNS for child in doc[token_index].children):
+    if any(child.lower_ in _words("agreement_nouns") for child in doc[token_index].children):
         return True
     # otherwise the agreement follows: "an extension of their partnership"; a deal named
     # before ("a deal …, expanding its presence") is not what is extended
     hi = min(sentence.end, token_index + window + 1)
-    return any(doc[i].lower_ in AGREEMENT_NOUNS for i in range(token_index + 1, hi))
+    return any(doc[i].lower_ in _words("agreement_nouns") for i in range(token_index + 1, hi))
 
 
 def frame_types(
@@ -55,7 +62,7 @@ def frame_types(
 ) -> tuple[Counter[str], bool, bool, bool]:
     types: Counter[str] = Counter()
     mou = amendment = definitive = False
-    for label, start, _end in matches:
+    for label, start, end in matches:
         if label == "mou":
             mou = True
         elif label == "amendment":
@@ -63,10 +70,15 @@ def frame_types(
                 amendment = True
         elif label == "agreement" or _an_option_to(sentence, start):
             continue
+        elif _modifies_something_else(sentence.doc[start:end].root) or _describes_parties(
+            sentence.doc[start:end].root
+        ):
+            continue
         elif label == "investment" and _funds_research(sentence, start):
             types["partnership"] += 1
         elif label == "acquisition" and not _buys_a_company(sentence, start):
-            types["supply"] += 1
+            if sentence.doc[start].lemma_.lower() in _words("purchase_verbs"):
+                types["supply"] += 1  # "purchase licences": buying supplies
         else:
             types[label] += 1
     text = sentence.text.lower()
@@ -75,21 +87,34 @@ def frame_types(
     return types, mou, amendment, definitive
 
 
-_RESEARCH_WORDS = frozenset(
-    {"research", "development", "studies", "study", "trial", "trials", "work", "programme",
-     "program", "project", "projects", "scholarships", "fellowships", "chair", "lab", "labs"}
-)  # fmt: skip
+def _words(name: str) -> frozenset[str]:
+    return lexicon().word(name)
+
+
+def _modifies_something_else(token: Token) -> bool:
+    """A deal word modifying a noun that is no deal names no deal: "investment firm",
+    "supply chain", "co-investment opportunities", "acquisition spree"."""
+    return token.dep_ in {"compound", "amod", "nmod"} and (
+        token.head.lemma_.lower() in _words("non_deal_heads")
+    )
+
+
+def _describes_parties(token: Token) -> bool:
+    """ "The partners expect …": a plural for the parties themselves names no deal."""
+    return token.lower_ in _words("group_descriptions") and any(
+        c.dep_ in {"det", "predet", "nummod"} for c in token.children
+    )
 
 
 def _funds_research(sentence: SpacySpan, start: int) -> bool:
     """ "Acme will fund research at the university": paying for work done together is a
     collaboration, not an investment in the other party."""
     token = sentence.doc[start]
-    if token.lemma_ not in {"fund", "funding", "finance", "financing"}:
+    if token.lemma_ not in _words("research_funding_verbs"):
         return False
     objects = [c for c in token.children if c.dep_ in ("dobj", "pobj", "compound")]
     near = sentence.doc[max(sentence.start, start - 1) : min(sentence.end, start + 3)]
-    return any(t.lower_ in _RESEARCH_WORDS for t in [*objects, *near])
+    return any(t.lower_ in _words("research_words") for t in [*objects, *near])
 
 
 def _an_option_to(sentence: SpacySpan, start: int) -> bool:
@@ -99,73 +124,79 @@ def _an_option_to(sentence: SpacySpan, start: int) -> bool:
     return (
         start - 2 >= sentence.start
         and doc[start - 1].lower_ == "to"
-        and doc[start - 2].lower_ in {"option", "options", "right", "rights"}
+        and doc[start - 2].lower_ in _words("right_nouns")
     )
 
 
-_COMPANY_NOUNS = frozenset(
-    {
-        "stake",
-        "stakes",
-        "shares",
-        "company",
-        "business",
-        "unit",
-        "division",
-        "assets",
-        "firm",
-        "startup",
-        "maker",
-        "operator",
-        "group",
-        "rival",
-        "competitor",
-        "subsidiary",
-        "developer",
-        "operations",
-        "businesses",
-        "studio",
-        "brands",
-    }
+_NOT_COMPANY_ENTITIES = frozenset(
+    {"MONEY", "CARDINAL", "DATE", "QUANTITY", "PERCENT", "GPE", "NORP"}
 )
 
 
 def _buys_a_company(sentence: SpacySpan, token_index: int) -> bool:
-    """ "purchase"/"buy" is an acquisition only when what is bought is a company or a stake
-    ("buy Acme", "purchase a 20% stake"); "purchase licences" is a supply deal."""
+    """ "buy", "purchase", "sell" are an acquisition only when what changes hands is a
+    company, a stake or a business's assets ("buy Acme", "purchase a 20% stake", "sold its
+    zinc mine"); "purchase licences", "sells chips" are supply."""
     token = sentence.doc[token_index]
-    if token.lemma_ not in {"purchase", "buy"}:
+    if token.lemma_.lower() not in _words("purchase_verbs"):
         return True
     if token.dep_ == "compound":
         return False  # "a power purchase agreement", "purchase orders": buying supplies
+    objects_words = _words("company_objects")
     window = sentence.doc[token_index + 1 : min(sentence.end, token_index + 5)]
-    if any(t.pos_ == "PROPN" or t.lower_ in _COMPANY_NOUNS for t in window):
+    # a name (not an amount, a date or a place: "USD 1.6 billion of wafers") or a company
+    if any(
+        (t.pos_ == "PROPN" and t.ent_type_ not in _NOT_COMPANY_ENTITIES)
+        or t.lower_ in objects_words
+        for t in window
+    ):
         return True
     # "purchased its milk sales, marketing and distribution operations": the objects' heads
     objects = [t for t in token.children if t.dep_ == "dobj"]
     objects += [t for o in objects for t in o.subtree if t.dep_ == "conj" and t.head.i >= o.i]
-    return any(t.lower_ in _COMPANY_NOUNS for t in objects)
+    return any(t.lower_ in objects_words for t in objects)
 
 
-def point_years(dates: Sequence[DateMatch]) -> set[str]:
-    return {d.iso[:4] for d in dates if d.kind == "point"}
+def definite_kinds(sentence: SpacySpan, matches: list[tuple[str, int, int]]) -> bool:
+    """Every word naming the kind of deal is a definite reference: "the $1 billion
+    investment", "this licence" (not "signed", not "a partnership")."""
+    doc = sentence.doc
+    roots = [
+        doc[s:e].root for label, s, e in matches if label not in {"agreement", "mou", "amendment"}
+    ]
+    definite = _words("definite_determiners")
+    return bool(roots) and all(
+        any(c.dep_ == "det" and c.lower_ in definite for c in root.children) for root in roots
+    )
 
 
-_DEFINITE = frozenset({"the", "this", "that"})
+def role_noun(token: Token) -> bool:
+    """ "its exclusive cloud provider", "a preferred partner": a word for a party's role,
+    not for the deal itself."""
+    return token.pos_ in {"NOUN", "PROPN"} and token.lemma_.lower() in _words("role_nouns")
+
+
+def continues_a_deal(sentence: SpacySpan, matches: list[tuple[str, int, int]]) -> bool:
+    """ "… under the agreement", "as part of the deal": the sentence goes on about the deal
+    being told, by a definite generic word for it."""
+    doc = sentence.doc
+    generic = _words("generic_deal_nouns")
+    definite = _words("definite_determiners")
+    for label, start, end in matches:
+        root = doc[start:end].root
+        if label == "agreement" and root.lemma_.lower() in generic:
+            if any(c.dep_ == "det" and c.lower_ in definite for c in root.children):
+                return True
+    return False
 
 
 def only_definite(sentence: SpacySpan, matches: list[tuple[str, int, int]]) -> bool:
     """Every deal word is a definite reference: "the deal", "this agreement"."""
     doc = sentence.doc
     return bool(matches) and all(
-        start > sentence.start and doc[start - 1].lower_ in _DEFINITE for _, start, _ in matches
+        start > sentence.start and doc[start - 1].lower_ in _words("definite_determiners")
+        for _, start, _ in matches
     )
-
-
-# "the purchase", "the takeover": names for a deal already told, whatever kind it was
-_TRANSACTION_WORDS = frozenset(
-    {"purchase", "acquisition", "takeover", "merger", "transaction", "buyout", "deal"}
-)
 
 
 def only_transaction_words(sentence: SpacySpan, matches: list[tuple[str, int, int]]) -> bool:
@@ -173,7 +204,7 @@ def only_transaction_words(sentence: SpacySpan, matches: list[tuple[str, int, in
     with a loan from Beta" says more about a purchase already named, not of a new deal."""
     doc = sentence.doc
     return all(
-        end - start == 1 and doc[start].lemma_.lower() in _TRANSACTION_WORDS
+        end - start == 1 and doc[start].lemma_.lower() in _words("transaction_words")
         for _, start, end in matches
     )
 

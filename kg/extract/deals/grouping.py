@@ -11,6 +11,7 @@ from spacy.tokens import Span as SpacySpan
 
 from kg.extract.deals.frames import Frame
 from kg.extract.deals.kinds import STRONG_TYPES, TYPE_PRIORITY
+from kg.extract.deals.lexicon import lexicon
 from kg.extract.deals.matching import MatchIndex
 
 
@@ -30,6 +31,15 @@ class Draft:
         return set().union(*(f.years for f in self.frames)) if self.frames else set()
 
     @property
+    def dates(self) -> set[str]:
+        return set().union(*(f.dates for f in self.frames)) if self.frames else set()
+
+    @property
+    def kind(self) -> str | None:
+        """The kind of deal the agreement is: that of its first frame naming one."""
+        return next((f.event_kind for f in self.frames if f.event_kind is not None), None)
+
+    @property
     def strong_type(self) -> str | None:
         return _strong_type(self.frames)
 
@@ -47,22 +57,61 @@ def _strong_type(frames: Iterable[Frame]) -> str | None:
 
 
 def _compatible(draft: Draft, frame: Frame) -> bool:
+    """Whether *frame* says more about the agreement *draft* is building: the same parties
+    (two in common), and not a deal of another kind or from another date."""
     if frame.separate:
         return False
     # At least two parties in common. The draft keeps the parties it started with, so an
     # agreement does not grow into everything a later sentence happens to name.
     if len(set(draft.parties) & set(frame.parties)) < min(2, len(frame.parties)):
         return False
-    if draft.years and frame.years and not (draft.years & frame.years):
+    if _other_date(draft.dates, frame.dates):
         return False
+    mine, theirs = draft.kind, frame.event_kind
+    if mine and theirs and mine != theirs and not _same_kind(mine, theirs) and not frame.continues:
+        return False  # "A invested in B last year. A and B now form a joint venture."
     mine, theirs = draft.strong_type, _strong_type([frame])
     return not (mine and theirs and mine != theirs)
+
+
+def _same_kind(a: str, b: str) -> bool:
+    """ "Teaming up" then "a joint venture": a partnership that turns out to be a venture."""
+    turns = lexicon().word("partnership_forms")
+    return {a, b} <= turns | {"partnership"} and "partnership" in {a, b}
+
+
+def _refers_to(draft: Draft, frame: Frame) -> bool:
+    kind = frame_kind(frame)
+    shared = len(set(draft.parties) & set(frame.parties)) >= min(2, len(frame.parties))
+    return shared and kind is not None and any(f.types[kind] for f in draft.frames)
+
+
+def frame_kind(frame: Frame) -> str | None:
+    """The kind of deal a frame names, if it names one (the first by type priority)."""
+    return frame_kind_of(frame.types)
+
+
+def frame_kind_of(types: Counter[str]) -> str | None:
+    return next((kind for kind in TYPE_PRIORITY if types[kind]), None)
+
+
+def _other_date(mine: set[str], theirs: set[str]) -> bool:
+    """Two sets of deal dates with no date in common at the precision both state: "in
+    March 2017" and "in November 2017" are two events, "2017" and "November 2017" may be one."""
+    if not mine or not theirs:
+        return False
+    return not any(a.startswith(b) or b.startswith(a) for a in mine for b in theirs)
 
 
 def group_frames(frames: list[Frame], context: dict[int, list[SpacySpan]]) -> list[Draft]:
     drafts: list[Draft] = []
     for frame in frames:
         candidates = [d for d in drafts if _compatible(d, frame)]
+        if frame.refers_back:
+            # "The $1 billion investment goes to …": the investment told before, even when
+            # another kind of deal was told since
+            same_kind = [d for d in drafts if _refers_to(d, frame)]
+            candidates = same_kind or candidates
         if frame.anaphoric and not candidates:
             # "… getting out of the deal" after a deal was named: more about that one
             named = [d for d in drafts if set(d.parties) & set(frame.parties)]

@@ -1,0 +1,148 @@
+"""Who a deal is between (kg.extract.deals.parties): the trigger's own arguments, bystanders
+left out, descriptions and pronouns resolved, denied deals dropped.
+
+Every sentence is invented for these tests; the companies do not exist.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract.documents import extract_documents
+from kg.models import Document, Extraction
+from kg.read.base import content_id
+from kg.resolve import resolve_extractions
+
+
+def _extract(text: str, published: str | None = "2024-05-10") -> Extraction:
+    document = Document(id=content_id(text), text=text, source="test.txt", published=published)
+    extractions, _ = extract_documents([document])
+    return resolve_extractions(extractions)[0]
+
+
+def _deals(text: str) -> list[tuple[str, frozenset[str]]]:
+    """(type, party names) of every agreement the text states, in order."""
+    extraction = _extract(text)
+    names = {o.key: o.name for o in extraction.organizations}
+    return [
+        (a.types[0] if a.types else "other", frozenset(names[p] for p in a.parties))
+        for a in extraction.agreements
+    ]
+
+
+# G04: a regulator, an exchange, an adviser, a rival or a beneficiary named in the deal's
+# sentence is not a party: parties are the arguments of the deal word.
+BYSTANDERS = [
+    (
+        "Velta Mining Corp.'s purchase of Brava Ports Ltd. was approved by the Northshire "
+        "Competition Board.",
+        {"Velta Mining", "Brava Ports"},
+    ),
+    (
+        "Halvorsen Foods Inc. agreed to buy Dunmore Dairy Ltd., a day after rival Kessel "
+        "Brands Corp. walked away from the bidding.",
+        {"Halvorsen Foods", "Dunmore Dairy"},
+    ),
+    (
+        "Brightline Solar Inc., the Nasdaq-listed developer, signed a supply agreement with "
+        "Pellucid Power Corp.",
+        {"Brightline Solar", "Pellucid Power"},
+    ),
+    (
+        "Morrow Capital LLC advised Quarrytech Inc. on its acquisition of Lumora Systems Ltd.",
+        {"Quarrytech", "Lumora Systems"},
+    ),
+    (
+        "Tessaly Motors Corp. and Drave Batteries Ltd. formed a joint venture to take on "
+        "market leader Norvik Energy Inc.",
+        {"Tessaly Motors", "Drave Batteries"},
+    ),
+    (
+        "The licence that Ostrava Media Ltd. granted to Fenmore Streaming Inc. still needs "
+        "clearance from the Federal Broadcasting Authority.",
+        {"Ostrava Media", "Fenmore Streaming"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "parties"), BYSTANDERS, ids=[
+    "approver", "rival", "exchange", "adviser", "competitor", "regulator"])  # fmt: skip
+def test_bystanders_are_not_parties(text: str, parties: set[str]) -> None:
+    deals = _deals(text)
+    assert len(deals) == 1, deals
+    assert deals[0][1] == parties
+
+
+# G05: "the company", "the two companies", "the group", "the carrier", "we" in a quote
+# stand for organisations named before; a deal stated with them is a deal between those.
+DESCRIBED_PARTIES = [
+    (
+        "Halcyon Motors Inc. and Drave Batteries Ltd. are teaming up on battery cells. "
+        "The two companies signed a joint venture agreement on Tuesday.",
+        "joint_venture",
+        {"Halcyon Motors", "Drave Batteries"},
+    ),
+    (
+        "Ormond Analytics Ltd. builds forecasting software for farmers. Brightwater Capital "
+        "LLC agreed to invest $30 million in the company.",
+        "investment",
+        {"Brightwater Capital", "Ormond Analytics"},
+    ),
+    (
+        "Kessel Logistics Corp. posted higher revenue for the quarter. The group also said "
+        "it would acquire Pexa Freight Ltd. for $80 million.",
+        "acquisition",
+        {"Kessel Logistics", "Pexa Freight"},
+    ),
+    (
+        '"We are proud to partner with Lumio Robotics Inc.," said Dana Velk, chief executive '
+        "of Quillby Systems Corp.",
+        "partnership",
+        {"Quillby Systems", "Lumio Robotics"},
+    ),
+    (
+        "Skyhaven Airlines Ltd. flies to 40 cities. The carrier has signed a codeshare "
+        "partnership with Veltro Air Corp.",
+        "partnership",
+        {"Skyhaven Airlines", "Veltro Air"},
+    ),
+    (
+        "Fenmore Labs Inc. was founded in 2019 by two chemists. Northfield Ventures LLC led a "
+        "$12 million investment in the start-up.",
+        "investment",
+        {"Northfield Ventures", "Fenmore Labs"},
+    ),
+    (
+        "Corvex Mining Ltd. sold its copper unit last year. It sold its zinc mine to Brava "
+        "Metals Inc. for $40 million in April.",
+        "acquisition",
+        {"Corvex Mining", "Brava Metals"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "kind", "parties"), DESCRIBED_PARTIES, ids=[
+    "two-companies", "the-company", "the-group", "we-in-quote", "the-carrier", "the-start-up",
+    "it"])  # fmt: skip
+def test_descriptions_and_pronouns_stand_for_named_parties(
+    text: str, kind: str, parties: set[str]
+) -> None:
+    deals = [d for d in _deals(text) if d[1] == parties]
+    assert deals, _deals(text)
+    assert deals[0][0] == kind
+
+
+# G09: a denied, ruled-out or negated deal is no deal.
+NEGATED = [
+    "Velta Mining Corp. denied that it was acquiring Lumio Robotics Inc., although it is "
+    "hiring most of its engineers.",
+    "Quarrytech Inc. said it has no plans to invest in Ormond Analytics Ltd.",
+    "Brightwater Pharma Ltd. has not signed a licence agreement with Halvorsen Labs Inc., a "
+    "spokesman said.",
+    "Corvane Motors Ltd. ruled out a merger with Tessaly Energy Inc. on Monday.",
+]
+
+
+@pytest.mark.parametrize("text", NEGATED, ids=["denied", "no-plans", "not-signed", "ruled-out"])
+def test_negated_deals_are_no_deals(text: str) -> None:
+    assert _deals(text) == []
