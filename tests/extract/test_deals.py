@@ -132,7 +132,7 @@ def test_acquisition_passive_voice_reverses_roles() -> None:
             None,
         ),
         (
-            "Corvane Motors and Pellucid Therapeutics extended their multiyear partnership.",
+            "Corvane Motors and Pellucid Therapeutics extended their partnership by five years.",
             "term",
             None,
         ),
@@ -220,7 +220,7 @@ def test_acquisition_passive_voice_reverses_roles() -> None:
         "revenue-share",
         "rofr",
         "board-seat",
-        "multiyear",
+        "extended-by-years",
         "period-of-years",
         "over-the-next-years",
         "minority-position",

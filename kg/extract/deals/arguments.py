@@ -361,7 +361,11 @@ class ArgumentReader:
             children += [c for c in noun.head.children if c.dep_ == "poss"]
         for child in (c for c in children if c.dep_ == "poss"):
             found.actors.extend(self.orgs_of(child))
+        owned_before = len(found.actors)
         self._governor_arguments(noun, found)
+        # "A granted B exclusive rights", "A signed a B supply deal": with a subject of its
+        # own, a name modifying the deal noun is the other side, not a second owner
+        modifiers = found.others if len(found.actors) > owned_before else found.actors
         for child in children:
             self.exclude = frozenset(found.actors)
             if child.dep_ == "poss":
@@ -369,7 +373,7 @@ class ArgumentReader:
             if child.dep_ == "poss":
                 found.actors.extend(self.orgs_of(child))
             elif child.dep_ in {"compound", "nmod", "amod"} and self.mention_of(child):
-                found.actors.extend(self.orgs_of(child))
+                modifiers.extend(self.orgs_of(child))
             elif child.dep_ == "prep" and child.lower_ in self._preps:
                 for obj in self._objects_of(child):
                     if child.lower_ == "by":

@@ -154,8 +154,15 @@ def build_agreement(
             dates_of(sentence),
             sentence.start in frame_starts,
             orgs_here,
+            draft.parties,
         ):
-            same = [i for i, c in enumerate(clauses) if same_clause(clause, c)]
+            # a clause restated in a later sentence is the same clause; two in one
+            # sentence ("A and B each hold 30%") are two
+            same = [
+                i
+                for i, c in enumerate(clauses)
+                if same_clause(clause, c) and c.evidence.start != clause.evidence.start
+            ]
             if not same:
                 clauses.append(clause)
             elif clause.amount is not None and clauses[same[0]].amount is None:

@@ -42,6 +42,7 @@ from kg.extract.deals.parties import (
     distinct_orgs,
     party_mentions,
 )
+from kg.extract.deals.terms import sentence_terms
 from kg.extract.nlp import doc_text
 from kg.models import Agreement, Document
 
@@ -174,6 +175,7 @@ def extract_agreements(
         elif not about_an_earlier_deal(sentence, past) and (
             clause_index.of(sentence)
             or amounts_of(sentence)
+            or any(sentence_terms(sentence, dates_of(sentence)))
             or (matches and SIGNING.search(sentence.text) and deal_dates(sentence, dates_of))
         ):
             # terms, figures, or when "we entered into the agreement" of a deal named nearby

@@ -28,7 +28,7 @@ DEAL_AMOUNT_KINDS = frozenset(
 # Words that make a purchase or spending commitment one for cloud or compute capacity.
 COMPUTE_WORDS = re.compile(
     r"\b(cloud|compute|computing|data ?cent(er|re)s?|gpus?|chips?|supercomput\w*|servers?|"
-    r"capacity|gigawatts?|infrastructure|azure|aws)\b",
+    r"capacity|gigawatts?|infrastructure)\b",
     re.I,
 )
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from spacy.language import Language
 from spacy.matcher import Matcher
@@ -26,8 +27,31 @@ class _Matchers:
 def _matcher(nlp: Language, file_name: str) -> Matcher:
     matcher = Matcher(nlp.vocab, validate=True)
     for row in load_rules(file_name).patterns:
-        matcher.add(str(row["label"]), [row["pattern"]])
+        matcher.add(str(row["label"]), percent_spellings(row["pattern"]))
     return matcher
+
+
+_PERCENT_SIGN = {"ORTH": "%"}
+_PERCENT_WORDS: tuple[list[dict[str, Any]], ...] = (
+    [{"LOWER": {"IN": ["percent", "pct", "pc"]}}],
+    [{"LOWER": "per"}, {"LOWER": "cent"}],
+)
+
+
+def percent_spellings(pattern: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """A token pattern and, where it has a percent sign, the same pattern with the sign
+    spelled "percent", "per cent" or "pct": the words work wherever "%" does."""
+    variants = [pattern]
+    for index, token in enumerate(pattern):
+        if token != _PERCENT_SIGN:
+            continue
+        variants += [
+            [*variant[:index], *words, *variant[index + 1 :]]
+            for variant in list(variants)
+            for words in _PERCENT_WORDS
+        ]
+        break  # one sign per pattern
+    return variants
 
 
 @lru_cache(maxsize=4)

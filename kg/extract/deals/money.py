@@ -19,12 +19,39 @@ from kg.models import Amount, Span
 
 
 def pick_amount(
-    amounts: list[AmountMatch], kind: str, sentence: str, base: int
+    amounts: list[AmountMatch], kind: str, sentence: str, base: int, cue: int | None = None
 ) -> AmountMatch | None:
-    for match in amounts:
-        if amount_kind(sentence, match, base=base) == kind:
-            return match
-    return amounts[0] if len(amounts) == 1 else None
+    """The amount a clause cue states: the nearest one of its kind, else the nearest one
+    (the only one, without *cue*); never a figure that describes something else (a
+    valuation, a company's size, a loan).
+
+    :param cue: the cue's character offset (absolute, like the amounts').
+    """
+    text = " " * base + sentence
+    usable = [m for m in amounts if not describes_something_else(m, text)]
+    # "€385 million (around $415 million)": the figure stated, not its conversion
+    usable = [m for m in usable if not _converted(m, usable, text)] or usable
+    if cue is None:
+        of_kind = [m for m in usable if amount_kind(sentence, m, base=base) == kind]
+        return of_kind[0] if of_kind else (usable[0] if len(usable) == 1 else None)
+    by_distance = sorted(usable, key=lambda m: min(abs(m.start - cue), abs(m.end - cue)))
+    of_kind = [m for m in by_distance if amount_kind(sentence, m, base=base) == kind]
+    near = [m for m in by_distance if min(abs(m.start - cue), abs(m.end - cue)) <= _NEAR_CHARS]
+    chosen = of_kind or near
+    return chosen[0] if chosen else None
+
+
+def _converted(match: AmountMatch, others: list[AmountMatch], text: str) -> bool:
+    """Whether *match* is a conversion in brackets right after another amount."""
+    before = text[max(0, match.start - 12) : match.start]
+    if "(" not in before:
+        return False
+    opening = match.start - len(before) + before.rindex("(")
+    return any(0 <= opening - o.end <= 2 for o in others if o is not match)
+
+
+# How far (characters) a clause cue reaches for its amount when no amount has its kind.
+_NEAR_CHARS = 60
 
 
 def amount_record(match: AmountMatch, evidence: Span, kind: str) -> Amount:

@@ -57,7 +57,7 @@ def described_ranges(sentence: SpacySpan) -> list[tuple[int, int]]:
 
 
 # "A and B separately agreed to sell their respective units to C": one deal each
-SEPARATELY = re.compile(r"\b(separately|respective(ly)?|each)\b", re.I)
+SEPARATELY = re.compile(r"\b(separately|respective(ly)?)\b", re.I)
 
 
 def distinct_orgs(lookup: OrgLookup, sentence: SpacySpan) -> list[str]:
