@@ -84,6 +84,7 @@ class AmountRules:
     qualifier_suffixes: dict[str, str]
     money_context: re.Pattern[str]
     not_money_after: re.Pattern[str]
+    weight_after: re.Pattern[str]  # "pounds of": a weight, not a currency
     per_share: re.Pattern[str]
     kind_cue: re.Pattern[str]
     kind_of_cue: dict[str, str]
@@ -157,7 +158,7 @@ def _amount_regex(prefixes: dict[str, str], suffixes: dict[str, str], data: dict
         rf"(?:(?<![A-Za-z0-9])(?P<pre>{pre})[ \u00a0]?"
         rf"|(?<![\w.,/$\u20ac\u00a3\u00a5\u20b9\u20a9:-]))"
         rf"(?P<num>{num})(?P<scale>{scale})?{second}"
-        rf"(?:[ \u00a0]+(?P<suf>{_alternation(suffixes)})(?![A-Za-z]))?"
+        rf"(?:(?:[ \u00a0]+|(?<=[A-Za-z])-)(?P<suf>{_alternation(suffixes)})(?![A-Za-z]))?"
     )
 
 
@@ -176,7 +177,7 @@ def _compile(data: dict[str, Any], path: Path) -> AmountRules:
     for key in ("scale_words", "scale_letters"):
         if not all(isinstance(v, int) and v > 0 for v in _check(data, key, dict, path).values()):
             raise PatternError(f"{path}: {key!r} values must be positive integers")
-    for key in ("money_context", "not_money_after", "per_share", "reported"):
+    for key in ("money_context", "not_money_after", "weight_words", "per_share", "reported"):
         _check(data, key, list, path)
     qualifiers = _phrase_map(_check(data, "qualifiers", dict, path), QUALIFIERS, "qualifiers", path)
     qualifiers.update({p.lower(): "reported" for p in data["reported"]})
@@ -199,6 +200,7 @@ def _compile(data: dict[str, Any], path: Path) -> AmountRules:
         qualifier_suffixes=suffix_q,
         money_context=re.compile(rf"(?i){_words(data['money_context'])}"),
         not_money_after=re.compile(rf"(?i)[ \u00a0-]*{_words(data['not_money_after'])}"),
+        weight_after=re.compile(rf"(?i){_words(data['weight_words'])}[ \u00a0]+of\b"),
         per_share=re.compile(rf"(?i)[ \u00a0]*{_words(data['per_share'])}"),
         kind_cue=re.compile(rf"(?i){_words(kind_of_cue)}"),
         kind_of_cue=kind_of_cue,
@@ -295,8 +297,10 @@ _NAME_BEFORE = re.compile(r"[A-Z][\w.-]*[ \u00a0]$")
 
 
 def _bare_is_money(text: str, raw: _Raw, match: re.Match[str], rules: AmountRules) -> bool:
-    """A number without currency is money only with a scale and a money word near it."""
-    if not (match["scale"] or match["scale2"]):
+    """A number without currency is money only with a scale of its own (the second part's
+    counts for a range only: "2016 and 150 million" is a year and a count) and a money
+    word near it."""
+    if not (match["scale"] or (raw.upper is not None and match["scale2"])):
         return False
     if rules.not_money_after.match(text, raw.end):
         return False
@@ -327,6 +331,8 @@ def _scan(text: str, rules: AmountRules) -> list[tuple[_Raw, bool]]:
         pos = raw.end if raw.end > match.start() else match.end()
         if _year_in_currency(match):
             continue
+        if match["suf"] and rules.weight_after.match(text, match.start("suf")):
+            continue  # "12 million pounds of nickel": a weight
         if raw.currency is not None:
             found.append((raw, True))
         elif _bare_is_money(text, raw, match, rules):
@@ -399,13 +405,26 @@ def find_amounts(text: str, base: int = 0) -> list[AmountMatch]:
                 qualifier=qualifier,
                 is_range=raw.upper is not None,
                 upper=raw.upper,
-                per_share=bool(rules.per_share.match(text, raw.end)),
+                per_share=_per_unit(text, raw.end, rules),
                 percent_context=_percent(text, raw.start, raw.end),
                 reported=reported,
                 currency_inferred=not stated and currency is None,
             )
         )
     return _shared_unit_prices(text, base, matches)
+
+
+# "$3.40 (€3.10) per share": a conversion in brackets between a price and its unit
+_BRACKETED = re.compile(r"[ \u00a0]*\([^()]{1,30}\)|[ \u00a0]*\)")
+
+
+def _per_unit(text: str, end: int, rules: AmountRules) -> bool:
+    """Whether the amount ending at *end* is a unit price ("per share"), also when a
+    conversion in brackets stands between them, or it is that conversion."""
+    if rules.per_share.match(text, end):
+        return True
+    bracket = _BRACKETED.match(text, end)
+    return bracket is not None and bool(rules.per_share.match(text, bracket.end()))
 
 
 _COORDINATED = re.compile(r"\s*(?:,|or|and|to|-|–)\s*")

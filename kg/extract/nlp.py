@@ -25,6 +25,7 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from kg.errors import ModelError
+from kg.extract.amounts import load_amount_rules
 from kg.extract.attribute_index import index_attribute_rules
 from kg.extract.rules import load_rules
 
@@ -76,6 +77,8 @@ def load_nlp(model: str | None = None) -> Language:
 
 _CODE_WITH_STOP = re.compile(r"\d+[A-Z]{1,2}\.")
 _SUFFIX_WITH_STOP = frozenset({"Inc.", "Corp.", "Co.", "Ltd.", "Bros.", "Plc.", "Cos."})
+# currency signs written with a stop ("Rs.", "SFr."): from the amount rules' prefixes
+_CURRENCY_WITH_STOP = frozenset(p for p in load_amount_rules().prefixes if p.endswith("."))
 # the tagger's fine tags: the attribute ruler that maps them to POS runs after the parser
 _NAME_TAGS = frozenset({"NNP", "NNPS"})
 _VERB_TAGS = frozenset({"MD", "VB", "VBD", "VBG", "VBN", "VBP", "VBZ"})
@@ -119,6 +122,9 @@ def _sentence_after_code_stops(doc: Doc) -> Doc:
     """
     for token in doc[:-1]:
         following = doc[token.i + 1]
+        if token.text in _CURRENCY_WITH_STOP and following.like_num:
+            following.is_sent_start = False  # "worth Rs. 62,700 crore": one amount
+            continue
         if not following.is_title:
             continue
         if _CODE_WITH_STOP.fullmatch(token.text):

@@ -169,6 +169,15 @@ class ArgumentReader:
                 found.append(key)
         return [k for k in found if k not in bystanders]
 
+    def agents(self) -> set[str]:
+        """The organisations named after "by" in the sentence."""
+        found: set[str] = set()
+        for token in self.sentence:
+            if token.lower_ == "by" and token.dep_ in {"agent", "prep"}:
+                for obj in self._objects_of(token):
+                    found.update(self.orgs_of(obj))
+        return found
+
     def coordinated_with(self, keys: Sequence[str]) -> set[str]:
         """Organisations listed together with any of *keys* ("A, B and C have been buying
         firms"): the same side of a deal, never each other's counterparty."""
@@ -415,6 +424,12 @@ class ArgumentReader:
             head, dep = head.head, "prep"
             if head.lower_ == "part" and head.dep_ == "pobj" and head.head.dep_ == "prep":
                 head = head.head.head  # "as part of the deal, A will …"
+            elif head.pos_ == "NOUN" and noun.head.lower_ == "of":
+                # "A was awarded the operation of a concession": the noun it is "of"
+                while head.dep_ == "conj" and head.head != head:
+                    head = head.head
+                dep = head.dep_
+                head = head.head
         if head == noun or head.pos_ not in {"VERB", "AUX"}:
             return
         if head.lemma_.lower() in self._bystander_words:
@@ -572,7 +587,11 @@ def deal_groups(
     for other in rest:
         # a word for the deal's form ("signed", "a memorandum") joins the one deal stated;
         # a word for another kind of deal stays out of it
-        if len(groups) == 1 and other.label in FORM_LABELS:
+        if (
+            len(groups) == 1
+            and other.label in FORM_LABELS
+            and not any(_across_time(other.trigger, t) for t in groups[0].triggers)
+        ):
             groups[0].kinds.append(other.label)
             groups[0].triggers.append(other.trigger)
     if len(groups) > 1:
@@ -598,6 +617,10 @@ def _one_side_named(reader: ArgumentReader, rest: Sequence[Arguments]) -> DealGr
     side = list(dict.fromkeys(p for a in rest for p in a.parties))
     together = reader.coordinated_with(side)
     candidates = [k for k in reader.sentence_orgs() if k not in side and k not in together]
+    if len(side) == 1 and len(candidates) > 1:
+        # "B was awarded a concession … by A": a passive deal's agent, wherever it attached
+        agents = reader.agents()
+        candidates = [k for k in candidates if k in agents] or candidates
     if len(side) > 1 or len(side) + len(candidates) != 2:
         return None
     parties = [*side, *candidates]
@@ -648,10 +671,20 @@ def _related(a: Token, b: Token) -> bool:
         return False
     token = low
     while token != high:
-        if token.dep_ == "prep" and token.lower_ in lexicon().word("temporal_prepositions"):
+        if _timed(token):
             return False
         token = token.head
     return True
+
+
+def _timed(token: Token) -> bool:
+    """A preposition or clause of time ("before B's investment", "after it announced …")."""
+    temporal = lexicon().word("temporal_prepositions")
+    if token.dep_ == "prep" and token.lower_ in temporal:
+        return True
+    return token.dep_ == "advcl" and any(
+        c.dep_ == "mark" and c.lower_ in temporal for c in token.children
+    )
 
 
 def _across_time(a: Token, b: Token) -> bool:
@@ -661,8 +694,7 @@ def _across_time(a: Token, b: Token) -> bool:
     common = next((t for t in above_a if t in above_b), None)
     path = [t for t in above_a[: above_a.index(common)]] if common is not None else above_a
     path += [t for t in above_b[: above_b.index(common)]] if common is not None else above_b
-    temporal = lexicon().word("temporal_prepositions")
-    return any(t.dep_ == "prep" and t.lower_ in temporal for t in path)
+    return any(_timed(t) for t in path)
 
 
 def _linked(trigger: Token, groups: Sequence[DealGroup]) -> DealGroup | None:

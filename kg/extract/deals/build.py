@@ -32,6 +32,7 @@ from kg.extract.deals.money import (
     amount_record,
     deal_amount,
     describes_something_else,
+    elsewhere_in_the_parse,
     unquantified,
 )
 from kg.extract.deals.parties import OrgLookup, party_mentions
@@ -130,13 +131,28 @@ def build_agreement(
         region = regions.get(sentence.start)
         found = [a for a in amounts_of(sentence) if in_region(region, a.start)]
         evidence = evidence_span(document, sentence.start_char, sentence.end_char)
+        triggers = frozenset(
+            i for f in draft.frames if f.sentence.start == sentence.start for i in f.triggers
+        )
+        acquisition = bool(types) and types[0] == "acquisition"
+        investment = "investment" in types
         for match in found:
-            if describes_something_else(match, doc_text(sentence.doc)):
+            if describes_something_else(match, doc_text(sentence.doc), price=acquisition):
+                continue
+            if elsewhere_in_the_parse(match, sentence, investment, triggers):
                 continue
             kind = amount_kind(sentence.text, match, base=sentence.start_char)
             if sentence.start not in frame_starts and not deal_amount(kind, match, sentence, found):
                 continue  # a figure near the deal (revenue, valuation, funds raised) is not its amount
-            if not any(a.value == match.value and a.currency == match.currency for a in amounts):
+            # the same figure restated later is one amount; two in one sentence ("$12
+            # million upfront and another $12 million on approval") are two
+            if not any(
+                a.value == match.value
+                and a.currency == match.currency
+                and a.span is not None
+                and not evidence.start <= a.span.start < evidence.end
+                for a in amounts
+            ):
                 amounts.append(amount_record(match, evidence, kind))
         if sentence.start in frame_starts:
             sizes.extend(

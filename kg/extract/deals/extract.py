@@ -170,6 +170,7 @@ def extract_agreements(
                             )[0]
                         ),
                         continues_a_deal(sentence, own),
+                        tuple(t.i for t in group.triggers),
                     )
                 )
         elif not about_an_earlier_deal(sentence, past) and (

@@ -34,6 +34,8 @@ class Frame:
     event_kind: str | None = None
     # it speaks of "the agreement", "the deal": the one being told, whatever its kind
     continues: bool = False
+    # the token indices of its deal words
+    triggers: tuple[int, ...] = ()
 
 
 # Words that announce another deal between the same parties, not more about the last one.

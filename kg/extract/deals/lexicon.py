@@ -25,6 +25,7 @@ LEXICON_PATH = PATTERNS_DIR / "deal_lexicon.json"
 # Every list the extractor reads; the file must define exactly these.
 WORD_LISTS = (
     "agreement_nouns",
+    "amount_verbs",
     "bystander_words",
     "company_descriptions",
     "company_objects",
@@ -57,18 +58,29 @@ WORD_LISTS = (
     "role_nouns",
     "scope_words",
     "singular_pronouns",
+    "stake_nouns",
     "symmetric_kinds",
     "temporal_prepositions",
     "term_nouns",
     "term_verbs",
     "transaction_words",
     "unit_nouns",
+    "worth_verbs",
 )
 REGEXES = (
+    "about_the_deal",
+    "borrowed_after",
+    "borrowed_before",
+    "described_after",
+    "enterprise_value_before",
+    "holdings_before",
     "negation_before",
+    "payment",
     "percent",
+    "previously",
     "removal_before",
     "split",
+    "worth_before",
 )
 
 

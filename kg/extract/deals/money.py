@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from spacy.tokens import Span as SpacySpan
+from spacy.tokens import Token
 
 from kg.extract.amounts import (
     UNQUANTIFIED,
@@ -14,6 +15,7 @@ from kg.extract.amounts import (
     amount_kind,
 )
 from kg.extract.deals.kinds import DEAL_AMOUNT_KINDS
+from kg.extract.deals.lexicon import lexicon
 from kg.extract.nlp import doc_text
 from kg.models import Amount, Span
 
@@ -89,87 +91,111 @@ def unquantified(
     return kept
 
 
-_PAYMENT = re.compile(r"\b(pay|pays|paid|paying|payment|payments|fee|fees|consideration)\b", re.I)
+def _regex(name: str) -> re.Pattern[str]:
+    return lexicon().regex(name)
 
 
-_PREVIOUSLY = re.compile(
-    r"\b(previously|had raised|had invested|had received|prior to|last year|a year ago)\b",
-    re.I,
-)
+def _words(name: str) -> frozenset[str]:
+    return lexicon().word(name)
 
 
-_ABOUT_THE_DEAL = re.compile(
-    r"\b(the|this) (deal|transaction|agreement|acquisition|merger|contract|partnership|lease|"
-    r"concession|licen[cs]e|pact)\b",
-    re.I,
-)
-
-
-# Figures that describe something other than a deal: "a $25 billion startup" (a size),
-# "which has $100 billion in cash" (holdings), "$1.50 per share" (a unit price).
-_DESCRIBED_AFTER = re.compile(
-    r"^\s*(-\s*)?(startup|start-up|company|firm|giant|business|unicorn|group|conglomerate|"
-    r"maker|corporation|market|industry|economy)\b|^\s*(per|a|an)\s+(share|dollar|unit)\b",
-    re.I,
-)
-
-
-_HOLDINGS_BEFORE = re.compile(
-    r"\b(has|have|had|sits on)\s+(more than|over|about|nearly|some|roughly|around)?\s*$",
-    re.I,
-)
-
-
-# "pushed its market capitalization to $500 billion", "a valuation of about $2 billion":
-# what a company is worth is not an amount of the deal.
-_WORTH_BEFORE = re.compile(
-    r"\b(market (capitali[sz]ation|cap|value)|valuation|enterprise value)\b[^.;$€£¥]{0,25}$"
-    # "the round values the company at $900 million" (not "a deal valued at": its price)
-    r"|\bvalu(e|es|ing)\s+(\S+\s+){1,4}at\s+(about|around|roughly|nearly|some|"
-    r"approximately|more than|over|close to)?\s*$",
-    re.I,
-)
-
-
-# "a new €800 million term loan from a bank", "a bond of $1 billion": money borrowed to
-# pay for the deal is not an amount of the deal itself.
-_BORROWED_AFTER = re.compile(
-    r"^\s*(-\s*)?((term|bridge|syndicated|revolving|senior|secured)\s+)*"
-    r"(loan|loans|credit\s+facility|credit\s+line|bond|bonds|notes|debt\s+facility)\b",
-    re.I,
-)
-
-
-_BORROWED_BEFORE = re.compile(
-    r"\b(loan|credit facility|credit line|bond|bonds|notes|borrowed|borrowing)\s+"
-    r"(of|worth|totall?ing)?\s*$",
-    re.I,
-)
-
-
-_ELSE_AFTER = (_DESCRIBED_AFTER, _BORROWED_AFTER)
-
-
-_ELSE_BEFORE = (_HOLDINGS_BEFORE, _WORTH_BEFORE, _BORROWED_BEFORE)
-
-
-def describes_something_else(match: AmountMatch, text: str) -> bool:
+def describes_something_else(match: AmountMatch, text: str, price: bool = False) -> bool:
+    """Whether a figure describes something other than a deal: a company's size ("a $25
+    billion startup"), its holdings ("which has $100 billion in cash"), a valuation, a
+    loan that finances the deal, a unit price. With *price* (an acquisition), an enterprise
+    value is the deal's price ("agreed to buy B at an enterprise value of $640 million")."""
     after = text[match.end : match.end + 40]
     before = text[max(0, match.start - 40) : match.start]
-    return any(p.search(after) for p in _ELSE_AFTER) or any(p.search(before) for p in _ELSE_BEFORE)
+    if any(_regex(name).search(after) for name in ("described_after", "borrowed_after")):
+        return True
+    if price and _regex("enterprise_value_before").search(before):
+        return False
+    names = ("holdings_before", "worth_before", "enterprise_value_before", "borrowed_before")
+    return any(_regex(name).search(before) for name in names)
+
+
+def elsewhere_in_the_parse(
+    match: AmountMatch,
+    sentence: SpacySpan,
+    investment: bool,
+    triggers: frozenset[int] = frozenset(),
+) -> bool:
+    """Whether the parse puts a figure outside the deal: the worth of a stake someone holds
+    ("holds a $5 billion stake", "the stake would exceed $100 billion"), a figure in a
+    clause about another time ("after it announced plans to sell $2 billion of assets"),
+    money a party raised from others (unless the deal is that investment)."""
+    token = _token_of(match, sentence)
+    if token is None:
+        return False
+    stakes, holding = _words("stake_nouns"), _words("holding_verbs")
+    head = token
+    while head.dep_ in {"compound", "nummod", "quantmod", "amod", "nmod"} and head.head != head:
+        head = head.head
+        if head.lemma_.lower() in stakes:
+            verb = head.head
+            return verb.lemma_.lower() in holding or head.dep_ in {"nsubj", "attr"}
+    if head.dep_ in {"dobj", "attr", "acomp"} and head.head.lemma_.lower() in _words("worth_verbs"):
+        subjects = [c for c in head.head.children if c.dep_ == "nsubj"]
+        if any(c.lemma_.lower() in stakes for c in subjects):
+            return True  # "the stake would exceed $100 billion"
+    temporal = _words("temporal_prepositions")
+    for ancestor in [token, *token.ancestors]:
+        timed = (ancestor.dep_ == "prep" and ancestor.lower_ in temporal) or (
+            ancestor.dep_ == "advcl"
+            and any(c.dep_ == "mark" and c.lower_ in temporal for c in ancestor.children)
+        )
+        if timed:
+            # another event's figure, unless that event is the deal ("after A acquired B
+            # for $400 million", the deal's own words inside)
+            return not any(t.i in triggers for t in ancestor.subtree)
+        if not investment and ancestor.lemma_.lower() == "raise" and ancestor.pos_ == "VERB":
+            return True  # "B raised $30 million from funds": not this deal's money
+    return False
+
+
+def stated_for_a_deal(match: AmountMatch, sentence: SpacySpan) -> bool:
+    """ "a $6 million top-up agreed in the spring": a figure the parse ties to a deal verb."""
+    token = _token_of(match, sentence)
+    if token is None:
+        return False
+    verbs = _words("amount_verbs")
+    head = token
+    while head.dep_ in {"compound", "nummod", "quantmod", "amod", "nmod"} and head.head != head:
+        head = head.head
+    if any(c.dep_ in {"acl", "relcl"} and c.lemma_.lower() in verbs for c in head.children):
+        return True
+    after = head.right_edge.i + 1
+    if after < sentence.end:
+        following = sentence.doc[after]  # a participle the parser hung elsewhere
+        if following.tag_ in {"VBN", "VBD"} and following.lemma_.lower() in verbs:
+            return True
+    return head.dep_ in {"dobj", "pobj"} and head.head.lemma_.lower() in verbs
+
+
+def _planned(match: AmountMatch, sentence: SpacySpan) -> bool:
+    """ "… after it announced plans to sell $2 billion of assets": a plan's figure."""
+    token = _token_of(match, sentence)
+    plans = _words("plan_verbs")
+    return token is not None and any(a.lemma_.lower() in plans for a in token.ancestors)
+
+
+def _token_of(match: AmountMatch, sentence: SpacySpan) -> Token | None:
+    span = sentence.doc.char_span(match.start, match.end, alignment_mode="expand")
+    return span.root if span is not None and len(span) else None
 
 
 def deal_amount(
     kind: str, match: AmountMatch, sentence: SpacySpan, found: list[AmountMatch]
 ) -> bool:
     """Whether an amount in a sentence that does not itself state the deal is one of its
-    amounts: a deal kind of amount, a payment, or a conversion in brackets right after one."""
+    amounts: a deal kind of amount, a payment, a figure tied to a deal verb, or a
+    conversion in brackets right after one."""
     text = doc_text(sentence.doc)
-    if _PREVIOUSLY.search(sentence.text):
+    if _regex("previously").search(sentence.text) or _planned(match, sentence):
         return False
-    if kind in DEAL_AMOUNT_KINDS or _PAYMENT.search(sentence.text):
+    if kind in DEAL_AMOUNT_KINDS or _regex("payment").search(sentence.text):
         return True
-    if _ABOUT_THE_DEAL.search(sentence.text):
+    if _regex("about_the_deal").search(sentence.text) or stated_for_a_deal(match, sentence):
         return True
     bracketed = text[max(0, match.start - 2) : match.start].strip().endswith("(")
     return bracketed and any(other.end <= match.start for other in found)

@@ -1,0 +1,163 @@
+"""The amounts of a deal (kg.extract.deals.money and kg.extract.amounts): currency forms,
+figures that are no money or no deal's, equal amounts kept, follow-up amounts.
+
+Every sentence is invented for these tests; the companies do not exist.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from kg.extract.amounts import find_amounts
+from kg.extract.documents import extract_documents
+from kg.models import Document, Extraction
+from kg.read.base import content_id
+from kg.resolve import resolve_extractions
+
+
+def _extract(text: str, published: str | None = "2024-05-10") -> Extraction:
+    document = Document(id=content_id(text), text=text, source="test.txt", published=published)
+    extractions, _ = extract_documents([document])
+    return resolve_extractions(extractions)[0]
+
+
+def _amounts(text: str) -> list[tuple[Decimal | None, str]]:
+    extraction = _extract(text)
+    return sorted(
+        ((m.value, m.currency) for a in extraction.agreements for m in a.amounts),
+        key=lambda pair: (pair[1], pair[0] or 0),
+    )
+
+
+# G18: currency forms.
+CURRENCIES = [
+    ("The deal is worth $US40 million.", Decimal(40_000_000), "USD"),
+    ("It paid RM 120 million for the plant.", Decimal(120_000_000), "MYR"),
+    ("The contract is worth 1.5 trillion-won.", Decimal(1_500_000_000_000), "KRW"),
+    ("It will invest Rs. 2,500 crore in the venture.", Decimal(25_000_000_000), "INR"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "currency"), CURRENCIES, ids=["$US", "RM", "trillion-won", "Rs-dot"]
+)
+def test_currency_forms(text: str, value: Decimal, currency: str) -> None:
+    found = find_amounts(text)
+    assert [(m.value, m.currency) for m in found] == [(value, currency)]
+
+
+# G18: figures that are no money.
+NOT_MONEY = [
+    "The mine will produce 12 million pounds of nickel a year.",
+    "The payments app handled 150 million transactions in 2016.",
+    "Its 2016 and 2017 results were strong.",
+    "The network serves 40 million customers.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_MONEY, ids=["pounds-of", "transactions", "years", "customers"])
+def test_counts_and_weights_are_no_money(text: str) -> None:
+    assert find_amounts(text) == []
+
+
+def test_a_per_share_price_after_a_conversion_is_a_unit_price() -> None:
+    found = find_amounts("Kessel will pay about $3.40 (€3.10) per share in cash.")
+    assert [m.per_share for m in found] == [True, True]
+
+
+# G18, G14: figures near a deal that are not its amounts, and the ones that are.
+DEAL_AMOUNTS = [
+    (
+        "Velta Capital LLC agreed to buy a stake in Ormond Robotics Inc.; the round valued "
+        "Ormond Robotics at $900 million.",
+        [],
+    ),
+    (
+        "Kessel Ports Corp. agreed to buy Brava Terminals Ltd. at an enterprise value of "
+        "$640 million.",
+        [(Decimal(640_000_000), "USD")],
+    ),
+    (
+        "Norvik Holdings Ltd. holds a $5 billion stake in Pexa Energy Inc., which it took in "
+        "a deal with Pexa Energy Inc. in 2019.",
+        [],
+    ),
+    (
+        "Lumio Robotics Inc. will buy Quillby Motion Ltd. for $80 million. Quillby Motion Ltd. "
+        "raised about $30 million from venture funds last year.",
+        [(Decimal(80_000_000), "USD")],
+    ),
+    (
+        "Corvex Mining Ltd. sold its zinc unit to Brava Metals Inc. for $40 million, after it "
+        "announced plans to sell at least $500 million of assets.",
+        [(Decimal(40_000_000), "USD")],
+    ),
+]
+
+
+@pytest.mark.parametrize("text,expected", DEAL_AMOUNTS, ids=[
+    "valuation", "enterprise-value", "stake-worth", "funds-raised", "asset-sale-plan"])  # fmt: skip
+def test_which_figures_are_the_deals(text: str, expected: list[tuple[Decimal, str]]) -> None:
+    assert _amounts(text) == expected
+
+
+# G16: equal amounts from different mentions are all kept.
+EQUAL_AMOUNTS = [
+    (
+        "Halvorsen Pharma Inc. licensed the antibody to Brightwater Bio Ltd. for $12 million "
+        "upfront and another $12 million on approval.",
+        2,
+    ),
+    (
+        "Dunmore Foods Ltd. and Marlowe Dairy Inc. will each invest $50 million in their joint "
+        "venture, $50 million from Dunmore and $50 million from Marlowe.",
+        2,
+    ),
+    (
+        "Ostrava Air Corp. will pay Velta Jets Ltd. $5 million on signing and $5 million on "
+        "delivery under the supply contract.",
+        2,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    EQUAL_AMOUNTS,
+    ids=["upfront-and-another", "each-partner", "signing-and-delivery"],
+)
+def test_equal_amounts_of_different_mentions_are_kept(text: str, count: int) -> None:
+    amounts = _amounts(text)
+    assert len(amounts) >= count
+    assert len({a for a in amounts}) == 1
+
+
+# G19: an amount stated after the deal attaches to the deal it is about.
+FOLLOW_UPS = [
+    (
+        "Norvik Capital LLC invested $20 million in Lumio Robotics Inc. in March. It comes on "
+        "top of a $6 million top-up agreed in the spring.",
+        {(Decimal(20_000_000), "USD"), (Decimal(6_000_000), "USD")},
+    ),
+    (
+        "Fenmore Energy Ltd. agreed to buy Ostrava Solar Inc. The purchase price is $310 "
+        "million in cash.",
+        {(Decimal(310_000_000), "USD")},
+    ),
+    (
+        "Velta Media Ltd. signed a licence with Ormond Studios Inc. Velta Media will pay $15 "
+        "million a year for the rights.",
+        {(Decimal(15_000_000), "USD")},
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), FOLLOW_UPS, ids=["on-top-of", "purchase-price", "pay-for-rights"]
+)
+def test_follow_up_amounts_belong_to_the_deal(
+    text: str, expected: set[tuple[Decimal, str]]
+) -> None:
+    assert set(_amounts(text)) == expected
