@@ -136,9 +136,13 @@ class Antecedents:
         named = self._by_noun(noun, token.idx, exclude) if noun else None
         if named:
             return [named]
+        if possessive:
+            subject = self._clause_subject(token, before)
+            if subject is not None:
+                return [subject]
         if before:
             if possessive:
-                return [self._clause_subject(token, before) or before[-1][2]]
+                return [before[-1][2]]
             subjects = [m for m in before if self._is_subject(m)]
             return [(subjects or before)[-1][2]]
         as_subject = token.dep_ in _SUBJECT_DEPS
@@ -234,11 +238,22 @@ class Antecedents:
         while clause.pos_ not in {"VERB", "AUX"} and clause.head != clause:
             clause = clause.head
         prefer = ("dobj",) if clause.lemma_.lower() in self._helping else ("nsubj", "nsubjpass")
+        # "A agreed to sell … and completed the sale of its pipelines": the shared subject
+        hops = 0
+        while (
+            hops < 3
+            and not any(c.dep_ in prefer for c in clause.children)
+            and clause.dep_ in {"conj", "xcomp", "ccomp", "advcl"}
+        ):
+            clause, hops = clause.head, hops + 1
         for dep in prefer:
             for child in (c for c in clause.children if c.dep_ == dep):
                 for part in child.subtree:
                     if part.i in by_token:
                         return by_token[part.i]
+                if child.i != token.i and (child.pos_ == "PRON" or self._description(child)):
+                    resolved = self._resolve(child, frozenset())  # "It sold its unit"
+                    return resolved[0] if resolved else None
         return None
 
     # --------------------------------------------------------------- helpers

@@ -42,6 +42,8 @@ class Arguments:
     others: list[str] = field(default_factory=list)  # object, with/from/in/to phrase
     listed: list[str] = field(default_factory=list)  # the others, when they form one list
     negated: bool = False
+    # the subject is the name right before the verb, the parse giving none
+    subject_by_position: bool = False
 
     @property
     def parties(self) -> list[str]:
@@ -261,8 +263,9 @@ class ArgumentReader:
             found.others.extend(self.orgs_of(verb.head))
         if not found.others:
             found.others.extend(self._shared_objects(verb))
-        if not found.actors and not passive:
+        if not found.actors and not passive and verb.dep_ not in {"acl", "amod", "relcl"}:
             found.actors.extend(self._nearest_before(verb, found.others))
+            found.subject_by_position = bool(found.actors)
         if found.actors and not found.others:
             found.others.extend(self._named_after(verb, found.actors))
 
@@ -535,7 +538,19 @@ def deal_groups(
     doc = reader.sentence.doc
     found = [reader.arguments(doc[start:end].root, label) for label, start, end in matches]
     live = [a for a in found if not a.negated]
-    cores = [a for a in live if _is_core(a)]
+    _drop_other_subjects(live)
+    # "A and B separately agreed to sell their units to C": a word for agreeing that
+    # governs a deal word names no deal of its own
+    light = [
+        a
+        for a in live
+        if a.label == "agreement"
+        and any(
+            o.trigger != a.trigger and o.label != "agreement" and o.trigger in a.trigger.subtree
+            for o in live
+        )
+    ]
+    cores = [a for a in live if _is_core(a) and not any(a is b for b in light)]
     groups: list[DealGroup] = []
     for core in cores:
         for parties in _split(core, separately):
@@ -549,7 +564,7 @@ def deal_groups(
                 same.kinds.append(core.label)
                 same.triggers.append(core.trigger)
                 same.cores.append(core.trigger)
-    rest = [a for a in live if not _is_core(a)]
+    rest = [a for a in live if not any(a is b for b in cores)]
     for other in list(rest):
         target = _linked(other.trigger, groups)
         if target is not None:
@@ -597,6 +612,24 @@ def deal_groups(
     if len(groups) > 1:
         _set_regions(groups, reader)
     return groups
+
+
+def _drop_other_subjects(found: Sequence[Arguments]) -> None:
+    """ "While A bought B, C bought D" parsed with C among A's objects: a name that is the
+    subject of another deal verb of the sentence is not this one's other side."""
+    subjects = {
+        key: a.trigger
+        for a in found
+        if a.trigger.pos_ in {"VERB", "AUX"}
+        for key in a.actors
+        if a.subject_by_position
+        or any(c.dep_ in {"nsubj", "nsubjpass"} for c in a.trigger.children)
+    }
+    for item in found:
+        drop = {k for k, verb in subjects.items() if verb != item.trigger and k not in item.actors}
+        if drop and len([k for k in item.others if k not in drop]) >= 1:
+            item.others[:] = [k for k in item.others if k not in drop]
+            item.listed[:] = [k for k in item.listed if k not in drop]
 
 
 def _union(parts: Sequence[Arguments]) -> Arguments:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from spacy.tokens import Span as SpacySpan
 
 from kg.extract.dates import DateMatch
+from kg.extract.deals.dating import mention_date
 from kg.extract.deals.grouping import Draft
 from kg.extract.deals.kinds import TYPE_PRIORITY, agreement_name
 from kg.extract.deals.matching import evidence_span
@@ -28,7 +29,7 @@ class Background:
     parties: list[str]
     types: tuple[str, ...]
     form: str | None
-    year: str | None
+    date: DateMatch | None
 
 
 def background_mentions(
@@ -39,7 +40,6 @@ def background_mentions(
     dates: list[DateMatch],
 ) -> list[Background]:
     found: list[Background] = []
-    years = sorted({d.iso[:4] for d in dates if d.kind == "point"})
     for label, start, end in _longest(mentions):
         inside = [m for m in matches if start <= m[1] < end]
         types = tuple(k for k in TYPE_PRIORITY if any(m[0] == k for m in inside))
@@ -50,8 +50,9 @@ def background_mentions(
             form = None
             base_words = [m for m in inside if m[1] > start + 1]
             types = tuple(k for k in TYPE_PRIORITY if any(m[0] == k for m in base_words))
-        for year in years if label == "past" and years else [None]:
-            found.append(Background(sentence, list(parties), types or ("partnership",), form, year))
+        # its own kind or none ("their earlier contract": other), and its own date or none
+        date = mention_date(sentence, start, end, dates) if label == "past" else None
+        found.append(Background(sentence, list(parties), types or ("other",), form, date))
     return found
 
 
@@ -73,17 +74,25 @@ def background_agreements(
     with_parties = [(m, _background_parties(m, drafts)) for m in mentions]
     # "the original agreement signed in 2006 … the previous arrangement": an undated
     # mention of the same kind between the same parties is the dated one again
-    dated = {(tuple(sorted(p)), m.types[0]) for m, p in with_parties if m.year}
+    dated = {(tuple(sorted(p)), m.types[0]) for m, p in with_parties if m.date}
     for mention, parties in with_parties:
         if len(parties) < 2:
             continue
-        key = (tuple(sorted(parties)), mention.types[0], mention.year)
-        if key in seen or (mention.year is None and key[:2] in dated):
+        iso = mention.date.iso if mention.date else None
+        key = (tuple(sorted(parties)), mention.types[0], iso)
+        if key in seen or (iso is None and key[:2] in dated):
             continue
+        untyped = mention.types[0] == "other" and mention.form is None
+        if iso is None and untyped and any(k[0] == key[0] for k in seen):
+            continue  # "the previous arrangement" after "their first agreement, signed in 2009"
         seen.add(key)
         index = offset + len(agreements)
         evidence = evidence_span(document, mention.sentence.start_char, mention.sentence.end_char)
-        dates = (DateValue(mention.year, "year"),) if mention.year else ()
+        dates = (
+            (DateValue(mention.date.iso, mention.date.precision, role="signed"),)
+            if mention.date
+            else ()
+        )
         agreements.append(
             Agreement(
                 key=slugify(f"{document.id.removeprefix('doc-')}-{index + 1}"),

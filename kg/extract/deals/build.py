@@ -17,7 +17,7 @@ from kg.extract.amounts import (
 )
 from kg.extract.dates import DateMatch
 from kg.extract.deals.clauses import fits_agreement, same_clause, sentence_clauses, with_obligors
-from kg.extract.deals.dating import agreement_date
+from kg.extract.deals.dating import agreement_date, deal_dates
 from kg.extract.deals.grouping import Draft
 from kg.extract.deals.kinds import (
     COMPUTE_WORDS,
@@ -203,7 +203,13 @@ def build_agreement(
         form=form,
         roles=roles,
         status=agreement_status(frame_text, form),
-        dates=tuple(agreement_date(draft, dates_of, document)),
+        dates=tuple(
+            agreement_date(
+                [list(f.dated) for f in draft.frames],
+                [deal_dates(c, dates_of, document.published) for c in draft.context],
+                document,
+            )
+        ),
         amounts=tuple(amounts),
         clauses=tuple(clauses),
         background=False,

@@ -12,7 +12,7 @@ from kg.extract.amounts import (
 )
 from kg.extract.dates import DateMatch, find_dates
 from kg.extract.deals.anaphora import Antecedents
-from kg.extract.deals.arguments import ArgumentReader, deal_groups, token_mentions
+from kg.extract.deals.arguments import ArgumentReader, DealGroup, deal_groups, token_mentions
 from kg.extract.deals.background import (
     Background,
     about_an_earlier_deal,
@@ -20,7 +20,7 @@ from kg.extract.deals.background import (
     background_mentions,
 )
 from kg.extract.deals.build import build_agreement
-from kg.extract.deals.dating import AT_THE_TIME, SIGNING, deal_dates
+from kg.extract.deals.dating import DealDate, deal_dates, time_anaphor
 from kg.extract.deals.frames import (
     SEPARATE_DEAL,
     Frame,
@@ -60,7 +60,7 @@ def extract_agreements(
     def dates_of(sentence: SpacySpan) -> list[DateMatch]:
         if sentence.start not in date_cache:
             found = find_dates(sentence.text, document.published, base=sentence.start_char)
-            if not found and AT_THE_TIME.match(sentence.text) and sentence.start > 0:
+            if not found and time_anaphor(sentence) and sentence.start > 0:
                 # "At the time, the company raised …": the time the sentence before states
                 found = dates_of(doc[sentence.start - 1].sent)
             date_cache[sentence.start] = found
@@ -116,10 +116,10 @@ def extract_agreements(
             has_trigger = bool(mou or amendment or set(types) & STRONG_TYPES)
         else:
             has_trigger = bool(types or mou or amendment or has_generic(matches))
-        points = set() if past else {d.iso for d in deal_dates(sentence, dates_of)}
-        if document.published:
-            # "will pre-pay in 2022 and 2023": later years are terms, not when a deal was made
-            points = {d for d in points if d[:4] <= document.published[:4]}
+        # the dates of its signing or announcing: another such date is another deal (a
+        # completion date may be the same deal's)
+        dated = [] if past else deal_dates(sentence, dates_of, document.published)
+        points = {d.match.iso for d in dated if d.role != "completed"}
         years = {d[:4] for d in points}
         groups = []
         if has_trigger:
@@ -128,6 +128,7 @@ def extract_agreements(
             groups = deal_groups(reader, matches, separately)
         if groups:
             separate = bool(SEPARATE_DEAL.search(sentence.text))
+            own_dates = _dates_of_groups(groups, dated)
             for group in groups:
                 own = [m for m in matches if doc[m[1] : m[2]].root in group.triggers]
                 # the kinds its words for the deal name; a word for a party's role ("as
@@ -161,7 +162,7 @@ def extract_agreements(
                         separate,
                         anaphoric,
                         group.region,
-                        points,
+                        {d.match.iso for d in own_dates[id(group)] if d.role != "completed"},
                         definite_kinds(sentence, own),
                         frame_kind_of(
                             frame_types(
@@ -171,18 +172,28 @@ def extract_agreements(
                         ),
                         continues_a_deal(sentence, own),
                         tuple(t.i for t in group.triggers),
+                        tuple(own_dates[id(group)]),
                     )
                 )
         elif not about_an_earlier_deal(sentence, past) and (
             clause_index.of(sentence)
             or amounts_of(sentence)
             or any(sentence_terms(sentence, dates_of(sentence)))
-            or (matches and SIGNING.search(sentence.text) and deal_dates(sentence, dates_of))
+            or (
+                matches
+                and any(
+                    d.role in {"signed", "announced"}
+                    for d in deal_dates(sentence, dates_of, document.published)
+                )
+            )
         ):
             # terms, figures, or when "we entered into the agreement" of a deal named nearby
             context.setdefault(sentence.start, []).append(sentence)
 
-    drafts = group_frames(frames, context)
+    def named_in(sentence: SpacySpan) -> set[str]:
+        return {key for _, _, key in party_mentions(lookup, sentence)}
+
+    drafts = group_frames(frames, context, named_in)
     upgrade_forms(drafts, deals)
     main = [
         build_agreement(index, draft, document, lookup, clause_index, dates_of, amounts_of)
@@ -190,3 +201,23 @@ def extract_agreements(
     ]
     extra = background_agreements(background, drafts, document, len(main))
     return tuple(main + extra)
+
+
+def _dates_of_groups(groups: list[DealGroup], dated: list[DealDate]) -> dict[int, list[DealDate]]:
+    """Each deal's dates: those in its part of the sentence, else those of a deal of the
+    sentence with the same first party ("A in June agreed to sell X to B and completed the
+    sale of Y to C": both in June)."""
+    own = {
+        id(g): [d for d in dated if g.region is None or g.region[0] <= d.match.start < g.region[1]]
+        for g in groups
+    }
+    for group in groups:
+        if not own[id(group)]:
+            sharing = [
+                g
+                for g in groups
+                if g is not group and own[id(g)] and g.parties[0] == group.parties[0]
+            ]
+            if sharing:
+                own[id(group)] = list(own[id(sharing[0])])
+    return own

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
+from kg.extract.deals.dating import DealDate
 from kg.extract.deals.lexicon import lexicon
 
 
@@ -36,6 +37,8 @@ class Frame:
     continues: bool = False
     # the token indices of its deal words
     triggers: tuple[int, ...] = ()
+    # the dates of its part of the sentence, with their roles (kg.extract.deals.dating)
+    dated: tuple[DealDate, ...] = ()
 
 
 # Words that announce another deal between the same parties, not more about the last one.
@@ -72,8 +75,10 @@ def frame_types(
                 amendment = True
         elif label == "agreement" or _an_option_to(sentence, start):
             continue
-        elif _modifies_something_else(sentence.doc[start:end].root) or _describes_parties(
-            sentence.doc[start:end].root
+        elif (
+            _modifies_something_else(sentence.doc[start:end].root)
+            or _describes_parties(sentence.doc[start:end].root)
+            or _vague_relationship(sentence.doc[start:end].root)
         ):
             continue
         elif label == "investment" and _funds_research(sentence, start):
@@ -99,6 +104,17 @@ def _modifies_something_else(token: Token) -> bool:
     return token.dep_ in {"compound", "amod", "nmod"} and (
         token.head.lemma_.lower() in _words("non_deal_heads")
     )
+
+
+def _vague_relationship(token: Token) -> bool:
+    """ "have worked together for years", "have long cooperated": a relationship stated as
+    lasting, with no deal in it."""
+    if token.pos_ != "VERB":
+        return False
+    perfect = any(c.dep_ == "aux" and c.lemma_ == "have" for c in token.children)
+    vague = _words("vague_time_words")
+    lasting = any(t.lower_ in vague for t in token.subtree if t.i != token.i)
+    return perfect and lasting
 
 
 def _describes_parties(token: Token) -> bool:

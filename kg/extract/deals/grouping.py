@@ -4,7 +4,7 @@ of deal become one agreement; context sentences attach to the agreement just nam
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from spacy.tokens import Span as SpacySpan
@@ -103,7 +103,18 @@ def _other_date(mine: set[str], theirs: set[str]) -> bool:
     return not any(a.startswith(b) or b.startswith(a) for a in mine for b in theirs)
 
 
-def group_frames(frames: list[Frame], context: dict[int, list[SpacySpan]]) -> list[Draft]:
+def group_frames(
+    frames: list[Frame],
+    context: dict[int, list[SpacySpan]],
+    named_in: Callable[[SpacySpan], set[str]] = lambda sentence: set(),
+) -> list[Draft]:
+    """Frames grouped into drafts of agreements, and each context sentence given to the
+    agreement it says more about: the latest one before it that has a party the sentence
+    names ("… before B's investment in late 2022" goes to B's), else the latest one before
+    it (or the first when the article states terms before naming the deal).
+
+    :param named_in: the organisations a sentence names (or stands for).
+    """
     drafts: list[Draft] = []
     for frame in frames:
         candidates = [d for d in drafts if _compatible(d, frame)]
@@ -131,14 +142,16 @@ def group_frames(frames: list[Frame], context: dict[int, list[SpacySpan]]) -> li
     # Context sentences attach to the agreement whose last frame precedes them most closely
     # (or to the first agreement when the article states terms before naming the deal).
     for sentence_start, sentences in sorted(context.items()):
+        names = named_in(sentences[0])
         best = None
         for draft in drafts:
             if any(f.sentence.start <= sentence_start for f in draft.frames):
                 last = max(
                     f.sentence.start for f in draft.frames if f.sentence.start <= sentence_start
                 )
-                if best is None or last > best[0]:
-                    best = (last, draft)
+                rank = (bool(names & set(draft.parties)), last)
+                if best is None or rank > best[0]:
+                    best = (rank, draft)
         chosen = best[1] if best else (drafts[0] if drafts else None)
         if chosen is not None:
             chosen.context.extend(sentences)

@@ -1,0 +1,197 @@
+"""How deal frames become agreements (kg.extract.deals.grouping, .background, .dating):
+one agreement per deal, earlier deals named in passing with their own type and date, and
+an agreement's date the one of its signing or announcing.
+
+Every sentence is invented for these tests; the companies do not exist.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract.documents import extract_documents
+from kg.models import Agreement, Document, Extraction
+from kg.read.base import content_id
+from kg.resolve import resolve_extractions
+
+
+def _extract(text: str, published: str | None = "2024-05-10") -> Extraction:
+    document = Document(id=content_id(text), text=text, source="test.txt", published=published)
+    extractions, _ = extract_documents([document])
+    return resolve_extractions(extractions)[0]
+
+
+def _deals(text: str, published: str | None = "2024-05-10") -> list[tuple[str, tuple[str, ...]]]:
+    extraction = _extract(text, published)
+    names = {o.key: o.name for o in extraction.organizations}
+    return sorted(
+        (a.types[0] if a.types else "other", tuple(sorted(names[p] for p in a.parties)))
+        for a in extraction.agreements
+    )
+
+
+def _dated(text: str, published: str) -> list[tuple[str, list[str], bool]]:
+    extraction = _extract(text, published)
+    return [(_kind(a), [d.iso for d in a.dates], a.background) for a in extraction.agreements]
+
+
+def _kind(agreement: Agreement) -> str:
+    return agreement.types[0] if agreement.types else "other"
+
+
+# G06: several deals are several agreements: another kind, another date, coordinated
+# partners, verbs with objects of their own.
+SEVERAL_DEALS = [
+    (
+        "Velta Corp. invested $20 million in Ormond Ltd. in 2021. Velta Corp. has now agreed "
+        "to form a joint venture with Ormond Ltd.",
+        [("investment", {"Velta", "Ormond"}), ("joint_venture", {"Velta", "Ormond"})],
+    ),
+    (
+        "Flinders Retail Ltd. has acquired Pexa Pay Ltd., Quillby Cards Inc. and Norwick "
+        "Wallet Corp.",
+        [
+            ("acquisition", {"Flinders Retail", "Norwick Wallet"}),
+            ("acquisition", {"Flinders Retail", "Pexa Pay"}),
+            ("acquisition", {"Flinders Retail", "Quillby Cards"}),
+        ],
+    ),
+    (
+        "Halvorsen Energy Inc. agreed to sell its stake in a gas field to Brava Oil Ltd. and "
+        "completed the sale of its pipelines to Corvex Midstream Corp.",
+        [
+            ("acquisition", {"Halvorsen Energy", "Brava Oil"}),
+            ("acquisition", {"Halvorsen Energy", "Corvex Midstream"}),
+        ],
+    ),
+    (
+        "While Tessaly Foods Corp. bought Lumio Snacks Ltd., Drave Brands Inc. bought Ostrava "
+        "Bakeries Ltd.",
+        [
+            ("acquisition", {"Drave Brands", "Ostrava Bakeries"}),
+            ("acquisition", {"Tessaly Foods", "Lumio Snacks"}),
+        ],
+    ),
+    (
+        "Marlowe Telecom Ltd. and Dunmore Mobile Inc. separately agreed to sell their tower "
+        "units to Kessel Towers Corp.",
+        [
+            ("acquisition", {"Dunmore Mobile", "Kessel Towers"}),
+            ("acquisition", {"Kessel Towers", "Marlowe Telecom"}),
+        ],
+    ),
+    (
+        "Norvik Telecom Ltd. and Brava Mobile Inc. announced a merger in March 2023. Norvik "
+        "Telecom Ltd. and Brava Mobile Inc. agreed a network sharing partnership in November "
+        "2023.",
+        [
+            ("acquisition", {"Norvik Telecom", "Brava Mobile"}),
+            ("partnership", {"Norvik Telecom", "Brava Mobile"}),
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SEVERAL_DEALS, ids=[
+    "another-kind", "listed-targets", "two-verbs", "two-clauses", "separately", "another-date"])  # fmt: skip
+def test_several_deals_are_several_agreements(
+    text: str, expected: list[tuple[str, set[str]]]
+) -> None:
+    assert _deals(text) == sorted((kind, tuple(sorted(names))) for kind, names in expected)
+
+
+ONE_DEAL = [
+    "Halcyon Motors Inc. and Drave Batteries Ltd. are teaming up on battery cells. The two "
+    "companies signed a joint venture agreement on Tuesday.",
+    "Grocer Marlowe Foods Inc. signed a supply deal with Dunmore Dairy Ltd. "
+    "Marlowe Foods also signed a five-year contract with Dunmore Dairy for cheese.",
+    "Pexa Cloud Inc. agreed to invest $400 million in Velta AI Ltd. Velta AI will use Pexa "
+    "Cloud as its main cloud provider under the agreement.",
+]
+
+
+@pytest.mark.parametrize(
+    "text", ONE_DEAL, ids=["teaming-up-then-venture", "restated", "under-the-agreement"]
+)
+def test_one_deal_told_in_several_sentences_is_one_agreement(text: str) -> None:
+    assert len(_deals(text)) == 1
+
+
+# G07: an earlier deal named in passing keeps its own type and full date, or none; one
+# agreement for it, whatever other years its sentence names; vague relationships are none.
+PASSING = [
+    (
+        "Velta Rail Ltd. signed a new maintenance contract with Ormond Transit Corp. on "
+        "Monday. Their earlier contract, agreed in May 2004, foresaw first deliveries in 2007.",
+        ("other", ["2004-05"]),
+    ),
+    (
+        "Halvorsen Pharma Inc. expanded its licence with Brightwater Labs Ltd. The original "
+        "licence, signed in March 2018, covered two drugs.",
+        ("license", ["2018-03"]),
+    ),
+    (
+        "Kessel Mobile Inc. renewed its partnership with Dunmore Telecom Ltd. The previous "
+        "agreement between them ran from 2015 to 2020.",
+        ("other", []),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "earlier"), PASSING, ids=["earlier-contract", "original-licence", "previous-agreement"]
+)
+def test_an_earlier_deal_keeps_its_own_type_and_date(
+    text: str, earlier: tuple[str, list[str]]
+) -> None:
+    background = [(k, d) for k, d, passing in _dated(text, "2024-05-10") if passing]
+    assert background == [earlier]
+
+
+VAGUE = [
+    "Ostrava Air Corp. and Skyhaven Ltd. have worked together for years.",
+    "Several studios, among them Lumio Films Inc., use the platform of Velta Media Ltd.",
+    "Norvik Bank Ltd. has long been close to Pexa Insurance Corp.",
+]
+
+
+@pytest.mark.parametrize("text", VAGUE, ids=["worked-together", "use-the-platform", "long-close"])
+def test_vague_relationships_are_no_agreements(text: str) -> None:
+    assert _deals(text) == []
+
+
+# G10: the date of an agreement is the one of its signing or announcing verb, never of a
+# launch, delivery or production start; a completion date only when none other is stated.
+DATES = [
+    (
+        "Velta Media Ltd. signed a streaming licence with Ormond Studios Inc. on March 3, "
+        "2021; the first episodes arrive in March 2031.",
+        "2021-03-05",
+        ["2021-03-03"],
+    ),
+    (
+        "Corvane Energy Inc. agreed in May 2019 to supply turbines to Brava Wind Ltd.; "
+        "deliveries will start in 2021.",
+        "2019-06-01",
+        ["2019-05"],
+    ),
+    (
+        "Lumio Robotics Inc. completed its acquisition of Pexa Automation Ltd. on Tuesday. "
+        "Lumio Robotics had agreed to buy Pexa Automation in November 2017.",
+        "2018-04-05",
+        ["2017-11"],
+    ),
+    (
+        "Kessel Foods Corp. will buy Marlowe Snacks Ltd., the companies said on Monday. "
+        "Production at the combined plants will start in 2026.",
+        "2024-05-10",
+        ["2024-05-06"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "published", "dates"), DATES, ids=[
+    "launch", "deliveries", "completion", "production"])  # fmt: skip
+def test_the_agreement_date_is_the_signing(text: str, published: str, dates: list[str]) -> None:
+    main = [d for _, d, passing in _dated(text, published) if not passing]
+    assert main == [dates]
