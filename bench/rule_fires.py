@@ -8,8 +8,8 @@ general mechanism (see the developers' guide). Two kinds of rule are counted:
 
 * every token pattern of ``kg/patterns/deals.jsonl``, ``clauses.jsonl`` and
   ``background.jsonl``, matched over the documents as the extractor parses them;
-* every regular expression the deal extractor uses (from its lexicon file, or compiled in
-  its modules), counted when a call during extraction returns a match.
+* every regular expression the deal extractor uses (``kg/extract/patterns/deal_lexicon.json``,
+  or compiled in its modules), counted when a call during extraction returns a match.
 
 Articles are the input files; the output lists ``count  rule`` lines, fewest first.
 """
@@ -30,6 +30,7 @@ from spacy.matcher import Matcher
 
 import kg.extract.documents
 from kg.extract import deals as deals_package
+from kg.extract.deals.lexicon import lexicon
 from kg.extract.nlp import load_nlp
 from kg.extract.rules import load_rules
 from kg.read.documents import read_documents
@@ -111,6 +112,10 @@ def instrument_regexes(fired: dict[str, set[str]]) -> None:
             continue
         short = module.__name__.rsplit(".", 1)[-1]
         setattr(module, attr, _wrap(value, f"{short}.{attr}", fired, seen))
+    # the lexicon's regexes: its table is read at every use, so its entries are replaced
+    table = lexicon().regexes
+    for name, pattern in list(table.items()):
+        table[name] = _wrap(pattern, f"lexicon.{name}", fired, seen)
 
 
 def count_patterns(paths: list[str]) -> tuple[dict[str, set[str]], dict[str, set[str]], int]:

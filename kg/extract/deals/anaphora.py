@@ -26,7 +26,6 @@ from kg.extract.deals.lexicon import lexicon
 from kg.extract.nlp import doc_text
 
 Mentions = Sequence[tuple[int, int, str]]
-_QUOTE = re.compile(r"[“\"]([^“”\"]{2,2000}?)[”\"]")
 _LOOK_BACK = 4  # sentences searched for an antecedent
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 
@@ -56,7 +55,9 @@ class Antecedents:
         self._groups = words.word("group_descriptions")
         self._definite = words.word("definite_determiners")
         self._helping = words.word("helping_verbs")
-        self._quotes = [(m.start(1), m.end(1)) for m in _QUOTE.finditer(doc_text(doc))]
+        self._quotes = [
+            (m.start(1), m.end(1)) for m in words.regex("quotation").finditer(doc_text(doc))
+        ]
         self._sentences = list(doc.sents)
         self._sentence_starts = [s.start for s in self._sentences]
 

@@ -20,13 +20,13 @@ from kg.extract.deals.clauses import fits_agreement, same_clause, sentence_claus
 from kg.extract.deals.dating import agreement_date, deal_dates
 from kg.extract.deals.grouping import Draft
 from kg.extract.deals.kinds import (
-    COMPUTE_WORDS,
     EACH_PARTY_ROLE,
     ROLE_NAMES,
     TYPE_PRIORITY,
     agreement_name,
     agreement_status,
 )
+from kg.extract.deals.lexicon import lexicon
 from kg.extract.deals.matching import MatchIndex, evidence_span, in_region
 from kg.extract.deals.money import (
     amount_record,
@@ -51,7 +51,7 @@ def _agreement_type(draft: Draft) -> tuple[tuple[str, ...], str | None]:
         types
         and types[0] == "supply"
         and "partnership" not in types
-        and any(COMPUTE_WORDS.search(f.sentence.text) for f in draft.frames)
+        and any(lexicon().regex("compute_words").search(f.sentence.text) for f in draft.frames)
     ):
         # a supply deal for cloud services or compute capacity is a cloud commitment
         # (one described as a partnership stays a partnership)
@@ -95,18 +95,12 @@ def _roles(draft: Draft, lookup: OrgLookup, types: tuple[str, ...]) -> tuple[tup
     return ()
 
 
-_TRIGGER_WORDS = {
-    "investment": re.compile(r"\b(invest|fund|back|financ|stake)", re.I),
-    "acquisition": re.compile(r"\b(acquir|acquisition|buy|bought|purchas|takeover|merg)", re.I),
-    "license": re.compile(r"\b(licen[cs]|sublicen)", re.I),
-    "supply": re.compile(r"\b(suppl|provid|procure|purchas)", re.I),
-    "sponsorship": re.compile(r"\bsponsor", re.I),
-}
-
-
 def _first_trigger_char(sentence: SpacySpan, kind: str) -> int:
-    # a type without a trigger regex of its own is found by its name ("lease")
-    words = _TRIGGER_WORDS.get(kind) or re.compile(rf"\b{re.escape(kind.replace('_', ' '))}", re.I)
+    """Where the sentence's first word for a deal of *kind* starts (its start if none); a
+    type without a cue regex of its own is found by its name ("lease")."""
+    words = lexicon().regexes.get(f"trigger_{kind}") or re.compile(
+        rf"\b{re.escape(kind.replace('_', ' '))}", re.I
+    )
     match = words.search(sentence.text)
     return sentence.start_char + (match.start() if match else 0)
 

@@ -16,13 +16,7 @@ from kg.extract.amounts import (
 )
 from kg.extract.dates import DateMatch
 from kg.extract.deals.grouping import Draft
-from kg.extract.deals.kinds import (
-    CLAUSE_AMOUNT_KINDS,
-    COMPUTE_WORDS,
-    OWED_BY,
-    PAYEE_ROLES,
-    PAYER_ROLES,
-)
+from kg.extract.deals.kinds import CLAUSE_AMOUNT_KINDS, OWED_BY, PAYEE_ROLES, PAYER_ROLES
 from kg.extract.deals.lexicon import lexicon
 from kg.extract.deals.matching import evidence_span
 from kg.extract.deals.money import amount_record, pick_amount
@@ -406,7 +400,11 @@ def _clause(
     exclusive = {"exclusivity": True, "non_exclusivity": False}.get(label)
     # A commitment to spend a stated amount is a purchase commitment, whatever is bought;
     # a commitment to use cloud or compute without a figure is a compute commitment.
-    if label == "purchase_commitment" and amount is None and COMPUTE_WORDS.search(evidence.text):
+    if (
+        label == "purchase_commitment"
+        and amount is None
+        and _regex("compute_words").search(evidence.text)
+    ):
         label = "compute_commitment"
     elif label == "compute_commitment" and amount is not None:
         label = "purchase_commitment"

@@ -22,7 +22,6 @@ from kg.extract.deals.background import (
 from kg.extract.deals.build import build_agreement
 from kg.extract.deals.dating import DealDate, deal_dates, time_anaphor
 from kg.extract.deals.frames import (
-    SEPARATE_DEAL,
     Frame,
     continues_a_deal,
     definite_kinds,
@@ -31,13 +30,14 @@ from kg.extract.deals.frames import (
     only_definite,
     only_transaction_words,
     role_noun,
+    separate_deal,
 )
 from kg.extract.deals.grouping import frame_kind_of, group_frames, upgrade_forms
 from kg.extract.deals.kinds import STRONG_TYPES
 from kg.extract.deals.matching import MatchIndex, matchers_for
 from kg.extract.deals.parties import (
-    SEPARATELY,
     OrgLookup,
+    acting_separately,
     described_ranges,
     distinct_orgs,
     party_mentions,
@@ -124,10 +124,10 @@ def extract_agreements(
         groups = []
         if has_trigger:
             reader = ArgumentReader(sentence, token_mentions(sentence, named), antecedents)
-            separately = bool(SEPARATELY.search(sentence.text))
+            separately = acting_separately(sentence)
             groups = deal_groups(reader, matches, separately)
         if groups:
-            separate = bool(SEPARATE_DEAL.search(sentence.text))
+            separate = separate_deal(sentence)
             own_dates = _dates_of_groups(groups, dated)
             for group in groups:
                 own = [m for m in matches if doc[m[1] : m[2]].root in group.triggers]

@@ -3,7 +3,6 @@ triggers name, and whether it names a new deal or one already told."""
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -41,13 +40,10 @@ class Frame:
     dated: tuple[DealDate, ...] = ()
 
 
-# Words that announce another deal between the same parties, not more about the last one.
-SEPARATE_DEAL = re.compile(
-    r"^\W*(separately|in a separate (deal|agreement|move|announcement))\b"
-    r"|\b(another (deal|agreement|contract|pact)|"
-    r"a (second|separate|further) (deal|agreement|contract|pact))\b",
-    re.I,
-)
+def separate_deal(sentence: SpacySpan) -> bool:
+    """ "Separately, …", "a second agreement": another deal between the same parties, not
+    more about the last one."""
+    return lexicon().regex("separate_deal").search(sentence.text) is not None
 
 
 def _near_agreement_noun(sentence: SpacySpan, token_index: int, window: int = 8) -> bool:

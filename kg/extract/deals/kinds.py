@@ -3,8 +3,7 @@ the words that name an agreement, and how an agreement's status and name are sta
 
 from __future__ import annotations
 
-import re
-
+from kg.extract.deals.lexicon import lexicon
 from kg.rdf.types import (
     clause_amount_kinds,
     clauses_owed_by,
@@ -25,14 +24,6 @@ DEAL_AMOUNT_KINDS = frozenset(
 )
 
 
-# Words that make a purchase or spending commitment one for cloud or compute capacity.
-COMPUTE_WORDS = re.compile(
-    r"\b(cloud|compute|computing|data ?cent(er|re)s?|gpus?|chips?|supercomput\w*|servers?|"
-    r"capacity|gigawatts?|infrastructure)\b",
-    re.I,
-)
-
-
 # Kinds of deal that are never merged into an agreement of another kind.
 STRONG_TYPES = kept_apart_types() | {"mou"}
 # The roles of the parties named before and after the deal word, by kind of deal; the
@@ -45,51 +36,18 @@ CLAUSE_AMOUNT_KINDS = clause_amount_kinds()
 OWED_BY = clauses_owed_by()
 
 
-# Nouns that make "extend"/"expand"/"amend" mean a change to an agreement.
-AGREEMENT_NOUNS = frozenset(
-    {
-        "partnership",
-        "agreement",
-        "deal",
-        "contract",
-        "relationship",
-        "collaboration",
-        "term",
-        "terms",
-        "pact",
-        "alliance",
-        "license",
-        "licence",
-        "arrangement",
-        "accord",
-        "supply",
-        "venture",
-    }
-)
-
-
-STATUS_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (
-        "terminated",
-        re.compile(r"\b(terminat\w+|called off|scrapped|abandoned|walked away)\b", re.I),
-    ),
-    ("non-binding", re.compile(r"\bnon-?binding\b", re.I)),
-    ("completed", re.compile(r"\b(completed|closed|finali[sz]ed)\b", re.I)),
-    ("signed", re.compile(r"\b(signed|inked|entered into|struck|sealed)\b", re.I)),
-    ("reported", re.compile(r"\b(reportedly|according to|people familiar|sources said)\b", re.I)),
-    (
-        "proposed",
-        re.compile(r"\b(in talks|plans? to|proposed|would|considering|exploring)\b", re.I),
-    ),
-)
+# The statuses a deal's words give it, in the order they are tried (each a regex of the
+# lexicon named "status_<status>").
+STATUSES = ("terminated", "non_binding", "completed", "signed", "reported", "proposed")
 
 
 def agreement_status(text: str, form: str | None) -> str:
-    if form == "mou" and re.search(r"\bnon-?binding\b", text, re.I):
+    words = lexicon()
+    if form == "mou" and words.regex("status_non_binding").search(text):
         return "non-binding"
-    for status, pattern in STATUS_CUES:
-        if pattern.search(text):
-            return status
+    for status in STATUSES:
+        if words.regex(f"status_{status}").search(text):
+            return status.replace("_", "-")
     return "announced"
 
 

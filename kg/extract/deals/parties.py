@@ -4,11 +4,11 @@ partners. Who a deal is between is read from the parse by :mod:`.arguments`."""
 
 from __future__ import annotations
 
-import re
 from typing import Protocol
 
 from spacy.tokens import Span as SpacySpan
 
+from kg.extract.deals.lexicon import lexicon
 from kg.extract.nlp import doc_text
 
 
@@ -38,26 +38,17 @@ def party_mentions(lookup: OrgLookup, sentence: SpacySpan) -> list[tuple[int, in
     ]
 
 
-# ", co-founded by former Acme staff", ", the research firm backed by Borealis",
-# ", a unit of Corvex": up to the next comma
-_DESCRIPTION = re.compile(
-    r",\s*(?:(?:which|who) (?:was|were|is|are) |(?:the|a|an) (?:[\w-]+ ){0,6}?)?"
-    r"(?:(?:co-|jointly )?(?:founded|owned|led|backed|run|created|formed|headed|started|"
-    r"controlled|funded|spun (?:out|off)) (?:by|from)|(?:a )?(?:unit|subsidiary|division|"
-    r"spin-off) of)\b[^,;]*"
-)
-
-
 def described_ranges(sentence: SpacySpan) -> list[tuple[int, int]]:
     """Character ranges of the clauses describing someone in *sentence*."""
     return [
         (sentence.start_char + m.start(), sentence.start_char + m.end())
-        for m in _DESCRIPTION.finditer(sentence.text)
+        for m in lexicon().regex("description").finditer(sentence.text)
     ]
 
 
-# "A and B separately agreed to sell their respective units to C": one deal each
-SEPARATELY = re.compile(r"\b(separately|respective(ly)?)\b", re.I)
+def acting_separately(sentence: SpacySpan) -> bool:
+    """ "A and B separately agreed to sell their respective units to C": one deal each."""
+    return lexicon().regex("separately").search(sentence.text) is not None
 
 
 def distinct_orgs(lookup: OrgLookup, sentence: SpacySpan) -> list[str]:
@@ -72,17 +63,11 @@ def distinct_orgs(lookup: OrgLookup, sentence: SpacySpan) -> list[str]:
     return list(dict.fromkeys(key for _, _, key in mentions))
 
 
-_EXAMPLES = re.compile(r"\b(including|such as|like|among them|notably)\s+(the\s+)?$", re.I)
-
-
 def _all_examples(text: str, mentions: list[tuple[int, int, str]]) -> bool:
     if len(mentions) < 2:
         return False
     first = mentions[0][0]
-    if not _EXAMPLES.search(text[max(0, first - 30) : first]):
+    if not lexicon().regex("examples_before").search(text[max(0, first - 30) : first]):
         return False
     gaps = [text[a[1] : b[0]] for a, b in zip(mentions, mentions[1:], strict=False)]
-    return all(_COORDINATION.match(gap) or not gap.strip() for gap in gaps)
-
-
-_COORDINATION = re.compile(r"^(\s*(,|and|or|&|as well as|\(|\))\s*)+$")
+    return all(lexicon().regex("coordination").match(gap) or not gap.strip() for gap in gaps)

@@ -1,0 +1,61 @@
+"""The kind of deal a sentence names (kg.extract.deals.frames and patterns/deals.jsonl):
+general cues, and cue words that name no deal in their sense.
+
+Every sentence is invented for these tests; the companies do not exist.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract.documents import extract_documents
+from kg.models import Document
+from kg.read.base import content_id
+from kg.resolve import resolve_extractions
+
+
+def _kinds(text: str) -> list[str]:
+    document = Document(id=content_id(text), text=text, source="test.txt", published="2024-05-10")
+    extraction = resolve_extractions(extract_documents([document])[0])[0]
+    return sorted(a.types[0] if a.types else "other" for a in extraction.agreements)
+
+
+KINDS = [
+    # a sharing agreement of any kind of asset is a partnership
+    ("Kessel Rail Ltd. and Pexa Freight Corp. signed a track-sharing agreement.", "partnership"),
+    ("Dunmore Air Inc. and Velta Jets Ltd. agreed a hangar sharing arrangement.", "partnership"),
+    ("Halvorsen Grid Corp. and Brava Power Ltd. struck a capacity-sharing deal.", "partnership"),
+    # raising money with an investor named is an investment
+    ("Fenmore Labs Inc. raised $12 million from Northfield Ventures LLC.", "investment"),
+    ("Lumio Bio Ltd. has raised €40 million in a round led by Corvex Capital LLC.", "investment"),
+    (
+        "Ostrava Apps Inc. raised fresh funding from Quarrytech Inc., which led the round.",
+        "investment",
+    ),
+    # selling a business's assets, or buying "its" assets, is an acquisition
+    ("Corvex Mining Ltd. sold its zinc mine to Brava Metals Inc. for $40 million.", "acquisition"),
+    (
+        "Kessel Logistics Corp. made an offer to buy its port assets from Brava Ports Ltd.",
+        "acquisition",
+    ),
+    ("Marlowe Energy Inc. will divest its refinery to Pexa Oil Ltd.", "acquisition"),
+]
+
+
+@pytest.mark.parametrize(("text", "kind"), KINDS, ids=[
+    "track-sharing", "hangar-sharing", "capacity-sharing", "raised-from", "raised-round-led-by",
+    "raised-funding", "sold-mine", "buy-its-assets", "divest-refinery"])  # fmt: skip
+def test_general_cues_name_the_kind(text: str, kind: str) -> None:
+    assert kind in _kinds(text)
+
+
+NO_KIND = [
+    "Northfield Ventures LLC, an investment firm, hired a chief at Lumio Labs Inc.",
+    "Velta Foods Ltd. said its supply chain with Kessel Farms Inc. was under strain.",
+    "Fenmore Cards Inc. helps customers of Quillby Bank Ltd. send funds abroad.",
+]
+
+
+@pytest.mark.parametrize("text", NO_KIND, ids=["investment-firm", "supply-chain", "send-funds"])
+def test_a_cue_word_in_another_sense_names_no_deal(text: str) -> None:
+    assert _kinds(text) == []
