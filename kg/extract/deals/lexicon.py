@@ -44,7 +44,6 @@ WORD_LISTS = (
     "holder_nouns",
     "holding_verbs",
     "income_words",
-    "negatable_clauses",
     "non_deal_heads",
     "non_stake_words",
     "other_event_verbs",
