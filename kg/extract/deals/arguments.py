@@ -197,12 +197,12 @@ class ArgumentReader:
         "A's approval", "rival A", "adviser A", "the A-listed company"."""
         current, hops = token, 0
         while hops < 4 and current.head != current:
-            if current.lemma_.lower() in self._bystander_words and current != token:
+            if _word_of(current) in self._bystander_words and current != token:
                 return True
             if any(
-                c.lemma_.lower() in self._bystander_words
+                _word_of(c) in self._bystander_words
                 for c in current.children
-                if c.dep_ in {"amod", "compound"} and c != token
+                if c.dep_ in {"amod", "compound", "appos"} and c != token
             ):
                 return True
             if current.dep_ not in {
@@ -218,7 +218,7 @@ class ArgumentReader:
             }:
                 break
             current, hops = current.head, hops + 1
-        return current.lemma_.lower() in self._bystander_words and current != token
+        return _word_of(current) in self._bystander_words and current != token
 
     # --------------------------------------------------------------- arguments
 
@@ -323,6 +323,10 @@ class ArgumentReader:
             for u in [t, *self._conjuncts(t)]
             if (key := self.mention_of(u)) is not None
         ]
+        if len(set(listed)) < 2 and len(set(orgs)) >= 2:
+            # "with two co-operatives, B (B) and C": names listed inside the phrase
+            if any(t.dep_ == "cc" for t in head.subtree):
+                listed = orgs
         if len(set(listed)) >= 2:
             found.listed.extend(dict.fromkeys(listed))
 
@@ -364,6 +368,8 @@ class ArgumentReader:
             return [o for s in subjects for o in self.orgs_of(s)]
         if verb.pos_ in {"VERB", "AUX"}:
             return self._inherited_subject(verb, hops + 1)
+        if verb.pos_ == "ADJ" and verb.dep_ in {"acomp", "amod"} and hops < 3:
+            return self._subject_of(verb.head, hops + 1)  # "we are proud to partner with B"
         return []
 
     def _noun_arguments(self, noun: Token, found: Arguments) -> None:
@@ -496,6 +502,14 @@ class ArgumentReader:
         return lemma in self._denials or f"{lemma} {particle}".strip() in self._denials
 
 
+def _word_of(token: Token) -> str:
+    """A token's lemma, or the hyphenated word it starts ("co" of "co-founder")."""
+    doc = token.doc
+    if token.i + 2 < len(doc) and doc[token.i + 1].text == "-" and not token.whitespace_:
+        return f"{token.lower_}-{doc[token.i + 2].lemma_.lower()}"
+    return token.lemma_.lower()
+
+
 def token_mentions(
     sentence: SpacySpan, mentions: Iterable[tuple[int, int, str]]
 ) -> Callable[[Token], str | None]:
@@ -575,11 +589,11 @@ def deal_groups(
     for component in _components(rest):
         union = _union(component)
         if _is_core(union):
-            groups.append(
-                DealGroup(
-                    union.parties, [a.label for a in component], [a.trigger for a in component]
+            plural = any(a.trigger.tag_ in {"NNS", "NNPS"} for a in component)
+            for parties in _split(union, separately, plural):
+                groups.append(
+                    DealGroup(parties, [a.label for a in component], [a.trigger for a in component])
                 )
-            )
             rest = [a for a in rest if a not in component]
     if (
         not groups
@@ -639,6 +653,7 @@ def _union(parts: Sequence[Arguments]) -> Arguments:
     union = Arguments(first.trigger, first.label, actors=list(first.actors))
     for part in parts:
         union.others.extend(p for p in part.parties if p not in union.actors)
+        union.listed.extend(p for p in part.listed if p not in union.listed)
     return union
 
 
@@ -671,13 +686,20 @@ def _is_core(found: Arguments) -> bool:
     return bool(found.others) and bool(set(parties) - set(found.others) or len(found.others) >= 2)
 
 
-def _split(found: Arguments, separately: bool) -> list[list[str]]:
+def _split(found: Arguments, separately: bool, plural: bool = False) -> list[list[str]]:
     """One party set per deal: "A bought B, C and D" is three deals; "A and B separately
     agreed to sell their units to C" is two; "A and B formed a venture" is one."""
     symmetric = found.label in lexicon().word("symmetric_kinds") and found.label != "agreement"
     actors = list(dict.fromkeys(found.actors))
     listed = [p for p in dict.fromkeys(found.listed) if p not in actors]
-    if len(actors) == 1 and len(listed) >= 2 and not symmetric and not _between(found.trigger):
+    # "partnerships with B and C" (a plural deal noun): one each, whatever the kind
+    several = plural or found.trigger.tag_ in {"NNS", "NNPS"}
+    if (
+        len(actors) == 1
+        and len(listed) >= 2
+        and (several or not symmetric)
+        and not _between(found.trigger)
+    ):
         return [[actors[0], other] for other in listed]
     others = [p for p in dict.fromkeys(found.others) if p not in actors]
     if separately and len(actors) >= 2 and len(others) == 1:

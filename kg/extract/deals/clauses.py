@@ -289,6 +289,15 @@ def _money_near(token: Token, window: int = 8) -> bool:
     return any(t.ent_type_ == "MONEY" or t.text in {"$", "€", "£", "¥"} for t in doc[low:high])
 
 
+def _cue_phrase(matched: SpacySpan) -> tuple[int, int]:
+    """The characters of the phrase a clause cue heads ("an earn-out payment of up to $425
+    million"): its amount, if one is inside, is the clause's."""
+    head = matched.root
+    if head.dep_ in {"compound", "amod"} and head.head != head:
+        head = head.head
+    return head.left_edge.idx, head.right_edge.idx + len(head.right_edge)
+
+
 def _share_of_income(doc: Doc, end: int) -> bool:
     """ "a 3% share of subscription revenue" is a cut of income, not of a company."""
     if end >= len(doc) or doc[end - 1].lower_ != "share" or doc[end].lower_ != "of":
@@ -385,7 +394,11 @@ def _clause(
             value = Decimal(split.group(1))
     elif label in CLAUSE_AMOUNT_KINDS:
         wanted = CLAUSE_AMOUNT_KINDS[label]
-        chosen = pick_amount(amounts, wanted, evidence.text, evidence.start, matched.start_char)
+        phrase = _cue_phrase(matched)
+        attached = [a for a in amounts if phrase[0] <= a.start < phrase[1]]
+        chosen = pick_amount(
+            attached or amounts, wanted, evidence.text, evidence.start, matched.start_char
+        )
         if chosen is not None:
             amount = amount_record(chosen, evidence, wanted)
     elif label == "term":

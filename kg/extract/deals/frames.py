@@ -67,7 +67,8 @@ def frame_types(
         if label == "mou":
             mou = True
         elif label == "amendment":
-            if _near_agreement_noun(sentence, start):
+            # "the new contract" is the deal being told; "a new contract" may amend one
+            if _near_agreement_noun(sentence, start) and not _definite_new(sentence, start):
                 amendment = True
         elif label == "agreement" or _an_option_to(sentence, start):
             continue
@@ -88,6 +89,15 @@ def frame_types(
     if "definitive" in text:
         definitive = True
     return types, mou, amendment, definitive
+
+
+def _definite_new(sentence: SpacySpan, start: int) -> bool:
+    doc = sentence.doc
+    return (
+        doc[start].lower_ in {"new", "revised", "updated"}
+        and start > sentence.start
+        and doc[start - 1].lower_ in _words("definite_determiners")
+    )
 
 
 def _words(name: str) -> frozenset[str]:
@@ -207,9 +217,11 @@ def continues_a_deal(sentence: SpacySpan, matches: list[tuple[str, int, int]]) -
 def only_definite(sentence: SpacySpan, matches: list[tuple[str, int, int]]) -> bool:
     """Every deal word is a definite reference: "the deal", "this agreement"."""
     doc = sentence.doc
+    definite = _words("definite_determiners")
     return bool(matches) and all(
-        start > sentence.start and doc[start - 1].lower_ in _words("definite_determiners")
-        for _, start, _ in matches
+        (start > sentence.start and doc[start - 1].lower_ in definite)
+        or any(c.dep_ == "det" and c.lower_ in definite for c in doc[start:end].root.children)
+        for _, start, end in matches
     )
 
 

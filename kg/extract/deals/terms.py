@@ -26,7 +26,7 @@ from kg.extract.dates import DateMatch, find_durations
 from kg.extract.deals.lexicon import lexicon
 
 # How far up the parse a duration or a place looks for the word it belongs to.
-_HOPS = 4
+_HOPS = 5
 # A place may sit deep in the noun phrase of the right it is the scope of.
 _SCOPE_HOPS = 6
 # Dependency links a duration or place climbs through to reach its word.

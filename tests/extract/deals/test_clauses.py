@@ -7,28 +7,22 @@ Every sentence is invented for these tests; the companies do not exist.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
 
-from kg.extract.documents import extract_documents
-from kg.models import Clause, Document, Extraction
-from kg.read.base import content_id
-from kg.resolve import resolve_extractions
+from kg.models import Clause, Extraction
+
+Extract = Callable[..., Extraction]  # the `extract` fixture of conftest.py
 
 
-def _extract(text: str, published: str | None = "2024-05-10") -> Extraction:
-    document = Document(id=content_id(text), text=text, source="test.txt", published=published)
-    extractions, _ = extract_documents([document])
-    return resolve_extractions(extractions)[0]
+def _clauses(extract: Extract, text: str) -> list[Clause]:
+    return [c for a in extract(text).agreements for c in a.clauses]
 
 
-def _clauses(text: str) -> list[Clause]:
-    return [c for a in _extract(text).agreements for c in a.clauses]
-
-
-def _of_type(text: str, kind: str) -> list[Clause]:
-    return [c for c in _clauses(text) if c.type == kind]
+def _of_type(extract: Extract, text: str, kind: str) -> list[Clause]:
+    return [c for c in _clauses(extract, text) if c.type == kind]
 
 
 # G11: "per cent" and "percent" work wherever "%" does.
@@ -50,8 +44,8 @@ PERCENT_SPELLINGS = [
 @pytest.mark.parametrize(
     ("text", "values"), PERCENT_SPELLINGS, ids=["per-cent", "percent", "pct", "hold-per-cent"]
 )
-def test_percent_in_words_is_a_stake(text: str, values: list[int]) -> None:
-    stakes = _of_type(text, "equity_stake")
+def test_percent_in_words_is_a_stake(extract: Extract, text: str, values: list[int]) -> None:
+    stakes = _of_type(extract, text, "equity_stake")
     assert sorted(c.value for c in stakes if c.value is not None) == [Decimal(v) for v in values]
 
 
@@ -86,8 +80,8 @@ TERMS = [
     TERMS,
     ids=["last-at-least", "n-year-commitment", "spans", "n-year-operation", "period-of"],
 )
-def test_durations_of_a_deal_are_terms(text: str, years: int) -> None:
-    terms = _of_type(text, "term")
+def test_durations_of_a_deal_are_terms(extract: Extract, text: str, years: int) -> None:
+    terms = _of_type(extract, text, "term")
     assert [c.years for c in terms] == [Decimal(years)]
 
 
@@ -101,8 +95,8 @@ NOT_TERMS = [
 
 
 @pytest.mark.parametrize("text", NOT_TERMS, ids=["delivery-schedule", "savings", "no-number"])
-def test_other_durations_are_no_terms(text: str) -> None:
-    assert _of_type(text, "term") == []
+def test_other_durations_are_no_terms(extract: Extract, text: str) -> None:
+    assert _of_type(extract, text, "term") == []
 
 
 # G15 (until): an end date the agreement runs to is a term with that date.
@@ -124,9 +118,11 @@ UNTIL = [
 @pytest.mark.parametrize(
     ("text", "until"), UNTIL, ids=["lasts-through", "runs-until-end", "renewed-until"]
 )
-def test_end_dates_of_a_deal_are_terms(text: str, until: str) -> None:
+def test_end_dates_of_a_deal_are_terms(extract: Extract, text: str, until: str) -> None:
     dated = [
-        c for c in _clauses(text) if c.until is not None and c.type in {"term", "license_grant"}
+        c
+        for c in _clauses(extract, text)
+        if c.until is not None and c.type in {"term", "license_grant"}
     ]
     assert dated and dated[0].until is not None and dated[0].until.iso.startswith(until)
 
@@ -145,8 +141,8 @@ TERRITORIES = [
 @pytest.mark.parametrize(
     "text", TERRITORIES, ids=["rights-in", "distribute-across", "sharing-in", "outside"]
 )
-def test_the_scope_of_a_right_is_a_territory(text: str) -> None:
-    assert _of_type(text, "territory")
+def test_the_scope_of_a_right_is_a_territory(extract: Extract, text: str) -> None:
+    assert _of_type(extract, text, "territory")
 
 
 NOT_TERRITORIES = [
@@ -160,8 +156,8 @@ NOT_TERRITORIES = [
 
 
 @pytest.mark.parametrize("text", NOT_TERRITORIES, ids=["plant", "farm", "dateline", "office"])
-def test_places_that_are_no_scope_are_no_territories(text: str) -> None:
-    assert _of_type(text, "territory") == []
+def test_places_that_are_no_scope_are_no_territories(extract: Extract, text: str) -> None:
+    assert _of_type(extract, text, "territory") == []
 
 
 # G13: a single cue word in another sense is no clause: it needs a second cue.
@@ -195,8 +191,8 @@ CUES_IN_ANOTHER_SENSE = [
 @pytest.mark.parametrize(("text", "kind"), CUES_IN_ANOTHER_SENSE, ids=[
     "milestone-for-region", "exclusive-label", "licensed-beds", "sole-fund", "invest-in-tools",
     "own-infrastructure"])  # fmt: skip
-def test_a_cue_in_another_sense_is_no_clause(text: str, kind: str) -> None:
-    assert _of_type(text, kind) == []
+def test_a_cue_in_another_sense_is_no_clause(extract: Extract, text: str, kind: str) -> None:
+    assert _of_type(extract, text, kind) == []
 
 
 CUES_WITH_A_SECOND_CUE = [
@@ -217,8 +213,8 @@ CUES_WITH_A_SECOND_CUE = [
 
 @pytest.mark.parametrize(("text", "kind"), CUES_WITH_A_SECOND_CUE, ids=[
     "milestone-payments", "exclusive-provider", "licensed-patents", "sole-supplier"])  # fmt: skip
-def test_a_cue_with_its_second_cue_is_a_clause(text: str, kind: str) -> None:
-    assert _of_type(text, kind)
+def test_a_cue_with_its_second_cue_is_a_clause(extract: Extract, text: str, kind: str) -> None:
+    assert _of_type(extract, text, kind)
 
 
 # G15 (other phrasings): earn-outs, a right to match, rights acquired, a required purchase.
@@ -251,8 +247,8 @@ PHRASINGS = [
     PHRASINGS,
     ids=["earn-out", "right-to-match", "acquired-rights", "required-to-purchase"],
 )
-def test_more_phrasings_of_clauses(text: str, kind: str) -> None:
-    assert _of_type(text, kind)
+def test_more_phrasings_of_clauses(extract: Extract, text: str, kind: str) -> None:
+    assert _of_type(extract, text, kind)
 
 
 # G16: several clauses of one type in a sentence, each its own.
@@ -281,8 +277,10 @@ SEVERAL = [
 @pytest.mark.parametrize(
     ("text", "kind", "values"), SEVERAL, ids=["each-hold", "and-another", "two-amounts"]
 )
-def test_several_clauses_of_one_type(text: str, kind: str, values: list[int]) -> None:
-    found = _of_type(text, kind)
+def test_several_clauses_of_one_type(
+    extract: Extract, text: str, kind: str, values: list[int]
+) -> None:
+    found = _of_type(extract, text, kind)
     numbers = sorted(
         (c.amount.value if c.amount is not None else c.value) for c in found if c.amount or c.value
     )
@@ -312,7 +310,9 @@ SOMEONE_ELSE = [
 @pytest.mark.parametrize(
     ("text", "values"), SOMEONE_ELSE, ids=["other-holder", "stockholders", "owner-of-plant"]
 )
-def test_stakes_of_someone_else_are_not_the_deals(text: str, values: list[int]) -> None:
-    stakes = _of_type(text, "equity_stake")
+def test_stakes_of_someone_else_are_not_the_deals(
+    extract: Extract, text: str, values: list[int]
+) -> None:
+    stakes = _of_type(extract, text, "equity_stake")
     assert sorted(c.value for c in stakes if c.value is not None) == [Decimal(v) for v in values]
     assert all(c.value is not None for c in stakes)

@@ -6,17 +6,17 @@ Every sentence is invented for these tests; the companies do not exist.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
-from kg.extract.documents import extract_documents
-from kg.models import Document
-from kg.read.base import content_id
-from kg.resolve import resolve_extractions
+from kg.models import Extraction
+
+Extract = Callable[..., Extraction]  # the `extract` fixture of conftest.py
 
 
-def _kinds(text: str) -> list[str]:
-    document = Document(id=content_id(text), text=text, source="test.txt", published="2024-05-10")
-    extraction = resolve_extractions(extract_documents([document])[0])[0]
+def _kinds(extract: Extract, text: str) -> list[str]:
+    extraction = extract(text)
     return sorted(a.types[0] if a.types else "other" for a in extraction.agreements)
 
 
@@ -45,8 +45,8 @@ KINDS = [
 @pytest.mark.parametrize(("text", "kind"), KINDS, ids=[
     "track-sharing", "hangar-sharing", "capacity-sharing", "raised-from", "raised-round-led-by",
     "raised-funding", "sold-mine", "buy-its-assets", "divest-refinery"])  # fmt: skip
-def test_general_cues_name_the_kind(text: str, kind: str) -> None:
-    assert kind in _kinds(text)
+def test_general_cues_name_the_kind(extract: Extract, text: str, kind: str) -> None:
+    assert kind in _kinds(extract, text)
 
 
 NO_KIND = [
@@ -57,5 +57,5 @@ NO_KIND = [
 
 
 @pytest.mark.parametrize("text", NO_KIND, ids=["investment-firm", "supply-chain", "send-funds"])
-def test_a_cue_word_in_another_sense_names_no_deal(text: str) -> None:
-    assert _kinds(text) == []
+def test_a_cue_word_in_another_sense_names_no_deal(extract: Extract, text: str) -> None:
+    assert _kinds(extract, text) == []

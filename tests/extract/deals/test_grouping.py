@@ -7,22 +7,19 @@ Every sentence is invented for these tests; the companies do not exist.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
-from kg.extract.documents import extract_documents
-from kg.models import Agreement, Document, Extraction
-from kg.read.base import content_id
-from kg.resolve import resolve_extractions
+from kg.models import Agreement, Extraction
+
+Extract = Callable[..., Extraction]  # the `extract` fixture of conftest.py
 
 
-def _extract(text: str, published: str | None = "2024-05-10") -> Extraction:
-    document = Document(id=content_id(text), text=text, source="test.txt", published=published)
-    extractions, _ = extract_documents([document])
-    return resolve_extractions(extractions)[0]
-
-
-def _deals(text: str, published: str | None = "2024-05-10") -> list[tuple[str, tuple[str, ...]]]:
-    extraction = _extract(text, published)
+def _deals(
+    extract: Extract, text: str, published: str | None = "2024-05-10"
+) -> list[tuple[str, tuple[str, ...]]]:
+    extraction = extract(text, published)
     names = {o.key: o.name for o in extraction.organizations}
     return sorted(
         (a.types[0] if a.types else "other", tuple(sorted(names[p] for p in a.parties)))
@@ -30,8 +27,8 @@ def _deals(text: str, published: str | None = "2024-05-10") -> list[tuple[str, t
     )
 
 
-def _dated(text: str, published: str) -> list[tuple[str, list[str], bool]]:
-    extraction = _extract(text, published)
+def _dated(extract: Extract, text: str, published: str) -> list[tuple[str, list[str], bool]]:
+    extraction = extract(text, published)
     return [(_kind(a), [d.iso for d in a.dates], a.background) for a in extraction.agreements]
 
 
@@ -95,9 +92,9 @@ SEVERAL_DEALS = [
 @pytest.mark.parametrize(("text", "expected"), SEVERAL_DEALS, ids=[
     "another-kind", "listed-targets", "two-verbs", "two-clauses", "separately", "another-date"])  # fmt: skip
 def test_several_deals_are_several_agreements(
-    text: str, expected: list[tuple[str, set[str]]]
+    extract: Extract, text: str, expected: list[tuple[str, set[str]]]
 ) -> None:
-    assert _deals(text) == sorted((kind, tuple(sorted(names))) for kind, names in expected)
+    assert _deals(extract, text) == sorted((kind, tuple(sorted(names))) for kind, names in expected)
 
 
 ONE_DEAL = [
@@ -113,8 +110,8 @@ ONE_DEAL = [
 @pytest.mark.parametrize(
     "text", ONE_DEAL, ids=["teaming-up-then-venture", "restated", "under-the-agreement"]
 )
-def test_one_deal_told_in_several_sentences_is_one_agreement(text: str) -> None:
-    assert len(_deals(text)) == 1
+def test_one_deal_told_in_several_sentences_is_one_agreement(extract: Extract, text: str) -> None:
+    assert len(_deals(extract, text)) == 1
 
 
 # G07: an earlier deal named in passing keeps its own type and full date, or none; one
@@ -142,9 +139,9 @@ PASSING = [
     ("text", "earlier"), PASSING, ids=["earlier-contract", "original-licence", "previous-agreement"]
 )
 def test_an_earlier_deal_keeps_its_own_type_and_date(
-    text: str, earlier: tuple[str, list[str]]
+    extract: Extract, text: str, earlier: tuple[str, list[str]]
 ) -> None:
-    background = [(k, d) for k, d, passing in _dated(text, "2024-05-10") if passing]
+    background = [(k, d) for k, d, passing in _dated(extract, text, "2024-05-10") if passing]
     assert background == [earlier]
 
 
@@ -156,8 +153,8 @@ VAGUE = [
 
 
 @pytest.mark.parametrize("text", VAGUE, ids=["worked-together", "use-the-platform", "long-close"])
-def test_vague_relationships_are_no_agreements(text: str) -> None:
-    assert _deals(text) == []
+def test_vague_relationships_are_no_agreements(extract: Extract, text: str) -> None:
+    assert _deals(extract, text) == []
 
 
 # G10: the date of an agreement is the one of its signing or announcing verb, never of a
@@ -192,6 +189,8 @@ DATES = [
 
 @pytest.mark.parametrize(("text", "published", "dates"), DATES, ids=[
     "launch", "deliveries", "completion", "production"])  # fmt: skip
-def test_the_agreement_date_is_the_signing(text: str, published: str, dates: list[str]) -> None:
-    main = [d for _, d, passing in _dated(text, published) if not passing]
+def test_the_agreement_date_is_the_signing(
+    extract: Extract, text: str, published: str, dates: list[str]
+) -> None:
+    main = [d for _, d, passing in _dated(extract, text, published) if not passing]
     assert main == [dates]

@@ -6,25 +6,19 @@ Every sentence is invented for these tests; the companies do not exist.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
 
 from kg.extract.amounts import find_amounts
-from kg.extract.documents import extract_documents
-from kg.models import Document, Extraction
-from kg.read.base import content_id
-from kg.resolve import resolve_extractions
+from kg.models import Extraction
+
+Extract = Callable[..., Extraction]  # the `extract` fixture of conftest.py
 
 
-def _extract(text: str, published: str | None = "2024-05-10") -> Extraction:
-    document = Document(id=content_id(text), text=text, source="test.txt", published=published)
-    extractions, _ = extract_documents([document])
-    return resolve_extractions(extractions)[0]
-
-
-def _amounts(text: str) -> list[tuple[Decimal | None, str]]:
-    extraction = _extract(text)
+def _amounts(extract: Extract, text: str) -> list[tuple[Decimal | None, str]]:
+    extraction = extract(text)
     return sorted(
         ((m.value, m.currency) for a in extraction.agreements for m in a.amounts),
         key=lambda pair: (pair[1], pair[0] or 0),
@@ -99,8 +93,10 @@ DEAL_AMOUNTS = [
 
 @pytest.mark.parametrize("text,expected", DEAL_AMOUNTS, ids=[
     "valuation", "enterprise-value", "stake-worth", "funds-raised", "asset-sale-plan"])  # fmt: skip
-def test_which_figures_are_the_deals(text: str, expected: list[tuple[Decimal, str]]) -> None:
-    assert _amounts(text) == expected
+def test_which_figures_are_the_deals(
+    extract: Extract, text: str, expected: list[tuple[Decimal, str]]
+) -> None:
+    assert _amounts(extract, text) == expected
 
 
 # G16: equal amounts from different mentions are all kept.
@@ -128,8 +124,10 @@ EQUAL_AMOUNTS = [
     EQUAL_AMOUNTS,
     ids=["upfront-and-another", "each-partner", "signing-and-delivery"],
 )
-def test_equal_amounts_of_different_mentions_are_kept(text: str, count: int) -> None:
-    amounts = _amounts(text)
+def test_equal_amounts_of_different_mentions_are_kept(
+    extract: Extract, text: str, count: int
+) -> None:
+    amounts = _amounts(extract, text)
     assert len(amounts) >= count
     assert len({a for a in amounts}) == 1
 
@@ -158,6 +156,6 @@ FOLLOW_UPS = [
     ("text", "expected"), FOLLOW_UPS, ids=["on-top-of", "purchase-price", "pay-for-rights"]
 )
 def test_follow_up_amounts_belong_to_the_deal(
-    text: str, expected: set[tuple[Decimal, str]]
+    extract: Extract, text: str, expected: set[tuple[Decimal, str]]
 ) -> None:
-    assert set(_amounts(text)) == expected
+    assert set(_amounts(extract, text)) == expected

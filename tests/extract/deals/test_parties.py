@@ -6,23 +6,18 @@ Every sentence is invented for these tests; the companies do not exist.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
-from kg.extract.documents import extract_documents
-from kg.models import Document, Extraction
-from kg.read.base import content_id
-from kg.resolve import resolve_extractions
+from kg.models import Extraction
+
+Extract = Callable[..., Extraction]  # the `extract` fixture of conftest.py
 
 
-def _extract(text: str, published: str | None = "2024-05-10") -> Extraction:
-    document = Document(id=content_id(text), text=text, source="test.txt", published=published)
-    extractions, _ = extract_documents([document])
-    return resolve_extractions(extractions)[0]
-
-
-def _deals(text: str) -> list[tuple[str, frozenset[str]]]:
+def _deals(extract: Extract, text: str) -> list[tuple[str, frozenset[str]]]:
     """(type, party names) of every agreement the text states, in order."""
-    extraction = _extract(text)
+    extraction = extract(text)
     names = {o.key: o.name for o in extraction.organizations}
     return [
         (a.types[0] if a.types else "other", frozenset(names[p] for p in a.parties))
@@ -67,8 +62,8 @@ BYSTANDERS = [
 
 @pytest.mark.parametrize(("text", "parties"), BYSTANDERS, ids=[
     "approver", "rival", "exchange", "adviser", "competitor", "regulator"])  # fmt: skip
-def test_bystanders_are_not_parties(text: str, parties: set[str]) -> None:
-    deals = _deals(text)
+def test_bystanders_are_not_parties(extract: Extract, text: str, parties: set[str]) -> None:
+    deals = _deals(extract, text)
     assert len(deals) == 1, deals
     assert deals[0][1] == parties
 
@@ -125,10 +120,10 @@ DESCRIBED_PARTIES = [
     "two-companies", "the-company", "the-group", "we-in-quote", "the-carrier", "the-start-up",
     "it"])  # fmt: skip
 def test_descriptions_and_pronouns_stand_for_named_parties(
-    text: str, kind: str, parties: set[str]
+    extract: Extract, text: str, kind: str, parties: set[str]
 ) -> None:
-    deals = [d for d in _deals(text) if d[1] == parties]
-    assert deals, _deals(text)
+    deals = [d for d in _deals(extract, text) if d[1] == parties]
+    assert deals, _deals(extract, text)
     assert deals[0][0] == kind
 
 
@@ -144,5 +139,5 @@ NEGATED = [
 
 
 @pytest.mark.parametrize("text", NEGATED, ids=["denied", "no-plans", "not-signed", "ruled-out"])
-def test_negated_deals_are_no_deals(text: str) -> None:
-    assert _deals(text) == []
+def test_negated_deals_are_no_deals(extract: Extract, text: str) -> None:
+    assert _deals(extract, text) == []
