@@ -122,7 +122,13 @@ def _sentence_after_code_stops(doc: Doc) -> Doc:
     """
     for token in doc[:-1]:
         following = doc[token.i + 1]
-        if token.text in _CURRENCY_WITH_STOP and following.like_num:
+        stop = token.text in _CURRENCY_WITH_STOP or (
+            token.text == "."
+            and token.i > 0
+            and not doc[token.i - 1].whitespace_
+            and doc[token.i - 1].text + "." in _CURRENCY_WITH_STOP
+        )
+        if stop and following.like_num:
             following.is_sent_start = False  # "worth Rs. 62,700 crore": one amount
             continue
         if not following.is_title:

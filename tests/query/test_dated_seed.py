@@ -87,8 +87,8 @@ def test_2024_adds_the_extension_but_not_the_2025_terms(graph: Graph) -> None:
     terms = _terms(graph, "2024-06-01")
     assert ("InvestmentCommitment", "investing", "2019-07-22") in terms
     assert ("PreferredPartner", "preferred partner", "2019-07-22") in terms
-    # the 2023 multi-year extension: its term, its investment, exclusivity renewed
-    assert _types(terms, "2023-01-23") == {"ExpirationDate", "InvestmentCommitment", "Exclusivity"}
+    # the 2023 extension: its investment, exclusivity renewed ("multi-year" states no term)
+    assert _types(terms, "2023-01-23") == {"InvestmentCommitment", "Exclusivity"}
     assert "EquityStake" not in _types(terms) and "PurchaseCommitment" not in _types(terms)
 
 
@@ -115,8 +115,8 @@ def test_2026_the_licence_is_non_exclusive_and_no_revenue_share(graph: Graph) ->
 def test_known_at_leaves_out_what_was_published_later(graph: Graph) -> None:
     known = _terms(graph, "2025-11-01", known_at="2025-10-01")
     assert not _types(known, "2025-10-28")  # nothing from the definitive agreement's article
-    # what a reader knew then: the 2023 terms, the 2023 term not yet superseded
-    assert _types(known, "2023-01-23") == {"ExpirationDate", "InvestmentCommitment", "Exclusivity"}
+    # what a reader knew then: the 2023 terms
+    assert _types(known, "2023-01-23") == {"InvestmentCommitment", "Exclusivity"}
     assert _terms(graph, "2025-11-01", known_at="2025-10-28") == _terms(graph, "2025-11-01")
     rows = timeline(graph, PARTIES, known_at="2025-10-01").rows
     assert [r.date for r in rows] == ["2016-11-15", "2019-07-22", "2023-01-23", "2025-09-11"]

@@ -61,7 +61,11 @@ def sentence_terms(sentence: SpacySpan, dates: list[DateMatch]) -> Iterator[Term
             continue
         token = _token_at(sentence, date.start, date.end)
         if token is not None and _belongs_to_the_deal(token):
-            yield Term(date.start, date.end, date.text, None, date)
+            # the words say what the date is: "through 2032", not "2032"
+            start = token.head.idx if token.head.dep_ == "prep" else date.start
+            start = min(start, date.start)
+            text = sentence.doc.text[start : date.end] if start >= base else date.text
+            yield Term(start, date.end, text, None, date)
 
 
 def _years(value: int, unit: str) -> Decimal | None:

@@ -159,3 +159,18 @@ def test_follow_up_amounts_belong_to_the_deal(
     extract: Extract, text: str, expected: set[tuple[Decimal, str]]
 ) -> None:
     assert set(_amounts(extract, text)) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kessel Defence Ltd. signed a contract with Pexa Aero Corp. worth Rs. 2,500 crore.",
+        "Velta Rail Ltd. won a deal from Ormond Transit Corp. valued at Rs. 2,500 crore in all.",
+        "Brava Power Ltd. will supply Dunmore Grid Corp. under a contract of Rs. 2,500 crore.",
+    ],
+    ids=["worth", "valued-at", "contract-of"],
+)
+def test_a_currency_written_with_a_stop_does_not_end_the_sentence(
+    extract: Extract, text: str
+) -> None:
+    assert (Decimal(25_000_000_000), "INR") in _amounts(extract, text)
