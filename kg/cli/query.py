@@ -62,15 +62,7 @@ def validate(graph: str, fmt: str) -> None:
             json.dumps(
                 {
                     "conforms": result.conforms,
-                    "violations": [
-                        {
-                            "focus": str(v.focus),
-                            "path": str(v.path) if v.path is not None else None,
-                            "message": v.message,
-                            "severity": str(v.severity),
-                        }
-                        for v in result.violations
-                    ],
+                    "violations": [v.to_dict() for v in result.violations],
                 },
                 indent=1,
             )
