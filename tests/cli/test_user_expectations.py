@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from kg.cli import cli
@@ -32,3 +33,50 @@ def test_validate_json_lists_violations_instead_of_crashing(tmp_path: Path) -> N
     assert first["focus"] == "https://w3id.org/dealkg/id/agreement-lonely"
     assert first["severity"] == "Violation"
     assert first["message"]
+
+
+_DEAL = "Acme Robotics signed a supply agreement with Borealis Labs on 3 March 2024.\n"
+_OTHER = "Corvid Systems will invest $5 million in Dunlin Analytics, the companies said.\n"
+
+
+def _folder(root: Path, name: str, text: str) -> Path:
+    folder = root / name
+    folder.mkdir()
+    (folder / "news.txt").write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_build_without_out_writes_a_folder_named_after_the_input(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("output").mkdir()
+    Path("output/kg.ttl").write_text("# the committed graph\n", encoding="utf-8")
+    _folder(Path("."), "mydocs", _DEAL)
+    result = CliRunner().invoke(cli, ["build", "mydocs/", "--no-html", "--no-validate"])
+    assert result.exit_code == 0, result.output
+    assert Path("output/kg.ttl").read_text(encoding="utf-8") == "# the committed graph\n"
+    assert "Borealis Labs" in Path("output/mydocs/kg.ttl").read_text(encoding="utf-8")
+    assert "output/mydocs/kg.ttl" in result.output
+
+
+def test_build_refuses_to_replace_a_graph_of_other_inputs_without_force(tmp_path: Path) -> None:
+    runner = CliRunner()
+    first = _folder(tmp_path, "first", _DEAL)
+    second = _folder(tmp_path, "second", _OTHER)
+    out = tmp_path / "graph"
+    quiet = ["--no-html", "--no-validate", "--out", str(out)]
+    assert runner.invoke(cli, ["build", str(first), *quiet]).exit_code == 0
+    before = (out / "kg.ttl").read_bytes()
+    # the same inputs again (an edited or added article) replace their own graph
+    (first / "more.txt").write_text(_DEAL.replace("March", "May"), encoding="utf-8")
+    assert runner.invoke(cli, ["build", str(first), *quiet]).exit_code == 0
+    grown = (out / "kg.ttl").read_bytes()
+    assert grown != before
+    refused = runner.invoke(cli, ["build", str(second), *quiet])
+    assert refused.exit_code == 1
+    assert "built from other inputs" in refused.output and "--force" in refused.output
+    assert (out / "kg.ttl").read_bytes() == grown
+    forced = runner.invoke(cli, ["build", str(second), *quiet, "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert b"Acme Robotics" not in (out / "kg.ttl").read_bytes()
