@@ -80,3 +80,30 @@ def test_build_refuses_to_replace_a_graph_of_other_inputs_without_force(tmp_path
     forced = runner.invoke(cli, ["build", str(second), *quiet, "--force"])
     assert forced.exit_code == 0, forced.output
     assert b"Acme Robotics" not in (out / "kg.ttl").read_bytes()
+
+
+def test_a_folder_walk_passes_over_json_that_is_not_article_records(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, "corpus", _DEAL)
+    for stem in ("news", "other"):
+        (folder / f"{stem}.gold.json").write_text('{"organizations": ["X"]}', encoding="utf-8")
+    (folder / "config.jsonl").write_text('{"model": "x"}\n', encoding="utf-8")
+    (folder / "records.json").write_text(json.dumps([{"text": _OTHER}]), encoding="utf-8")
+    out = tmp_path / "graph"
+    result = CliRunner().invoke(
+        cli, ["build", str(folder), "--out", str(out), "--no-html", "--no-validate"]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("2 documents")
+    notes = [line for line in result.output.splitlines() if "not article records" in line]
+    assert notes == [
+        f'warning: {folder}: 3 JSON files are not article records (no "text" field): skipped'
+    ]
+    assert "skipped:" not in result.output
+
+
+def test_a_json_file_given_by_name_must_be_article_records(tmp_path: Path) -> None:
+    gold = tmp_path / "a.gold.json"
+    gold.write_text('{"organizations": ["X"]}', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", str(gold), "--out", str(tmp_path / "g")])
+    assert result.exit_code == 1
+    assert f"{gold}" in result.output and '"text"' in result.output
