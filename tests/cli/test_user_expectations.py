@@ -7,8 +7,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from rdflib import Graph
+from rdflib.compare import isomorphic
 
 from kg.cli import cli
+from kg.rdf.graphs import new_graph
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
@@ -107,3 +110,67 @@ def test_a_json_file_given_by_name_must_be_article_records(tmp_path: Path) -> No
     result = CliRunner().invoke(cli, ["build", str(gold), "--out", str(tmp_path / "g")])
     assert result.exit_code == 1
     assert f"{gold}" in result.output and '"text"' in result.output
+
+
+def test_export_writes_standard_output_by_default_and_with_dash(
+    seed_build: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    graph = str(seed_build / "kg.ttl")
+    expected = Graph().parse(graph, format="turtle")
+    for extra in ([], ["-o", "-"]):
+        result = CliRunner().invoke(cli, ["export", graph, "--format", "nt", *extra])
+        assert result.exit_code == 0, result.output
+        assert len(Graph().parse(data=result.stdout, format="nt")) == len(expected)
+        assert "triples → standard output" in result.stderr
+    assert not Path("-").exists()
+    csv = CliRunner().invoke(cli, ["export", graph, "--format", "csv"])
+    assert csv.exit_code == 2 and "-o DIR" in csv.output
+
+
+# rdflib 7 warns about its own internal use of ConjunctiveGraph in its JSON-LD parser
+@pytest.mark.filterwarnings("ignore:.*ConjunctiveGraph.*:DeprecationWarning")
+@pytest.mark.parametrize(
+    ("name", "rdflib_format"),
+    [
+        ("ttl", "turtle"),
+        ("json-ld", "json-ld"),
+        ("rdfxml", "xml"),
+        ("xml", "xml"),
+        ("ntriples", "nt"),
+    ],
+)
+def test_export_accepts_the_common_format_names(
+    seed_build: Path, tmp_path: Path, name: str, rdflib_format: str
+) -> None:
+    graph = seed_build / "kg.ttl"
+    out = tmp_path / f"kg.{name}"
+    result = CliRunner().invoke(cli, ["export", str(graph), "--format", name, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    # parsed into the Oxigraph store like the source, so literals compare alike
+    exported = new_graph().parse(out, format=rdflib_format)
+    assert isomorphic(exported, new_graph().parse(graph, format="turtle"))
+
+
+def test_query_reads_standard_input_and_lists_without_a_graph(seed_build: Path) -> None:
+    graph = str(seed_build / "kg.ttl")
+    ask = "ASK { ?a a dk:Agreement }"
+    for args in (["query", graph, "-"], ["query", graph, "--file", "-"]):
+        result = CliRunner().invoke(cli, args, input=ask)
+        assert result.exit_code == 0, result.output
+        assert result.stdout.strip() == "yes"
+    listed = CliRunner().invoke(cli, ["query", "--list"])
+    assert listed.exit_code == 0, listed.output
+    assert "terms-in-force" in listed.stdout
+    assert CliRunner().invoke(cli, ["query"]).exit_code == 2
+
+
+def test_facts_write_json_lines_to_standard_output(tmp_path: Path) -> None:
+    article = tmp_path / "deal.txt"
+    article.write_text(_DEAL, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["facts", str(article)])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["input"] for line in lines] == ["deal"]
+    assert "Borealis Labs" in json.dumps(lines[0]["facts"])
+    assert not (tmp_path / "-").exists()
