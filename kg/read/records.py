@@ -89,6 +89,29 @@ def read_json(text: str, source: str, read_body: TextReader) -> Parsed:
     return Parsed(tuple(articles), tuple(notes))
 
 
+def holds_records(text: str, kind: str) -> bool:
+    """Whether JSON (*kind* ``json``) or JSON Lines (``jsonl``) *text* is shaped like article
+    records: an object with a ``text`` field, or an array or lines holding one. Text that
+    does not parse counts as a (broken) record file, so its problems are still reported."""
+    if kind == "json":
+        try:
+            values = [json.loads(text)]
+        except (ValueError, RecursionError):
+            return True
+        if isinstance(values[0], list):
+            values = values[0]
+    else:
+        values = []
+        for line in normalise_newlines(text).split("\n"):
+            if not line.strip():
+                continue
+            try:
+                values.append(json.loads(line))
+            except (ValueError, RecursionError):
+                return True
+    return any(isinstance(value, dict) and "text" in value for value in values)
+
+
 def _reason(error: Exception) -> str:
     if isinstance(error, json.JSONDecodeError):
         return f"{error.msg} at column {error.colno}"
