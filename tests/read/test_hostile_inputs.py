@@ -137,3 +137,63 @@ def test_a_set_gives_the_same_turtle_under_any_hash_seed(tmp_path: Path) -> None
         turtles.append((out / "kg.ttl").read_bytes())
     assert turtles[0] == turtles[1]
     assert b"w0, w1, w10, w11, w2" in turtles[0]
+
+
+# --- Text that UTF-8 cannot encode ------------------------------------------------------
+
+SURROGATES = (
+    '{"text": "Acme Robotics agreed to acquire Borealis \\ud800 Therapeutics.", '
+    '"title": "Deal \\udc00", "url": "https://news.example.org/\\ud800"}\n'
+    '{"text": "Acme Robotics hired forty engineers."}\n'
+)
+
+
+def test_lone_surrogates_in_json_are_repaired_with_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "records.jsonl"
+    path.write_text(SURROGATES, encoding="ascii")
+    result = read_documents([path])
+    first, second = result.documents
+    assert first.text == "Acme Robotics agreed to acquire Borealis \ufffd Therapeutics."
+    assert (first.title, first.url) == ("Deal \ufffd", "https://news.example.org/\ufffd")
+    assert second.text == "Acme Robotics hired forty engineers."
+    assert result.problems == ()
+    assert [str(w) for w in result.warnings] == [
+        f"{path}: line 1: lone surrogate escapes (half of a UTF-16 pair, e.g. \\ud800) in "
+        "text, title, url replaced by U+FFFD"
+    ]
+
+
+def _latin1_name(tmp_path: Path) -> Path:
+    path = Path(os.fsdecode(os.fsencode(tmp_path) + b"/caf\xe9.txt"))
+    try:
+        path.write_text(GOOD, encoding="utf-8")
+    except (OSError, UnicodeError) as error:  # a file system that insists on UTF-8 names
+        pytest.skip(f"cannot create a non-UTF-8 file name here: {error}")
+    return path
+
+
+def test_a_file_name_that_is_not_utf8_is_read_under_an_escaped_name(tmp_path: Path) -> None:
+    _latin1_name(tmp_path)
+    result = read_documents([tmp_path])
+    [document] = result.documents
+    assert document.source == f"{tmp_path}/caf\\xe9.txt"
+    assert [w.message for w in result.warnings] == [
+        "file name is not UTF-8: recorded with \\x escapes for its bytes"
+    ]
+
+
+def test_unencodable_inputs_build_into_readable_turtle(tmp_path: Path) -> None:
+    from rdflib import Graph, Literal
+    from rdflib.namespace import DCTERMS
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "records.jsonl").write_text(SURROGATES, encoding="ascii")
+    _latin1_name(inputs)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["build", str(inputs), "--out", str(out), "--no-html"])
+    assert result.exit_code == 0, result.output
+    assert "lone surrogate" in result.output and "not UTF-8" in result.output
+    graph = Graph().parse(out / "kg.ttl", format="turtle")
+    assert (None, DCTERMS.source, Literal(f"{inputs}/caf\\xe9.txt")) in graph
+    assert (None, DCTERMS.source, Literal(f"{inputs}/records.jsonl:2")) in graph
