@@ -50,3 +50,8 @@ class BuildOptions:
 
 DEFAULTS = BuildOptions()
 """The options of a plain ``kg build``."""
+
+
+MAP_MAX_DOCUMENTS = 1000
+"""Above this many documents ``kg build`` writes no map unless asked to (``--html``): a map
+of a larger graph is slow to write and to open, and kg.ttl holds the same facts."""

@@ -19,6 +19,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS
 
+from kg import options as _settings
 from kg.errors import InputError, OutputError
 from kg.extract.parallel import iter_extractions
 from kg.knowledge import KnowledgeGraph
@@ -128,13 +129,18 @@ def build(
 
 @dataclass(frozen=True)
 class BuildOutputs:
-    """What ``kg build`` wrote: the graph, its files, and its validation result."""
+    """What ``kg build`` wrote: the graph, its files, and its validation result.
+
+    ``html_skipped`` says why no map was written when the build was too large for one by
+    default (None when the map was written or not wanted).
+    """
 
     kg: KnowledgeGraph
     report: BuildReport
     turtle: Path
     html: Path | None
     violations: int | None  # None when validation was skipped
+    html_skipped: str | None = None
 
     def summary(self) -> str:
         stats = self.kg.stats()
@@ -167,14 +173,18 @@ def build_to(
     options: BuildOptions = DEFAULTS,
     progress: ProgressCallback | None = None,
     *,
-    html: bool = True,
+    html: bool | None = None,
     validate: bool = True,
     max_nodes: int = 2000,
     force: bool = False,
+    map_max_documents: int | None = None,
 ) -> BuildOutputs:
     """Build *inputs* and write ``OUT/kg.ttl`` (and ``OUT/kg.html``), validating the graph.
 
     Outputs are written atomically, so an interrupted build never leaves half a file.
+    With *html* None the map is written for builds of up to *map_max_documents*
+    documents (default :data:`kg.options.MAP_MAX_DOCUMENTS`); True always writes it,
+    False never.
 
     Unless *force*, an ``OUT/kg.ttl`` built from other inputs (no source file and no
     document in common with this build) is not replaced: pointing two builds at one folder
@@ -196,11 +206,21 @@ def build_to(
         reasons = "; ".join(str(p) for p in kg.report.problems) or "no documents in the inputs"
         raise InputError(f"nothing to build, {out_dir} left unchanged: {reasons}")
     kg.write_turtle(out / "kg.ttl")
-    html_path = out / "kg.html" if html else None
+    documents = kg.report.documents
+    if map_max_documents is None:
+        map_max_documents = _settings.MAP_MAX_DOCUMENTS  # read now: a test may lower it
+    too_large = html is None and documents > map_max_documents
+    html_path = out / "kg.html" if html or (html is None and not too_large) else None
     if html_path is not None:
         kg.render_html(html_path, max_nodes=max_nodes)
+    skipped = (
+        f"no map written: {documents:,} documents is more than {map_max_documents:,} "
+        f"(ask for it with --html, or later with `kg render {out / 'kg.ttl'}`)"
+        if too_large
+        else None
+    )
     violations = len(kg.validate().violations) if validate else None
-    return BuildOutputs(kg, kg.report, out / "kg.ttl", html_path, violations)
+    return BuildOutputs(kg, kg.report, out / "kg.ttl", html_path, violations, skipped)
 
 
 _DCT_SOURCE = ox.NamedNode(str(DCTERMS.source))

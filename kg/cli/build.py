@@ -11,7 +11,7 @@ from kg.cli._util import (
     handle_errors,
     progress_bar,
 )
-from kg.options import FOCUS, BuildOptions
+from kg.options import FOCUS, MAP_MAX_DOCUMENTS, BuildOptions
 from kg.pipeline import default_out_dir
 
 
@@ -41,7 +41,9 @@ from kg.pipeline import default_out_dir
     help="Refuse input files larger than this.",
 )
 @click.option(
-    "--html/--no-html", default=True, show_default=True, help="Also write the map kg.html."
+    "--html/--no-html",
+    default=None,
+    help=f"Also write the map kg.html (default: for builds of up to {MAP_MAX_DOCUMENTS:,} documents).",
 )
 @click.option(
     "--validate/--no-validate",
@@ -96,7 +98,7 @@ def build(
     model: str | None,
     strict: bool,
     max_bytes: int,
-    html: bool,
+    html: bool | None,
     validate: bool,
     max_nodes: int,
     store_dir: str | None,
@@ -163,6 +165,8 @@ def _build(inputs: tuple[str, ...], out_dir: str, options: BuildOptions, **outpu
     with progress_bar("Extracting") as progress:
         result = build_to(inputs, out_dir, options, progress, **outputs)
     click.echo(result.summary())
+    if result.html_skipped:
+        click.echo(result.html_skipped, err=True)
     for warning in result.report.warnings:
         click.echo(f"warning: {warning}", err=True)
     if result.violations:

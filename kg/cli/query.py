@@ -99,6 +99,18 @@ def validate(graph: str, fmt: str) -> None:
     show_default=True,
 )
 @click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    help="Print at most N rows (a page of the answer, in its order; see --offset).",
+)
+@click.option(
+    "--offset",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Skip the first N rows of the answer.",
+)
+@click.option(
     "--list", "list_queries", is_flag=True, help="List the named queries and their parameters."
 )
 @handle_errors
@@ -109,6 +121,8 @@ def query(
     query_name: str | None,
     binds: tuple[str, ...],
     fmt: str,
+    limit: int | None,
+    offset: int,
     list_queries: bool,
 ) -> None:
     """Run a SPARQL query over GRAPH; project prefixes (dk:, dkid:, rdfs:…) are predeclared.
@@ -121,6 +135,7 @@ def query(
         echo 'ASK { ?a a dk:Agreement }' | kg query output/kg.ttl -
         kg query output/kg.ttl 'SELECT ?name WHERE { ?o a dk:Organization ; rdfs:label ?name }'
         kg query output/kg.ttl --name agreements-between --bind org1=org-acme-robotics --bind org2=org-borealis-labs
+        kg query output/kg.ttl --name agreements --limit 100 --offset 100
     """
     from rdflib import Graph
 
@@ -142,9 +157,9 @@ def query(
     with queryable(graph) as target:
         bindings = parse_bindings(binds, target if isinstance(target, Graph) else None)
         if query_name:
-            result = run_named_query(target, query_name, bindings)
+            result = run_named_query(target, query_name, bindings, limit=limit, offset=offset)
         else:
-            result = run_query(target, str(text), bindings)
+            result = run_query(target, str(text), bindings, limit=limit, offset=offset)
     fmt = {"ttl": "turtle"}.get(fmt.lower(), fmt.lower())
     if result.kind == "construct" and fmt in {"table", "csv", "tsv"}:
         fmt = "turtle"

@@ -68,8 +68,11 @@ def rdflib_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> N
     raise ValueError(f"cannot return the quoted triple {term} as an rdflib term")
 
 
-def rdflib_rows(solutions: ox.QuerySolutions) -> list[tuple[Node | None, ...]]:
-    """The rows of *solutions* as rdflib terms, each distinct term converted once.
+def rdflib_rows(
+    solutions: ox.QuerySolutions, taken: Iterable[ox.QuerySolution] | None = None
+) -> list[tuple[Node | None, ...]]:
+    """The rows of *solutions* (or the part *taken* of them) as rdflib terms, each distinct
+    term converted once.
 
     Results repeat terms (an organisation on every row of its deals), and building rdflib
     terms (IRI checks, literal parsing) is the costly part of reading a result.
@@ -77,7 +80,7 @@ def rdflib_rows(solutions: ox.QuerySolutions) -> list[tuple[Node | None, ...]]:
     width = range(len(solutions.variables))
     cache: dict[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, Node] = {}
     rows = []
-    for solution in solutions:
+    for solution in solutions if taken is None else taken:
         row: list[Node | None] = []
         for index in width:
             term = solution[index]

@@ -336,6 +336,21 @@ def test_a_store_with_the_ontology_is_queried_as_it_is(store: PersistentStore) -
     assert prepare(store.ox) is store.ox
 
 
+@pytest.mark.parametrize("name", sorted(named_queries()))
+def test_pages_of_a_named_query_in_place_are_slices_of_its_answer(
+    name: str, store: PersistentStore, built: Graph
+) -> None:
+    required = [p.name for p in load_named_query(name).params if p.required]
+    bindings = max(
+        (b for b in _bindings(name, built) if all(p in b for p in required)),
+        key=lambda b: len(run_named_query(store.ox, name, b).rows),
+    )  # the binding with the longest answer
+    whole = run_named_query(store.ox, name, bindings).rows
+    for offset, limit in ((0, 2), (1, 3), (len(whole), 2)):
+        page = run_named_query(store.ox, name, bindings, limit=limit, offset=offset)
+        assert page.rows == whole[offset : offset + limit], (offset, limit)
+
+
 # --------------------------------------------------------------------------- the CLI
 
 
@@ -354,6 +369,16 @@ def test_cli_query_runs_in_place_on_a_store(store_path: Path, bare_store: Path) 
     assert _cli("query", str(bare_store), query, "--format", "csv").count("Borealis") == 1
     named = ["--name", "companies-by-deals", "--format", "csv"]
     assert _cli("query", str(store_path), *named) == _cli("query", str(bare_store), *named)
+
+
+def test_cli_query_prints_a_page(store_path: Path) -> None:
+    base = ["query", str(store_path), "--name", "documents", "--format", "csv"]
+    whole = _cli(*base).splitlines()
+    assert len(whole) > 3  # a header and the documents
+    assert _cli(*base, "--limit", "2").splitlines() == whole[:3]
+    assert _cli(*base, "--limit", "2", "--offset", "1").splitlines() == [whole[0], *whole[2:4]]
+    refused = CliRunner().invoke(cli, [*base, "--limit", "-1"])
+    assert refused.exit_code == 2 and "--limit" in refused.output
 
 
 def test_cli_query_on_a_store_in_every_format(store_path: Path) -> None:
