@@ -255,7 +255,7 @@ def test_graph_commands(seed_build: Path, runner: CliRunner) -> None:
     result = runner.invoke(cli, ["graph", "communities", ttl, "--format", "json"])
     assert json.loads(result.output)[0]["size"] == 2
     result = runner.invoke(cli, ["graph", "neighbors", ttl, "Nonexistent Corp"])
-    assert result.exit_code == 1 and "no organisation named" in result.output
+    assert result.exit_code == 1 and "no organisation 'Nonexistent Corp'" in result.output
 
 
 def test_library_api(seed_build: Path) -> None:

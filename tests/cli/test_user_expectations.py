@@ -174,3 +174,51 @@ def test_facts_write_json_lines_to_standard_output(tmp_path: Path) -> None:
     assert [line["input"] for line in lines] == ["deal"]
     assert "Borealis Labs" in json.dumps(lines[0]["facts"])
     assert not (tmp_path / "-").exists()
+
+
+# Three companies in one agreement, two of them in a second one.
+_NETWORK = """\
+@prefix dk: <https://w3id.org/dealkg/ontology#> .
+@prefix dkid: <https://w3id.org/dealkg/id/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+dkid:org-acme-robotics a dk:Organization ; rdfs:label "Acme Robotics" ; skos:altLabel "Acme" .
+dkid:org-borealis-labs a dk:Organization ; rdfs:label "Borealis Labs" .
+dkid:org-cinder-grid a dk:Organization ; rdfs:label "Cinder Grid" .
+dkid:agreement-consortium a dk:Agreement ; rdfs:label "consortium" ;
+    dk:hasParty dkid:org-acme-robotics, dkid:org-borealis-labs, dkid:org-cinder-grid .
+dkid:agreement-supply a dk:Agreement ; rdfs:label "supply" ;
+    dk:hasParty dkid:org-acme-robotics, dkid:org-borealis-labs .
+"""
+
+
+def _network(tmp_path: Path) -> str:
+    graph = tmp_path / "network.ttl"
+    graph.write_text(_NETWORK, encoding="utf-8")
+    return str(graph)
+
+
+def test_every_command_resolves_company_names_alike(tmp_path: Path) -> None:
+    graph = _network(tmp_path)
+    for command in (
+        ["graph", "path", graph, "Acme Robotic", "Cinder Grid"],
+        ["graph", "neighbors", graph, "Acme Robotic"],
+        ["timeline", graph, "Acme Robotic"],
+    ):
+        result = CliRunner().invoke(cli, command)
+        assert result.exit_code == 1, (command, result.output)
+        assert "no organisation 'Acme Robotic'" in result.output
+        assert "close labels: Acme Robotics" in result.output
+    aliased = CliRunner().invoke(cli, ["graph", "path", graph, "acme", "Cinder Grid"])
+    assert aliased.exit_code == 0, aliased.output
+    assert "consortium" in aliased.output
+
+
+def test_deals_mean_agreements_in_orgs_and_graph_central(tmp_path: Path) -> None:
+    graph = _network(tmp_path)
+    orgs = CliRunner().invoke(cli, ["orgs", graph, "--format", "json"])
+    central = CliRunner().invoke(cli, ["graph", "central", graph, "--format", "json"])
+    assert orgs.exit_code == central.exit_code == 0, (orgs.output, central.output)
+    by_orgs = {row["name"]: row["deals"] for row in json.loads(orgs.stdout)}
+    by_central = {row["organization"]: row["deals"] for row in json.loads(central.stdout)}
+    assert by_orgs == by_central == {"Acme Robotics": 2, "Borealis Labs": 2, "Cinder Grid": 1}
