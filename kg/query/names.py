@@ -7,26 +7,29 @@ import difflib
 from collections import defaultdict
 from collections.abc import Mapping
 
-from rdflib import Graph, URIRef
+from rdflib import URIRef
 
 from kg.errors import QueryError
-from kg.rdf.snapshot import local_name, select
+from kg.query.run import Target, run_query
+from kg.rdf.snapshot import local_name
+
+_LABELS = (
+    "SELECT DISTINCT ?o ?l WHERE { ?o a dk:Organization . OPTIONAL { "
+    "{ ?o rdfs:label ?l } UNION { ?o skos:prefLabel ?l } UNION { ?o skos:altLabel ?l } } }"
+)
 
 
-def _organizations(graph: Graph) -> dict[URIRef, set[str]]:
-    query = (
-        "SELECT ?o ?l WHERE { ?o a dk:Organization . OPTIONAL { "
-        "{ ?o rdfs:label ?l } UNION { ?o skos:prefLabel ?l } UNION { ?o skos:altLabel ?l } } }"
-    )
+def _organizations(graph: Target) -> dict[URIRef, set[str]]:
     found: dict[URIRef, set[str]] = defaultdict(set)
-    for org, label in select(graph, query):
+    for org, label in run_query(graph, _LABELS, include_ontology=False).rows:
         if isinstance(org, URIRef):
             found[org] |= {str(label)} if label is not None else set()
     return found
 
 
-def resolve_organization(graph: Graph, name: str) -> URIRef:
-    """The organisation named *name*: an IRI, an ``org-…`` key or a label/alias (any case).
+def resolve_organization(graph: Target, name: str) -> URIRef:
+    """The organisation named *name*: an IRI, an ``org-…`` key or a label/alias (any case),
+    in a graph or a store.
 
     :raises QueryError: when nothing or more than one organisation matches; the message
         lists close labels.

@@ -222,3 +222,22 @@ def test_deals_mean_agreements_in_orgs_and_graph_central(tmp_path: Path) -> None
     by_orgs = {row["name"]: row["deals"] for row in json.loads(orgs.stdout)}
     by_central = {row["organization"]: row["deals"] for row in json.loads(central.stdout)}
     assert by_orgs == by_central == {"Acme Robotics": 2, "Borealis Labs": 2, "Cinder Grid": 1}
+
+
+def test_bind_takes_company_names_and_refuses_values_that_cannot_bind(seed_build: Path) -> None:
+    graph = str(seed_build / "kg.ttl")
+    between = ["query", graph, "--name", "agreements-between", "--format", "json"]
+    named = CliRunner().invoke(cli, [*between, "--bind", "org1=Microsoft", "--bind", "org2=openai"])
+    assert named.exit_code == 0, named.output
+    assert len(json.loads(named.stdout)["results"]["bindings"]) == 6
+    typo = CliRunner().invoke(cli, [*between, "--bind", "org1=Microsft", "--bind", "org2=OpenAI"])
+    assert typo.exit_code == 1
+    assert "close labels: Microsoft" in typo.output
+    terms = ["query", graph, "--name", "terms-in-force"]
+    year = CliRunner().invoke(cli, [*terms, "--bind", "date=2026"])
+    assert year.exit_code == 1
+    assert "2026-01-01" in year.output
+    kind = CliRunner().invoke(
+        cli, ["query", graph, "--name", "clauses-of-type", "--bind", "type=Exclusive"]
+    )
+    assert kind.exit_code == 1 and "close: Exclusivity" in kind.output
