@@ -241,3 +241,21 @@ def test_bind_takes_company_names_and_refuses_values_that_cannot_bind(seed_build
         cli, ["query", graph, "--name", "clauses-of-type", "--bind", "type=Exclusive"]
     )
     assert kind.exit_code == 1 and "close: Exclusivity" in kind.output
+
+
+def test_a_build_folder_is_its_graph_for_every_command(seed_build: Path, tmp_path: Path) -> None:
+    folder = str(seed_build)
+    for command in (
+        ["stats", folder],
+        ["validate", folder],
+        ["query", folder, "ASK { ?a a dk:Agreement }"],
+        ["orgs", folder],
+        ["timeline", folder, "Microsoft"],
+        ["graph", "central", folder],
+        ["export", folder, "--format", "nt", "-o", str(tmp_path / "kg.nt")],
+        ["render", folder, "-o", str(tmp_path / "kg.html")],
+    ):
+        result = CliRunner().invoke(cli, command)
+        assert result.exit_code == 0, (command, result.output)
+    empty = CliRunner().invoke(cli, ["stats", str(tmp_path)])
+    assert empty.exit_code == 1 and "a folder without kg.ttl" in empty.output
