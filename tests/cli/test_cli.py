@@ -301,8 +301,8 @@ def test_store_build_stats_and_remove_by_page_path(runner: CliRunner, tmp_path: 
     [
         (["--out", "elsewhere"], "--out"),
         (["--no-html"], "--html/--no-html"),
-        (["--no-validate"], "--validate/--no-validate"),
         (["--max-nodes", "10"], "--max-nodes"),
+        (["--force"], "--force"),
     ],
 )
 def test_store_build_refuses_options_it_cannot_honour(

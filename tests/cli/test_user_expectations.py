@@ -96,7 +96,7 @@ def test_a_folder_walk_passes_over_json_that_is_not_article_records(tmp_path: Pa
         cli, ["build", str(folder), "--out", str(out), "--no-html", "--no-validate"]
     )
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("2 documents")
+    assert result.stdout.startswith("2 documents")
     notes = [line for line in result.output.splitlines() if "not article records" in line]
     assert notes == [
         f'warning: {folder}: 3 JSON files are not article records (no "text" field): skipped'
@@ -259,3 +259,58 @@ def test_a_build_folder_is_its_graph_for_every_command(seed_build: Path, tmp_pat
         assert result.exit_code == 0, (command, result.output)
     empty = CliRunner().invoke(cli, ["stats", str(tmp_path)])
     assert empty.exit_code == 1 and "a folder without kg.ttl" in empty.output
+
+
+_STAGES = ["read", "extract", "resolve", "map", "lineage", "write", "render", "validate"]
+
+
+def test_build_times_every_stage_and_reports_the_whole_time(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, "docs", _DEAL)
+    result = CliRunner().invoke(cli, ["build", str(folder), "--out", str(tmp_path / "g"), "-v"])
+    assert result.exit_code == 0, result.output
+    # not a terminal: one line per stage on stderr instead of progress bars
+    assert [line.split(":")[0] for line in result.stderr.splitlines()] == _STAGES
+    summary, times = result.stdout.splitlines()[:2]
+    assert summary.startswith("1 document, ")  # the right number, not "1 documents"
+    assert [part.split()[0] for part in times.split(", ")] == _STAGES
+    total = float(summary.split(" in ")[1].split(" s")[0])
+    stages = sum(float(part.split()[1]) for part in times.split(", "))
+    assert total >= stages - 0.05 * len(_STAGES)  # the total covers validation and model loading
+
+
+def test_store_build_shows_its_stages_and_validates(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, "docs", _DEAL)
+    store = tmp_path / "store"
+    result = CliRunner().invoke(cli, ["build", str(folder), "--store", str(store), "-v"])
+    assert result.exit_code == 0, result.output
+    assert [line.split(":")[0] for line in result.stderr.splitlines()] == ["ingest", "validate"]
+    assert result.stdout.splitlines()[1].startswith("ingest ")
+    unchecked = CliRunner().invoke(
+        cli, ["build", str(folder), "--store", str(store), "--no-validate"]
+    )
+    assert unchecked.exit_code == 0, unchecked.output
+    assert "validate" not in unchecked.stderr
+
+
+CORPUS = ROOT.parent / "shared" / "corpus" / "dev"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the dev corpus is not at {CORPUS}")
+def test_store_builds_report_violations_like_file_builds_and_strict_fails(tmp_path: Path) -> None:
+    graph = CliRunner().invoke(
+        cli, ["build", str(CORPUS), "--out", str(tmp_path / "g"), "--no-html", "--strict"]
+    )
+    store = CliRunner().invoke(
+        cli, ["build", str(CORPUS), "--store", str(tmp_path / "s"), "--strict"]
+    )
+    lines = [
+        [line for line in result.stderr.splitlines() if line.startswith("SHACL:")]
+        for result in (graph, store)
+    ]
+    if not lines[0]:
+        pytest.skip("the dev corpus builds without a SHACL violation today")
+    assert lines[0][0].split("(")[0] == lines[1][0].split("(")[0]  # "SHACL: N violations"
+    assert graph.exit_code == store.exit_code == 1
+    assert "SHACL violation(s) and --strict" in graph.output
+    assert "SHACL violation(s) and --strict" in store.output
