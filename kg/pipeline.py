@@ -34,6 +34,7 @@ from kg.read.documents import ReadLog, iter_documents, read_documents
 from kg.resolve import resolve_extractions
 from kg.store.directory import PersistentStore, open_store
 from kg.store.ingest import BATCH_DOCUMENTS, IngestReport, document_iri, ingest_extractions
+from kg.words import plural
 
 
 def extraction_stream(
@@ -164,11 +165,6 @@ class BuildOutputs:
             f"{plural(stats.agreements, 'agreement')}, {plural(stats.clauses, 'clause')}, "
             f"{plural(stats.triples, 'triple')} in {self.seconds:.1f} s → {files}"
         )
-
-
-def plural(count: int, noun: str) -> str:
-    """``1 document``, ``2 documents``: a count with its noun in the right number."""
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def default_out_dir(inputs: Sequence[str | Path], root: str | Path = "output") -> Path:

@@ -67,7 +67,7 @@ def queryable(graph_path: str) -> Iterator[Any]:
         yield load_kg(graph_path).graph
 
 
-@click.group()
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="kg")
 def cli() -> None:
     """Build knowledge graphs of corporate deals from news articles and press releases."""

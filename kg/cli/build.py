@@ -14,6 +14,7 @@ from kg.cli._util import (
 )
 from kg.options import FOCUS, BuildOptions
 from kg.pipeline import default_out_dir
+from kg.words import plural
 
 
 @cli.command()
@@ -177,15 +178,14 @@ def _build(
     for problem in result.report.problems:
         click.echo(f"skipped: {problem}", err=True)
     if result.report.problems:
-        raise click.ClickException(f"{len(result.report.problems)} input(s) skipped")
+        raise click.ClickException(f"{plural(len(result.report.problems), 'input')} skipped")
     if options.strict and result.violations:
-        raise click.ClickException(f"{result.violations} SHACL violation(s) and --strict")
+        raise click.ClickException(f"{plural(result.violations, 'SHACL violation')} and --strict")
 
 
 def _report_violations(violations: int | None, command: str) -> None:
     if violations:
-        noun = "violation" if violations == 1 else "violations"
-        click.echo(f"SHACL: {violations} {noun} (run `{command}`)", err=True)
+        click.echo(f"SHACL: {plural(violations, 'violation')} (run `{command}`)", err=True)
 
 
 def _ingest(
@@ -197,7 +197,7 @@ def _ingest(
     validate: bool,
     verbose: bool,
 ) -> None:
-    from kg.pipeline import ingest_into, plural
+    from kg.pipeline import ingest_into
 
     with stage_display() as display:
         report = ingest_into(
@@ -221,6 +221,6 @@ def _ingest(
     for problem in report.problems:
         click.echo(f"skipped: {problem}", err=True)
     if report.problems:
-        raise click.ClickException(f"{len(report.problems)} input(s) skipped")
+        raise click.ClickException(f"{plural(len(report.problems), 'input')} skipped")
     if options.strict and report.violations:
-        raise click.ClickException(f"{report.violations} SHACL violation(s) and --strict")
+        raise click.ClickException(f"{plural(report.violations, 'SHACL violation')} and --strict")

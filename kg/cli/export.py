@@ -12,6 +12,7 @@ from kg.cli._util import (
     handle_errors,
     load_kg,
 )
+from kg.words import plural
 
 
 @cli.command()
@@ -35,7 +36,10 @@ def render(graph: str, out_path: str, max_nodes: int) -> None:
         kg render output/kg.ttl -o output/kg.html
     """
     stats = load_kg(graph).render_html(out_path, max_nodes=max_nodes)
-    click.echo(f"{stats.nodes} nodes, {stats.edges} edges ({stats.initial_view} view) → {out_path}")
+    click.echo(
+        f"{plural(stats.nodes, 'node')}, {plural(stats.edges, 'edge')} "
+        f"({stats.initial_view} view) → {out_path}"
+    )
 
 
 def _export_formats() -> list[str]:
@@ -83,7 +87,7 @@ def export(graph: str, fmt: str, out_path: str) -> None:
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
-        click.echo(f"{stats.triples} triples → standard output", err=True)
+        click.echo(f"{plural(stats.triples, 'triple')} → standard output", err=True)
         return
     stats = export_graph(kg.graph, fmt, Path(out_path))
-    click.echo(f"{stats.triples} triples → {', '.join(str(f) for f in stats.files)}")
+    click.echo(f"{plural(stats.triples, 'triple')} → {', '.join(str(f) for f in stats.files)}")

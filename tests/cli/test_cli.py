@@ -291,7 +291,7 @@ def test_store_build_stats_and_remove_by_page_path(runner: CliRunner, tmp_path: 
     assert stats["documents"] == 6 and stats["organizations"] == 2
     result = runner.invoke(cli, ["remove", str(store), seed])
     assert result.exit_code == 0, result.output
-    assert "6 document graph(s)" in result.output
+    assert "6 document graphs" in result.output
     stats = json.loads(runner.invoke(cli, ["stats", str(store), "--format", "json"]).output)
     assert stats["documents"] == 0
 

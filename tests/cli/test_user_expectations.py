@@ -314,3 +314,29 @@ def test_store_builds_report_violations_like_file_builds_and_strict_fails(tmp_pa
     assert graph.exit_code == store.exit_code == 1
     assert "SHACL violation(s) and --strict" in graph.output
     assert "SHACL violation(s) and --strict" in store.output
+
+
+@pytest.mark.parametrize("command", [[], ["build"], ["graph", "path"], ["query"]])
+def test_dash_h_is_help(command: list[str]) -> None:
+    short = CliRunner().invoke(cli, [*command, "-h"])
+    assert short.exit_code == 0, short.output
+    assert short.output == CliRunner().invoke(cli, [*command, "--help"]).output
+
+
+def test_shell_completion_works_as_the_readme_says(monkeypatch: pytest.MonkeyPatch) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert 'eval "$(_KG_COMPLETE=bash_source kg)"' in readme
+    monkeypatch.setenv("_KG_COMPLETE", "bash_complete")
+    monkeypatch.setenv("COMP_WORDS", "kg gra")
+    monkeypatch.setenv("COMP_CWORD", "1")
+    result = CliRunner().invoke(cli, [], prog_name="kg")
+    assert "graph" in result.output
+
+
+def test_counts_are_in_the_right_number(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, "docs", _DEAL)
+    (folder / "missing.txt").symlink_to(tmp_path / "nowhere.txt")
+    result = CliRunner().invoke(cli, ["build", str(folder), "--out", str(tmp_path / "g")])
+    assert result.exit_code == 1
+    assert "Error: 1 input skipped" in result.output
+    assert result.stdout.startswith("1 document, ")
