@@ -348,3 +348,46 @@ def test_tests_find_the_shared_data_relative_to_the_checkout() -> None:
     for path in sorted((ROOT / "tests").rglob("*.py")):
         text = path.read_text(encoding="utf-8")
         assert not any(needle in text for needle in absolute), path
+
+
+_AMOUNTS = """
+SELECT ?agreement ?value ?announced ?nothing WHERE {
+  ?agreement dk:hasAmount/dk:amountValue ?value .
+  OPTIONAL { ?agreement dk:announcedOn ?announced }
+  OPTIONAL { ?agreement dk:noSuchProperty ?nothing }
+} ORDER BY ?agreement ?value
+"""
+
+
+def test_query_rows_as_plain_python_values(seed_build: Path) -> None:
+    from decimal import Decimal
+
+    from kg.knowledge import KnowledgeGraph
+
+    result = KnowledgeGraph.load(seed_build / "kg.ttl").query(_AMOUNTS)
+    records = result.to_records()
+    assert records and list(records[0]) == ["agreement", "value", "announced", "nothing"]
+    assert all(
+        type(r["agreement"]) is str and r["agreement"].startswith("https://") for r in records
+    )
+    assert Decimal("1000000000") in {r["value"] for r in records}
+    assert all(r["nothing"] is None for r in records)
+    asked = KnowledgeGraph.load(seed_build / "kg.ttl").query("ASK { ?a a dk:Agreement }")
+    assert asked.to_records() == [{"boolean": True}]
+
+
+def test_query_rows_as_a_dataframe_when_pandas_is_there(seed_build: Path) -> None:
+    import importlib.util
+
+    from kg.errors import QueryError
+    from kg.knowledge import KnowledgeGraph
+
+    result = KnowledgeGraph.load(seed_build / "kg.ttl").query(_AMOUNTS)
+    if importlib.util.find_spec("pandas") is None:
+        with pytest.raises(QueryError, match="pip install pandas"):
+            result.to_dataframe()
+        return
+    frame = result.to_dataframe()
+    assert list(frame.columns) == ["agreement", "value", "announced", "nothing"]
+    assert len(frame) == len(result.rows)
+    assert frame["value"].max() >= 1e9  # numbers as numbers
