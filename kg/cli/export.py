@@ -66,14 +66,22 @@ def _export_formats() -> list[str]:
     show_default=True,
     help="Output file, - for standard output (a directory for csv).",
 )
+@click.option(
+    "--network",
+    type=click.Choice(["full", "companies"]),
+    default="full",
+    show_default=True,
+    help="GraphML/GEXF: every node, or companies only with their deal counts and amounts.",
+)
 @handle_errors
-def export(graph: str, fmt: str, out_path: str) -> None:
+def export(graph: str, fmt: str, out_path: str, network: str) -> None:
     """Export GRAPH for other tools (RDF formats, Gephi, spreadsheets), to standard output
     unless -o names a file.
 
     \b
     Example:
         kg export output/kg.ttl --format graphml -o output/kg.graphml
+        kg export output/kg.ttl --format gexf --network companies -o output/companies.gexf
         kg export output/kg.ttl --format ntriples | wc -l
     """
     from kg.export import canonical_format, export_bytes, export_graph
@@ -83,11 +91,11 @@ def export(graph: str, fmt: str, out_path: str) -> None:
     if out_path == "-":
         if fmt == "csv":
             raise click.UsageError("csv writes a folder of tables: give it with -o DIR")
-        data, stats = export_bytes(kg.graph, fmt)
+        data, stats = export_bytes(kg.graph, fmt, network)
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         click.echo(f"{plural(stats.triples, 'triple')} → standard output", err=True)
         return
-    stats = export_graph(kg.graph, fmt, Path(out_path))
+    stats = export_graph(kg.graph, fmt, Path(out_path), network)
     click.echo(f"{plural(stats.triples, 'triple')} → {', '.join(str(f) for f in stats.files)}")

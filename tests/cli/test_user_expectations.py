@@ -391,3 +391,44 @@ def test_query_rows_as_a_dataframe_when_pandas_is_there(seed_build: Path) -> Non
     assert list(frame.columns) == ["agreement", "value", "announced", "nothing"]
     assert len(frame) == len(result.rows)
     assert frame["value"].max() >= 1e9  # numbers as numbers
+
+
+def test_graphml_attributes_are_typed_for_gephi_and_networkx(
+    seed_build: Path, tmp_path: Path
+) -> None:
+    import networkx as nx
+
+    out = tmp_path / "kg.graphml"
+    result = CliRunner().invoke(
+        cli, ["export", str(seed_build / "kg.ttl"), "--format", "graphml", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    read = nx.read_graphml(out, force_multigraph=True)
+    agreements = [d for _, d in read.nodes(data=True) if d.get("kind") == "agreement"]
+    assert agreements
+    for data in agreements:
+        evidence = json.loads(data["evidence"])  # JSON, not a Python repr
+        assert isinstance(evidence, list) and all("quote" in e for e in evidence)
+        assert isinstance(json.loads(data["types"]), list)
+        assert isinstance(data["binding"], bool)
+
+
+def test_company_network_export_has_deal_counts_and_amounts(
+    seed_build: Path, tmp_path: Path
+) -> None:
+    import networkx as nx
+
+    graph = str(seed_build / "kg.ttl")
+    for fmt, read in (("graphml", nx.read_graphml), ("gexf", nx.read_gexf)):
+        out = tmp_path / f"companies.{fmt}"
+        args = ["export", graph, "--format", fmt, "--network", "companies", "-o", str(out)]
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 0, result.output
+        network = read(out)
+        labels = sorted(str(d["label"]) for _, d in network.nodes(data=True))
+        assert labels == ["Microsoft", "OpenAI"]
+        ((_, _, edge),) = network.edges(data=True)
+        assert edge["deals"] == 6 and len(json.loads(edge["agreements"])) == 6
+        assert isinstance(edge["amount_USD"], float) and edge["amount_USD"] >= 1e9
+    wrong = CliRunner().invoke(cli, ["export", graph, "--format", "nt", "--network", "companies"])
+    assert wrong.exit_code == 1 and "GraphML or GEXF" in wrong.output
