@@ -43,12 +43,14 @@ def extraction_stream(
     progress: ProgressCallback | None = None,
 ) -> Iterator[Extraction]:
     """Extractions of *documents* in input order (per-document organisation keys), on
-    ``options.workers`` processes with ``options.model`` and ``options.focus``."""
+    ``options.workers`` processes (or the Dask cluster at ``options.scheduler``) with
+    ``options.model`` and ``options.focus``."""
     total = len(documents) if isinstance(documents, list | tuple) else 0
     return iter_extractions(
         documents,
         model=options.model,
         workers=options.workers,
+        scheduler=options.scheduler,
         focus=options.focus,
         progress=progress,
         total=total,

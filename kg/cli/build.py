@@ -78,6 +78,14 @@ from kg.words import plural
     help="Extraction processes (the same graph as one).",
 )
 @click.option(
+    "--scheduler",
+    envvar="KG_DASK_SCHEDULER",
+    default=None,
+    metavar="tcp://HOST:8786",
+    help="Extract on this Dask cluster instead of local processes (env KG_DASK_SCHEDULER; "
+    "needs `pip install 'kg[dask]'`).",
+)
+@click.option(
     "--wait", is_flag=True, help="With --store: wait for another build on the store to finish."
 )
 @click.option(
@@ -101,6 +109,7 @@ def build(
     max_nodes: int,
     store_dir: str | None,
     workers: int,
+    scheduler: str | None,
     wait: bool,
     focus: str,
 ) -> None:
@@ -117,9 +126,15 @@ def build(
     Example:
         kg build seeds/ --out output/
         kg build seeds/ --store output/store --workers 2
+        kg build corpus/ --store output/store --scheduler tcp://127.0.0.1:8786
     """
     options = BuildOptions(
-        model=model, strict=strict, max_bytes=max_bytes, focus=FOCUS[focus], workers=workers
+        model=model,
+        strict=strict,
+        max_bytes=max_bytes,
+        focus=FOCUS[focus],
+        workers=workers,
+        scheduler=scheduler or None,
     )
     if store_dir is not None:
         _refuse(_STORE_REFUSES, "with --store (a store keeps no kg.ttl or map)")

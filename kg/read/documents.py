@@ -27,7 +27,7 @@ import charset_normalizer
 
 from kg.errors import InputError
 from kg.models import Document, Problem
-from kg.read.base import Note, Parsed, to_document
+from kg.read.base import Note, Parsed, display_name, to_document
 from kg.read.feed import is_feed_page, read_feed_page
 from kg.read.html import read_html
 from kg.read.records import holds_records, read_json, read_jsonl
@@ -268,7 +268,15 @@ def _problem(source: str, message: str) -> Parsed:
 
 
 def _read_file(path: Path, max_bytes: int, *, records_only: bool = False) -> Parsed:
-    source = str(path)
+    source = display_name(path)
+    parsed = _read_named_file(path, source, max_bytes, records_only)
+    if source == str(path):
+        return parsed
+    renamed = Note(source, "file name is not UTF-8: recorded with \\x escapes for its bytes", True)
+    return Parsed(parsed.articles, (renamed, *parsed.notes))
+
+
+def _read_named_file(path: Path, source: str, max_bytes: int, records_only: bool) -> Parsed:
     kind = KNOWN_EXTENSIONS.get(path.suffix.lower())
     if kind is None:
         found = path.suffix or "no extension"
