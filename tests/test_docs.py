@@ -81,7 +81,15 @@ _RUN_ELSEWHERE = {
     "kg serve": "starts a server (tests/serve)",
     "kg push": "needs a SPARQL server (tests/store, on a real Virtuoso)",
     "kg eval": "scores the whole dev corpus (`make eval`)",
+    "dask": "starts a Dask cluster (the executor's tests use a LocalCluster)",
 }
+_RUN_ELSEWHERE_WITH = {"--scheduler": "needs a Dask cluster at a machine's address"}
+
+
+def _run_elsewhere(line: str) -> bool:
+    return any(line == skip or line.startswith(skip + " ") for skip in _RUN_ELSEWHERE) or any(
+        flag in line.split() for flag in _RUN_ELSEWHERE_WITH
+    )
 
 
 def _console_commands() -> list[str]:
@@ -116,7 +124,7 @@ def test_every_readme_console_example_runs_as_written(
     monkeypatch.chdir(tmp_path)
     ran = 0
     for line in _console_commands():
-        if any(line == skip or line.startswith(skip + " ") for skip in _RUN_ELSEWHERE):
+        if _run_elsewhere(line):
             continue
         args, piped = _kg_part(line)
         result = CliRunner().invoke(cli, args, input=piped)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -312,8 +313,8 @@ def test_store_builds_report_violations_like_file_builds_and_strict_fails(tmp_pa
         pytest.skip("the dev corpus builds without a SHACL violation today")
     assert lines[0][0].split("(")[0] == lines[1][0].split("(")[0]  # "SHACL: N violations"
     assert graph.exit_code == store.exit_code == 1
-    assert "SHACL violation(s) and --strict" in graph.output
-    assert "SHACL violation(s) and --strict" in store.output
+    assert re.search(r"SHACL violations? and --strict", graph.output)
+    assert re.search(r"SHACL violations? and --strict", store.output)
 
 
 @pytest.mark.parametrize("command", [[], ["build"], ["graph", "path"], ["query"]])
