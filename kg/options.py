@@ -15,6 +15,11 @@ from kg.errors import OptionsError
 ProgressCallback = Callable[[int, int], None]
 """Called with (documents done, documents total); total is 0 when not known in advance."""
 
+StageCallback = Callable[[str, float | None], None]
+"""Called with (stage, None) when a stage of a build starts and (stage, seconds) when it
+ends: read, extract (loading the model included), resolve, map, lineage, write, render,
+validate; a store build streams read to write as one stage, ingest."""
+
 FOCUS = {"auto": None, "on": True, "off": False}
 """``--focus`` values: statistical NLP only on sentences with deal cues (auto: long texts)."""
 

@@ -178,8 +178,11 @@ def test_csv_tables(graph: Graph, tmp_path: Path) -> None:
     assert orgs[1]["documents"] == "dkid:doc-aaaa000000000001 | dkid:doc-bbbb000000000002"
     agreements = {a["id"]: a for a in read_csv(out / "agreements.csv")}
     supply = agreements["dkid:agreement-cinder-grid-borealis-therapeutics-supply"]
-    assert supply["supplier"] == "Cinder Grid"
-    assert supply["customer"] == "Borealis Therapeutics"
+    # references are the other table's ids: the tables join on them, not on labels
+    assert supply["supplier"] == "dkid:org-cinder-grid"
+    assert supply["customer"] == "dkid:org-borealis-therapeutics"
+    assert supply["party_names"] == "Borealis Therapeutics | Cinder Grid"
+    assert {o["id"] for o in orgs} >= set(supply["parties"].split(" | "))
     assert supply["agreement_types"] == "Supply"
     assert supply["effective_from"] == "2031-06-01"
     clauses = read_csv(out / "clauses.csv")
@@ -188,8 +191,9 @@ def test_csv_tables(graph: Graph, tmp_path: Path) -> None:
     assert (amount["currency"], amount["kind"], amount["of"]) == (
         "USD",
         "InvestmentAmount",
-        "Acme Robotics–Borealis Therapeutics investment",
+        "dkid:agreement-acme-robotics-borealis-therapeutics-investment",
     )
+    assert amount["of"] in agreements
     assert float(amount["value"]) == 250_000_000
     documents = read_csv(out / "documents.csv")
     assert [d["mentions"] for d in documents] == ["5", "3"]

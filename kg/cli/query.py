@@ -87,7 +87,8 @@ def validate(graph: str, fmt: str) -> None:
     "binds",
     multiple=True,
     metavar="VAR=VALUE",
-    help="Bind a variable of a named query to an RDF term (repeatable).",
+    help="Bind a variable to a value (repeatable): a company name, agreement key, clause type "
+    "or YYYY-MM-DD where the named query's parameter says so, else an RDF term.",
 )
 @click.option(
     "--format",
@@ -140,8 +141,9 @@ def query(
     from rdflib import Graph
 
     from kg.query.bindings import parse_bindings
-    from kg.query.catalog import named_queries
+    from kg.query.catalog import load_named_query, named_queries
     from kg.query.formats import serialize, to_rows
+    from kg.query.params import bind_parameters
     from kg.query.run import run_named_query, run_query
 
     if list_queries:
@@ -155,10 +157,12 @@ def query(
         raise click.UsageError("give exactly one of SPARQL, --file or --name")
     text = _query_text(sparql, query_file)
     with queryable(graph) as target:
-        bindings = parse_bindings(binds, target if isinstance(target, Graph) else None)
         if query_name:
-            result = run_named_query(target, query_name, bindings, limit=limit, offset=offset)
+            named = load_named_query(query_name)
+            bound = bind_parameters(named, binds, target)
+            result = run_named_query(target, query_name, bound, limit=limit, offset=offset)
         else:
+            bindings = parse_bindings(binds, target if isinstance(target, Graph) else None)
             result = run_query(target, str(text), bindings, limit=limit, offset=offset)
     fmt = {"ttl": "turtle"}.get(fmt.lower(), fmt.lower())
     if result.kind == "construct" and fmt in {"table", "csv", "tsv"}:

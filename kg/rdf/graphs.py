@@ -137,11 +137,19 @@ def union_graph(store: ox.Store) -> Graph:
 
 
 def load_graph(path: str | Path) -> Graph:
-    """Parse an RDF file (format from its extension, Turtle by default) into a new graph.
+    """Parse an RDF file (format from its extension, Turtle by default) into a new graph;
+    a folder holding ``kg.ttl`` (what ``kg build`` writes) is that graph.
 
     :raises GraphError: when the file is missing or does not parse.
     """
     path = Path(path)
+    if path.is_dir():
+        if not (path / "kg.ttl").is_file():
+            raise GraphError(
+                f"{path}: a folder without kg.ttl (nor a store); give a graph file, or the "
+                "folder `kg build INPUT --out DIR` or `kg build INPUT --store DIR` wrote"
+            )
+        path = path / "kg.ttl"
     if not path.is_file():
         raise GraphError(f"{path}: no such graph file (build one with `kg build INPUT --out DIR`)")
     rdf_format = RDF_FORMATS.get(path.suffix.lower(), "turtle")

@@ -116,7 +116,7 @@ def test_refused_front_matter_in_a_batch_build_names_it_and_builds_the_rest(
     assert "Traceback" not in result.output
     for path in bad:
         assert f"skipped: {path}: front matter" in result.output
-    assert f"Error: {len(bad)} input(s) skipped" in result.output
+    assert f"Error: {len(bad)} inputs skipped" in result.output
     assert "Borealis Therapeutics" in (out / "kg.ttl").read_text(encoding="utf-8")
 
 
