@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kg.errors import InputError
+from kg.extract.documents import long_sentence_warning
 from kg.extract.parallel import iter_extractions
 from kg.knowledge import KnowledgeGraph
 from kg.lineage.link import link_lineage
@@ -114,8 +115,22 @@ def build(
     """
     stages = _Stages()
     read = read_documents(list(inputs), max_bytes=options.max_bytes, strict=options.strict)
+    warnings = [*read.warnings, *_long_sentence_warnings(read.documents)]
     stages.done("read")
-    return _build(read.documents, options, progress, stages, read.problems, read.warnings)
+    return _build(read.documents, options, progress, stages, read.problems, warnings)
+
+
+def _long_sentence_warnings(documents: Iterable[Document]) -> Iterator[Problem]:
+    for document in documents:
+        if (warning := long_sentence_warning(document)) is not None:
+            yield warning
+
+
+def _warn_long_sentences(documents: Iterable[Document], log: ReadLog) -> Iterator[Document]:
+    """*documents*, each one with over-long sentences logged as a warning on its way."""
+    for document in documents:
+        log.warnings.extend(_long_sentence_warnings([document]))
+        yield document
 
 
 @dataclass(frozen=True)
@@ -189,7 +204,7 @@ def ingest(
     started = time.perf_counter()
     log = ReadLog()
     read = iter_documents(list(inputs), max_bytes=options.max_bytes, strict=options.strict)
-    extractions = extraction_stream(log.documents(read), options)
+    extractions = extraction_stream(_warn_long_sentences(log.documents(read), log), options)
     report = ingest_extractions(store, extractions, batch_size=batch_size, progress=progress)
     return replace(
         report,
