@@ -21,6 +21,7 @@ from kg.knowledge import KnowledgeGraph
 from kg.lineage.link import link_lineage
 from kg.models import BuildReport, Document, Extraction, Problem
 from kg.options import DEFAULTS, BuildOptions, ProgressCallback
+from kg.rdf.graphs import writable_folder
 from kg.rdf.mapping import to_graph
 from kg.read.documents import ReadLog, iter_documents, read_documents
 from kg.resolve import resolve_extractions
@@ -168,14 +169,15 @@ def build_to(
     Outputs are written atomically, so an interrupted build never leaves half a file.
 
     :raises kg.errors.InputError: when no input gave a document (nothing is written).
+    :raises kg.errors.GraphError: *out_dir* cannot be written (checked before reading).
     """
+    out = writable_folder(out_dir)
     kg = build(inputs, options, progress)
     assert kg.report is not None
     if kg.report.documents == 0:
         # never replace a good kg.ttl with an empty one because every input failed
         reasons = "; ".join(str(p) for p in kg.report.problems) or "no documents in the inputs"
         raise InputError(f"nothing to build, {out_dir} left unchanged: {reasons}")
-    out = Path(out_dir)
     kg.write_turtle(out / "kg.ttl")
     html_path = out / "kg.html" if html else None
     if html_path is not None:

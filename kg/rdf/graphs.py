@@ -8,6 +8,7 @@ subject's consecutive triples; the result is byte-identical for the same graph.
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 import time
@@ -209,13 +210,56 @@ def _sort_prefix_lines(data: bytes) -> bytes:
     return b"\n".join(sorted(lines[:n]) + lines[n:])
 
 
+def os_reason(error: OSError, path: str | Path | None = None) -> str:
+    """What an OSError says, with the path it concerns when that is not *path*:
+    "Not a directory: 'out'"."""
+    reason = error.strerror or type(error).__name__
+    if error.filename is None or str(error.filename) == str(path):
+        return reason
+    return f"{reason}: {str(error.filename)!r}"
+
+
+def _make_folder(folder: Path) -> None:
+    """mkdir -p, saying "Not a directory" (not "File exists") when a file is in the way."""
+    if folder.exists() and not folder.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder))
+    folder.mkdir(parents=True, exist_ok=True)
+
+
+def writable_folder(folder: str | Path) -> Path:
+    """*folder*, created if need be, once a file could be created in it.
+
+    Checked before long work so that a build fails at once, not after extracting.
+
+    :raises GraphError: the folder cannot be created or written.
+    """
+    folder = Path(folder)
+    try:
+        _make_folder(folder)
+        with tempfile.TemporaryFile(dir=folder, prefix=".kg-write-check."):
+            pass
+    except OSError as error:
+        raise GraphError(f"cannot write to {folder}: {os_reason(error, folder)}") from error
+    return folder
+
+
 def write_atomic(path: str | Path, data: bytes) -> None:
     """Write *data* to *path* through a temporary file and a rename.
 
     A process killed mid-write leaves the old file or the new one, never half of one.
+
+    :raises GraphError: *path* cannot be written (its folder is a file, no permission,
+        disk full…); the message names the path and the reason.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        _write_atomic(path, data)
+    except OSError as error:
+        raise GraphError(f"cannot write {path}: {os_reason(error, path)}") from error
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    _make_folder(path.parent)
     _remove_stale_temporaries(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
