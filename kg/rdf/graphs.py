@@ -165,12 +165,35 @@ def to_oxigraph_term(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise GraphError(f"cannot serialise RDF term {term!r}")
 
 
+# Characters that some readers take for line ends although the RDF syntaxes do not
+# (Python's str.splitlines, JavaScript, Unicode-aware editors): written raw inside a
+# literal, they cut it in two for those readers. Escaped as UCHAR (\\u2028), valid in every
+# N-Triples/Turtle/TriG/N-Quads string and IRI, and in JSON strings.
+LINE_SEPARATORS = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"}
+_LINE_SEPARATOR_BYTES = {k.encode("utf-8"): v.encode("ascii") for k, v in LINE_SEPARATORS.items()}
+
+
+def escape_line_separators(data: bytes) -> bytes:
+    """Serialised RDF or JSON (UTF-8) with U+2028, U+2029 and U+0085 written as escapes.
+
+    Only for syntaxes where these characters can occur inside strings or IRIs alone,
+    where ``\\uXXXX`` means the same character.
+    """
+    for raw, escaped in _LINE_SEPARATOR_BYTES.items():
+        data = data.replace(raw, escaped)
+    return data
+
+
 def ntriples_term(term: Node) -> str:
-    """*term* written as in N-Triples (Oxigraph's canonical form, every escape applied).
+    """*term* written as in N-Triples (Oxigraph's canonical form, every escape applied,
+    line separators too: see :data:`LINE_SEPARATORS`).
 
     :raises GraphError: for a term N-Triples cannot hold.
     """
-    return str(to_oxigraph_term(term))
+    text = str(to_oxigraph_term(term))
+    for raw, escaped in LINE_SEPARATORS.items():
+        text = text.replace(raw, escaped)
+    return text
 
 
 def to_oxigraph_triple(s: Node, p: Node, o: Node) -> ox.Triple:
@@ -191,13 +214,14 @@ def sorted_triples(graph: Graph) -> list[tuple[Node, Node, Node]]:
 
 
 def turtle_bytes(graph: Graph) -> bytes:
-    """Deterministic Turtle for *graph*: sorted triples, the project's prefixes only."""
+    """Deterministic Turtle for *graph*: sorted triples, the project's prefixes only,
+    line separators escaped (:func:`escape_line_separators`)."""
     triples: Iterable[ox.Triple] = (
         to_oxigraph_triple(s, p, o) for s, p, o in sorted_triples(graph)
     )
     data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
     assert data is not None
-    return _sort_prefix_lines(data)
+    return escape_line_separators(_sort_prefix_lines(data))
 
 
 def _sort_prefix_lines(data: bytes) -> bytes:
