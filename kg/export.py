@@ -39,7 +39,14 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
 from kg.errors import GraphError
-from kg.rdf.graphs import ntriples_term, sorted_triples, turtle_bytes, write_atomic
+from kg.rdf.graphs import (
+    LINE_SEPARATORS,
+    escape_line_separators,
+    ntriples_term,
+    sorted_triples,
+    turtle_bytes,
+    write_atomic,
+)
 from kg.rdf.iris import iri_for
 from kg.rdf.vocab import DK, ID, NIF, PREFIXES, SCHEMA
 
@@ -236,7 +243,8 @@ def _export_trig(graph: Graph) -> Encoded:
 
 def _strip_prefixes(turtle: str) -> str:
     # TriG allows @prefix only outside graph blocks; they are written once at the top.
-    lines = turtle.splitlines()
+    # split on "\n" only: str.splitlines also cuts at U+2028, U+0085… inside a literal
+    lines = turtle.split("\n")
     body = [line for line in lines if not line.startswith("@prefix ")]
     return "\n".join(body).strip("\n")
 
@@ -297,7 +305,8 @@ def jsonld_bytes(graph: Graph) -> bytes:
     document = _canonical_json(json.loads(text))
     if isinstance(document, dict):
         document["@context"] = context  # keep the shipped context's own key order
-    return (json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False) + "\n").encode()
+    text = json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    return escape_line_separators(text.encode())
 
 
 def _export_jsonld(graph: Graph) -> Encoded:
@@ -396,7 +405,7 @@ def _export_graphml(graph: Graph, network: str = "full") -> Encoded:
     buffer = io.BytesIO()
     # edge ids from the (deduplicated) keys keep the file stable and readable
     nx.write_graphml(flat, buffer, encoding="utf-8", prettyprint=True)
-    return buffer.getvalue(), _network_stats("graphml", graph, flat)
+    return _xml_line_separators(buffer.getvalue()), _network_stats("graphml", graph, flat)
 
 
 def _export_gexf(graph: Graph, network: str = "full") -> Encoded:
@@ -404,7 +413,8 @@ def _export_gexf(graph: Graph, network: str = "full") -> Encoded:
     buffer = io.BytesIO()
     nx.write_gexf(flat, buffer, encoding="utf-8", prettyprint=True)
     # networkx stamps today's date into <meta lastmodifieddate>; drop it for stable bytes
-    return _drop_gexf_date(buffer.getvalue()), _network_stats("gexf", graph, flat)
+    data = _xml_line_separators(_drop_gexf_date(buffer.getvalue()))
+    return data, _network_stats("gexf", graph, flat)
 
 
 def _network(graph: Graph, network: str) -> nx.Graph:
@@ -451,6 +461,14 @@ def company_network_copy(graph: Graph) -> nx.Graph:
             **{f"amount_{currency}": total for currency, total in sorted(totals.items())},
         )
     return flat
+
+
+def _xml_line_separators(data: bytes) -> bytes:
+    """U+2028, U+2029 and U+0085 as character references: XML 1.1 readers turn them raw
+    into line ends (and so would str.splitlines), a reference keeps the character."""
+    for char in LINE_SEPARATORS:
+        data = data.replace(char.encode("utf-8"), f"&#x{ord(char):04X};".encode("ascii"))
+    return data
 
 
 def _drop_gexf_date(data: bytes) -> bytes:

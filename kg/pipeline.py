@@ -22,12 +22,13 @@ from rdflib.namespace import DCTERMS
 
 from kg import options as _settings
 from kg.errors import InputError, OutputError
+from kg.extract.documents import long_sentence_warning
 from kg.extract.parallel import iter_extractions
 from kg.knowledge import KnowledgeGraph
 from kg.lineage.link import link_lineage
 from kg.models import BuildReport, Document, Extraction, Problem
 from kg.options import DEFAULTS, BuildOptions, ProgressCallback, StageCallback
-from kg.rdf.graphs import graph_of
+from kg.rdf.graphs import graph_of, writable_folder
 from kg.rdf.iris import iri_for
 from kg.rdf.mapping import doc_key, to_graph
 from kg.rdf.ontology import validate as validate_graph
@@ -143,8 +144,22 @@ def build(
     stages = _Stages()
     stages.begin("read")
     read = read_documents(list(inputs), max_bytes=options.max_bytes, strict=options.strict)
+    warnings = [*read.warnings, *_long_sentence_warnings(read.documents)]
     stages.done("read")
-    return _build(read.documents, options, progress, stages, read.problems, read.warnings)
+    return _build(read.documents, options, progress, stages, read.problems, warnings)
+
+
+def _long_sentence_warnings(documents: Iterable[Document]) -> Iterator[Problem]:
+    for document in documents:
+        if (warning := long_sentence_warning(document)) is not None:
+            yield warning
+
+
+def _warn_long_sentences(documents: Iterable[Document], log: ReadLog) -> Iterator[Document]:
+    """*documents*, each one with over-long sentences logged as a warning on its way."""
+    for document in documents:
+        log.warnings.extend(_long_sentence_warnings([document]))
+        yield document
 
 
 @dataclass(frozen=True)
@@ -216,15 +231,17 @@ def build_to(
 
     :raises kg.errors.InputError: when no input gave a document (nothing is written).
     :raises kg.errors.OutputError: when ``OUT/kg.ttl`` holds a graph of other inputs.
+    :raises kg.errors.GraphError: *out_dir* cannot be written (checked before reading).
     """
+    out = writable_folder(out_dir)
     stages = _Stages(on_stage)
     stages.begin("read")
     read = read_documents(list(inputs), max_bytes=options.max_bytes, strict=options.strict)
+    warnings = [*read.warnings, *_long_sentence_warnings(read.documents)]
     stages.done("read")
-    out = Path(out_dir)
     if not force and read.documents:
         _refuse_foreign_graph(out / "kg.ttl", read.documents)
-    kg = _build(read.documents, options, progress, stages, read.problems, read.warnings)
+    kg = _build(read.documents, options, progress, stages, read.problems, warnings)
     assert kg.report is not None
     if kg.report.documents == 0:
         # never replace a good kg.ttl with an empty one because every input failed
@@ -327,7 +344,8 @@ def _ingest(
     started = time.perf_counter()
     log = ReadLog()
     read = iter_documents(list(inputs), max_bytes=options.max_bytes, strict=options.strict)
-    extractions = _noting_ids(extraction_stream(log.documents(read), options), written)
+    documents = _warn_long_sentences(log.documents(read), log)
+    extractions = _noting_ids(extraction_stream(documents, options), written)
     report = ingest_extractions(store, extractions, batch_size=batch_size, progress=progress)
     return replace(
         report,
