@@ -30,7 +30,36 @@ from kg.cli._util import (
     show_default=True,
     help="Seconds a query may run.",
 )
-@click.option("--max-results", type=click.IntRange(min=1), default=100_000, show_default=True)
+@click.option(
+    "--max-results",
+    type=click.IntRange(min=1),
+    default=100_000,
+    show_default=True,
+    help="Rows (or triples) a result may have.",
+)
+@click.option(
+    "--max-result-mb",
+    type=click.IntRange(min=1),
+    default=64,
+    show_default=True,
+    help="Megabytes a serialised result may have.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=2,
+    show_default=True,
+    help="Query processes answering in parallel (each holds the graph file in memory).",
+)
+@click.option(
+    "--max-memory",
+    "max_memory_mb",
+    type=click.IntRange(min=0),
+    default=2048,
+    show_default=True,
+    help="Megabytes a query worker may use; past it the query is stopped and the worker "
+    "replaced (0: no limit).",
+)
 @click.option(
     "--cors",
     "cors_origin",
@@ -52,6 +81,9 @@ def serve(
     port: int,
     timeout_s: float,
     max_results: int,
+    max_result_mb: int,
+    workers: int,
+    max_memory_mb: int,
     cors_origin: str | None,
     allowed_hosts: tuple[str, ...],
 ) -> None:
@@ -72,11 +104,17 @@ def serve(
         port,
         timeout_s=timeout_s,
         max_results=max_results,
+        max_result_bytes=max_result_mb * 2**20,
+        workers=workers,
+        max_memory_mb=max_memory_mb or None,
         cors_origin=cors_origin,
         allowed_hosts=frozenset(allowed_hosts),
     )
-    click.echo(f"SPARQL endpoint at {server.url}/sparql (Ctrl-C to stop)")
     try:
+        server.start_workers()
+        click.echo(f"SPARQL endpoint: {server.url}")
+        click.echo(f"Query page:      {server.page_url}")
+        click.echo("Serving (Ctrl-C to stop)")
         server.serve_forever()
     except KeyboardInterrupt:
         pass

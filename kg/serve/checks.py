@@ -15,6 +15,7 @@ query is refused, since nothing then shows that it makes no request.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -34,8 +35,12 @@ class Refusal:
     reason: str
 
 
+@functools.lru_cache(maxsize=512)
 def refusal(query: str, *, engine_offline: bool = False) -> Refusal | None:
     """Why the read-only server refuses *query*, or None when it may run.
+
+    rdflib's parser takes 20–250 ms on a named query (the engine then answers in 1–2 ms
+    on a small graph), so each worker remembers its last 512 verdicts.
 
     :param engine_offline: the engine runs where it cannot open network connections, so a
         query outside rdflib's grammar may be left to it.

@@ -20,12 +20,17 @@ A store is served as it was when each worker opened it.
 from __future__ import annotations
 
 import html
+import json
 import logging
 import multiprocessing
+import os
 import queue
+import re
 import shutil
+import signal
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -193,7 +198,20 @@ def _answer(graph: Target, job: _Job, offline: bool) -> _Reply:
         )
         return _Reply(HTTPStatus.NOT_ACCEPTABLE, "text/plain; charset=utf-8", message.encode())
     charset = "" if media.startswith("application/sparql-results") else "; charset=utf-8"
-    return _Reply(HTTPStatus.OK, media + charset, _render(result, media))
+    body = _render(result, media)
+    if len(body) > job.max_result_bytes:
+        message = (
+            f"the result is {_size_text(len(body))}, more than this server's limit of "
+            f"{_size_text(job.max_result_bytes)}; add a LIMIT or select fewer columns"
+        )
+        return _Reply(
+            HTTPStatus.INTERNAL_SERVER_ERROR, "text/plain; charset=utf-8", message.encode()
+        )
+    return _Reply(HTTPStatus.OK, media + charset, body)
+
+
+def _size_text(size: int) -> str:
+    return f"{size / 2**20:,.0f} MB" if size >= 2**20 else f"{size:,} bytes"
 
 
 def _open_worker_target(source: _Source) -> Target:
@@ -230,7 +248,29 @@ def _load_worker_graph(nt_path: str) -> Graph:
     return graph
 
 
-def _worker_main(source: _Source, conn: Connection) -> None:
+def _cap_address_space(max_memory_bytes: int | None) -> None:
+    """Backstop of the server's memory watch: one allocation larger than the limit fails.
+
+    The server reads a busy worker's resident memory ten times a second; a single huge
+    allocation could outrun that, so the address space is also capped at what the worker
+    holds now plus the limit (resident memory never exceeds the address space).
+    """
+    if max_memory_bytes is None:
+        return
+    try:
+        import resource
+
+        status = Path("/proc/self/status").read_text(encoding="ascii")
+    except (ImportError, OSError):
+        return
+    match = re.search(r"^VmSize:\s+(\d+) kB", status, re.MULTILINE)
+    if match is None:
+        return
+    cap = int(match[1]) * 1024 + max_memory_bytes
+    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
+
+def _worker_main(source: _Source, conn: Connection, max_memory_bytes: int | None) -> None:
     """Worker process: load the graph once, then answer jobs until told to stop (None)."""
     # first of all, before the engine starts a thread: no outbound connection, ever
     offline = deny_network()
@@ -245,6 +285,7 @@ def _worker_main(source: _Source, conn: Connection) -> None:
     except KGError as exc:
         conn.send(("failed", str(exc)))
         return
+    _cap_address_space(max_memory_bytes)
     conn.send(("ready", offline))
     while True:
         try:
@@ -255,6 +296,8 @@ def _worker_main(source: _Source, conn: Connection) -> None:
             return
         try:
             reply = _answer(graph, job, offline)
+        except MemoryError:
+            reply = _memory_error(max_memory_bytes)
         except Exception as exc:  # noqa: BLE001 - report any engine failure to the client
             text = f"query failed: {type(exc).__name__}: {exc}"
             reply = _Reply(
@@ -277,6 +320,7 @@ class _Job:
     format_param: str | None
     accept: str | None
     max_results: int
+    max_result_bytes: int
 
 
 @dataclass(frozen=True)
@@ -295,8 +339,15 @@ class _Worker:
 class _WorkerPool:
     """Long-lived query processes over one graph or store; killed and replaced on timeout."""
 
-    def __init__(self, source: _Source, size: int, startup_timeout_s: float = 120.0) -> None:
+    def __init__(
+        self,
+        source: _Source,
+        size: int,
+        max_memory_bytes: int | None = None,
+        startup_timeout_s: float = 120.0,
+    ) -> None:
         self._source = source
+        self._max_memory = max_memory_bytes
         self._size = size
         self._startup_timeout_s = startup_timeout_s
         self._context = multiprocessing.get_context("spawn")  # fork is unsafe with threads
@@ -316,7 +367,7 @@ class _WorkerPool:
     def _launch(self) -> _Worker:
         parent, child = self._context.Pipe()
         process = self._context.Process(
-            target=_worker_main, args=(self._source, child), daemon=True
+            target=_worker_main, args=(self._source, child, self._max_memory), daemon=True
         )
         process.start()
         child.close()
@@ -370,25 +421,53 @@ class _WorkerPool:
         threading.Thread(target=spawn, name="kg-sparql-respawn", daemon=True).start()
 
     def run(self, job: _Job, timeout_s: float) -> _Reply:
+        """Answer *job* on an idle worker within *timeout_s*.
+
+        A worker that misses the deadline, or whose resident memory passes
+        *max_memory_bytes* while it works (checked ten times a second), is killed and
+        replaced, and the reply says why; one that stays above the limit after answering
+        is replaced too, so its memory is given back.
+        """
+        max_memory_bytes = self._max_memory
+        deadline = time.monotonic() + timeout_s
         try:
             worker = self._idle.get(timeout=timeout_s)
         except queue.Empty:
             return _error(HTTPStatus.SERVICE_UNAVAILABLE, "all query workers are busy; retry later")
         try:
             worker.conn.send(job)
-            if not worker.conn.poll(timeout_s):
+            stopped = self._wait(worker, deadline, timeout_s, max_memory_bytes)
+            if stopped is not None:
                 self._replace(worker)
-                return _error(
-                    HTTPStatus.SERVICE_UNAVAILABLE,
-                    f"the query ran longer than this server's {timeout_s:g} s limit and was "
-                    "stopped; narrow it or add a LIMIT",
-                )
+                return stopped
             reply: _Reply = worker.conn.recv()
         except (EOFError, OSError):
             self._replace(worker)
+            if max_memory_bytes is not None and worker.process.exitcode == -signal.SIGABRT:
+                return _memory_error(max_memory_bytes)  # the engine's allocation failed
             return _error(HTTPStatus.INTERNAL_SERVER_ERROR, "the query worker crashed")
-        self._idle.put(worker)
+        if _over(worker, max_memory_bytes):
+            self._replace(worker)
+        else:
+            self._idle.put(worker)
         return reply
+
+    def _wait(
+        self, worker: _Worker, deadline: float, timeout_s: float, max_memory_bytes: int | None
+    ) -> _Reply | None:
+        """Wait for *worker*'s reply; an error reply when it must be stopped first."""
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return _error(
+                    HTTPStatus.SERVICE_UNAVAILABLE,
+                    f"the query ran longer than this server's {timeout_s:g} s "
+                    "limit and was stopped; narrow it or add a LIMIT",
+                )
+            if worker.conn.poll(min(_MEMORY_POLL_S, remaining)):
+                return None
+            if _over(worker, max_memory_bytes):
+                return _memory_error(max_memory_bytes)
 
     def pids(self) -> tuple[int, ...]:
         with self._lock:
@@ -407,6 +486,38 @@ class _WorkerPool:
             self._kill(worker)
 
 
+_MEMORY_POLL_S = 0.1
+"""How often a busy worker's memory is read: at 0.5 GB/s growth, 50 MB past the limit."""
+
+
+def resident_bytes(pid: int) -> int | None:
+    """Resident memory of process *pid* (Linux ``/proc``), or None when it cannot be read."""
+    try:
+        fields = Path(f"/proc/{pid}/statm").read_text(encoding="ascii").split()
+    except OSError:
+        return None
+    return int(fields[1]) * _PAGE_BYTES
+
+
+_PAGE_BYTES = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+def _over(worker: _Worker, max_memory_bytes: int | None) -> bool:
+    if max_memory_bytes is None or worker.process.pid is None:
+        return False
+    used = resident_bytes(worker.process.pid)
+    return used is not None and used > max_memory_bytes
+
+
+def _memory_error(max_memory_bytes: int | None) -> _Reply:
+    limit = "its" if max_memory_bytes is None else f"{max_memory_bytes // 2**20} MB of"
+    return _error(
+        HTTPStatus.SERVICE_UNAVAILABLE,
+        f"the query needed more than this server's limit of {limit} memory per worker and "
+        "was stopped; narrow it or add a LIMIT",
+    )
+
+
 def _error(status: int, message: str) -> _Reply:
     return _Reply(status, "text/plain; charset=utf-8", message.encode("utf-8"))
 
@@ -423,11 +534,18 @@ class ServerConfig:
     max_results: int = 100_000
     cors_origin: str | None = None
     allowed_hosts: frozenset[str] = frozenset()
+    max_memory_mb: int | None = 2048
+    """Resident memory a worker may reach while answering (None: no limit)."""
+    max_result_bytes: int = 64 * 2**20
+    """Size of a serialised result."""
     """Host names answered besides the bound address (e.g. a reverse proxy's public name)."""
 
 
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True  # a stuck client never blocks shutdown
+    # connections the kernel queues while every handler thread is being started (the
+    # default of 5 stalled 50 clients for seconds); Linux caps it at net.core.somaxconn
+    request_queue_size = 1024
 
     def __init__(self, address: tuple[str, int], config: ServerConfig) -> None:
         super().__init__(address, _Handler)
@@ -462,13 +580,24 @@ class SparqlServer:
         return f"http://{shown}:{port}/sparql"
 
     @property
+    def page_url(self) -> str:
+        """The query page's URL, e.g. ``http://127.0.0.1:41234/``."""
+        return self.url.removesuffix("sparql")
+
+    @property
     def worker_pids(self) -> tuple[int, ...]:
         """Process ids of the live query workers (empty before start and after stop)."""
         pool = self._httpd.pool
         return pool.pids() if pool is not None else ()
 
-    def _start_pool(self) -> None:
-        pool = _WorkerPool(self._source(), self._workers)
+    def start_workers(self) -> None:
+        """Start the query workers (once), waiting until each has loaded the graph."""
+        if self._httpd.pool is not None:
+            return
+        memory = self._httpd.config.max_memory_mb
+        pool = _WorkerPool(
+            self._source(), self._workers, None if memory is None else memory * 2**20
+        )
         self._httpd.pool = pool
         try:
             pool.start()
@@ -488,7 +617,7 @@ class SparqlServer:
 
     def start(self) -> SparqlServer:
         """Start the workers and serve in a background thread; returns self."""
-        self._start_pool()
+        self.start_workers()
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, name="kg-sparql-server", daemon=True
         )
@@ -497,7 +626,7 @@ class SparqlServer:
 
     def serve_forever(self) -> None:
         """Serve in this thread until interrupted (the CLI's ``kg serve``), then clean up."""
-        self._start_pool()
+        self.start_workers()
         try:
             self._httpd.serve_forever()
         finally:
@@ -535,13 +664,17 @@ def make_server(
     cors_origin: str | None = None,
     workers: int = 2,
     allowed_hosts: frozenset[str] = frozenset(),
+    max_memory_mb: int | None = 2048,
+    max_result_bytes: int = 64 * 2**20,
 ) -> SparqlServer:
     """A SPARQL endpoint for *graph*, bound to *host*:*port* (0 picks a free port), not started.
 
     *graph* is a graph, or the directory of a persistent store (``kg build --store``), which
     each worker opens read-only and queries in place. The default host is loopback; pass another address (e.g. ``"0.0.0.0"``) only to
     expose the graph to other machines. *timeout_s* bounds each query,
-    *max_request_bytes* each request, *max_results* the rows (or triples) of a result;
+    *max_request_bytes* each request, *max_results* the rows (or triples) of a result and
+    *max_result_bytes* its serialised size; *workers* query processes answer in parallel,
+    each replaced when its resident memory passes *max_memory_mb* (None: unlimited);
     *cors_origin* (e.g. ``"*"``) adds ``Access-Control-Allow-Origin``. Requests are answered
     only when their ``Host`` names the bound address (see :mod:`kg.serve.hosts`) or one of
     *allowed_hosts*.
@@ -551,12 +684,21 @@ def make_server(
     """
     if not isinstance(graph, Graph):
         graph = _store_directory(graph)
-    if timeout_s <= 0 or max_request_bytes <= 0 or max_results <= 0 or workers <= 0:
-        raise GraphError("timeout, request size, result size and workers must be positive")
+    limits = (timeout_s, max_request_bytes, max_results, workers, max_result_bytes)
+    if min(limits) <= 0 or (max_memory_mb is not None and max_memory_mb <= 0):
+        raise GraphError(
+            "timeout, request size, result rows and bytes, workers and memory must be positive"
+        )
     if not is_loopback(host):
         log.warning("SPARQL endpoint bound to %s: reachable from other machines", host)
     config = ServerConfig(
-        timeout_s, max_request_bytes, max_results, cors_origin, frozenset(allowed_hosts)
+        timeout_s,
+        max_request_bytes,
+        max_results,
+        cors_origin,
+        frozenset(allowed_hosts),
+        max_memory_mb,
+        max_result_bytes,
     )
     try:
         return SparqlServer(graph, host, port, config, workers)
@@ -636,7 +778,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
     def _fail(self, status: int, message: str) -> None:
-        self._send(status, "text/plain; charset=utf-8", (message + "\n").encode("utf-8"))
+        """An error as JSON: ``{"error": {"status": 503, "message": "…"}}``."""
+        body = json.dumps({"error": {"status": int(status), "message": message}}, indent=2)
+        self._send(status, "application/json", (body + "\n").encode("utf-8"))
 
     # -- routing
 
@@ -753,9 +897,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._fail(HTTPStatus.BAD_REQUEST, "pass exactly one non-empty query (query=…)")
             return
         formats: list[str | None] = [*params.get("format", params.get("output", [])), None]
-        self._run(
-            _Job(queries[0], formats[0], self.headers.get("Accept"), self.server.config.max_results)
-        )
+        config = self.server.config
+        accept = self.headers.get("Accept")
+        self._run(_Job(queries[0], formats[0], accept, config.max_results, config.max_result_bytes))
 
     def _run(self, job: _Job) -> None:
         pool = self.server.pool
@@ -832,7 +976,11 @@ document.getElementById("f").addEventListener("submit", async function (ev) {{
     out.appendChild(table);
   }} else {{
     const pre = document.createElement("pre");
-    pre.textContent = (resp.ok ? "" : "Error " + resp.status + ": ") + text;
+    let shown = text;
+    if (!resp.ok) {{
+      try {{ shown = JSON.parse(text).error.message; }} catch (e) {{ /* not ours: as sent */ }}
+    }}
+    pre.textContent = (resp.ok ? "" : "Error " + resp.status + ": ") + shown;
     out.appendChild(pre);
   }}
 }});
