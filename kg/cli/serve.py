@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -11,6 +15,9 @@ from kg.cli._util import (
     handle_errors,
     load_kg,
 )
+
+if TYPE_CHECKING:
+    from kg.serve.server import SparqlServer
 
 
 @cli.command()
@@ -97,9 +104,10 @@ def serve(
     from kg.serve.server import make_server
     from kg.store.directory import is_store
 
-    # a store is served in place (each worker opens it read-only), a file is loaded
+    # a store is served as a snapshot, a file as loaded now; SIGHUP reloads either
+    served_store = is_store(graph)
     server = make_server(
-        Path(graph) if is_store(graph) else load_kg(graph).graph,
+        Path(graph) if served_store else load_kg(graph).graph,
         host,
         port,
         timeout_s=timeout_s,
@@ -114,9 +122,30 @@ def serve(
         server.start_workers()
         click.echo(f"SPARQL endpoint: {server.url}")
         click.echo(f"Query page:      {server.page_url}")
-        click.echo("Serving (Ctrl-C to stop)")
+        click.echo(f"Serving (Ctrl-C to stop; `kill -HUP {os.getpid()}` reloads {graph})")
+        _reload_on_hangup(server, graph, served_store)
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
         server.stop()
+
+
+def _reload_on_hangup(server: SparqlServer, graph: str, served_store: bool) -> None:
+    """SIGHUP: serve what GRAPH holds now (a new snapshot of a store, the file read again)."""
+    from kg.errors import KGError
+
+    def reload() -> None:
+        try:
+            server.reload(None if served_store else load_kg(graph).graph)
+        except (KGError, click.ClickException) as exc:
+            message = exc.format_message() if isinstance(exc, click.ClickException) else exc
+            click.echo(f"reload failed, still serving the previous data: {message}", err=True)
+            return
+        click.echo(f"Reloaded {graph}")
+
+    def on_hangup(signum: int, frame: object) -> None:
+        # not in the handler itself: loading takes a while and the server must go on
+        threading.Thread(target=reload, name="kg-serve-reload", daemon=True).start()
+
+    signal.signal(signal.SIGHUP, on_hangup)

@@ -11,10 +11,15 @@ size limits; only ``/`` and ``/sparql`` exist.
 Queries run in worker *processes*, never in the server's threads: a thread cannot be
 stopped, and one runaway query would hold the GIL-free Oxigraph engine and a thread
 forever. Each worker loads the graph once from an N-Triples file written at start-up, or
-opens a persistent store read-only and queries it in place (no copy: see
+opens a snapshot of a persistent store read-only and queries it in place (see
 :func:`kg.query.run.run_query`), and then answers queries over a pipe; a worker that misses the
-deadline is killed and replaced in the background, and the client gets a 503 that says so.
-A store is served as it was when each worker opened it.
+deadline or passes the memory limit is killed and replaced in the background, and the client
+gets a 503 that says so.
+
+A store is served as one snapshot, taken at start (a RocksDB checkpoint in the temporary
+folder: hard links where it can), that every worker and every replacement opens, so one
+query gets one answer whatever is written to the store meanwhile. :meth:`SparqlServer.reload`
+(``kill -HUP`` of ``kg serve``) takes a new snapshot and swaps the workers over.
 """
 
 from __future__ import annotations
@@ -215,18 +220,45 @@ def _size_text(size: int) -> str:
 
 
 def _open_worker_target(source: _Source) -> Target:
-    """What a worker queries: the graph file's triples with the ontology, or the store."""
-    if source.kind == "store":
-        return _open_worker_store(source.path)
+    """What a worker queries: the graph file's triples with the ontology, or the snapshot."""
+    if source.kind == "snapshot":
+        return _open_worker_snapshot(source.path)
     return _load_worker_graph(source.path)
 
 
-def _open_worker_store(store_dir: str) -> Target:
-    """The store read-only, queried in place when it holds the ontology (else a copy)."""
-    from kg.query.run import prepare
-    from kg.store.directory import open_store_read_only
+def _open_worker_snapshot(database: str) -> Target:
+    """The snapshot read-only, queried in place when it holds the ontology (else a copy)."""
+    import pyoxigraph as ox
 
-    return prepare(open_store_read_only(store_dir).ox)
+    from kg.query.run import prepare
+
+    try:
+        return prepare(ox.Store.read_only(database))
+    except OSError as exc:
+        raise GraphError(f"{database}: cannot open the store snapshot: {exc}") from exc
+
+
+def snapshot_store(store_dir: Path, target: Path) -> None:
+    """Write a consistent copy of the store's database to *target* (a new directory).
+
+    Oxigraph's backup is a RocksDB checkpoint: hard links to the immutable table files when
+    *target* is on the same file system, copies otherwise. Writers may go on meanwhile; the
+    copy is the store as it was when opened here.
+
+    :raises GraphError: when the store cannot be opened or copied.
+    """
+    from kg.store.directory import StoreError, open_store_read_only
+
+    try:
+        store = open_store_read_only(store_dir)
+    except StoreError as exc:
+        raise GraphError(str(exc)) from exc
+    try:
+        store.ox.backup(str(target))
+    except OSError as exc:
+        raise GraphError(f"{store_dir}: cannot take a snapshot in {target}: {exc}") from exc
+    finally:
+        store.close()
 
 
 def _load_worker_graph(nt_path: str) -> Graph:
@@ -308,7 +340,8 @@ def _worker_main(source: _Source, conn: Connection, max_memory_bytes: int | None
 
 @dataclass(frozen=True)
 class _Source:
-    """What workers serve: ``kind`` "graph" (an N-Triples file) or "store" (its directory)."""
+    """What workers serve: ``kind`` "graph" (an N-Triples file) or "snapshot" (a copy of a
+    store's database that nothing writes, so every worker sees the same data)."""
 
     kind: str
     path: str
@@ -446,7 +479,9 @@ class _WorkerPool:
             if max_memory_bytes is not None and worker.process.exitcode == -signal.SIGABRT:
                 return _memory_error(max_memory_bytes)  # the engine's allocation failed
             return _error(HTTPStatus.INTERNAL_SERVER_ERROR, "the query worker crashed")
-        if _over(worker, max_memory_bytes):
+        if self._closed:
+            self._end(worker)  # retired while it worked (a reload)
+        elif _over(worker, max_memory_bytes):
             self._replace(worker)
         else:
             self._idle.put(worker)
@@ -473,17 +508,38 @@ class _WorkerPool:
         with self._lock:
             return tuple(sorted(w.process.pid or 0 for w in self._all))
 
+    def idle(self) -> int:
+        """How many workers wait for a query now."""
+        return self._idle.qsize()
+
+    def retire(self, wait_s: float) -> None:
+        """Take no more queries: idle workers end now, busy ones when they have answered
+        (those still busy after *wait_s* are killed)."""
+        self._closed = True
+        deadline = time.monotonic() + wait_s
+        while time.monotonic() < deadline:
+            try:
+                self._end(self._idle.get(timeout=0.05))
+            except queue.Empty:
+                with self._lock:
+                    if not self._all:
+                        return
+        self.close()
+
+    def _end(self, worker: _Worker) -> None:
+        try:
+            worker.conn.send(None)
+        except OSError:
+            pass
+        worker.process.join(2)
+        self._kill(worker)
+
     def close(self) -> None:
         self._closed = True
         with self._lock:
             workers = list(self._all)
         for worker in workers:
-            try:
-                worker.conn.send(None)
-            except OSError:
-                pass
-            worker.process.join(2)
-            self._kill(worker)
+            self._end(worker)
 
 
 _MEMORY_POLL_S = 0.1
@@ -570,6 +626,8 @@ class SparqlServer:
         self._httpd = _HTTPServer((host, port), config)
         self._thread: threading.Thread | None = None
         self._tmpdir: Path | None = None
+        self._reload_lock = threading.RLock()
+        self._retiring: list[tuple[_WorkerPool, Path | None]] = []
 
     @property
     def url(self) -> str:
@@ -590,27 +648,76 @@ class SparqlServer:
         pool = self._httpd.pool
         return pool.pids() if pool is not None else ()
 
+    @property
+    def idle_workers(self) -> int:
+        """Workers waiting for a query now (all of them when the server is quiet)."""
+        pool = self._httpd.pool
+        return pool.idle() if pool is not None else 0
+
     def start_workers(self) -> None:
         """Start the query workers (once), waiting until each has loaded the graph."""
-        if self._httpd.pool is not None:
-            return
-        memory = self._httpd.config.max_memory_mb
-        pool = _WorkerPool(
-            self._source(), self._workers, None if memory is None else memory * 2**20
-        )
-        self._httpd.pool = pool
-        try:
-            pool.start()
-        except BaseException:
-            self.stop()
-            raise
+        with self._reload_lock:
+            if self._httpd.pool is None:
+                self._httpd.pool, self._tmpdir = self._new_generation()
 
-    def _source(self) -> _Source:
+    def reload(self, graph: Graph | None = None) -> None:
+        """Serve a fresh snapshot of the store (or *graph*, on a server of a graph).
+
+        New workers load it while the current ones go on answering; then new queries go
+        to the new workers, and the old ones end once they have answered theirs. Until this
+        is called, every query sees the snapshot taken at start, whatever is written to the
+        store meanwhile (``kg remove``, ``kg build --store``).
+
+        :raises GraphError: when the store cannot be read (the old snapshot stays served),
+            or *graph* is given to a server of a store.
+        """
+        with self._reload_lock:
+            if graph is not None:
+                if isinstance(self._graph, Path):
+                    raise GraphError("a server of a store reloads the store: pass no graph")
+                self._graph = graph
+            if self._httpd.pool is None:
+                raise GraphError("the server is not running")
+            pool, tmpdir = self._new_generation()
+            old_pool, old_dir = self._httpd.pool, self._tmpdir
+            self._httpd.pool, self._tmpdir = pool, tmpdir
+            self._retiring.append((old_pool, old_dir))
+        threading.Thread(
+            target=self._retire, args=(old_pool, old_dir), name="kg-sparql-retire", daemon=True
+        ).start()
+
+    def _retire(self, pool: _WorkerPool, tmpdir: Path | None) -> None:
+        pool.retire(self._httpd.config.timeout_s + 5)
+        if tmpdir is not None:
+            shutil.rmtree(tmpdir, ignore_errors=True)
+        with self._reload_lock:
+            if (pool, tmpdir) in self._retiring:
+                self._retiring.remove((pool, tmpdir))
+
+    def _new_generation(self) -> tuple[_WorkerPool, Path]:
+        """A started pool over a new temporary copy of what is served, and that copy's folder."""
+        tmpdir = Path(tempfile.mkdtemp(prefix="kg-serve-"))
+        try:
+            memory = self._httpd.config.max_memory_mb
+            limit = None if memory is None else memory * 2**20
+            pool = _WorkerPool(self._write_source(tmpdir), self._workers, limit)
+            try:
+                pool.start()
+            except BaseException:
+                pool.close()
+                raise
+        except BaseException:
+            shutil.rmtree(tmpdir, ignore_errors=True)
+            raise
+        return pool, tmpdir
+
+    def _write_source(self, tmpdir: Path) -> _Source:
         if isinstance(self._graph, Path):
-            # each worker opens the store itself: nothing is copied
-            return _Source("store", str(self._graph))
-        self._tmpdir = Path(tempfile.mkdtemp(prefix="kg-serve-"))
-        nt_path = self._tmpdir / "graph.nt"
+            # one snapshot for every worker (replacements too): no mix of old and new answers
+            snapshot = tmpdir / "snapshot"
+            snapshot_store(self._graph, snapshot)
+            return _Source("snapshot", str(snapshot))
+        nt_path = tmpdir / "graph.nt"
         # Oxigraph's own writer: order does not matter here, speed does (a million triples)
         nt_path.write_bytes(self._graph.serialize(format="ox-nt", encoding="utf-8"))
         return _Source("graph", str(nt_path))
@@ -639,12 +746,15 @@ class SparqlServer:
             self._thread.join(10)
             self._thread = None
         self._httpd.server_close()
-        if self._httpd.pool is not None:
-            self._httpd.pool.close()
-            self._httpd.pool = None
-        if self._tmpdir is not None:
-            shutil.rmtree(self._tmpdir, ignore_errors=True)
-            self._tmpdir = None
+        with self._reload_lock:
+            generations = [(self._httpd.pool, self._tmpdir), *self._retiring]
+            self._httpd.pool, self._tmpdir = None, None
+            self._retiring.clear()
+        for pool, tmpdir in generations:
+            if pool is not None:
+                pool.close()
+            if tmpdir is not None:
+                shutil.rmtree(tmpdir, ignore_errors=True)
 
     def __enter__(self) -> SparqlServer:
         return self.start()
@@ -669,9 +779,10 @@ def make_server(
 ) -> SparqlServer:
     """A SPARQL endpoint for *graph*, bound to *host*:*port* (0 picks a free port), not started.
 
-    *graph* is a graph, or the directory of a persistent store (``kg build --store``), which
-    each worker opens read-only and queries in place. The default host is loopback; pass another address (e.g. ``"0.0.0.0"``) only to
-    expose the graph to other machines. *timeout_s* bounds each query,
+    *graph* is a graph, or the directory of a persistent store (``kg build --store``), served
+    as a snapshot taken at start until :meth:`SparqlServer.reload`. The default host is
+    loopback; pass another address (e.g. ``"0.0.0.0"``) only to expose the graph to other
+    machines. *timeout_s* bounds each query,
     *max_request_bytes* each request, *max_results* the rows (or triples) of a result and
     *max_result_bytes* its serialised size; *workers* query processes answer in parallel,
     each replaced when its resident memory passes *max_memory_mb* (None: unlimited);

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import shutil
+import signal
 import subprocess
 import sys
+import threading
+import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 import pytest
+
+from kg.store.remove import remove_from
 
 pytestmark = pytest.mark.slow  # starts `kg serve` and its worker processes
 
@@ -38,6 +47,22 @@ class Served:
         else:
             pytest.fail("kg serve exited before serving:\n" + "".join(self.lines))
         self.urls = re.findall(r"http://[^\s]+", "".join(self.lines))
+        self._reader = threading.Thread(target=self._read, args=(self.process.stdout,))
+        self._reader.start()
+
+    def _read(self, stream: IO[str]) -> None:
+        for line in stream:
+            self.lines.append(line)
+
+    def wait_for(self, text: str, timeout_s: float = 120) -> str:
+        """The first line holding *text* (waiting for it, bounded)."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            for line in list(self.lines):
+                if text in line:
+                    return line
+            time.sleep(0.1)
+        pytest.fail(f"kg serve never printed {text!r}:\n" + "".join(self.lines))
 
     def worker_pids(self) -> list[int]:
         pid = self.process.pid
@@ -54,6 +79,7 @@ class Served:
         if self.process.poll() is None:
             self.process.kill()
         self.process.wait(30)
+        self._reader.join(30)
         assert self.process.stdout is not None
         self.process.stdout.close()
 
@@ -83,3 +109,26 @@ def test_the_printed_urls_answer(served: list[Served], tmp_path: Path) -> None:
         assert response.status == 200 and b"true" in response.read()
     with urllib.request.urlopen(page) as response:
         assert response.status == 200 and b"<textarea" in response.read()
+
+
+def documents(endpoint: str) -> int:
+    query = "SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d a dk:SourceDocument }"
+    with urllib.request.urlopen(endpoint + "?" + urllib.parse.urlencode({"query": query})) as r:
+        return int(json.loads(r.read())["results"]["bindings"][0]["n"]["value"])
+
+
+def test_hangup_reloads_a_store_and_nothing_else_does(
+    served: list[Served], tmp_path: Path, article_store: Path
+) -> None:
+    store = tmp_path / "store"
+    shutil.copytree(article_store, store)
+    server = Served(str(store), "--workers", "2", tmp=tmp_path)
+    served.append(server)
+    assert f"kill -HUP {server.process.pid}" in server.wait_for("Ctrl-C")
+    endpoint = server.urls[0]
+    assert documents(endpoint) == 2
+    remove_from(store, [str(article_store.parent / "licence.txt")])
+    assert [documents(endpoint) for _ in range(4)] == [2] * 4
+    server.process.send_signal(signal.SIGHUP)
+    server.wait_for("Reloaded")
+    assert [documents(endpoint) for _ in range(4)] == [1] * 4
