@@ -104,6 +104,7 @@ def serve(
     from kg.serve.server import make_server
     from kg.store.directory import is_store
 
+    _stop_on_terminate()
     # a store is served as a snapshot, a file as loaded now; SIGHUP reloads either
     served_store = is_store(graph)
     server = make_server(
@@ -128,7 +129,11 @@ def serve(
     except KeyboardInterrupt:
         pass
     finally:
-        server.stop()
+        # a second Ctrl-C or SIGTERM must not cut the clean-up short (it is bounded)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        server.stop()  # ends the workers and deletes the temporary copy
+    click.echo("Stopped")
 
 
 def _reload_on_hangup(server: SparqlServer, graph: str, served_store: bool) -> None:
@@ -149,3 +154,12 @@ def _reload_on_hangup(server: SparqlServer, graph: str, served_store: bool) -> N
         threading.Thread(target=reload, name="kg-serve-reload", daemon=True).start()
 
     signal.signal(signal.SIGHUP, on_hangup)
+
+
+def _stop_on_terminate() -> None:
+    """SIGTERM (kill, systemd, docker stop) stops the server as Ctrl-C does: cleaned up."""
+
+    def on_terminate(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_terminate)

@@ -36,6 +36,7 @@ import signal
 import tempfile
 import threading
 import time
+import weakref
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -306,6 +307,8 @@ def _worker_main(source: _Source, conn: Connection, max_memory_bytes: int | None
     """Worker process: load the graph once, then answer jobs until told to stop (None)."""
     # first of all, before the engine starts a thread: no outbound connection, ever
     offline = deny_network()
+    # Ctrl-C reaches the whole process group: the server stops its workers itself
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     # import the engine and rdflib's parser now, not inside the first query's deadline
     import rdflib.plugins.sparql.algebra  # noqa: F401
     import rdflib.plugins.sparql.parser  # noqa: F401
@@ -614,6 +617,41 @@ class _HTTPServer(ThreadingHTTPServer):
         )
 
 
+_TEMP_PREFIX = "kg-serve-"
+_OWNER_FILE = "owner.pid"
+
+
+def remove_stale_copies(folder: Path | None = None) -> list[Path]:
+    """Delete the temporary copies (``kg-serve-*``) left by servers that were killed.
+
+    A copy names the process that made it (``owner.pid``); it is removed only when that
+    process no longer exists. Copies without the file, or of a live process, are kept.
+    """
+    removed = []
+    for candidate in Path(folder or tempfile.gettempdir()).glob(_TEMP_PREFIX + "*"):
+        try:
+            owner = int((candidate / _OWNER_FILE).read_text(encoding="ascii"))
+        except (OSError, ValueError):
+            continue
+        if owner == os.getpid() or _process_exists(owner):
+            continue
+        shutil.rmtree(candidate, ignore_errors=True)
+        removed.append(candidate)
+    if removed:
+        log.info("removed %d temporary copies left by killed servers", len(removed))
+    return removed
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0 only checks that the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
+
+
 class SparqlServer:
     """A SPARQL endpoint over one graph or store: ``start()``/``stop()``, ``with``, or
     ``serve_forever``."""
@@ -696,7 +734,12 @@ class SparqlServer:
 
     def _new_generation(self) -> tuple[_WorkerPool, Path]:
         """A started pool over a new temporary copy of what is served, and that copy's folder."""
-        tmpdir = Path(tempfile.mkdtemp(prefix="kg-serve-"))
+        remove_stale_copies()
+        tmpdir = Path(tempfile.mkdtemp(prefix=_TEMP_PREFIX))
+        (tmpdir / _OWNER_FILE).write_text(f"{os.getpid()}\n", encoding="ascii")
+        # whatever way this process ends short of SIGKILL (no stop(), an exception, exit),
+        # the copy goes with it; after a SIGKILL, the next server removes it
+        weakref.finalize(self, shutil.rmtree, str(tmpdir), True)
         try:
             memory = self._httpd.config.max_memory_mb
             limit = None if memory is None else memory * 2**20

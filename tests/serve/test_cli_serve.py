@@ -132,3 +132,55 @@ def test_hangup_reloads_a_store_and_nothing_else_does(
     server.process.send_signal(signal.SIGHUP)
     server.wait_for("Reloaded")
     assert [documents(endpoint) for _ in range(4)] == [1] * 4
+
+
+def process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
+
+
+def wait_gone(pids: list[int]) -> None:
+    deadline = time.monotonic() + 60
+    while any(process_exists(pid) for pid in pids):
+        assert time.monotonic() < deadline, "the workers outlived their server"
+        time.sleep(0.1)
+
+
+@pytest.mark.parametrize("kind", ["file", "store"])
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+def test_a_stopped_server_leaves_no_temporary_copy_and_no_worker(
+    served: list[Served], tmp_path: Path, article_store: Path, kind: str, stop: int
+) -> None:
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    server = Served(str(FIXTURE if kind == "file" else article_store), tmp=temp)
+    served.append(server)
+    copies = list(temp.glob("kg-serve-*"))
+    assert len(copies) == 1 and any(copies[0].iterdir())
+    workers = server.worker_pids()
+    server.process.send_signal(stop)
+    assert server.process.wait(60) == 0
+    server.wait_for("Stopped")
+    assert list(temp.iterdir()) == []
+    wait_gone(workers)
+
+
+def test_after_sigkill_the_workers_end_and_the_next_server_removes_the_copy(
+    served: list[Served], tmp_path: Path
+) -> None:
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    killed = Served(str(FIXTURE), tmp=temp)
+    served.append(killed)
+    workers = killed.worker_pids()
+    (left,) = temp.glob("kg-serve-*")
+    killed.process.kill()
+    killed.process.wait(30)
+    wait_gone(workers)  # their pipe to the server closes: they stop waiting for queries
+    assert left.exists()  # nothing runs on SIGKILL...
+    served.append(Served(str(FIXTURE), tmp=temp))
+    assert not left.exists()  # ...so the next server removes what the killed one left
+    assert len(list(temp.glob("kg-serve-*"))) == 1
