@@ -49,7 +49,7 @@ from urllib.parse import parse_qs, urlsplit
 from rdflib import Graph
 
 from kg.errors import GraphError, KGError, QueryError
-from kg.serve.checks import refusal
+from kg.serve.checks import Refusal, refusal
 from kg.serve.hosts import HostPolicy, is_loopback
 from kg.serve.sandbox import deny_network
 
@@ -179,8 +179,10 @@ def _answer(graph: Target, job: _Job, offline: bool) -> _Reply:
     from kg.query.run import run_query
 
     # checked here, under the deadline: rdflib's parser can be slow on a hostile query
-    refused = refusal(job.query, engine_offline=offline)
+    refused = refusal(job.query)
     if refused is not None:
+        if not refused.checked:
+            refused = _syntax_error_or(refused, job.query, offline)
         return _Reply(refused.status, "text/plain; charset=utf-8", refused.reason.encode())
     try:
         result = run_query(graph, job.query)
@@ -214,6 +216,27 @@ def _answer(graph: Target, job: _Job, offline: bool) -> _Reply:
             HTTPStatus.INTERNAL_SERVER_ERROR, "text/plain; charset=utf-8", message.encode()
         )
     return _Reply(HTTPStatus.OK, media + charset, body)
+
+
+def _syntax_error_or(unchecked: Refusal, query: str, offline: bool) -> Refusal:
+    """A query the checker cannot read: the engine's syntax error (400) if it has one.
+
+    Only asked of the engine without network access, and on an empty store: nothing a
+    query holds can then reach another machine or read the served graph.
+    """
+    if not offline:
+        return Refusal(HTTPStatus.BAD_REQUEST, f"SPARQL syntax error: {unchecked.detail}")
+    import pyoxigraph as ox
+
+    from kg.query.run import QuerySyntaxError, run_query
+
+    try:
+        run_query(ox.Store(), query, include_ontology=False)
+    except QuerySyntaxError as exc:
+        return Refusal(HTTPStatus.BAD_REQUEST, str(exc))
+    except (KGError, OSError, RuntimeError, ValueError):
+        pass  # it parses: only Oxigraph reads it
+    return unchecked
 
 
 def _size_text(size: int) -> str:
@@ -425,8 +448,8 @@ class _WorkerPool:
         if not message[1] and self.offline:
             self.offline = False
             log.warning(
-                "query workers cannot be denied network access on this system (seccomp); "
-                "queries outside rdflib's SPARQL grammar are refused"
+                "query workers cannot be denied network access on this system (seccomp): "
+                "the SERVICE refusal rests on the query checker alone"
             )
 
     def _kill(self, worker: _Worker) -> None:
