@@ -109,6 +109,7 @@ def test_a_dask_cluster_gives_the_same_graph_as_sequential_and_two_processes() -
     assert extractions == extract_documents(documents)[0]
 
 
+@pytest.mark.slow  # the client tries to connect for its whole timeout
 def test_an_unreachable_scheduler_is_a_clear_error() -> None:
     pytest.importorskip("distributed")
     with socket.socket() as probe:  # a port nothing listens on
