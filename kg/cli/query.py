@@ -81,8 +81,18 @@ def validate(graph: str, fmt: str) -> None:
 
 
 @cli.command()
-@click.argument("graph", type=click.Path())
+@click.argument("graph", type=click.Path(), required=False)
 @click.argument("sparql", required=False)
+@click.option(
+    "--endpoint",
+    default=None,
+    metavar="URL",
+    help="Ask this SPARQL 1.1 server instead of GRAPH (one `kg build --endpoint` wrote).",
+)
+@click.option("--user", default=None, help="With --endpoint: user for HTTP auth.")
+@click.option(
+    "--password", envvar="KG_PUSH_PASSWORD", default=None, help="Or set KG_PUSH_PASSWORD."
+)
 @click.option(
     "--file",
     "query_file",
@@ -109,8 +119,11 @@ def validate(graph: str, fmt: str) -> None:
 )
 @handle_errors
 def query(
-    graph: str,
+    graph: str | None,
     sparql: str | None,
+    endpoint: str | None,
+    user: str | None,
+    password: str | None,
     query_file: str | None,
     query_name: str | None,
     binds: tuple[str, ...],
@@ -123,6 +136,7 @@ def query(
     Example:
         kg query output/kg.ttl 'SELECT ?name WHERE { ?o a dk:Organization ; rdfs:label ?name }'
         kg query output/kg.ttl --name agreements-between --bind org1=org-acme-robotics --bind org2=org-borealis-labs
+        kg query --endpoint http://127.0.0.1:8890/sparql --name companies-by-deals
     """
     from rdflib import Graph
 
@@ -135,16 +149,32 @@ def query(
         rows = [[q.name, q.title, ", ".join(q.param_names)] for q in named_queries().values()]
         print_table(["name", "title", "parameters"], rows)
         return
+    if endpoint is not None and sparql is None:
+        graph, sparql = None, graph  # with --endpoint the one argument is the query
     given = [x for x in (sparql, query_file, query_name) if x]
     if len(given) != 1:
         raise click.UsageError("give exactly one of SPARQL, --file or --name")
-    with queryable(graph) as target:
-        bindings = parse_bindings(binds, target if isinstance(target, Graph) else None)
+    if (graph is None) == (endpoint is None):
+        raise click.UsageError("give GRAPH or --endpoint URL (one of them)")
+    text = Path(query_file).read_text(encoding="utf-8") if query_file else str(sparql)
+    if endpoint is not None:
+        from kg.query.remote import run_remote_named_query, run_remote_query
+        from kg.store.remote import Endpoint
+
+        server = Endpoint(endpoint, user=user, password=password)
+        bindings = parse_bindings(binds, None)
         if query_name:
-            result = run_named_query(target, query_name, bindings)
+            result = run_remote_named_query(server, query_name, bindings)
         else:
-            text = Path(query_file).read_text(encoding="utf-8") if query_file else str(sparql)
-            result = run_query(target, text, bindings)
+            result = run_remote_query(server, text, bindings)
+    else:
+        assert graph is not None
+        with queryable(graph) as target:
+            bindings = parse_bindings(binds, target if isinstance(target, Graph) else None)
+            if query_name:
+                result = run_named_query(target, query_name, bindings)
+            else:
+                result = run_query(target, text, bindings)
     if result.kind == "construct" and fmt in {"table", "csv", "tsv"}:
         fmt = "turtle"
     if fmt != "table":

@@ -176,13 +176,15 @@ def document_update(
     written = 0
     for graph, quads in graphs:
         own, facts = split_entity_facts(quads)
-        parts.append(graph_data(graph, own))
+        if own:
+            parts.append(graph_data(graph, own))
         support += support_triples(graph, facts)
         touched |= {s[1:-1] for s, _, _ in facts}
         written += len(own)
     if support:
         parts.append(graph_data(SUPPORT_GRAPH, support))
-    operations.append("INSERT DATA {\n" + "\n".join(parts) + "\n}")
+    if parts:
+        operations.append("INSERT DATA {\n" + "\n".join(parts) + "\n}")
     operations += recompute_entities(touched)
     return " ;\n".join(operations), written
 
