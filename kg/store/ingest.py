@@ -44,13 +44,16 @@ from kg.options import ProgressCallback
 from kg.rdf.graphs import select
 from kg.rdf.iris import iri_for
 from kg.rdf.mapping import doc_key, to_graph
+from kg.rdf.vocab import sparql_prologue
 from kg.resolve import OrgIndex, resolve_batch
 from kg.store.directory import (
+    LINEAGE_GRAPH,
     PersistentStore,
     StoreError,
     write_ontology,
 )
 from kg.store.entities import (
+    ENTITIES_GRAPH,
     SUPPORT_GRAPH,
     Triple,
     drop_support,
@@ -103,6 +106,7 @@ def ingest_extractions(
         raise StoreError(f"{store.path}: opened read-only; open it with open_store() to write")
     started = time.perf_counter()
     write_ontology(store.ox)
+    upgrade_entity_facts(store.ox)
     index = OrgIndex.from_store(store.ox)
     written = replaced = tokens = quads = 0
     touched: set[str] = set()
@@ -200,6 +204,29 @@ def split_entity_facts(quads: Iterable[ox.Quad]) -> tuple[list[Triple], list[Tri
         )
         (facts if is_fact else own).append(triple)
     return own, facts
+
+
+def upgrade_entity_facts(store: ox.Store, batch_size: int = BATCH_DOCUMENTS) -> int:
+    """Move the entity facts that stores written before the entities graph keep in their
+    document graphs into the entities and support graphs; returns the documents moved.
+
+    Idempotent and cheap when there is nothing to move (one query); each batch is one
+    transaction, so an interrupted upgrade is finished by the next ingest.
+    """
+    derived = ", ".join(f"<{g}>" for g in (LINEAGE_GRAPH, ENTITIES_GRAPH, SUPPORT_GRAPH))
+    query = sparql_prologue() + (
+        "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s a ?kind } "
+        f"FILTER(?kind IN (dk:Organization, dk:Product) && ?g NOT IN ({derived})) }}"
+    )
+    graphs = sorted(g for (g,) in select(store, query) if g is not None)
+    for start in range(0, len(graphs), batch_size):
+        chunk = graphs[start : start + batch_size]
+        contents = [
+            (g, list(store.quads_for_pattern(None, None, None, ox.NamedNode(g)))) for g in chunk
+        ]
+        update, _ = document_update(contents, chunk, _stated_subjects(store, chunk))
+        store.update(update)
+    return len(graphs)
 
 
 def _stated_subjects(store: ox.Store, graphs: Sequence[str]) -> set[str]:

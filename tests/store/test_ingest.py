@@ -15,11 +15,13 @@ from rdflib import Graph, Literal
 from rdflib.namespace import PROV, RDF, SKOS, XSD
 from rdflib.term import Node
 
+from kg.extract.documents import extract_documents
 from kg.lineage.link import LINK_PREDICATES
 from kg.pipeline import build, ingest
 from kg.query.run import run_named_query, run_query
 from kg.rdf.ontology import holds_ontology
 from kg.rdf.vocab import DK
+from kg.read.documents import read_documents
 from kg.store.directory import (
     LINEAGE_GRAPH,
     StoreError,
@@ -28,8 +30,10 @@ from kg.store.directory import (
     open_store_read_only,
     store_dataset,
     store_graph,
+    write_ontology,
 )
 from kg.store.entities import ENTITIES_GRAPH, SUPPORT_GRAPH
+from kg.store.ingest import _document_quads
 from kg.store.lineage import relink_lineage
 from kg.store.remove import find_documents, remove
 
@@ -379,3 +383,23 @@ def test_removing_a_document_takes_its_lineage_links_and_reingest_restores_them(
         ingest(store, [definitive])
         assert store.nquads() == full
     assert without == _links(build([f for f in files if f != definitive]).graph)
+
+
+def test_a_store_from_before_the_entities_graph_is_upgraded_by_the_next_ingest(
+    tmp_path: Path,
+) -> None:
+    paths = _corpus(tmp_path / "in")
+    inputs = [str(p) for p in paths.values()]
+    with open_store(tmp_path / "store") as store:
+        # what kg wrote before: every document graph with its organisations' names
+        old = [
+            quad
+            for document in read_documents(inputs[:2]).documents
+            for quad in _document_quads(extract_documents([document])[0][0])
+        ]
+        store.ox.extend(old)
+        write_ontology(store.ox)  # queried in place, as the store is
+        assert len(_rows(store.ox)) > len(set(_rows(store.ox)))  # names once per document
+        ingest(store, inputs[2:])
+        assert _rows(store.ox) == _rows(build(inputs).graph)
+        assert _entities_match_their_support(store.ox, set(store.document_graphs()))
