@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from kg.cli._util import (
+    ENDPOINT_OPTION,
     cli,
     handle_errors,
     load_kg,
@@ -218,7 +219,7 @@ def orgs(graph: str, fmt: str) -> None:
 
 @cli.command()
 @click.argument("graph", type=click.Path())
-@click.argument("orgs", nargs=-1, required=True)
+@click.argument("orgs", nargs=-1)
 @click.option(
     "--as-of",
     "as_of",
@@ -236,9 +237,15 @@ def orgs(graph: str, fmt: str) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
+@ENDPOINT_OPTION
 @handle_errors
 def timeline(
-    graph: str, orgs: tuple[str, ...], as_of: str | None, known_at: str | None, fmt: str
+    graph: str,
+    orgs: tuple[str, ...],
+    as_of: str | None,
+    known_at: str | None,
+    fmt: str,
+    endpoint: str | None,
 ) -> None:
     """The agreements of ORG (by date), or between ORG and ORG (in lineage order), and
     with --as-of the terms in force on that day; --known-at uses only what was published by
@@ -249,10 +256,16 @@ def timeline(
         kg timeline output/dated/kg.ttl Microsoft OpenAI --as-of 2024-06-01
         kg timeline output/dated/kg.ttl Microsoft OpenAI --as-of 2025-11-01 --known-at 2025-10-01
         kg timeline output/dated/kg.ttl OpenAI
+        kg timeline --endpoint http://127.0.0.1:8890/sparql Microsoft OpenAI
     """
     from kg.query.timeline import timeline as build_timeline
 
-    result = build_timeline(load_kg(graph).graph, list(orgs), as_of, known_at)
+    source: str | None = graph
+    if endpoint is not None:  # then every argument names an organisation
+        source, orgs = None, (graph, *orgs)
+    if not orgs:
+        raise click.UsageError("name at least one organisation (ORG)")
+    result = build_timeline(load_kg(source, endpoint).graph, list(orgs), as_of, known_at)
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), indent=1, ensure_ascii=False))
         return

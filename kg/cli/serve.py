@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from kg.cli._util import (
+    ENDPOINT_OPTION,
     cli,
     handle_errors,
     load_kg,
@@ -14,7 +15,8 @@ from kg.cli._util import (
 
 
 @cli.command()
-@click.argument("graph", type=click.Path())
+@click.argument("graph", type=click.Path(), required=False)
+@ENDPOINT_OPTION
 @click.option(
     "--host",
     default="127.0.0.1",
@@ -39,7 +41,13 @@ from kg.cli._util import (
 )
 @handle_errors
 def serve(
-    graph: str, host: str, port: int, timeout_s: float, max_results: int, cors_origin: str | None
+    graph: str | None,
+    endpoint: str | None,
+    host: str,
+    port: int,
+    timeout_s: float,
+    max_results: int,
+    cors_origin: str | None,
 ) -> None:
     """Serve GRAPH (a file or a store folder) read-only over the SPARQL 1.1 Protocol at
     /sparql (query page at /).
@@ -47,13 +55,16 @@ def serve(
     \b
     Example:
         kg serve output/kg.ttl --port 7878
+        kg serve --endpoint http://127.0.0.1:8890/sparql   # a copy of the server's data
     """
     from kg.serve.server import make_server
     from kg.store.directory import is_store
 
+    if graph is not None and endpoint is not None:
+        raise click.UsageError("give GRAPH or --endpoint URL, not both")
     # a store is served in place (each worker opens it read-only), a file is loaded
     server = make_server(
-        Path(graph) if is_store(graph) else load_kg(graph).graph,
+        Path(graph) if graph is not None and is_store(graph) else load_kg(graph, endpoint).graph,
         host,
         port,
         timeout_s=timeout_s,

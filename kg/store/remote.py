@@ -32,15 +32,18 @@ from itertools import islice
 from typing import TypeVar
 
 import pyoxigraph as ox
+from rdflib import Graph
 from rdflib.namespace import RDF
 
 from kg.errors import OptionsError
 from kg.models import Extraction
 from kg.options import ProgressCallback
+from kg.rdf.graphs import new_graph
 from kg.rdf.iris import iri_for
-from kg.rdf.vocab import DK, sparql_prologue
+from kg.rdf.vocab import DK, ID, sparql_prologue
 from kg.resolve import ORG_INDEX_QUERY, OrgIndex, resolve_batch
 from kg.store.directory import LINEAGE_GRAPH
+from kg.store.entities import SUPPORT_GRAPH
 from kg.store.ingest import (
     BATCH_DOCUMENTS,
     IngestReport,
@@ -178,6 +181,28 @@ class RemoteStore:
                 "update",
                 lambda: _send_update(self.client, self.update_url, [payload], len(payload.lines)),
             )
+
+
+def remote_graph(endpoint: Endpoint) -> Graph:
+    """The data on the server as one in-memory graph, each triple once: the union of its
+    document, entities and lineage graphs (not the ontology, not the support graph), what
+    :func:`kg.store.directory.store_graph` gives for a local store. For the commands that
+    read a whole graph (``kg render``, ``kg timeline``, ``kg serve --endpoint``).
+
+    :raises EndpointError: when the server cannot be reached or refuses the query.
+    """
+    skip = ", ".join(f"<{g}>" for g in (SUPPORT_GRAPH, _ontology_payload().graph))
+    query = (
+        "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } "
+        f"FILTER(STRSTARTS(STR(?g), '{ID}') && ?g NOT IN ({skip})) }}"
+    )
+    data = RemoteStore(endpoint).query(query, _NT)
+    graph = new_graph()
+    try:
+        graph.parse(data=data.decode("utf-8"), format="nt")
+    except (ValueError, SyntaxError) as exc:
+        raise EndpointError(f"{endpoint.query}: an answer that is not N-Triples: {exc}") from exc
+    return graph
 
 
 # --------------------------------------------------------------------------- ingest

@@ -134,6 +134,16 @@ def test_kg_build_and_kg_query_with_an_endpoint(virtuoso: VirtuosoServer, tmp_pa
     assert _cli("query", "--endpoint", virtuoso.sparql, *named) == _cli(
         "query", str(built / "kg.ttl"), *named
     )
+    # the commands that read a whole graph take the server's data as they take the file
+    timeline = ["Acme Robotics", "--as-of", "2026-01-01", "--format", "json"]
+    assert _cli("timeline", "--endpoint", virtuoso.sparql, *timeline) == _cli(
+        "timeline", str(built / "kg.ttl"), *timeline
+    )
+    rendered = _cli("render", "--endpoint", virtuoso.sparql, "-o", str(tmp_path / "map.html"))
+    assert (
+        rendered.split("→")[0]
+        == _cli("render", str(built / "kg.ttl"), "-o", str(tmp_path / "file.html")).split("→")[0]
+    )
 
 
 def test_an_endpoint_that_is_no_url_is_a_usage_error(tmp_path: Path) -> None:
