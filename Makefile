@@ -75,9 +75,11 @@ clean:
 ## golden: regenerate the seed's golden graphs (output/, output/dated/) after an intended extraction change (review the diff!)
 golden: demo
 
-## bench: speed and memory figures (not part of `make test`); writes bench/RESULTS.md
+## bench: speed and memory figures (not part of `make test`); writes bench/RESULTS.md, and
+## bench/SCALING.md (the same 1,000-document build on the local pool and a 2-worker Dask LocalCluster)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/scaling.py --count 1000 --write
 
 ## fuzz: 10,000 generated hostile documents through the whole pipeline
 fuzz: $(STAMP)

@@ -36,6 +36,7 @@ from kg.read.documents import ReadLog, iter_documents, read_documents
 from kg.resolve import resolve_extractions
 from kg.store.directory import PersistentStore, open_store
 from kg.store.ingest import BATCH_DOCUMENTS, IngestReport, document_iri, ingest_extractions
+from kg.store.remote import Endpoint, RemoteStore, ingest_remote
 from kg.words import plural
 
 
@@ -402,4 +403,48 @@ def _documents_graph(store: PersistentStore, ids: Sequence[str]) -> Graph:
         ox.Triple(q.subject, q.predicate, q.object)
         for name in names
         for q in store.ox.quads_for_pattern(None, None, None, ox.NamedNode(name))
+    )
+
+
+def ingest_endpoint(
+    endpoint: Endpoint,
+    inputs: Sequence[str | Path],
+    options: BuildOptions = DEFAULTS,
+    progress: ProgressCallback | None = None,
+    *,
+    batch_size: int = BATCH_DOCUMENTS,
+) -> IngestReport:
+    """Read *inputs* into the SPARQL server at *endpoint*, one named graph per document
+    (:mod:`kg.store.remote`), as :func:`ingest` does into a local store.
+
+    Documents whose graph the server already holds (the same text: document IRIs are
+    content hashes) are neither extracted nor sent again, so re-running a build that
+    stopped completes only the missing documents; they count in ``report.replaced``.
+
+    :raises kg.store.remote.EndpointError: when the server refuses a write or goes away.
+    """
+    started = time.perf_counter()
+    server = RemoteStore(endpoint)
+    present = server.document_graphs()
+    log = ReadLog()
+    read = iter_documents(list(inputs), max_bytes=options.max_bytes, strict=options.strict)
+    skipped = 0
+
+    def missing(documents: Iterable[Document]) -> Iterator[Document]:
+        nonlocal skipped
+        for document in documents:
+            if str(document_iri(document.id)) in present:
+                skipped += 1
+            else:
+                yield document
+
+    documents = _warn_long_sentences(missing(log.documents(read)), log)
+    extractions = extraction_stream(documents, options)
+    report = ingest_remote(server, extractions, batch_size=batch_size, progress=progress)
+    return replace(
+        report,
+        replaced=skipped,
+        problems=tuple(log.problems),
+        warnings=tuple(log.warnings),
+        seconds=time.perf_counter() - started,
     )

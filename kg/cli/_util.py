@@ -44,11 +44,18 @@ def print_table(columns: list[str], rows: list[list[str]], title: str | None = N
     console().print(table)
 
 
-def load_kg(graph_path: str) -> Any:
-    """A graph file or a store directory (``kg build --store``), as a KnowledgeGraph."""
+def load_kg(graph_path: str | None, endpoint: str | None = None) -> Any:
+    """A graph file, a store directory (``kg build --store``) or the data of the SPARQL
+    server at *endpoint* (``kg build --endpoint``), as a KnowledgeGraph."""
     from kg.knowledge import KnowledgeGraph
     from kg.store.directory import is_store, store_graph
 
+    if endpoint is not None:
+        from kg.store.remote import Endpoint, remote_graph
+
+        return KnowledgeGraph(remote_graph(Endpoint(endpoint)))
+    if graph_path is None:
+        raise click.UsageError("give GRAPH or --endpoint URL")
     if is_store(graph_path):
         return KnowledgeGraph(store_graph(graph_path))
     return KnowledgeGraph.load(graph_path)
@@ -65,6 +72,15 @@ def queryable(graph_path: str) -> Iterator[Any]:
             yield store.ox
     else:
         yield load_kg(graph_path).graph
+
+
+ENDPOINT_OPTION = click.option(
+    "--endpoint",
+    default=None,
+    metavar="URL",
+    help="Read the data of this SPARQL 1.1 server (its query URL) instead of GRAPH.",
+)
+"""``--endpoint URL`` of the commands that read a whole graph (render, timeline, serve)."""
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -9,6 +9,7 @@ import click
 from kg.cli._util import (
     cli,
     handle_errors,
+    progress_bar,
     stage_display,
     stage_times,
 )
@@ -80,6 +81,26 @@ from kg.words import plural
     help="Extraction processes (the same graph as one).",
 )
 @click.option(
+    "--endpoint",
+    default=None,
+    metavar="URL",
+    help="Write into this SPARQL 1.1 server instead (its query URL; one named graph per document).",
+)
+@click.option(
+    "--graph-store",
+    "graph_store_url",
+    default=None,
+    metavar="URL",
+    help="With --endpoint: the server's Graph Store Protocol URL (else SPARQL Update is used).",
+)
+@click.option(
+    "--update-url", default=None, metavar="URL", help="With --endpoint: SPARQL Update URL."
+)
+@click.option("--user", default=None, help="With --endpoint: user for HTTP basic/digest auth.")
+@click.option(
+    "--password", envvar="KG_PUSH_PASSWORD", default=None, help="Or set KG_PUSH_PASSWORD."
+)
+@click.option(
     "--scheduler",
     envvar="KG_DASK_SCHEDULER",
     default=None,
@@ -111,6 +132,11 @@ def build(
     max_nodes: int,
     store_dir: str | None,
     workers: int,
+    endpoint: str | None,
+    graph_store_url: str | None,
+    update_url: str | None,
+    user: str | None,
+    password: str | None,
     scheduler: str | None,
     wait: bool,
     focus: str,
@@ -129,6 +155,7 @@ def build(
         kg build seeds/ --out output/
         kg build seeds/ --store output/store --workers 2
         kg build corpus/ --store output/store --scheduler tcp://127.0.0.1:8786
+        kg build corpus/ --endpoint http://127.0.0.1:8890/sparql --user dba --password dba
     """
     options = BuildOptions(
         model=model,
@@ -138,6 +165,16 @@ def build(
         workers=workers,
         scheduler=scheduler or None,
     )
+    if endpoint is not None:
+        from kg.store.remote import Endpoint
+
+        _refuse((*_STORE_REFUSES, "store_dir", "wait"), "with --endpoint (the server is the store)")
+        server = Endpoint(
+            endpoint, update=update_url, graph_store=graph_store_url, user=user, password=password
+        )
+        _ingest_endpoint(inputs, server, options)
+        return
+    _refuse(_ENDPOINT_ONLY, "without --endpoint")
     if store_dir is not None:
         _refuse(_STORE_REFUSES, "with --store (a store keeps no kg.ttl or map)")
         _ingest(inputs, store_dir, options, wait=wait, validate=validate, verbose=verbose)
@@ -158,6 +195,8 @@ def build(
 
 _STORE_REFUSES = ("out_dir", "force", "html", "max_nodes")
 """Options of a graph build that an ingest into a store cannot honour."""
+_ENDPOINT_ONLY = ("graph_store_url", "update_url", "user")
+"""Options that only mean something with --endpoint."""
 
 
 def _refuse(names: tuple[str, ...], why: str) -> None:
@@ -243,3 +282,20 @@ def _ingest(
         raise click.ClickException(f"{plural(len(report.problems), 'input')} skipped")
     if options.strict and report.violations:
         raise click.ClickException(f"{plural(report.violations, 'SHACL violation')} and --strict")
+
+
+def _ingest_endpoint(inputs: tuple[str, ...], server: Any, options: BuildOptions) -> None:
+    from kg.pipeline import ingest_endpoint
+
+    with progress_bar("Writing") as progress:
+        report = ingest_endpoint(server, inputs, options, progress)
+    click.echo(
+        f"{plural(report.documents, 'document')} ({report.replaced} already there), "
+        f"{plural(report.quads, 'quad')} in {report.seconds:.1f} s → {server.query}"
+    )
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for problem in report.problems:
+        click.echo(f"skipped: {problem}", err=True)
+    if report.problems:
+        raise click.ClickException(f"{plural(len(report.problems), 'input')} skipped")

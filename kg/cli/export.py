@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from kg.cli._util import (
+    ENDPOINT_OPTION,
     cli,
     handle_errors,
     load_kg,
@@ -16,10 +17,11 @@ from kg.words import plural
 
 
 @cli.command()
-@click.argument("graph", type=click.Path())
+@click.argument("graph", type=click.Path(), required=False)
 @click.option(
     "-o", "--out", "out_path", type=click.Path(dir_okay=False), default="kg.html", show_default=True
 )
+@ENDPOINT_OPTION
 @click.option(
     "--max-nodes",
     type=click.IntRange(min=1),
@@ -28,14 +30,17 @@ from kg.words import plural
     help="Above this many nodes the map opens in the company view.",
 )
 @handle_errors
-def render(graph: str, out_path: str, max_nodes: int) -> None:
+def render(graph: str | None, out_path: str, endpoint: str | None, max_nodes: int) -> None:
     """Write the interactive relationship map of GRAPH as one self-contained HTML file.
 
     \b
     Example:
         kg render output/kg.ttl -o output/kg.html
+        kg render --endpoint http://127.0.0.1:8890/sparql -o kg.html
     """
-    stats = load_kg(graph).render_html(out_path, max_nodes=max_nodes)
+    if graph is not None and endpoint is not None:
+        raise click.UsageError("give GRAPH or --endpoint URL, not both")
+    stats = load_kg(graph, endpoint).render_html(out_path, max_nodes=max_nodes)
     click.echo(
         f"{plural(stats.nodes, 'node')}, {plural(stats.edges, 'edge')} "
         f"({stats.initial_view} view) → {out_path}"

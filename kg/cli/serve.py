@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from kg.cli._util import (
+    ENDPOINT_OPTION,
     cli,
     handle_errors,
     load_kg,
@@ -21,7 +22,8 @@ if TYPE_CHECKING:
 
 
 @cli.command()
-@click.argument("graph", type=click.Path())
+@click.argument("graph", type=click.Path(), required=False)
+@ENDPOINT_OPTION
 @click.option(
     "--host",
     default="127.0.0.1",
@@ -83,7 +85,8 @@ if TYPE_CHECKING:
 )
 @handle_errors
 def serve(
-    graph: str,
+    graph: str | None,
+    endpoint: str | None,
     host: str,
     port: int,
     timeout_s: float,
@@ -100,15 +103,18 @@ def serve(
     \b
     Example:
         kg serve output/kg.ttl --port 7878
+        kg serve --endpoint http://127.0.0.1:8890/sparql   # a copy of the server's data
     """
     from kg.serve.server import make_server
     from kg.store.directory import is_store
 
+    if (graph is None) == (endpoint is None):
+        raise click.UsageError("give GRAPH or --endpoint URL (one of them)")
     _stop_on_terminate()
-    # a store is served as a snapshot, a file as loaded now; SIGHUP reloads either
-    served_store = is_store(graph)
+    # a store is served as a snapshot, a file or a server's data as loaded now; SIGHUP reloads
+    served_store = graph is not None and is_store(graph)
     server = make_server(
-        Path(graph) if served_store else load_kg(graph).graph,
+        Path(str(graph)) if served_store else load_kg(graph, endpoint).graph,
         host,
         port,
         timeout_s=timeout_s,
@@ -123,8 +129,9 @@ def serve(
         server.start_workers()
         click.echo(f"SPARQL endpoint: {server.url}")
         click.echo(f"Query page:      {server.page_url}")
-        click.echo(f"Serving (Ctrl-C to stop; `kill -HUP {os.getpid()}` reloads {graph})")
-        _reload_on_hangup(server, graph, served_store)
+        source = graph if graph is not None else endpoint
+        click.echo(f"Serving (Ctrl-C to stop; `kill -HUP {os.getpid()}` reloads {source})")
+        _reload_on_hangup(server, graph, endpoint, served_store)
         server.serve_forever()
     except KeyboardInterrupt:
         pass
@@ -136,18 +143,21 @@ def serve(
     click.echo("Stopped")
 
 
-def _reload_on_hangup(server: SparqlServer, graph: str, served_store: bool) -> None:
-    """SIGHUP: serve what GRAPH holds now (a new snapshot of a store, the file read again)."""
+def _reload_on_hangup(
+    server: SparqlServer, graph: str | None, endpoint: str | None, served_store: bool
+) -> None:
+    """SIGHUP: serve what GRAPH holds now (a new snapshot of a store, the file or the
+    server's data read again)."""
     from kg.errors import KGError
 
     def reload() -> None:
         try:
-            server.reload(None if served_store else load_kg(graph).graph)
+            server.reload(None if served_store else load_kg(graph, endpoint).graph)
         except (KGError, click.ClickException) as exc:
             message = exc.format_message() if isinstance(exc, click.ClickException) else exc
             click.echo(f"reload failed, still serving the previous data: {message}", err=True)
             return
-        click.echo(f"Reloaded {graph}")
+        click.echo(f"Reloaded {graph if graph is not None else endpoint}")
 
     def on_hangup(signum: int, frame: object) -> None:
         # not in the handler itself: loading takes a while and the server must go on

@@ -12,7 +12,7 @@ import errno
 import os
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -126,13 +126,15 @@ def select(store: ox.Store, query: str, *, union: bool = False) -> list[list[str
     ]
 
 
-def union_graph(store: ox.Store) -> Graph:
-    """The union of the named graphs of *store*, each triple once, as a new graph.
+def union_graph(store: ox.Store, *, exclude: Sequence[str] = ()) -> Graph:
+    """The union of the named graphs of *store* but *exclude* (IRIs), each triple once,
+    as a new graph.
 
     The default graph is left out: a persistent store keeps the ontology there, and the
     union stands for the data (what ``kg export`` writes and ``kg stats`` counts).
     """
-    triples = store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    skip = f" FILTER(?g NOT IN ({', '.join(f'<{g}>' for g in exclude)}))" if exclude else ""
+    triples = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }}{skip} }}")
     assert isinstance(triples, ox.QueryTriples)
     return graph_of(triples)
 
