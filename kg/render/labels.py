@@ -126,7 +126,15 @@ def _with_form(data: dict[str, Any], parts: list[str]) -> str:
 
 
 def parties(g: nx.MultiDiGraph, agreement: str) -> list[dict[str, Any]]:
-    """The agreement's organisations with their roles, by name."""
+    """The agreement's organisations with their roles, by name (kept with the projection,
+    since every view of a render asks again)."""
+    cache: dict[str, list[dict[str, Any]]] = g.graph.setdefault("kg_render_parties", {})
+    if agreement not in cache:
+        cache[agreement] = _parties(g, agreement)
+    return cache[agreement]
+
+
+def _parties(g: nx.MultiDiGraph, agreement: str) -> list[dict[str, Any]]:
     roles: dict[str, list[str]] = {}
     for _s, org, data in g.out_edges(agreement, data=True):
         if is_party_edge(g, agreement, org, data):

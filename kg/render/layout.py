@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
@@ -27,6 +27,9 @@ from scipy.spatial import cKDTree
 SEED = 20240601
 _FORCE_MAX = 1500  # largest group laid out by the dense O(n²) force layout
 _COMMUNITY_MIN = 300  # groups above this are laid out community by community
+_CROWD = 2000  # nodes of a group above which separation is bounded
+_ROUNDS, _CROWD_ROUNDS = 400, 40  # rounds of separation, a group and a crowd
+_CROWD_SPREAD = 2.2  # a big group gets about five times its boxes' area: few left to push apart
 _SPACING = 70.0  # pixels per company of a group's radius (times √n) before separation
 _COLUMN = 6  # agreements of one pair per column
 _GAP = 6.0  # pixels between two boxes
@@ -68,6 +71,7 @@ class Plan:
     products: Mapping[str, str]  # product → its owner
     hidden: Mapping[str, str | None]  # hidden node → the shown node it belongs next to
     boxes: Mapping[str, Box]
+    order: Mapping[str, str] = field(default_factory=dict)  # agreement → sort key (its date)
 
 
 def layout(plan: Plan) -> dict[str, Point]:
@@ -76,7 +80,10 @@ def layout(plan: Plan) -> dict[str, Point]:
     groups = []
     for members in _groups(plan):
         local = _group_layout(plan, members)
-        groups.append(_separate(local, plan.boxes))
+        # a crowd of thousands converges slowly; it opens clustered anyway, so it gets a
+        # bounded number of rounds (some boxes may still touch) and the page stays fast
+        rounds = _ROUNDS if len(members) <= _CROWD else _CROWD_ROUNDS
+        groups.append(_separate(local, plan.boxes, rounds))
     for group in _pack(groups, plan.boxes):
         placed.update(group)
     _place_hidden(plan, placed)
@@ -106,7 +113,13 @@ def _group_layout(plan: Plan, members: list[str]) -> dict[str, Point]:
     companies = [m for m in members if m in plan.company_links]
     pos: dict[str, Point] = {}
     if companies:
-        radius = _SPACING * math.sqrt(len(companies))
+        # room for every box of the group, so separation has little left to push
+        area = sum(
+            (2 * plan.boxes[m].half_width) * (plan.boxes[m].above + plan.boxes[m].below)
+            for m in members
+        )
+        spread = 1.2 if len(companies) <= _COMMUNITY_MIN else _CROWD_SPREAD
+        radius = max(_SPACING * math.sqrt(len(companies)), spread * math.sqrt(area / math.pi))
         unit = _level(_unit_layout(plan.company_links.subgraph(companies), companies))
         pos = {iri: (x * radius, y * radius) for iri, (x, y) in unit.items()}
     _place_agreements(plan, [m for m in members if m in plan.agreements], pos)
@@ -195,9 +208,9 @@ def _fruchterman_reingold(
 
 def _place_agreements(plan: Plan, agreements: list[str], pos: dict[str, Point]) -> None:
     """Agreements between their parties; those of one set of parties one above the other
-    (fanned out, never drawn on top of each other)."""
+    in date order (fanned out, never drawn on top of each other)."""
     by_parties: dict[tuple[str, ...], list[str]] = defaultdict(list)
-    for agreement in agreements:
+    for agreement in sorted(agreements, key=lambda a: (plan.order.get(a, "~"), a)):
         by_parties[plan.agreements[agreement]].append(agreement)
     for parties, group in sorted(by_parties.items()):
         if not parties:

@@ -238,7 +238,8 @@ def _plan(g: nx.MultiDiGraph, companies: nx.Graph, shown: _Shown, boxes: dict[st
         if d["kind"] == "clause":
             owners = sorted(a for a, _c, k in g.in_edges(iri, keys=True) if k == "hasClause")
             hidden[iri] = owners[0] if owners else None
-    return Plan(links, agreements, products, hidden, boxes)
+    order = {iri: agreement_date(g.nodes[iri]) or "~" for iri in agreements}
+    return Plan(links, agreements, products, hidden, boxes, order)
 
 
 def _communities(companies: nx.Graph, shown: _Shown) -> list[list[str]]:
@@ -578,15 +579,16 @@ def _cluster_view(
     """One node per community at its members' centre, sized by members; edges count the
     deals between communities."""
     index = {iri: n for n, members in enumerate(communities) for iri in members}
+    deals: dict[int, list[str]] = defaultdict(list)
+    for a, d in sorted(g.nodes(data=True)):
+        if d["kind"] == "agreement":
+            for n in sorted({index[p["id"]] for p in parties(g, a) if p["id"] in index}):
+                deals[n].append(a)
     nodes = []
     for n, members in enumerate(communities):
         top = sorted(members, key=lambda m: (-companies.nodes[m]["deals"], m))
         names = companies.nodes[top[0]]["label"]
-        agreements = sorted(
-            a
-            for a, d in g.nodes(data=True)
-            if d["kind"] == "agreement" and any(p["id"] in members for p in parties(g, a))
-        )
+        agreements = deals[n]
         label = f"{_short(names, 24)} +{len(members) - 1}" if len(members) > 1 else names
         x = sum(pos[m][0] for m in members) / len(members)
         y = sum(pos[m][1] for m in members) / len(members)
