@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum 
 CORPUS ?= ../shared/corpus/dev
 SEEDGOLD ?= ../shared/seeds
 
-.PHONY: demo test check lint typecheck pytest pytest-fast eval bench system-packages clean golden fuzz
+.PHONY: demo test check lint typecheck pytest pytest-fast eval bench system-packages clean golden fuzz screenshots
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,11 @@ golden: demo
 ## bench: speed and memory figures (not part of `make test`); writes bench/RESULTS.md
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+## screenshots: the seed's, the dated seed's and the dev corpus's maps in headless Chromium
+## → docs/screenshots/ (seed.png, dated-seed.png, dev.png); rebuild output/ first with `make demo`
+screenshots: $(STAMP)
+	$(BIN)/python tests/screenshots.py --dev $(CORPUS) --out docs/screenshots
 
 ## fuzz: 10,000 generated hostile documents through the whole pipeline
 fuzz: $(STAMP)

@@ -49,7 +49,7 @@ from kg.options import FOCUS, BuildOptions
     type=click.IntRange(min=1),
     default=2000,
     show_default=True,
-    help="Above this many nodes the map opens in the company view.",
+    help="Above this many nodes the map opens on the graph's communities.",
 )
 @click.option(
     "--store",

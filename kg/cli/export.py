@@ -23,7 +23,7 @@ from kg.cli._util import (
     type=click.IntRange(min=1),
     default=2000,
     show_default=True,
-    help="Above this many nodes the map opens in the company view.",
+    help="Above this many nodes the map opens on the graph's communities.",
 )
 @handle_errors
 def render(graph: str, out_path: str, max_nodes: int) -> None:
