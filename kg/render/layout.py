@@ -30,10 +30,10 @@ _COMMUNITY_MIN = 300  # groups above this are laid out community by community
 _CROWD = 2000  # nodes of a group above which separation is bounded
 _ROUNDS, _CROWD_ROUNDS = 400, 40  # rounds of separation, a group and a crowd
 _CROWD_SPREAD = 2.2  # a big group gets about five times its boxes' area: few left to push apart
-_SPACING = 70.0  # pixels per company of a group's radius (times √n) before separation
+_SPACING = 55.0  # pixels per company of a group's radius (times √n) before separation
 _COLUMN = 6  # agreements of one pair per column
 _GAP = 6.0  # pixels between two boxes
-_GROUP_GAP = 40.0  # pixels between two packed groups
+_GROUP_GAP = 24.0  # pixels between two packed groups
 _ASPECT = 1.5  # width / height of the packed page, about a screen's
 CHAR_WIDTH = 0.62  # average glyph width of the sans-serif face, in font sizes (generous)
 LINE_HEIGHT = 1.25  # a label line, in font sizes
@@ -118,7 +118,7 @@ def _group_layout(plan: Plan, members: list[str]) -> dict[str, Point]:
             (2 * plan.boxes[m].half_width) * (plan.boxes[m].above + plan.boxes[m].below)
             for m in members
         )
-        spread = 1.2 if len(companies) <= _COMMUNITY_MIN else _CROWD_SPREAD
+        spread = 0.8 if len(companies) <= _COMMUNITY_MIN else _CROWD_SPREAD
         radius = max(_SPACING * math.sqrt(len(companies)), spread * math.sqrt(area / math.pi))
         unit = _level(_unit_layout(plan.company_links.subgraph(companies), companies))
         pos = {iri: (x * radius, y * radius) for iri, (x, y) in unit.items()}

@@ -337,6 +337,10 @@ def test_clicking_a_company_shows_its_deals_table(fixture_map: Opened) -> None:
     page.click("#kg-details tbody tr:nth-child(2)")  # a row opens its agreement
     assert page.text_content("#kg-details h2") == "cloud services · 2022"
     assert page.evaluate("kgMap.network.getSelectedNodes()") == [iri("agreement-cobalt-acme-cloud")]
+    click_node(page, "org-acme-robotics")
+    page.focus("#kg-details tbody tr:nth-child(3)")  # and so does Enter on a focused row
+    page.keyboard.press("Enter")
+    assert page.text_content("#kg-details h2") == "partnership · 2023"
 
 
 @pytest.mark.browser
@@ -383,6 +387,9 @@ def test_as_of_slider_hides_superseded_clause(fixture_map: Opened) -> None:
     assert not hidden(page, "clause-codec-licence-grant")  # undated stays visible, marked
     dashes = "id => kgMap.views.full.nodes.get(id).shapeProperties.borderDashes.length"
     assert page.evaluate(dashes, iri("clause-codec-licence-grant")) == 2
+    faded = "id => kgMap.views.full.nodes.get(id).opacity"
+    assert page.evaluate(faded, iri("agreement-codec-licence")) == 0.35
+    assert page.evaluate(faded, iri("agreement-acme-borealis-amendment")) in (None, 1)
     page.fill("#kg-asof-date", "2022-01-01")
     assert not hidden(page, "clause-acme-borealis-exclusivity")
     assert hidden(page, "clause-acme-borealis-non-exclusivity")

@@ -100,7 +100,11 @@
       } else if (n.kg.kind !== "agreement") {
         hidden[n.id] = n.kg.extra === "isolated" && !showIsolated;
       }
-      if (Boolean(n.hidden) !== hidden[n.id]) nodeUpdates.push({ id: n.id, hidden: hidden[n.id] });
+      // an undated term stays on the map on any day, faded: its start is unknown
+      var opacity = day && n.kg.undated && n.kg.kind !== "organization" ? 0.35 : 1;
+      if (Boolean(n.hidden) !== hidden[n.id] || (n.opacity || 1) !== opacity) {
+        nodeUpdates.push({ id: n.id, hidden: hidden[n.id], opacity: opacity });
+      }
     });
     views.full.edges.forEach(function (e) {
       var h = Boolean(hidden[e.from] || hidden[e.to]);
