@@ -90,6 +90,19 @@ def layout(plan: Plan) -> dict[str, Point]:
     return {iri: (round(x, 1), round(y, 1)) for iri, (x, y) in sorted(placed.items())}
 
 
+def graph_layout(graph: nx.Graph, boxes: Mapping[str, Box]) -> dict[str, Point]:
+    """A small graph of its own (the communities view): a force layout as compact as its
+    boxes allow, none overlapping."""
+    members = sorted(graph.nodes)
+    if not members:
+        return {}
+    area = sum((2 * boxes[m].half_width) * (boxes[m].above + boxes[m].below) for m in members)
+    radius = max(_SPACING * math.sqrt(len(members)), 1.2 * math.sqrt(area / math.pi))
+    unit = _level(_force(graph, members))
+    pos = _separate({m: (x * radius, y * radius) for m, (x, y) in unit.items()}, boxes, _ROUNDS)
+    return {m: (round(x, 1), round(y, 1)) for m, (x, y) in sorted(pos.items())}
+
+
 # --- groups ---------------------------------------------------------------------------
 
 

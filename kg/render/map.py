@@ -43,7 +43,7 @@ from kg.render.labels import (
     headline_amount,
     parties,
 )
-from kg.render.layout import SEED, Box, Plan, layout, node_box
+from kg.render.layout import SEED, Box, Plan, graph_layout, layout, node_box
 
 DEFAULT_TITLE = "Deal relationship map"
 
@@ -79,6 +79,7 @@ EDGE_COLOURS: dict[str, str] = {
 _LINEAGE = ("supersedes", "terminates", "amends", "extends")
 _ROLE_COLOUR = "#9aa5b1"
 FONTS = {"organization": 14.0, "agreement": 12.0, "product": 11.0, "clause": 11.0}
+_CLUSTER_FONT = 14.0
 _LABEL_LIMIT = 28  # characters of a company or product label drawn (the panel has all)
 
 
@@ -147,9 +148,9 @@ def _page(graph: Graph, *, max_nodes: int, title: str) -> tuple[str, RenderStats
             "nodes": _company_nodes(g, companies, shown, sizes, pos),
             "edges": company_edges,
         },
-        "clusters": _cluster_view(g, companies, communities, pos) if communities else None,
+        "clusters": _cluster_view(g, companies, communities) if communities else None,
         "timeline": _timeline(g, labels),
-        "legend": _legend(g, shown),
+        "legend": _legend(g, shown, bool(communities)),
         "options": _options(large),
     }
     page = _fill(
@@ -574,53 +575,62 @@ def _cluster_view(
     g: nx.MultiDiGraph,
     companies: nx.Graph,
     communities: list[list[str]],
-    pos: dict[str, tuple[float, float]],
 ) -> dict[str, Any]:
-    """One node per community at its members' centre, sized by members; edges count the
-    deals between communities."""
+    """One node per community, sized by members and laid out as a graph of its own; edges
+    count the deals between communities."""
     index = {iri: n for n, members in enumerate(communities) for iri in members}
     deals: dict[int, list[str]] = defaultdict(list)
     for a, d in sorted(g.nodes(data=True)):
         if d["kind"] == "agreement":
             for n in sorted({index[p["id"]] for p in parties(g, a) if p["id"] in index}):
                 deals[n].append(a)
+    weights: dict[tuple[int, int], int] = defaultdict(int)
+    for a, b, d in companies.edges(data=True):
+        if a in index and b in index and index[a] != index[b]:
+            pair = (min(index[a], index[b]), max(index[a], index[b]))
+            weights[pair] += d["deals"]
+    labels, sizes = {}, {}
+    for n, members in enumerate(communities):
+        top = sorted(members, key=lambda m: (-companies.nodes[m]["deals"], m))
+        name = companies.nodes[top[0]]["label"]
+        labels[n] = f"{_short(name, 24)} +{len(members) - 1}" if len(members) > 1 else name
+        sizes[n] = round(12 + 3 * math.sqrt(len(members)), 1)
+    between = nx.Graph()
+    between.add_nodes_from(f"cluster-{n}" for n in labels)
+    between.add_edges_from((f"cluster-{a}", f"cluster-{b}") for a, b in weights)
+    boxes = {f"cluster-{n}": node_box(labels[n], sizes[n], _CLUSTER_FONT) for n in labels}
+    pos = graph_layout(between, boxes)
     nodes = []
     for n, members in enumerate(communities):
         top = sorted(members, key=lambda m: (-companies.nodes[m]["deals"], m))
-        names = companies.nodes[top[0]]["label"]
-        agreements = deals[n]
-        label = f"{_short(names, 24)} +{len(members) - 1}" if len(members) > 1 else names
-        x = sum(pos[m][0] for m in members) / len(members)
-        y = sum(pos[m][1] for m in members) / len(members)
+        name = companies.nodes[top[0]]["label"]
+        x, y = pos[f"cluster-{n}"]
         nodes.append(
             {
                 "id": f"cluster-{n}",
-                "label": label,
-                "fullLabel": f"{len(members)} companies around {names}",
+                "label": labels[n],
+                "fullLabel": f"{len(members)} companies around {name}",
                 "shape": "dot",
-                "size": round(12 + 3 * math.sqrt(len(members)), 1),
+                "size": sizes[n],
                 "x": x,
                 "y": y,
                 "color": {"background": STYLES["organization"][1], "border": "#004c7a"},
-                "font": {"size": 40},
+                "font": {"size": _CLUSTER_FONT},
                 "kg": {
                     "kind": "cluster",
                     "members": members,
-                    "agreements": agreements,
+                    "agreements": deals[n],
                     "top": [companies.nodes[m]["label"] for m in top[:8]],
                 },
             }
         )
-    weights: dict[tuple[int, int], int] = defaultdict(int)
-    for a, b, d in companies.edges(data=True):
-        if a in index and b in index and index[a] != index[b]:
-            weights[tuple(sorted((index[a], index[b])))] += d["deals"]  # type: ignore[index]
     edges = [
         {
             "id": f"k{n}",
             "from": f"cluster-{a}",
             "to": f"cluster-{b}",
             "width": min(1 + math.log2(w), 8),
+            "arrows": {"to": {"enabled": False}},
             "color": _ROLE_COLOUR,
             "deals": w,
         }
@@ -657,7 +667,7 @@ def _timeline(g: nx.MultiDiGraph, labels: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def _legend(g: nx.MultiDiGraph, shown: _Shown) -> list[dict[str, Any]]:
+def _legend(g: nx.MultiDiGraph, shown: _Shown, clustered: bool) -> list[dict[str, Any]]:
     """The legend's rows, only for what this graph draws, in the colours drawn."""
     kinds = {d["kind"] for _iri, d in g.nodes(data=True)}
     keys = {k for _s, _t, k in g.edges(keys=True)}
@@ -669,6 +679,8 @@ def _legend(g: nx.MultiDiGraph, shown: _Shown) -> list[dict[str, Any]]:
         shape, fill, border = STYLES[kind]
         rows.append({"shape": shape, "fill": fill, "border": border, "text": text, **extra})
 
+    if clustered:
+        symbol("organization", "Community of companies (Communities view; click to open)")
     if shown.companies or shown.hidden_orgs:
         symbol("organization", "Company (size: number of deals)")
     if "agreement" in kinds:

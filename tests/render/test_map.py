@@ -622,6 +622,11 @@ def test_five_thousand_nodes_open(browser: Any, tmp_path: Path) -> None:
     )
     dealing = page.evaluate("kgMap.views.company.nodes.get().filter(n => !n.hidden).length")
     assert members == dealing > 490  # each company with a deal in one community
+    assert first_view(opened)["overlaps"] == []  # the communities, labelled, apart
+    # 1,500 dated deals: the time axis draws bars of counts, not 1,500 marks
+    assert page.locator("#kg-strip .kg-mark").count() == 0
+    assert page.locator("#kg-strip .kg-bar").count() > 10
+    page.click(".vis-network canvas", position={"x": 5, "y": 5})  # nothing there: no error
     page.click("#kg-view-full")
     page.wait_for_function("kgMap.network.body.data.nodes.length === 5000")
     page.evaluate(

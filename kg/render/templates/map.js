@@ -133,7 +133,7 @@
 
   // --- the time axis: agreements placed by their start (stated or inferred) ------------
   var T = data.timeline, first = T.first ? Date.parse(T.first) : 0, last = T.last ? Date.parse(T.last) : 0;
-  var span = Math.max(last - first, DAY);
+  var span = Math.max(last - first, DAY), MARKS_MAX = 400;
   function pct(iso) { return Math.min(100, Math.max(0, (Date.parse(iso) - first) / span * 100)); }
   function isoOf(days) { return new Date(first + days * DAY).toISOString().slice(0, 10); }
   function buildTimeline() {
@@ -146,6 +146,7 @@
       if (left < 0 || left > 100) continue;
       var tick = el("div", undefined, "kg-tick"); tick.style.left = left + "%"; tick.appendChild(el("span", y)); strip.appendChild(tick);
     }
+    if (T.items.length > MARKS_MAX) { buildHistogram(strip); return; }
     T.items.forEach(function (item) {
       var at = pct(item.date), level = 0;
       while (level < 4 && rows[level] !== undefined && at - rows[level] < 1.5) level++;
@@ -165,6 +166,32 @@
     var inferred = T.items.filter(function (i) { return i.inferred; }).length;
     $("kg-time-note").textContent = plural(T.items.length, "agreement", "agreements") + " dated" +
       (inferred ? " (" + inferred + " by the article's date: hollow)" : "") + (T.undated ? " · " + T.undated + " undated, not placed" : "");
+  }
+  // Too many agreements for a mark each: bars of how many start in each stretch of time,
+  // stated below and inferred (hatched lighter) above.
+  function buildHistogram(strip) {
+    var buckets = 80, counts = [], most = 1;
+    for (var b = 0; b < buckets; b++) counts.push([0, 0]);
+    T.items.forEach(function (item) {
+      var k = Math.min(buckets - 1, Math.floor(pct(item.date) / 100 * buckets));
+      counts[k][item.inferred ? 1 : 0]++;
+      most = Math.max(most, counts[k][0] + counts[k][1]);
+    });
+    counts.forEach(function (n, k) {
+      if (!n[0] && !n[1]) return;
+      [0, 1].forEach(function (inferred) {
+        if (!n[inferred]) return;
+        var bar = el("div", undefined, "kg-bar" + (inferred ? " kg-inferred" : ""));
+        bar.style.left = (k / buckets * 100) + "%";
+        bar.style.width = (100 / buckets) + "%";
+        bar.style.bottom = (inferred ? n[0] / most * 50 : 0) + "px";
+        bar.style.height = (n[inferred] / most * 50) + "px";
+        bar.title = n[inferred] + (inferred ? " agreements dated by their article from " : " agreements from ") + isoOf(Math.round(k / buckets * span / DAY));
+        strip.appendChild(bar);
+      });
+    });
+    var cursor = el("div", undefined, "kg-cursor"); cursor.id = "kg-cursor"; cursor.hidden = true; strip.appendChild(cursor);
+    $("kg-time-note").textContent = plural(T.items.length, "agreement", "agreements") + " dated, by period" + (T.undated ? " · " + T.undated + " undated" : "");
   }
   function markTimeline(day) {
     var full = views.full.nodes;
