@@ -1,6 +1,6 @@
 """Write a knowledge graph in the formats other tools read.
 
-RDF formats (Turtle, N-Triples, N-Quads, TriG, JSON-LD) carry the whole graph and
+RDF formats (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML) carry the whole graph and
 parse back to an isomorphic graph; GraphML and GEXF carry the NetworkX projection for
 Gephi/Cytoscape/yEd; CSV writes one readable table per class for spreadsheets.
 
@@ -27,7 +27,7 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -41,8 +41,23 @@ from kg.rdf.graphs import ntriples_term, sorted_triples, turtle_bytes, write_ato
 from kg.rdf.iris import iri_for
 from kg.rdf.vocab import DK, ID, NIF, PREFIXES, SCHEMA
 
-FORMATS: tuple[str, ...] = ("turtle", "nt", "nquads", "trig", "jsonld", "graphml", "gexf", "csv")
+FORMATS: tuple[str, ...] = (
+    *("turtle", "nt", "nquads", "trig", "jsonld", "xml", "graphml", "gexf", "csv"),
+)
 """Format names accepted by :func:`export_graph`."""
+
+FORMAT_ALIASES: dict[str, str] = {
+    "ttl": "turtle",
+    "ntriples": "nt",
+    "n-triples": "nt",
+    "nq": "nquads",
+    "n-quads": "nquads",
+    "json-ld": "jsonld",
+    "rdfxml": "xml",
+    "rdf/xml": "xml",
+    "rdf": "xml",
+}
+"""The other names people give the formats (rapper's, riot's and rdflib's), by format."""
 
 SUFFIXES: dict[str, str] = {
     "turtle": ".ttl",
@@ -50,6 +65,7 @@ SUFFIXES: dict[str, str] = {
     "nquads": ".nq",
     "trig": ".trig",
     "jsonld": ".jsonld",
+    "xml": ".rdf",
     "graphml": ".graphml",
     "gexf": ".gexf",
     "csv": "",
@@ -76,27 +92,59 @@ class ExportStats:
     rows: int = 0  # CSV, over all tables
 
 
+def canonical_format(name: str) -> str:
+    """The export format a user's name for it means (``ttl`` → ``turtle``, ``json-ld`` →
+    ``jsonld``, ``rdfxml`` → ``xml``, ``ntriples`` → ``nt``…), case-insensitively.
+
+    :raises GraphError: for a name that is no format, listing the ones there are.
+    """
+    key = name.strip().lower()
+    fmt = FORMAT_ALIASES.get(key, key)
+    if fmt not in FORMATS:
+        known = ", ".join((*FORMATS, *FORMAT_ALIASES))
+        raise GraphError(f"unknown export format {name!r}; choose one of {known}")
+    return fmt
+
+
 def export_graph(graph: Graph, fmt: str, out: Path) -> ExportStats:
-    """Write *graph* as *fmt* (one of :data:`FORMATS`) to *out* (a directory for ``csv``).
+    """Write *graph* as *fmt* (one of :data:`FORMATS` or :data:`FORMAT_ALIASES`) to *out*
+    (a directory for ``csv``).
 
     :raises GraphError: for an unknown format or a graph the format cannot hold.
     """
-    writer = _WRITERS.get(fmt)
-    if writer is None:
-        raise GraphError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    return writer(graph, Path(out))
+    fmt = canonical_format(fmt)
+    if fmt == "csv":
+        return _export_csv(graph, Path(out))
+    data, stats = export_bytes(graph, fmt)
+    write_atomic(out, data)
+    return replace(stats, files=(Path(out),))
+
+
+def export_bytes(graph: Graph, fmt: str) -> tuple[bytes, ExportStats]:
+    """*graph* as *fmt*, one file's bytes (for standard output); every format but ``csv``.
+
+    :raises GraphError: for ``csv`` (a directory of tables) or an unknown format.
+    """
+    fmt = canonical_format(fmt)
+    encoder = _ENCODERS.get(fmt)
+    if encoder is None:
+        raise GraphError(f"{fmt} export writes a directory of tables; give it a folder with -o")
+    return encoder(graph)
 
 
 # --------------------------------------------------------------------------- RDF
 
 
-def _write_bytes(fmt: str, graph: Graph, out: Path, data: bytes, graphs: int = 0) -> ExportStats:
-    write_atomic(out, data)
-    return ExportStats(fmt=fmt, files=(out,), triples=len(graph), graphs=graphs)
+Encoded = tuple[bytes, ExportStats]
+"""A one-file export's bytes and its counts (no files yet)."""
 
 
-def _export_turtle(graph: Graph, out: Path) -> ExportStats:
-    return _write_bytes("turtle", graph, out, turtle_bytes(graph))
+def _encoded(fmt: str, graph: Graph, data: bytes, graphs: int = 0) -> Encoded:
+    return data, ExportStats(fmt=fmt, files=(), triples=len(graph), graphs=graphs)
+
+
+def _export_turtle(graph: Graph) -> Encoded:
+    return _encoded("turtle", graph, turtle_bytes(graph))
 
 
 def _nt_line(triple: tuple[Node, Node, Node], graph_name: URIRef | None = None) -> str:
@@ -112,8 +160,8 @@ def ntriples_bytes(graph: Graph) -> bytes:
     return "".join(sorted(_nt_line(t) for t in graph)).encode("utf-8")
 
 
-def _export_nt(graph: Graph, out: Path) -> ExportStats:
-    return _write_bytes("nt", graph, out, ntriples_bytes(graph))
+def _export_nt(graph: Graph) -> Encoded:
+    return _encoded("nt", graph, ntriples_bytes(graph))
 
 
 def named_graphs(graph: Graph) -> dict[URIRef, Graph]:
@@ -149,22 +197,22 @@ def _homes(graph: Graph) -> dict[Node, URIRef]:
     return homes
 
 
-def _export_nquads(graph: Graph, out: Path) -> ExportStats:
+def _export_nquads(graph: Graph) -> Encoded:
     lines: list[str] = []
     split = named_graphs(graph)
     for name, part in split.items():
         lines.extend(_nt_line(t, name) for t in part)
-    return _write_bytes("nquads", graph, out, "".join(sorted(lines)).encode(), len(split))
+    return _encoded("nquads", graph, "".join(sorted(lines)).encode(), len(split))
 
 
-def _export_trig(graph: Graph, out: Path) -> ExportStats:
+def _export_trig(graph: Graph) -> Encoded:
     split = named_graphs(graph)
     prefixes = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items()))
     blocks = [prefixes]
     for name, part in split.items():
         body = _strip_prefixes(turtle_bytes(part).decode("utf-8"))
         blocks.append(f"\n{_qname(name)} {{\n{body}\n}}\n")
-    return _write_bytes("trig", graph, out, "".join(blocks).encode("utf-8"), len(split))
+    return _encoded("trig", graph, "".join(blocks).encode("utf-8"), len(split))
 
 
 def _strip_prefixes(turtle: str) -> str:
@@ -233,8 +281,23 @@ def jsonld_bytes(graph: Graph) -> bytes:
     return (json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False) + "\n").encode()
 
 
-def _export_jsonld(graph: Graph, out: Path) -> ExportStats:
-    return _write_bytes("jsonld", graph, out, jsonld_bytes(graph))
+def _export_jsonld(graph: Graph) -> Encoded:
+    return _encoded("jsonld", graph, jsonld_bytes(graph))
+
+
+def rdfxml_bytes(graph: Graph) -> bytes:
+    """Deterministic RDF/XML for *graph*: triples added in sorted order to a memory graph,
+    whose serializer keeps that order, with the project prefixes."""
+    memory = Graph(bind_namespaces="none")
+    for prefix, namespace in sorted(PREFIXES.items()):
+        memory.bind(prefix, namespace)
+    for s, p, o in sorted_triples(graph):
+        memory.add((s, p, _plain(o)))
+    return memory.serialize(format="xml", encoding="utf-8")
+
+
+def _export_xml(graph: Graph) -> Encoded:
+    return _encoded("xml", graph, rdfxml_bytes(graph))
 
 
 # ---------------------------------------------------------------- GraphML / GEXF
@@ -281,33 +344,30 @@ def _flat_copy(view: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return flat
 
 
-def _network_stats(fmt: str, graph: Graph, out: Path, flat: nx.MultiDiGraph) -> ExportStats:
+def _network_stats(fmt: str, graph: Graph, flat: nx.MultiDiGraph) -> ExportStats:
     return ExportStats(
         fmt=fmt,
-        files=(out,),
+        files=(),
         triples=len(graph),
         nodes=flat.number_of_nodes(),
         edges=flat.number_of_edges(),
     )
 
 
-def _export_graphml(graph: Graph, out: Path) -> ExportStats:
+def _export_graphml(graph: Graph) -> Encoded:
     flat = _flat_copy(_project(graph))
     buffer = io.BytesIO()
     # edge ids from the (deduplicated) keys keep the file stable and readable
     nx.write_graphml(flat, buffer, encoding="utf-8", prettyprint=True)
-    write_atomic(out, buffer.getvalue())
-    return _network_stats("graphml", graph, out, flat)
+    return buffer.getvalue(), _network_stats("graphml", graph, flat)
 
 
-def _export_gexf(graph: Graph, out: Path) -> ExportStats:
+def _export_gexf(graph: Graph) -> Encoded:
     flat = _flat_copy(_project(graph))
     buffer = io.BytesIO()
     nx.write_gexf(flat, buffer, encoding="utf-8", prettyprint=True)
     # networkx stamps today's date into <meta lastmodifieddate>; drop it for stable bytes
-    data = _drop_gexf_date(buffer.getvalue())
-    write_atomic(out, data)
-    return _network_stats("gexf", graph, out, flat)
+    return _drop_gexf_date(buffer.getvalue()), _network_stats("gexf", graph, flat)
 
 
 def _drop_gexf_date(data: bytes) -> bytes:
@@ -519,13 +579,13 @@ def _export_csv(graph: Graph, out: Path) -> ExportStats:
     return ExportStats(fmt="csv", files=tuple(files), triples=len(graph), rows=rows)
 
 
-_WRITERS: dict[str, Callable[[Graph, Path], ExportStats]] = {
+_ENCODERS: dict[str, Callable[[Graph], Encoded]] = {
     "turtle": _export_turtle,
     "nt": _export_nt,
     "nquads": _export_nquads,
     "trig": _export_trig,
     "jsonld": _export_jsonld,
+    "xml": _export_xml,
     "graphml": _export_graphml,
     "gexf": _export_gexf,
-    "csv": _export_csv,
 }

@@ -29,6 +29,8 @@ class BuildOptions:
     :param focus: run the statistical pipeline only on sentences with deal cues (True),
         on everything (False), or decide per document by its length (None).
     :param workers: extraction processes; any number gives the same graph.
+    :param scheduler: extract on the Dask cluster whose scheduler is at this address
+        (``tcp://HOST:8786``) instead of local processes; the same graph again.
     :raises OptionsError: for a value out of range.
     """
 
@@ -37,6 +39,7 @@ class BuildOptions:
     max_bytes: int = 20_000_000
     focus: bool | None = None
     workers: int = 1
+    scheduler: str | None = None
 
     def __post_init__(self) -> None:
         if self.workers < 1:

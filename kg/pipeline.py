@@ -9,18 +9,24 @@ into a store, resolved against what it holds (:func:`ingest`, :func:`ingest_into
 
 from __future__ import annotations
 
+import os
+import re
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from kg.errors import InputError
+import pyoxigraph as ox
+from rdflib.namespace import DCTERMS
+
+from kg.errors import InputError, OutputError
 from kg.extract.parallel import iter_extractions
 from kg.knowledge import KnowledgeGraph
 from kg.lineage.link import link_lineage
 from kg.models import BuildReport, Document, Extraction, Problem
 from kg.options import DEFAULTS, BuildOptions, ProgressCallback
-from kg.rdf.mapping import to_graph
+from kg.rdf.iris import iri_for
+from kg.rdf.mapping import doc_key, to_graph
 from kg.read.documents import ReadLog, iter_documents, read_documents
 from kg.resolve import resolve_extractions
 from kg.store.directory import PersistentStore, open_store
@@ -33,12 +39,14 @@ def extraction_stream(
     progress: ProgressCallback | None = None,
 ) -> Iterator[Extraction]:
     """Extractions of *documents* in input order (per-document organisation keys), on
-    ``options.workers`` processes with ``options.model`` and ``options.focus``."""
+    ``options.workers`` processes (or the Dask cluster at ``options.scheduler``) with
+    ``options.model`` and ``options.focus``."""
     total = len(documents) if isinstance(documents, list | tuple) else 0
     return iter_extractions(
         documents,
         model=options.model,
         workers=options.workers,
+        scheduler=options.scheduler,
         focus=options.focus,
         progress=progress,
         total=total,
@@ -138,6 +146,21 @@ class BuildOutputs:
         )
 
 
+def default_out_dir(inputs: Sequence[str | Path], root: str | Path = "output") -> Path:
+    """``output/NAME``, NAME from the first input: a folder's name, a file's stem, a glob's
+    folder, ``stdin`` for ``-``; so a build without an explicit folder never lands on the
+    graph of other inputs (nor on a checkout's committed ``output/kg.ttl``)."""
+    first = str(inputs[0]) if inputs else "-"
+    if first == "-":
+        return Path(root, "stdin")
+    literal = re.split(r"[*?[]", first, maxsplit=1)[0]  # the part of a glob before a wildcard
+    path = Path(literal or ".").resolve()
+    if literal != first and not literal.endswith(("/", os.sep)):
+        path = path.parent  # 'docs/a*.txt' is named after docs
+    name = path.name if path.is_dir() else path.stem
+    return Path(root, name or "graph")
+
+
 def build_to(
     inputs: Sequence[str | Path],
     out_dir: str | Path,
@@ -147,26 +170,68 @@ def build_to(
     html: bool = True,
     validate: bool = True,
     max_nodes: int = 2000,
+    force: bool = False,
 ) -> BuildOutputs:
     """Build *inputs* and write ``OUT/kg.ttl`` (and ``OUT/kg.html``), validating the graph.
 
     Outputs are written atomically, so an interrupted build never leaves half a file.
 
+    Unless *force*, an ``OUT/kg.ttl`` built from other inputs (no source file and no
+    document in common with this build) is not replaced: pointing two builds at one folder
+    by mistake must not destroy the first graph.
+
     :raises kg.errors.InputError: when no input gave a document (nothing is written).
+    :raises kg.errors.OutputError: when ``OUT/kg.ttl`` holds a graph of other inputs.
     """
-    kg = build(inputs, options, progress)
+    stages = _Stages()
+    read = read_documents(list(inputs), max_bytes=options.max_bytes, strict=options.strict)
+    stages.done("read")
+    out = Path(out_dir)
+    if not force and read.documents:
+        _refuse_foreign_graph(out / "kg.ttl", read.documents)
+    kg = _build(read.documents, options, progress, stages, read.problems, read.warnings)
     assert kg.report is not None
     if kg.report.documents == 0:
         # never replace a good kg.ttl with an empty one because every input failed
         reasons = "; ".join(str(p) for p in kg.report.problems) or "no documents in the inputs"
         raise InputError(f"nothing to build, {out_dir} left unchanged: {reasons}")
-    out = Path(out_dir)
     kg.write_turtle(out / "kg.ttl")
     html_path = out / "kg.html" if html else None
     if html_path is not None:
         kg.render_html(html_path, max_nodes=max_nodes)
     violations = len(kg.validate().violations) if validate else None
     return BuildOutputs(kg, kg.report, out / "kg.ttl", html_path, violations)
+
+
+_DCT_SOURCE = ox.NamedNode(str(DCTERMS.source))
+
+
+def _refuse_foreign_graph(turtle: Path, documents: Sequence[Document]) -> None:
+    """Raise when *turtle* exists and shares no source file or document with *documents*."""
+    if not turtle.is_file():
+        return
+    sources: set[str] = set()
+    ids: set[str] = set()
+    try:
+        for triple in ox.parse(path=str(turtle), format=ox.RdfFormat.TURTLE):
+            if triple.predicate == _DCT_SOURCE and isinstance(triple.object, ox.Literal):
+                sources.add(triple.object.value.split("#", 1)[0])
+                ids.add(triple.subject.value)
+    except (OSError, SyntaxError) as exc:
+        raise OutputError(
+            f"{turtle} exists and is not a graph kg can read ({exc}); "
+            "choose another --out, or give --force to replace it"
+        ) from exc
+    if not sources:
+        return  # an empty graph: nothing to lose
+    ours = {d.source.split("#", 1)[0] for d in documents}
+    if sources & ours or ids & {str(iri_for("doc", doc_key(d.id))) for d in documents}:
+        return
+    example = sorted(sources)[0]
+    raise OutputError(
+        f"{turtle} holds a graph built from other inputs (e.g. {example}); "
+        f"not replacing it: choose another --out, or give --force to replace it"
+    )
 
 
 def ingest(

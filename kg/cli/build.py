@@ -12,6 +12,7 @@ from kg.cli._util import (
     progress_bar,
 )
 from kg.options import FOCUS, BuildOptions
+from kg.pipeline import default_out_dir
 
 
 @cli.command()
@@ -20,9 +21,13 @@ from kg.options import FOCUS, BuildOptions
     "--out",
     "out_dir",
     type=click.Path(file_okay=False),
-    default="output",
-    show_default=True,
-    help="Directory for kg.ttl and kg.html.",
+    default=None,
+    help="Directory for kg.ttl and kg.html (default: output/NAME, NAME from the first input).",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace an OUT/kg.ttl that was built from other inputs.",
 )
 @click.option(
     "--model", default=None, help="spaCy pipeline name or path (default: en_core_web_sm)."
@@ -66,6 +71,14 @@ from kg.options import FOCUS, BuildOptions
     help="Extraction processes (the same graph as one).",
 )
 @click.option(
+    "--scheduler",
+    envvar="KG_DASK_SCHEDULER",
+    default=None,
+    metavar="tcp://HOST:8786",
+    help="Extract on this Dask cluster instead of local processes (env KG_DASK_SCHEDULER; "
+    "needs `pip install 'kg[dask]'`).",
+)
+@click.option(
     "--wait", is_flag=True, help="With --store: wait for another build on the store to finish."
 )
 @click.option(
@@ -78,7 +91,8 @@ from kg.options import FOCUS, BuildOptions
 @handle_errors
 def build(
     inputs: tuple[str, ...],
-    out_dir: str,
+    out_dir: str | None,
+    force: bool,
     model: str | None,
     strict: bool,
     max_bytes: int,
@@ -87,32 +101,42 @@ def build(
     max_nodes: int,
     store_dir: str | None,
     workers: int,
+    scheduler: str | None,
     wait: bool,
     focus: str,
 ) -> None:
     """Build the knowledge graph of INPUTS (files, folders, globs or - for stdin).
 
     Writes OUT/kg.ttl and OUT/kg.html and prints a summary; with --store, adds the
-    documents to an on-disk store instead. Exits 1 when an input was skipped (the rest
-    is still built).
+    documents to an on-disk store instead. Without --out, OUT is output/NAME, named after
+    the first input (kg build mydocs/ writes output/mydocs/). A kg.ttl built from other
+    inputs is never replaced without --force. Exits 1 when an input was skipped (the
+    rest is still built).
 
     \b
     Example:
         kg build seeds/ --out output/
         kg build seeds/ --store output/store --workers 2
+        kg build corpus/ --store output/store --scheduler tcp://127.0.0.1:8786
     """
     options = BuildOptions(
-        model=model, strict=strict, max_bytes=max_bytes, focus=FOCUS[focus], workers=workers
+        model=model,
+        strict=strict,
+        max_bytes=max_bytes,
+        focus=FOCUS[focus],
+        workers=workers,
+        scheduler=scheduler or None,
     )
     if store_dir is not None:
         _refuse(_STORE_REFUSES, "with --store (a store keeps no kg.ttl or map)")
         _ingest(inputs, store_dir, options, wait=wait)
     else:
         _refuse(("wait",), "without --store")
-        _build(inputs, out_dir, options, html=html, validate=validate, max_nodes=max_nodes)
+        out = out_dir if out_dir is not None else str(default_out_dir(inputs))
+        _build(inputs, out, options, html=html, validate=validate, max_nodes=max_nodes, force=force)
 
 
-_STORE_REFUSES = ("out_dir", "html", "validate", "max_nodes")
+_STORE_REFUSES = ("out_dir", "force", "html", "validate", "max_nodes")
 """Options of a graph build that an ingest into a store cannot honour."""
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -37,31 +38,52 @@ def render(graph: str, out_path: str, max_nodes: int) -> None:
     click.echo(f"{stats.nodes} nodes, {stats.edges} edges ({stats.initial_view} view) → {out_path}")
 
 
+def _export_formats() -> list[str]:
+    from kg.export import FORMAT_ALIASES, FORMATS
+
+    return [*FORMATS, *FORMAT_ALIASES]
+
+
 @cli.command()
 @click.argument("graph", type=click.Path())
 @click.option(
     "--format",
     "fmt",
     required=True,
-    type=click.Choice(["turtle", "nt", "nquads", "trig", "jsonld", "graphml", "gexf", "csv"]),
+    type=click.Choice(_export_formats(), case_sensitive=False),
+    help="ttl, json-ld, rdfxml/xml, ntriples and nq name the same formats too.",
 )
 @click.option(
     "-o",
     "--out",
     "out_path",
     type=click.Path(),
-    required=True,
-    help="Output file (a directory for csv).",
+    default="-",
+    show_default=True,
+    help="Output file, - for standard output (a directory for csv).",
 )
 @handle_errors
 def export(graph: str, fmt: str, out_path: str) -> None:
-    """Export GRAPH for other tools (RDF formats, Gephi, spreadsheets).
+    """Export GRAPH for other tools (RDF formats, Gephi, spreadsheets), to standard output
+    unless -o names a file.
 
     \b
     Example:
         kg export output/kg.ttl --format graphml -o output/kg.graphml
+        kg export output/kg.ttl --format ntriples | wc -l
     """
-    from kg.export import export_graph
+    from kg.export import canonical_format, export_bytes, export_graph
 
-    stats = export_graph(load_kg(graph).graph, fmt, Path(out_path))
+    fmt = canonical_format(fmt)
+    kg = load_kg(graph)
+    if out_path == "-":
+        if fmt == "csv":
+            raise click.UsageError("csv writes a folder of tables: give it with -o DIR")
+        data, stats = export_bytes(kg.graph, fmt)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        click.echo(f"{stats.triples} triples → standard output", err=True)
+        return
+    stats = export_graph(kg.graph, fmt, Path(out_path))
     click.echo(f"{stats.triples} triples → {', '.join(str(f) for f in stats.files)}")

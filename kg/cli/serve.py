@@ -37,9 +37,23 @@ from kg.cli._util import (
     default=None,
     help="Value of Access-Control-Allow-Origin (off by default).",
 )
+@click.option(
+    "--allow-host",
+    "allowed_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="Also answer requests whose Host header is NAME (e.g. a reverse proxy's name); "
+    "others than the bound address are refused. Repeatable.",
+)
 @handle_errors
 def serve(
-    graph: str, host: str, port: int, timeout_s: float, max_results: int, cors_origin: str | None
+    graph: str,
+    host: str,
+    port: int,
+    timeout_s: float,
+    max_results: int,
+    cors_origin: str | None,
+    allowed_hosts: tuple[str, ...],
 ) -> None:
     """Serve GRAPH (a file or a store folder) read-only over the SPARQL 1.1 Protocol at
     /sparql (query page at /).
@@ -59,6 +73,7 @@ def serve(
         timeout_s=timeout_s,
         max_results=max_results,
         cors_origin=cors_origin,
+        allowed_hosts=frozenset(allowed_hosts),
     )
     click.echo(f"SPARQL endpoint at {server.url}/sparql (Ctrl-C to stop)")
     try:

@@ -20,15 +20,12 @@ A store is served as it was when each worker opened it.
 from __future__ import annotations
 
 import html
-import ipaddress
 import logging
 import multiprocessing
 import queue
-import re
 import shutil
 import tempfile
 import threading
-from collections.abc import Iterator
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -41,6 +38,9 @@ from urllib.parse import parse_qs, urlsplit
 from rdflib import Graph
 
 from kg.errors import GraphError, KGError, QueryError
+from kg.serve.checks import refusal
+from kg.serve.hosts import HostPolicy, is_loopback
+from kg.serve.sandbox import deny_network
 
 if TYPE_CHECKING:
     from kg.query.run import Target
@@ -85,24 +85,6 @@ _ALIASES: dict[str, str] = {
     "text/rdf+n3": "text/turtle",
     "text/plain": "application/n-triples",
 }
-
-# matched after IRIs are blanked out (see _NOT_KEYWORDS_RE), so PREFIX lines end at ":"
-_UPDATE_RE = re.compile(
-    r"^\s*(?:(?:PREFIX\s+[^\s:]*:|BASE)\s*)*"
-    r"(?:INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b",
-    re.IGNORECASE,
-)
-_SERVICE_RE = re.compile(r"(?<![\w:?$])SERVICE(?![\w-])", re.IGNORECASE)
-# IRIs, string literals (long and short) and comments: text where "SERVICE" is harmless
-_NOT_KEYWORDS_RE = re.compile(
-    r'<[^<>"{}|^`\\\x00-\x20]*>'
-    r'|"""[\s\S]*?"""'
-    r"|'''[\s\S]*?'''"
-    r'|"(?:[^"\\\n]|\\.)*"'
-    r"|'(?:[^'\\\n]|\\.)*'"
-    r"|#[^\n]*"
-)
-_LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain"})
 
 
 # ------------------------------------------------------------------ negotiation
@@ -151,47 +133,6 @@ def choose_media_type(kind: str, format_param: str | None, accept: str | None) -
     return None
 
 
-# ------------------------------------------------------------------- refusals
-
-
-def _walk(node: Any) -> Iterator[Any]:
-    from pyparsing import ParseResults
-
-    yield node
-    # pyparsing registers ParseResults as a Mapping whose values() are only the *named*
-    # results; its positional items are the parse tree, so test it first
-    if isinstance(node, ParseResults | list | tuple):
-        for value in node:
-            yield from _walk(value)
-    elif isinstance(node, dict):
-        for value in dict.values(node):
-            yield from _walk(value)
-
-
-def refusal(query: str) -> str | None:
-    """Why the read-only server refuses *query*, or None when it may run.
-
-    Updates (and LOAD) are refused, and so is SERVICE: it would make our server send
-    requests to any address a client names.
-    """
-    from rdflib.plugins.sparql.parser import parseQuery
-
-    outbound = "SERVICE (federated query) is not allowed: the server makes no outbound requests"
-    # Two independent checks, because rdflib's grammar and Oxigraph's differ: the SERVICE
-    # keyword anywhere outside IRIs, strings and comments, then rdflib's parse tree.
-    if _SERVICE_RE.search(_NOT_KEYWORDS_RE.sub(" ", query)):
-        return outbound
-    try:
-        parsed = parseQuery(query)
-    except Exception:  # noqa: BLE001 - rdflib's grammar is narrower than Oxigraph's
-        if _UPDATE_RE.search(_NOT_KEYWORDS_RE.sub(" ", query)):
-            return "this endpoint is read-only: SPARQL Update (and LOAD) is not accepted"
-        return None
-    if any(getattr(node, "name", None) == "ServiceGraphPattern" for node in _walk(parsed)):
-        return outbound
-    return None
-
-
 # ---------------------------------------------------------------------- worker
 
 
@@ -223,13 +164,13 @@ def _result_size(result: Any) -> int:
     return len(result.rows)
 
 
-def _answer(graph: Target, job: _Job) -> _Reply:
+def _answer(graph: Target, job: _Job, offline: bool) -> _Reply:
     from kg.query.run import run_query
 
     # checked here, under the deadline: rdflib's parser can be slow on a hostile query
-    reason = refusal(job.query)
-    if reason is not None:
-        return _Reply(HTTPStatus.FORBIDDEN, "text/plain; charset=utf-8", reason.encode())
+    refused = refusal(job.query, engine_offline=offline)
+    if refused is not None:
+        return _Reply(refused.status, "text/plain; charset=utf-8", refused.reason.encode())
     try:
         result = run_query(graph, job.query)
     except QueryError as exc:
@@ -291,7 +232,10 @@ def _load_worker_graph(nt_path: str) -> Graph:
 
 def _worker_main(source: _Source, conn: Connection) -> None:
     """Worker process: load the graph once, then answer jobs until told to stop (None)."""
+    # first of all, before the engine starts a thread: no outbound connection, ever
+    offline = deny_network()
     # import the engine and rdflib's parser now, not inside the first query's deadline
+    import rdflib.plugins.sparql.algebra  # noqa: F401
     import rdflib.plugins.sparql.parser  # noqa: F401
 
     import kg.query.run  # noqa: F401
@@ -301,7 +245,7 @@ def _worker_main(source: _Source, conn: Connection) -> None:
     except KGError as exc:
         conn.send(("failed", str(exc)))
         return
-    conn.send(("ready", len(graph)))
+    conn.send(("ready", offline))
     while True:
         try:
             job = conn.recv()
@@ -310,7 +254,7 @@ def _worker_main(source: _Source, conn: Connection) -> None:
         if job is None:
             return
         try:
-            reply = _answer(graph, job)
+            reply = _answer(graph, job, offline)
         except Exception as exc:  # noqa: BLE001 - report any engine failure to the client
             text = f"query failed: {type(exc).__name__}: {exc}"
             reply = _Reply(
@@ -360,6 +304,8 @@ class _WorkerPool:
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
+        self.offline = True
+        """Whether every worker started so far runs without network (see kg.serve.sandbox)."""
 
     def start(self) -> None:
         pending = [self._launch() for _ in range(self._size)]
@@ -389,6 +335,12 @@ class _WorkerPool:
         if message[0] != "ready":
             self._kill(worker)
             raise GraphError(f"SPARQL worker could not load the graph: {message[1]}")
+        if not message[1] and self.offline:
+            self.offline = False
+            log.warning(
+                "query workers cannot be denied network access on this system (seccomp); "
+                "queries outside rdflib's SPARQL grammar are refused"
+            )
 
     def _kill(self, worker: _Worker) -> None:
         with self._lock:
@@ -462,16 +414,6 @@ def _error(status: int, message: str) -> _Reply:
 # ---------------------------------------------------------------------- server
 
 
-def is_loopback(host: str) -> bool:
-    """True when *host* names this machine only (127.0.0.0/8, ::1, localhost)."""
-    if host.lower() in _LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 @dataclass(frozen=True)
 class ServerConfig:
     """Limits and options of a :class:`SparqlServer`."""
@@ -480,6 +422,8 @@ class ServerConfig:
     max_request_bytes: int = 1_000_000
     max_results: int = 100_000
     cors_origin: str | None = None
+    allowed_hosts: frozenset[str] = frozenset()
+    """Host names answered besides the bound address (e.g. a reverse proxy's public name)."""
 
 
 class _HTTPServer(ThreadingHTTPServer):
@@ -489,6 +433,11 @@ class _HTTPServer(ThreadingHTTPServer):
         super().__init__(address, _Handler)
         self.config = config
         self.pool: _WorkerPool | None = None
+        host, port = self.server_address[:2]
+        bound = host.decode() if isinstance(host, bytes) else str(host)
+        self.hosts = HostPolicy(
+            bound, int(port), frozenset(h.lower() for h in config.allowed_hosts)
+        )
 
 
 class SparqlServer:
@@ -585,6 +534,7 @@ def make_server(
     max_results: int = 100_000,
     cors_origin: str | None = None,
     workers: int = 2,
+    allowed_hosts: frozenset[str] = frozenset(),
 ) -> SparqlServer:
     """A SPARQL endpoint for *graph*, bound to *host*:*port* (0 picks a free port), not started.
 
@@ -592,7 +542,9 @@ def make_server(
     each worker opens read-only and queries in place. The default host is loopback; pass another address (e.g. ``"0.0.0.0"``) only to
     expose the graph to other machines. *timeout_s* bounds each query,
     *max_request_bytes* each request, *max_results* the rows (or triples) of a result;
-    *cors_origin* (e.g. ``"*"``) adds ``Access-Control-Allow-Origin``.
+    *cors_origin* (e.g. ``"*"``) adds ``Access-Control-Allow-Origin``. Requests are answered
+    only when their ``Host`` names the bound address (see :mod:`kg.serve.hosts`) or one of
+    *allowed_hosts*.
 
     :raises GraphError: for invalid limits, a directory that is not a store, or a port
         that cannot be bound.
@@ -603,7 +555,9 @@ def make_server(
         raise GraphError("timeout, request size, result size and workers must be positive")
     if not is_loopback(host):
         log.warning("SPARQL endpoint bound to %s: reachable from other machines", host)
-    config = ServerConfig(timeout_s, max_request_bytes, max_results, cors_origin)
+    config = ServerConfig(
+        timeout_s, max_request_bytes, max_results, cors_origin, frozenset(allowed_hosts)
+    )
     try:
         return SparqlServer(graph, host, port, config, workers)
     except OSError as exc:
@@ -631,6 +585,37 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
         log.info("%s %s", self.address_string(), format % args)
+
+    def parse_request(self) -> bool:
+        """http.server's parsing, then the headers this server insists on (before routing)."""
+        if not super().parse_request():
+            return False
+        problem = self._header_problem()
+        if problem is None:
+            return True
+        self.close_connection = True  # the framing of what follows cannot be trusted
+        self._fail(*problem)
+        return False
+
+    def _header_problem(self) -> tuple[int, str] | None:
+        hosts = self.headers.get_all("Host") or []
+        if len(hosts) != 1:
+            return HTTPStatus.BAD_REQUEST, "a request needs exactly one Host header"
+        if not self.server.hosts.accepts(hosts[0]):
+            return (
+                HTTPStatus.FORBIDDEN,
+                f"Host {hosts[0]!r} does not name this server ({self.server.hosts.bound}:"
+                f"{self.server.hosts.port}); requests through another name are refused "
+                "(DNS rebinding); allow a name with --allow-host",
+            )
+        if len(self.headers.get_all("Content-Length") or []) > 1:
+            return HTTPStatus.BAD_REQUEST, "more than one Content-Length header"
+        if self.headers.get("Transfer-Encoding") is not None:
+            return (
+                HTTPStatus.NOT_IMPLEMENTED,
+                "Transfer-Encoding is not supported; send the body with a Content-Length",
+            )
+        return None
 
     # -- responses
 
