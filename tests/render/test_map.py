@@ -521,6 +521,33 @@ def test_export_png_downloads_the_drawing(fixture_map: Opened) -> None:
 
 
 @pytest.mark.browser
+def test_keyboard_reaches_the_map_and_its_controls(fixture_map: Opened) -> None:
+    page = fixture_map.page
+    page.focus("#kg-network .vis-network")
+    before = page.evaluate("kgMap.network.getScale()")
+    page.keyboard.down("=")  # vis-network's zoom key, while the map has focus
+    page.wait_for_timeout(400)
+    page.keyboard.up("=")
+    assert page.evaluate("kgMap.network.getScale()") > before
+    click_node(page, "org-acme-robotics")
+    page.focus("#kg-network .vis-network")
+    page.keyboard.press("Escape")  # clears the selection and the panel
+    assert page.evaluate("kgMap.network.getSelectedNodes()") == []
+    assert page.locator("#kg-details h2").count() == 0
+    # every control is a real button, link, input or select (tabbable), never a bare div
+    kinds = page.eval_on_selector_all(
+        "#kg-bar button, #kg-bar input, #kg-bar select, #kg-strip .kg-mark, .vis-network",
+        "els => els.map(e => e.tabIndex >= 0)",
+    )
+    assert kinds and all(kinds)
+    outline = page.evaluate(
+        """() => { const b = document.getElementById('kg-export'); b.focus();
+           return getComputedStyle(b, ':focus-visible').outlineStyle; }"""
+    )
+    assert outline != "none"
+
+
+@pytest.mark.browser
 def test_fits_1024_pixels(browser: Any, fixture_graph: Graph, tmp_path: Path) -> None:
     path = tmp_path / "map.html"
     render_html(fixture_graph, path)

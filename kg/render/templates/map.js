@@ -14,6 +14,9 @@
   var current = data.initialView;
   var container = $("kg-network");
   var network = new vis.Network(container, views[current], data.options);
+  // vis-network's own frame takes the keyboard (tab stop, arrows pan, = and - zoom)
+  var frame = container.querySelector(".vis-network");
+  if (frame) { frame.setAttribute("role", "application"); frame.setAttribute("aria-label", "Relationship map: arrow keys pan, = and - zoom, Escape clears"); }
   var controls = ["kg-agreement-type", "kg-clause-type", "kg-show-clauses"];
 
   window.kgMap = { network: network, views: views, drawn: false, view: function () { return current; } };
@@ -437,7 +440,7 @@
       if (e && e.agreement) showAgreement(e.agreement);
     }
   });
-  container.addEventListener("keydown", function (ev) {
+  (frame || container).addEventListener("keydown", function (ev) {
     if (ev.key === "Escape") { network.unselectAll(); hint(); }
   });
 
