@@ -555,7 +555,14 @@ def _company_edges(g: nx.MultiDiGraph, labels: dict[str, str]) -> list[dict[str,
             edge.options.update(
                 id=f"c{len(edges)}",
                 agreement=agreement,
-                font={"size": 11},
+                # horizontal, with a white halo: vis-network misplaces a label aligned
+                # along a curved edge
+                font={
+                    "size": 11,
+                    "align": "horizontal",
+                    "strokeWidth": 4,
+                    "strokeColor": "#ffffff",
+                },
                 arrows={"to": {"enabled": False}},
                 smooth=(
                     {
@@ -668,23 +675,34 @@ def _timeline(g: nx.MultiDiGraph, labels: dict[str, str]) -> dict[str, Any]:
 
 
 def _legend(g: nx.MultiDiGraph, shown: _Shown, clustered: bool) -> list[dict[str, Any]]:
-    """The legend's rows, only for what this graph draws, in the colours drawn."""
+    """The legend's rows, only for what this graph draws, in the colours drawn; each row
+    names the views that draw it (the page shows the current view's rows)."""
     kinds = {d["kind"] for _iri, d in g.nodes(data=True)}
     keys = {k for _s, _t, k in g.edges(keys=True)}
     flags = {f for _iri, d in g.nodes(data=True) for f, v in d["flags"].items() if v}
-    undated = any(d["undated"] for _iri, d in g.nodes(data=True))
+    undated = any(d["undated"] for _iri, d in g.nodes(data=True) if d["kind"] == "agreement")
+    full, both = ["full"], ["full", "company"]
     rows: list[dict[str, Any]] = []
 
-    def symbol(kind: str, text: str, **extra: Any) -> None:
+    def symbol(kind: str, text: str, views: list[str], **extra: Any) -> None:
         shape, fill, border = STYLES[kind]
-        rows.append({"shape": shape, "fill": fill, "border": border, "text": text, **extra})
+        rows.append(
+            {"shape": shape, "fill": fill, "border": border, "text": text, "views": views, **extra}
+        )
+
+    def line(colour: str, text: str, views: list[str], dashed: bool = False) -> None:
+        rows.append({"line": colour, "text": text, "views": views, "dashed": dashed})
 
     if clustered:
-        symbol("organization", "Community of companies (Communities view; click to open)")
+        symbol(
+            "organization", "Community of companies (size: members; click to open)", ["clusters"]
+        )
+        line(_ROLE_COLOUR, "Deals between two communities (width: how many)", ["clusters"])
     if shown.companies or shown.hidden_orgs:
-        symbol("organization", "Company (size: number of deals)")
+        symbol("organization", "Company (size: number of deals)", both)
     if "agreement" in kinds:
-        symbol("agreement", "Agreement: kind · year · amount")
+        symbol("agreement", "Agreement: kind · year · amount", full)
+        line(_ROLE_COLOUR, "Agreement: kind · year · amount (one line each)", ["company"])
     if "mentionedInPassing" in flags:
         rows.append(
             {
@@ -692,27 +710,26 @@ def _legend(g: nx.MultiDiGraph, shown: _Shown, clustered: bool) -> list[dict[str
                 "fill": PASSING[0],
                 "border": PASSING[1],
                 "text": "Agreement mentioned in passing",
+                "views": full,
             }
         )
     if undated:
-        symbol("agreement", "Undated (dashed outline): kept by the date filter", dashed=True)
+        symbol("agreement", "Undated (dashed outline): kept by the date filter", full, dashed=True)
     if "product" in kinds:
-        symbol("product", "Product")
+        symbol("product", "Product", full)
     if "clause" in kinds:
-        symbol("clause", "Clause (drawn with “Clause nodes”)")
+        symbol("clause", "Clause (drawn with “Clause nodes”)", full)
     if any(
         g.nodes[t]["kind"] == "organization" and k not in EDGE_COLOURS
         for _s, t, k in g.edges(keys=True)
     ):
-        rows.append({"line": _ROLE_COLOUR, "text": "Party to an agreement (roles in its panel)"})
+        line(_ROLE_COLOUR, "Party to an agreement (roles in its panel)", full)
     if keys & {"supersedes", "terminates"}:
-        rows.append(
-            {"line": EDGE_COLOURS["supersedes"], "dashed": True, "text": "Supersedes / terminates"}
-        )
+        line(EDGE_COLOURS["supersedes"], "Supersedes / terminates", full, dashed=True)
     if keys & {"amends", "extends"}:
-        rows.append({"line": EDGE_COLOURS["amends"], "dashed": True, "text": "Amends / extends"})
+        line(EDGE_COLOURS["amends"], "Amends / extends", full, dashed=True)
     if "subsidiaryOf" in keys:
-        rows.append({"line": EDGE_COLOURS["subsidiaryOf"], "text": "Subsidiary of"})
+        line(EDGE_COLOURS["subsidiaryOf"], "Subsidiary of", full)
     if "ownedBy" in keys:
-        rows.append({"line": EDGE_COLOURS["ownedBy"], "text": "Owned by"})
+        line(EDGE_COLOURS["ownedBy"], "Owned by", full)
     return rows

@@ -235,7 +235,11 @@ def test_palette_is_okabe_ito_and_the_legend_matches(fixture_graph: Graph) -> No
     assert set(colours.values()) <= {c.upper() for c in OKABE_ITO.values()} | set(
         OKABE_ITO.values()
     )
-    legend = {row["text"].split(" (")[0].split(":")[0]: row.get("fill") for row in data["legend"]}
+    legend = {
+        row["text"].split(" (")[0].split(":")[0]: row.get("fill")
+        for row in data["legend"]
+        if "full" in row["views"]
+    }
     assert legend["Company"] == colours["organization"]
     assert legend["Agreement"] == colours["agreement"]
     assert legend["Clause"] == colours["clause"]
@@ -484,6 +488,9 @@ def test_company_view_has_one_edge_per_agreement(fixture_map: Opened) -> None:
         "partnership · 2023",
     ]
     assert page.is_disabled("#kg-clause-type")
+    legend = page.eval_on_selector_all("#kg-legend li", "l => l.map(i => i.textContent)")
+    assert "Agreement: kind · year · amount (one line each)" in legend
+    assert "Clause (drawn with “Clause nodes”)" not in legend  # the view draws none
     edge = page.evaluate(
         "kgMap.network.body.data.edges.get().find(e => e.label.startsWith('investment')).id"
     )
@@ -559,6 +566,10 @@ def test_fits_1024_pixels(browser: Any, fixture_graph: Graph, tmp_path: Path) ->
         box = page.locator(selector).bounding_box()
         assert box is not None and box["x"] + box["width"] <= 1024, selector
     assert page.locator("#kg-network").bounding_box()["width"] >= 600
+    page.evaluate("id => kgMap.showNode(id)", iri("org-acme-robotics"))
+    side = page.locator("#kg-side").bounding_box()
+    table = page.locator("#kg-details table").bounding_box()
+    assert table["x"] + table["width"] <= side["x"] + side["width"]  # the deals table fits
     page.close()
 
 

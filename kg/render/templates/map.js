@@ -44,18 +44,24 @@
   if (!c.hiddenOrganizations && !c.hiddenProducts) $("kg-show-isolated").parentNode.hidden = true;
   $("kg-isolated-text").textContent = isolatedText();
   if (!c.clauses) $("kg-show-clauses").parentNode.hidden = true;
-  data.legend.forEach(function (item) {
-    var li = el("li"), sym;
-    if (item.line) {
-      sym = el("span", undefined, "kg-line" + (item.dashed ? " kg-dashed" : ""));
-      sym.style.borderTopColor = item.line;
-    } else {
-      sym = el("span", undefined, "kg-sym kg-" + item.shape + (item.dashed ? " kg-dashed" : ""));
-      sym.style.background = item.fill; sym.style.borderColor = item.border;
-    }
-    li.appendChild(sym); li.appendChild(el("span", item.text));
-    $("kg-legend-list").appendChild(li);
-  });
+  function drawLegend(view) {
+    var list = $("kg-legend-list");
+    list.textContent = "";
+    data.legend.forEach(function (item) {
+      if (item.views.indexOf(view) < 0) return;
+      var li = el("li"), sym;
+      if (item.line) {
+        sym = el("span", undefined, "kg-line" + (item.dashed ? " kg-dashed" : ""));
+        sym.style.borderTopColor = item.line;
+      } else {
+        sym = el("span", undefined, "kg-sym kg-" + item.shape + (item.dashed ? " kg-dashed" : ""));
+        sym.style.background = item.fill; sym.style.borderColor = item.border;
+      }
+      li.appendChild(sym); li.appendChild(el("span", item.text));
+      list.appendChild(li);
+    });
+  }
+  drawLegend(current);
 
   // --- filters filled from the data --------------------------------------------------
   function fillSelect(id, values) {
@@ -503,6 +509,7 @@
     current = view;
     network.setData(views[view]);
     syncControls(view);
+    drawLegend(view);
     hint();
   }
   window.kgMap.setView = setView;
