@@ -26,15 +26,20 @@ from kg.cli._util import (
     show_default=True,
     help="Above this many nodes the map opens on the graph's communities.",
 )
+@click.option(
+    "--title",
+    help="The map's name, in its header and window title [default: Deal relationship map].",
+)
 @handle_errors
-def render(graph: str, out_path: str, max_nodes: int) -> None:
+def render(graph: str, out_path: str, max_nodes: int, title: str | None) -> None:
     """Write the interactive relationship map of GRAPH as one self-contained HTML file.
 
     \b
     Example:
-        kg render output/kg.ttl -o output/kg.html
+        kg render output/kg.ttl -o output/kg.html --title "Microsoft and OpenAI"
     """
-    stats = load_kg(graph).render_html(out_path, max_nodes=max_nodes)
+    named = {"title": title} if title else {}
+    stats = load_kg(graph).render_html(out_path, max_nodes=max_nodes, **named)
     click.echo(f"{stats.nodes} nodes, {stats.edges} edges ({stats.initial_view} view) → {out_path}")
 
 
