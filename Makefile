@@ -9,7 +9,7 @@ RUNTIME := $(VENV)/.runtime-$(HASH)
 CORPUS ?= ../shared/corpus/dev
 SEEDGOLD ?= ../shared/seeds
 
-.PHONY: demo test check lint typecheck pytest pytest-fast eval bench system-packages clean golden fuzz
+.PHONY: demo test check lint typecheck pytest pytest-fast eval bench system-packages clean golden fuzz screenshots
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -80,6 +80,11 @@ golden: demo
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/scaling.py --count 1000 --write
+
+## screenshots: the seed's, the dated seed's and the dev corpus's maps in headless Chromium
+## → docs/screenshots/ (seed.png, dated-seed.png, dev.png); rebuild output/ first with `make demo`
+screenshots: $(STAMP)
+	$(BIN)/python tests/screenshots.py --dev $(CORPUS) --out docs/screenshots
 
 ## fuzz: 10,000 generated hostile documents through the whole pipeline
 fuzz: $(STAMP)

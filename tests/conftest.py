@@ -77,3 +77,27 @@ def seed_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def dated_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The six seed stories as dated articles (seeds/dated/), built once with `kg build`."""
     return _make_demo_build(tmp_path_factory, "seeds/dated/", "dated-build")
+
+
+DEV_CORPUS = ROOT.parent / "shared" / "corpus" / "dev"
+
+
+@pytest.fixture(scope="session")
+def dev_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The dev corpus's articles (not its gold files) built once with `kg build`."""
+    import shutil
+
+    from kg.cli import cli
+
+    articles = sorted(DEV_CORPUS.glob("*.txt")) if DEV_CORPUS.is_dir() else []
+    if not articles:
+        pytest.skip(f"the dev corpus is not at {DEV_CORPUS}")
+    inputs = tmp_path_factory.mktemp("dev-corpus")
+    for article in articles:
+        shutil.copy(article, inputs / article.name)
+    out = tmp_path_factory.mktemp("dev-build")
+    result = CliRunner().invoke(
+        cli, ["build", str(inputs), "--out", str(out)], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    return out

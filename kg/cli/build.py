@@ -64,7 +64,7 @@ from kg.words import plural
     type=click.IntRange(min=1),
     default=2000,
     show_default=True,
-    help="Above this many nodes the map opens in the company view.",
+    help="Above this many nodes the map opens on the graph's communities.",
 )
 @click.option(
     "--store",

@@ -27,20 +27,27 @@ from kg.words import plural
     type=click.IntRange(min=1),
     default=2000,
     show_default=True,
-    help="Above this many nodes the map opens in the company view.",
+    help="Above this many nodes the map opens on the graph's communities.",
+)
+@click.option(
+    "--title",
+    help="The map's name, in its header and window title [default: Deal relationship map].",
 )
 @handle_errors
-def render(graph: str | None, out_path: str, endpoint: str | None, max_nodes: int) -> None:
+def render(
+    graph: str | None, out_path: str, endpoint: str | None, max_nodes: int, title: str | None
+) -> None:
     """Write the interactive relationship map of GRAPH as one self-contained HTML file.
 
     \b
     Example:
-        kg render output/kg.ttl -o output/kg.html
+        kg render output/kg.ttl -o output/kg.html --title "Microsoft and OpenAI"
         kg render --endpoint http://127.0.0.1:8890/sparql -o kg.html
     """
     if graph is not None and endpoint is not None:
         raise click.UsageError("give GRAPH or --endpoint URL, not both")
-    stats = load_kg(graph, endpoint).render_html(out_path, max_nodes=max_nodes)
+    named = {"title": title} if title else {}
+    stats = load_kg(graph, endpoint).render_html(out_path, max_nodes=max_nodes, **named)
     click.echo(
         f"{plural(stats.nodes, 'node')}, {plural(stats.edges, 'edge')} "
         f"({stats.initial_view} view) → {out_path}"

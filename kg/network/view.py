@@ -7,6 +7,7 @@ store; everything else happens on plain Python dictionaries.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -79,12 +80,13 @@ SELECT ?s ?a ?label ?value ?currency ?qualifier ?kind WHERE {
   OPTIONAL { ?a dk:amountKind ?kind }
 }"""
 _Q_EVIDENCE = """
-SELECT ?s ?m ?quote ?url ?title WHERE {
+SELECT ?s ?m ?quote ?url ?title ?issued WHERE {
   ?s dk:evidence ?m .
   OPTIONAL { ?m nif:anchorOf ?quote }
   OPTIONAL {
     ?m dk:inDocument ?d .
     OPTIONAL { ?d schema:url ?url } OPTIONAL { ?d dct:title ?title }
+    OPTIONAL { ?d dct:issued ?issued }
   }
 }"""
 _Q_CONCEPT_LABELS = """
@@ -109,11 +111,13 @@ def to_networkx(graph: Graph) -> nx.MultiDiGraph:
     - ``dates``: ``{"announcedOn": {"date": "2023-06-01", "precision": "month",
       "text": "2023-06"}, ...}`` for every date property present;
     - ``amounts``: sorted texts such as ``"$250 million (USD 250000000, exact,
-      investment amount)"``;
+      investment amount)"``; ``money``: the same amounts as ``{"text", "value",
+      "currency", "kind"}`` dicts (``value`` a float or ``None``), for short labels;
     - ``values``: clause values as text (``scope``, ``percentage``, ``isExclusive``,
       ``isNegated``, ``obligor``/``beneficiary`` as organization labels);
     - ``flags``: ``mentionedInPassing`` / ``dateInferredFromDocument`` when present;
-    - ``evidence``: sorted ``{"quote", "url", "title"}`` dicts (values may be ``None``;
+    - ``evidence``: sorted ``{"quote", "url", "title", "date"}`` dicts (``date``: the
+      document's ``dct:issued``, ``YYYY-MM-DD``; values may be ``None``;
       URLs are passed through unchecked: renderers must filter schemes);
     - ``in_force_from`` / ``in_force_until`` / ``ended_on``: ISO dates or ``None``, the
       valid time of an agreement or clause computed by :mod:`kg.lineage.validity` (the
@@ -157,7 +161,7 @@ def company_network(g: nx.MultiDiGraph) -> nx.Graph:
     net = nx.Graph()
     parties: dict[str, set[str]] = defaultdict(set)
     for source, target, data in g.edges(data=True):
-        if _is_party_edge(g, source, target, data):
+        if is_party_edge(g, source, target, data):
             parties[source].add(target)
     deals: dict[str, int] = defaultdict(int)
     for agreement in sorted(parties):
@@ -176,7 +180,8 @@ def company_network(g: nx.MultiDiGraph) -> nx.Graph:
     return net
 
 
-def _is_party_edge(g: nx.MultiDiGraph, source: str, target: str, data: dict[str, Any]) -> bool:
+def is_party_edge(g: nx.MultiDiGraph, source: str, target: str, data: dict[str, Any]) -> bool:
+    """Whether the edge *source* → *target* makes the organization a party to the agreement."""
     return bool(
         g.nodes[source]["kind"] == "agreement"
         and g.nodes[target]["kind"] == "organization"
@@ -220,6 +225,7 @@ def _empty_attributes(iri: str, kind: str, types: list[str]) -> dict[str, Any]:
         "clause_type": None,
         "dates": {},
         "amounts": [],
+        "money": [],
         "values": {},
         "flags": {},
         "evidence": [],
@@ -325,18 +331,31 @@ def _add_amounts(graph: Graph, g: nx.MultiDiGraph, concepts: dict[str, str]) -> 
         text = str(label) if label is not None else details[0] or "amount"
         extra = ", ".join(d for d in details if d and d != text)
         g.nodes[str(s)]["amounts"].append(f"{text} ({extra})" if extra else text)
+        g.nodes[str(s)]["money"].append(
+            {
+                "text": str(label) if label is not None else None,
+                "value": float(str(value)) if _is_number(value) else None,
+                "currency": str(currency) if currency is not None else None,
+                "kind": _concept(kind, concepts).lower() if kind is not None else None,
+            }
+        )
     for _iri, node in g.nodes(data=True):
         node["amounts"] = sorted(set(node["amounts"]))
+        node["money"] = sorted(
+            {json.dumps(m, sort_keys=True): m for m in node["money"]}.values(),
+            key=lambda m: json.dumps(m, sort_keys=True),
+        )
 
 
 def _add_evidence(graph: Graph, g: nx.MultiDiGraph) -> None:
-    seen: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
-    for s, _m, quote, url, title in select(graph, _Q_EVIDENCE):
+    seen: dict[str, set[tuple[str, str, str, str]]] = defaultdict(set)
+    for s, _m, quote, url, title, issued in select(graph, _Q_EVIDENCE):
         if str(s) in g:
-            seen[str(s)].add((_text(quote), _text(url), _text(title)))
+            seen[str(s)].add((_text(quote), _text(url), _text(title), _text(issued)[:10]))
     for iri, items in seen.items():
         g.nodes[iri]["evidence"] = [
-            {"quote": q or None, "url": u or None, "title": t or None} for q, u, t in sorted(items)
+            {"quote": q or None, "url": u or None, "title": t or None, "date": d or None}
+            for q, u, t, d in sorted(items)
         ]
 
 
@@ -400,6 +419,14 @@ def _number(term: Node | None) -> str:
     if re.fullmatch(r"-?\d+\.0*", text):
         return text.split(".")[0]
     return text
+
+
+def _is_number(term: Node | None) -> bool:
+    try:
+        float(str(term)) if term is not None else None
+    except ValueError:
+        return False
+    return term is not None
 
 
 def _text(term: Node | None) -> str:

@@ -369,3 +369,20 @@ def test_push_to_an_invalid_endpoint_is_a_clean_error(
 ) -> None:
     result = runner.invoke(cli, ["push", str(ROOT / "output" / "kg.ttl"), "--endpoint", endpoint])
     assert f"Error: --endpoint {endpoint!r} {reason}" in _no_traceback(result)
+
+
+def test_render_writes_the_map_with_its_title(
+    seed_build: Path, runner: CliRunner, tmp_path: Path
+) -> None:
+    out = tmp_path / "map.html"
+    args = ["render", str(seed_build / "kg.ttl"), "-o", str(out), "--title", "Microsoft & OpenAI"]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "(full view)" in result.output
+    page = out.read_text(encoding="utf-8")
+    assert (
+        "<title>Microsoft &amp; OpenAI</title>" in page
+        and "<h1>Microsoft &amp; OpenAI</h1>" in page
+    )
+    result = runner.invoke(cli, ["render", str(seed_build / "kg.ttl"), "-o", str(out)])
+    assert "<title>Deal relationship map</title>" in out.read_text(encoding="utf-8")

@@ -80,6 +80,15 @@ def test_agreement_attributes(g: nx.MultiDiGraph) -> None:
             "quote": "Acme Robotics Inc. will invest $250 million in Borealis Therapeutics",
             "url": "https://news.example.com/acme-borealis",
             "title": "Acme Robotics takes a stake in Borealis Therapeutics",
+            "date": "2021-03-15",
+        }
+    ]
+    assert node["money"] == [
+        {
+            "text": "$250 million",
+            "value": 250000000.0,
+            "currency": "USD",
+            "kind": "investment amount",
         }
     ]
     amendment = g.nodes[iri("agreement-acme-borealis-amendment")]

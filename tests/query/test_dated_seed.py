@@ -189,6 +189,7 @@ def test_known_at_is_one_answer_too(graph: Graph, store: Any, day: str, known_at
 def test_the_map_slider_shows_the_same_terms(graph: Graph, dated_build: Path, browser: Any) -> None:
     opened = open_map(browser, dated_build / "kg.html")
     page = opened.page
+    page.check("#kg-show-clauses")
     page.check("#kg-asof-on")
     shown = """() => kgMap.views.full.nodes.get().filter(
         n => n.kg.kind === "clause" && !n.hidden && !n.kg.undated).map(n => n.id)"""
