@@ -35,6 +35,7 @@ from kg.rdf.ontology import validate as validate_graph
 from kg.read.documents import ReadLog, iter_documents, read_documents
 from kg.resolve import resolve_extractions
 from kg.store.directory import PersistentStore, open_store
+from kg.store.entities import ENTITIES_GRAPH
 from kg.store.ingest import BATCH_DOCUMENTS, IngestReport, document_iri, ingest_extractions
 from kg.store.remote import Endpoint, RemoteStore, ingest_remote
 from kg.words import plural
@@ -397,13 +398,26 @@ def ingest_into(
 
 
 def _documents_graph(store: PersistentStore, ids: Sequence[str]) -> Graph:
-    """The union of the named graphs of documents *ids* in *store*."""
+    """The union of the named graphs of documents *ids* in *store*, with the entities
+    graph's facts about what they mention (an organisation's type and labels live there
+    once, not in each document graph)."""
     names = sorted({str(document_iri(i)) for i in ids})
-    return graph_of(
+    triples = [
         ox.Triple(q.subject, q.predicate, q.object)
         for name in names
         for q in store.ox.quads_for_pattern(None, None, None, ox.NamedNode(name))
-    )
+    ]
+    mentioned = {t.subject for t in triples} | {
+        t.object for t in triples if isinstance(t.object, ox.NamedNode)
+    }
+    entities = ox.NamedNode(ENTITIES_GRAPH)
+    about = [
+        ox.Triple(q.subject, q.predicate, q.object)
+        for node in sorted(mentioned, key=str)
+        if isinstance(node, ox.NamedNode)
+        for q in store.ox.quads_for_pattern(node, None, None, entities)
+    ]
+    return graph_of([*triples, *about])
 
 
 def ingest_endpoint(
