@@ -326,12 +326,35 @@ def _cap_address_space(max_memory_bytes: int | None) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 
 
-def _worker_main(source: _Source, conn: Connection, max_memory_bytes: int | None) -> None:
+def _watch_parent(parent_pid: int) -> None:
+    """End this worker when the server is gone (SIGKILLed), even in the middle of a query.
+
+    An idle worker notices by its pipe closing; a busy one would run its query to the end,
+    forever for a runaway one. (PR_SET_PDEATHSIG would follow the *thread* that started the
+    worker, and replacements are started from short-lived threads.) The engine releases the
+    GIL while it evaluates, so this thread runs during a query.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(_PARENT_POLL_S)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="kg-sparql-parent-watch", daemon=True).start()
+
+
+_PARENT_POLL_S = 0.5
+
+
+def _worker_main(
+    source: _Source, conn: Connection, max_memory_bytes: int | None, parent_pid: int
+) -> None:
     """Worker process: load the graph once, then answer jobs until told to stop (None)."""
     # first of all, before the engine starts a thread: no outbound connection, ever
     offline = deny_network()
     # Ctrl-C reaches the whole process group: the server stops its workers itself
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _watch_parent(parent_pid)
     # import the engine and rdflib's parser now, not inside the first query's deadline
     import rdflib.plugins.sparql.algebra  # noqa: F401
     import rdflib.plugins.sparql.parser  # noqa: F401
@@ -426,7 +449,9 @@ class _WorkerPool:
     def _launch(self) -> _Worker:
         parent, child = self._context.Pipe()
         process = self._context.Process(
-            target=_worker_main, args=(self._source, child, self._max_memory), daemon=True
+            target=_worker_main,
+            args=(self._source, child, self._max_memory, os.getpid()),
+            daemon=True,
         )
         process.start()
         child.close()

@@ -47,6 +47,7 @@ class Served:
         else:
             pytest.fail("kg serve exited before serving:\n" + "".join(self.lines))
         self.urls = re.findall(r"http://[^\s]+", "".join(self.lines))
+        self.started_workers = self.worker_pids()
         self._reader = threading.Thread(target=self._read, args=(self.process.stdout,))
         self._reader.start()
 
@@ -79,6 +80,11 @@ class Served:
         if self.process.poll() is None:
             self.process.kill()
         self.process.wait(30)
+        for pid in self.started_workers:  # should a test fail with a worker left behind
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
         self._reader.join(30)
         assert self.process.stdout is not None
         self.process.stdout.close()
@@ -168,19 +174,45 @@ def test_a_stopped_server_leaves_no_temporary_copy_and_no_worker(
     wait_gone(workers)
 
 
+RUNAWAY = (
+    "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l "
+    "FILTER(regex(concat(str(?c), str(?f), str(?i), str(?l)), '^(x+x+)+y$')) }"
+)
+
+
+def cpu_ticks(pid: int) -> int:
+    fields = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
 def test_after_sigkill_the_workers_end_and_the_next_server_removes_the_copy(
     served: list[Served], tmp_path: Path
 ) -> None:
     temp = tmp_path / "tmp"
     temp.mkdir()
-    killed = Served(str(FIXTURE), tmp=temp)
+    killed = Served(str(FIXTURE), "--timeout", "600", tmp=temp)
     served.append(killed)
     workers = killed.worker_pids()
     (left,) = temp.glob("kg-serve-*")
+    # one worker busy with a query that would run for hours, the other idle
+    url = killed.urls[0] + "?" + urllib.parse.urlencode({"query": RUNAWAY})
+    threading.Thread(target=lambda: _ignore_errors(url), daemon=True).start()
+    start = {pid: cpu_ticks(pid) for pid in workers}
+    deadline = time.monotonic() + 60
+    while not any(cpu_ticks(pid) > start[pid] + 50 for pid in workers):
+        assert time.monotonic() < deadline, "the runaway query never started"
+        time.sleep(0.1)
     killed.process.kill()
     killed.process.wait(30)
-    wait_gone(workers)  # their pipe to the server closes: they stop waiting for queries
+    wait_gone(workers)  # the idle one by its closed pipe, the busy one by its watch
     assert left.exists()  # nothing runs on SIGKILL...
     served.append(Served(str(FIXTURE), tmp=temp))
     assert not left.exists()  # ...so the next server removes what the killed one left
     assert len(list(temp.glob("kg-serve-*"))) == 1
+
+
+def _ignore_errors(url: str) -> None:
+    try:
+        urllib.request.urlopen(url, timeout=120).close()
+    except OSError:
+        pass  # the server was killed under it
