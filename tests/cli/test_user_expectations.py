@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -433,3 +435,24 @@ def test_company_network_export_has_deal_counts_and_amounts(
         assert isinstance(edge["amount_USD"], float) and edge["amount_USD"] >= 1e9
     wrong = CliRunner().invoke(cli, ["export", graph, "--format", "nt", "--network", "companies"])
     assert wrong.exit_code == 1 and "GraphML or GEXF" in wrong.output
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_terminal_gets_a_progress_bar_per_stage(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg.cli._util import stage_display
+
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    with stage_display() as display:
+        for stage in ("read", "extract", "validate"):
+            display.stage(stage, None)
+            display.progress(1, 2)
+            display.stage(stage, 1.25)
+    shown = terminal.getvalue()
+    for stage in ("read", "extract", "validate"):
+        assert stage in shown
+    assert "1.2 s" in shown and "validate: " not in shown  # bars, not the pipe's lines
