@@ -87,4 +87,7 @@ def push(
     )
     if not report.verified:
         names = ", ".join(g.graph for g in report.mismatches[:5])
-        raise click.ClickException(f"triple counts differ on the server for: {names}")
+        raise click.ClickException(
+            f"triple counts differ on the server for: {names}; another client may have "
+            "changed them: run again with --no-resume to send every graph"
+        )
