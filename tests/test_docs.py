@@ -72,3 +72,34 @@ def test_the_library_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     exec(compile(code, "README.md", "exec"), {})
     assert (tmp_path / "output" / "kg.ttl").stat().st_size > 1000
     assert (tmp_path / "output" / "kg.html").is_file()
+
+
+SERVERS = (ROOT / "docs" / "servers.md").read_text(encoding="utf-8")
+
+
+def _push_options() -> set[str]:
+    command = cli.commands["push"]
+    return {opt for param in command.params for opt in (*param.opts, *param.secondary_opts)}
+
+
+def _documented_push_options() -> set[str]:
+    """Every option docs/servers.md gives kg push: in `--option` spans of the prose and on
+    the lines of its `kg push` examples (other tools' flags are written after their name)."""
+    spans = set(re.findall(r"`(--[a-z][a-z-]*)[^`]*`", SERVERS))
+    examples = re.findall(r"^kg push .*?(?=\n```)", SERVERS, re.MULTILINE | re.DOTALL)
+    return spans | {flag for example in examples for flag in re.findall(r"--[a-z][a-z-]*", example)}
+
+
+def test_servers_doc_lists_only_options_kg_push_has() -> None:
+    documented = _documented_push_options()
+    assert {"--no-resume", "--graph-store", "--update-url", "--endpoint"} <= documented
+    assert documented - _push_options() == set()
+
+
+def test_servers_doc_examples_parse_as_kg_push_commands() -> None:
+    for example in re.findall(r"^kg push .*?(?=\n```)", SERVERS, re.MULTILINE | re.DOTALL):
+        words = shlex.split(example.replace("\\\n", " "))[2:]
+        assert words[0] == "STORE"
+        words = [str(ROOT / "output" / "kg.ttl"), *words[1:]]  # any existing source
+        context = cli.commands["push"].make_context("push", words)
+        assert context.params["endpoint"].startswith("http://localhost")

@@ -50,6 +50,18 @@ def remove(store: str, documents: tuple[str, ...], wait: bool) -> None:
     show_default=True,
     help="Skip graphs an earlier push already sent unchanged.",
 )
+@click.option(
+    "--ontology/--no-ontology",
+    default=True,
+    show_default=True,
+    help="Also send the ontology and concept schemes (the named queries need them).",
+)
+@click.option(
+    "--prune/--no-prune",
+    default=True,
+    show_default=True,
+    help="Delete from the server the graphs of documents removed from the store since.",
+)
 @handle_errors
 def push(
     source: str,
@@ -61,6 +73,8 @@ def push(
     graph_name: str | None,
     batch_triples: int,
     resume: bool,
+    ontology: bool,
+    prune: bool,
 ) -> None:
     """Send a store (named graphs kept) or a graph file to a SPARQL 1.1 server, then verify.
 
@@ -80,6 +94,8 @@ def push(
         password=password,
         batch_triples=batch_triples,
         resume=resume,
+        include_ontology=ontology,
+        prune=prune,
     )
     click.echo(
         f"{report.sent} graphs sent, {report.skipped} unchanged, {report.requests} requests "
