@@ -115,7 +115,12 @@ def build(
     :class:`kg.errors.InputError` with ``options.strict``); the rest are still built.
     """
     stages = _Stages()
-    read = read_documents(list(inputs), max_bytes=options.max_bytes, strict=options.strict)
+    read = read_documents(
+        list(inputs),
+        max_bytes=options.max_bytes,
+        max_document_bytes=options.max_document_bytes,
+        strict=options.strict,
+    )
     warnings = [*read.warnings, *_long_sentence_warnings(read.documents)]
     stages.done("read")
     return _build(read.documents, options, progress, stages, read.problems, warnings)
@@ -205,7 +210,12 @@ def ingest(
     """
     started = time.perf_counter()
     log = ReadLog()
-    read = iter_documents(list(inputs), max_bytes=options.max_bytes, strict=options.strict)
+    read = iter_documents(
+        list(inputs),
+        max_bytes=options.max_bytes,
+        max_document_bytes=options.max_document_bytes,
+        strict=options.strict,
+    )
     extractions = extraction_stream(_warn_long_sentences(log.documents(read), log), options)
     report = ingest_extractions(store, extractions, batch_size=batch_size, progress=progress)
     return replace(

@@ -11,7 +11,7 @@ from kg.cli._util import (
     handle_errors,
     progress_bar,
 )
-from kg.options import FOCUS, BuildOptions
+from kg.options import DEFAULT_MAX_DOCUMENT_BYTES, FOCUS, BuildOptions
 
 
 @cli.command()
@@ -34,6 +34,13 @@ from kg.options import FOCUS, BuildOptions
     default=20_000_000,
     show_default=True,
     help="Refuse input files larger than this.",
+)
+@click.option(
+    "--max-document-bytes",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_DOCUMENT_BYTES,
+    show_default=True,
+    help="Skip an article whose text is larger than this (time grows faster than its size).",
 )
 @click.option(
     "--html/--no-html", default=True, show_default=True, help="Also write the map kg.html."
@@ -82,6 +89,7 @@ def build(
     model: str | None,
     strict: bool,
     max_bytes: int,
+    max_document_bytes: int,
     html: bool,
     validate: bool,
     max_nodes: int,
@@ -102,7 +110,12 @@ def build(
         kg build seeds/ --store output/store --workers 2
     """
     options = BuildOptions(
-        model=model, strict=strict, max_bytes=max_bytes, focus=FOCUS[focus], workers=workers
+        model=model,
+        strict=strict,
+        max_bytes=max_bytes,
+        max_document_bytes=max_document_bytes,
+        focus=FOCUS[focus],
+        workers=workers,
     )
     if store_dir is not None:
         _refuse(_STORE_REFUSES, "with --store (a store keeps no kg.ttl or map)")
