@@ -22,6 +22,8 @@ Measured:
   N-Triples, one GROUP BY query, write Turtle;
 * ``kg serve`` on the smallest store under load (``bench/serve_load.py``: 50 clients × 30 s
   on 127.0.0.1 by default): requests per second, p50/p99 latency and errors.
+* one large document (``bench/big_document.py``, ``--big-sizes`` MB, each size stopped
+  after ``--big-timeout`` seconds): time and peak memory of building it.
 """
 
 from __future__ import annotations
@@ -318,6 +320,8 @@ def main() -> None:
     parser.add_argument("--serve-clients", type=int, default=50)
     parser.add_argument("--serve-seconds", type=float, default=30.0, help="0 to skip")
     parser.add_argument("--serve-workers", type=int, default=2)
+    parser.add_argument("--big-sizes", type=float, nargs="*", default=[1, 5, 20])
+    parser.add_argument("--big-timeout", type=float, default=600, help="seconds per size")
     parser.add_argument("--child", nargs="+")
     args = parser.parse_args()
     if args.child:
@@ -363,7 +367,8 @@ def run_all(args: argparse.Namespace) -> dict[str, Any]:
     if work.exists():
         shutil.rmtree(work)
     work.mkdir(parents=True)
-    results: dict[str, Any] = {"build": {}, "ingest": {}, "queries": {}}
+    results: dict[str, Any] = {"build": {}, "ingest": {}, "queries": {}, "big": {}}
+    _big_documents(args, results)
     sources = {}
     for size in sorted(set(args.sizes) | set(args.build_sizes) | {args.compare_size}):
         sources[size] = write_jsonl(work / f"articles-{size}.jsonl", size, args.seed)
@@ -420,6 +425,22 @@ def run_all(args: argparse.Namespace) -> dict[str, Any]:
         results["queries"][f"{largest * copies} (replicated)"] = _run_child("queries", str(target))
         _save(results, args)
     return results
+
+
+def _big_documents(args: argparse.Namespace, results: dict[str, Any]) -> None:
+    from big_document import measure, write_document
+
+    over: float | None = None
+    for size in sorted(args.big_sizes):
+        if over is not None:  # a larger document cannot be faster: not waited for
+            results["big"][f"{size:g}"] = {"not_run": f"{over:g} MB ran over the timeout"}
+            continue
+        path = write_document(args.work / f"document-{size:g}MB.txt", size, args.seed)
+        print(f"build one {size:g} MB document (at most {args.big_timeout:g} s)", flush=True)
+        results["big"][f"{size:g}"] = measure(path, args.big_timeout)
+        if "timeout_s" in results["big"][f"{size:g}"]:
+            over = size
+        _save(results, args)
 
 
 # --------------------------------------------------------------------------- report
@@ -511,6 +532,17 @@ def report(results: dict[str, Any], args: argparse.Namespace) -> str:
         "copying the union of its graphs into memory, then the ontology; not run on the "
         "largest store (328 s and 9.5 GB at 100,000 documents).",
     ]
+    if results.get("big"):
+        from big_document import rows
+
+        lines += ["", "## One large document (`bench/big_document.py`)", ""]
+        lines += rows(results["big"])
+        lines += [
+            "",
+            "One text file of synthetic deal articles built as one document, in a fresh "
+            "process. Time grows faster than the document's length, so `kg build` skips an "
+            "article over `--max-document-bytes` (default 250,000) with a message naming it.",
+        ]
     if "compare" in results:
         c = results["compare"]
         lines += [

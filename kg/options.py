@@ -11,6 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from kg.errors import OptionsError
+from kg.read.documents import DEFAULT_MAX_DOCUMENT_BYTES
+
+__all__ = ["DEFAULT_MAX_DOCUMENT_BYTES", "DEFAULTS", "FOCUS", "BuildOptions", "ProgressCallback"]
 
 ProgressCallback = Callable[[int, int], None]
 """Called with (documents done, documents total); total is 0 when not known in advance."""
@@ -31,6 +34,8 @@ class BuildOptions:
     :param model: spaCy pipeline name or path (None: the default ``en_core_web_sm``).
     :param strict: stop at the first unreadable input instead of skipping it.
     :param max_bytes: refuse input files larger than this.
+    :param max_document_bytes: skip an article whose text is larger than this (see
+        :data:`kg.read.documents.DEFAULT_MAX_DOCUMENT_BYTES` for the measured default).
     :param focus: run the statistical pipeline only on sentences with deal cues (True),
         on everything (False), or decide per document by its length (None).
     :param workers: extraction processes; any number gives the same graph.
@@ -42,6 +47,7 @@ class BuildOptions:
     model: str | None = None
     strict: bool = False
     max_bytes: int = 20_000_000
+    max_document_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES
     focus: bool | None = None
     workers: int = 1
     scheduler: str | None = None
@@ -51,6 +57,10 @@ class BuildOptions:
             raise OptionsError(f"workers must be at least 1, not {self.workers}")
         if self.max_bytes < 1:
             raise OptionsError(f"max_bytes must be at least 1, not {self.max_bytes}")
+        if self.max_document_bytes < 1:
+            raise OptionsError(
+                f"max_document_bytes must be at least 1, not {self.max_document_bytes}"
+            )
 
 
 DEFAULTS = BuildOptions()

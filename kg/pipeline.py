@@ -145,7 +145,12 @@ def build(
     """
     stages = _Stages()
     stages.begin("read")
-    read = read_documents(list(inputs), max_bytes=options.max_bytes, strict=options.strict)
+    read = read_documents(
+        list(inputs),
+        max_bytes=options.max_bytes,
+        max_document_bytes=options.max_document_bytes,
+        strict=options.strict,
+    )
     warnings = [*read.warnings, *_long_sentence_warnings(read.documents)]
     stages.done("read")
     return _build(read.documents, options, progress, stages, read.problems, warnings)
@@ -238,7 +243,12 @@ def build_to(
     out = writable_folder(out_dir)
     stages = _Stages(on_stage)
     stages.begin("read")
-    read = read_documents(list(inputs), max_bytes=options.max_bytes, strict=options.strict)
+    read = read_documents(
+        list(inputs),
+        max_bytes=options.max_bytes,
+        max_document_bytes=options.max_document_bytes,
+        strict=options.strict,
+    )
     warnings = [*read.warnings, *_long_sentence_warnings(read.documents)]
     stages.done("read")
     if not force and read.documents:
@@ -345,7 +355,12 @@ def _ingest(
 ) -> IngestReport:
     started = time.perf_counter()
     log = ReadLog()
-    read = iter_documents(list(inputs), max_bytes=options.max_bytes, strict=options.strict)
+    read = iter_documents(
+        list(inputs),
+        max_bytes=options.max_bytes,
+        max_document_bytes=options.max_document_bytes,
+        strict=options.strict,
+    )
     documents = _warn_long_sentences(log.documents(read), log)
     extractions = _noting_ids(extraction_stream(documents, options), written)
     report = ingest_extractions(store, extractions, batch_size=batch_size, progress=progress)
@@ -441,7 +456,12 @@ def ingest_endpoint(
     server = RemoteStore(endpoint)
     present = server.document_graphs()
     log = ReadLog()
-    read = iter_documents(list(inputs), max_bytes=options.max_bytes, strict=options.strict)
+    read = iter_documents(
+        list(inputs),
+        max_bytes=options.max_bytes,
+        max_document_bytes=options.max_document_bytes,
+        strict=options.strict,
+    )
     skipped = 0
 
     def missing(documents: Iterable[Document]) -> Iterator[Document]:

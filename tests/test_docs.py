@@ -147,3 +147,35 @@ def test_make_demo_installs_only_the_runtime_dependencies(tmp_path: Path) -> Non
     installs = [line for line in plan.stdout.splitlines() if "pip install" in line and "-e" in line]
     assert installs and all("[dev]" not in line for line in installs), plan.stdout
     assert "source" in plan.stdout and "activate" in plan.stdout
+
+
+SERVERS = (ROOT / "docs" / "servers.md").read_text(encoding="utf-8")
+
+
+def _options(*names: str) -> set[str]:
+    commands = [cli.commands[name] for name in names]
+    return {o for c in commands for param in c.params for o in (*param.opts, *param.secondary_opts)}
+
+
+def _documented_push_options() -> set[str]:
+    """Every option docs/servers.md gives kg push: in `--option` spans of the prose and on
+    the lines of its `kg push` examples (other tools' flags are written after their name)."""
+    spans = set(re.findall(r"`(--[a-z][a-z-]*)[^`]*`", SERVERS))
+    examples = re.findall(r"^kg push .*?(?=\n```)", SERVERS, re.MULTILINE | re.DOTALL)
+    return spans | {flag for example in examples for flag in re.findall(r"--[a-z][a-z-]*", example)}
+
+
+def test_servers_doc_lists_only_options_kg_push_and_serve_have() -> None:
+    # the page covers both ways to a server: pushing a store, and serving one
+    documented = _documented_push_options()
+    assert {"--no-resume", "--graph-store", "--update-url", "--endpoint"} <= documented
+    assert documented - _options("push", "serve") == set()
+
+
+def test_servers_doc_examples_parse_as_kg_push_commands() -> None:
+    for example in re.findall(r"^kg push .*?(?=\n```)", SERVERS, re.MULTILINE | re.DOTALL):
+        words = shlex.split(example.replace("\\\n", " "))[2:]
+        assert words[0] == "STORE"
+        words = [str(ROOT / "output" / "kg.ttl"), *words[1:]]  # any existing source
+        context = cli.commands["push"].make_context("push", words)
+        assert context.params["endpoint"].startswith("http://localhost")

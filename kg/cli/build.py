@@ -13,7 +13,7 @@ from kg.cli._util import (
     stage_display,
     stage_times,
 )
-from kg.options import FOCUS, MAP_MAX_DOCUMENTS, BuildOptions
+from kg.options import DEFAULT_MAX_DOCUMENT_BYTES, FOCUS, MAP_MAX_DOCUMENTS, BuildOptions
 from kg.pipeline import default_out_dir
 from kg.words import plural
 
@@ -47,6 +47,13 @@ from kg.words import plural
     default=20_000_000,
     show_default=True,
     help="Refuse input files larger than this.",
+)
+@click.option(
+    "--max-document-bytes",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_DOCUMENT_BYTES,
+    show_default=True,
+    help="Skip an article whose text is larger than this (time grows faster than its size).",
 )
 @click.option(
     "--html/--no-html",
@@ -127,6 +134,7 @@ def build(
     strict: bool,
     verbose: bool,
     max_bytes: int,
+    max_document_bytes: int,
     html: bool | None,
     validate: bool,
     max_nodes: int,
@@ -161,6 +169,7 @@ def build(
         model=model,
         strict=strict,
         max_bytes=max_bytes,
+        max_document_bytes=max_document_bytes,
         focus=FOCUS[focus],
         workers=workers,
         scheduler=scheduler or None,

@@ -54,6 +54,18 @@ def remove(store: str, documents: tuple[str, ...], wait: bool) -> None:
     show_default=True,
     help="Skip graphs an earlier push already sent unchanged.",
 )
+@click.option(
+    "--ontology/--no-ontology",
+    default=True,
+    show_default=True,
+    help="Also send the ontology and concept schemes (the named queries need them).",
+)
+@click.option(
+    "--prune/--no-prune",
+    default=True,
+    show_default=True,
+    help="Delete from the server the graphs of documents removed from the store since.",
+)
 @handle_errors
 def push(
     source: str,
@@ -65,6 +77,8 @@ def push(
     graph_name: str | None,
     batch_triples: int,
     resume: bool,
+    ontology: bool,
+    prune: bool,
 ) -> None:
     """Send a store (named graphs kept) or a graph file to a SPARQL 1.1 server, then verify.
 
@@ -84,6 +98,8 @@ def push(
         password=password,
         batch_triples=batch_triples,
         resume=resume,
+        include_ontology=ontology,
+        prune=prune,
     )
     click.echo(
         f"{plural(report.sent, 'graph')} sent, {report.skipped} unchanged, "
@@ -92,4 +108,7 @@ def push(
     )
     if not report.verified:
         names = ", ".join(g.graph for g in report.mismatches[:5])
-        raise click.ClickException(f"triple counts differ on the server for: {names}")
+        raise click.ClickException(
+            f"triple counts differ on the server for: {names}; another client may have "
+            "changed them: run again with --no-resume to send every graph"
+        )

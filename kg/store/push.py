@@ -108,6 +108,29 @@ class _Payload:
 # --------------------------------------------------------------------------- public API
 
 
+def _check_resumed(client: _Client, endpoint: str, pushed: Sequence[str]) -> None:
+    """Refuse to resume when the server lost graphs the resume log says it holds.
+
+    A server wiped, restored from a backup or replaced since the last push would have
+    those graphs skipped and then counted at the end: the push would fail with differing
+    counts and no hint. Checked before anything is sent, from the log alone (the graphs'
+    contents are not needed, so a large store is not read twice).
+
+    :raises PushError: a graph the log records as sent is not on the server.
+    """
+    if not pushed:
+        return
+    counts = remote_counts(endpoint, pushed, client=client)
+    lost = [graph for graph in pushed if graph not in counts]
+    if lost:
+        shown = ", ".join(lost[:3]) + (f" and {len(lost) - 3} more" if len(lost) > 3 else "")
+        raise PushError(
+            f"{len(lost)} of the {len(pushed)} graphs an earlier push sent to {endpoint} are "
+            f"no longer on the server ({shown}): it was wiped or restored since. "
+            "Run again with --no-resume to send every graph."
+        )
+
+
 def _check_urls(endpoint: str, graph_store_url: str | None, update_url: str | None) -> None:
     for option, url in (
         ("--endpoint", endpoint),
@@ -180,6 +203,8 @@ def push(
     payloads = _payloads(source, graph_name, include_ontology)
     state = _State.open(_state_file(source, endpoint, state_path), enabled=resume)
     chosen = _choose_method(method, graph_store_url)
+    if verify:
+        _check_resumed(client, endpoint, sorted(state.pushed()))
     results: list[GraphPush] = []
     pending: list[_Payload] = []
     for payload in payloads:

@@ -226,7 +226,11 @@ def test_a_million_character_line_is_cut_with_a_warning_and_built(tmp_path: Path
     good.write_text("Acme Robotics hired forty engineers.\n", encoding="utf-8")
     out = tmp_path / "out"
     result = CliRunner().invoke(
-        cli, ["build", str(path), str(good), "--out", str(out), "--no-html", "--no-validate"]
+        cli,
+        [
+            *("build", str(path), str(good), "--out", str(out), "--no-html", "--no-validate"),
+            *("--max-document-bytes", "2000000"),
+        ],
     )
     assert result.exit_code == 0, result.output
     assert (
@@ -235,3 +239,46 @@ def test_a_million_character_line_is_cut_with_a_warning_and_built(tmp_path: Path
     ) in result.output
     turtle = (out / "kg.ttl").read_text(encoding="utf-8")
     assert "Borealis Therapeutics" in turtle and "Acme Robotics" in turtle
+
+
+# --- Documents too long to build in reasonable time ---------------------------------------
+
+
+def test_an_article_over_the_document_limit_is_skipped_and_the_rest_built(tmp_path: Path) -> None:
+    records = tmp_path / "records.jsonl"
+    long_text = GOOD.strip() + " " + FILLER * 5
+    records.write_text(
+        f'{{"text": "{long_text}"}}\n{{"text": "Acme Robotics hired forty engineers."}}\n',
+        encoding="utf-8",
+    )
+    result = read_documents([records], max_document_bytes=200)
+    [kept] = result.documents
+    assert kept.text == "Acme Robotics hired forty engineers."
+    [problem] = result.problems
+    assert problem.path == f"{records}:1"
+    assert problem.message.startswith(
+        f"article of {len(long_text.strip()):,} bytes is over the limit of 200 bytes per document"
+    )
+    assert "Raise the limit with --max-document-bytes N" in problem.message
+
+
+def test_the_default_document_limit_is_the_measured_one_and_is_named_on_skips(
+    tmp_path: Path,
+) -> None:
+    from kg.options import DEFAULTS
+    from kg.read.documents import DEFAULT_MAX_DOCUMENT_BYTES
+
+    assert DEFAULTS.max_document_bytes == DEFAULT_MAX_DOCUMENT_BYTES
+    # over the default, under the file limit: before, such a document was built for minutes
+    big = tmp_path / "big.txt"
+    big.write_text(GOOD + FILLER * (DEFAULT_MAX_DOCUMENT_BYTES // len(FILLER)), encoding="utf-8")
+    good = tmp_path / "good.txt"
+    good.write_text(GOOD, encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        cli, ["build", str(big), str(good), "--out", str(out), "--no-html", "--no-validate"]
+    )
+    assert result.exit_code == 1, result.output
+    assert f"skipped: {big}: article of " in result.output
+    assert "--max-document-bytes" in result.output
+    assert "Borealis Therapeutics" in (out / "kg.ttl").read_text(encoding="utf-8")

@@ -481,7 +481,8 @@ def test_non_utf8_text_is_decoded_with_a_warning(tmp_path: Path) -> None:
 def test_file_over_max_bytes_is_refused(tmp_path: Path) -> None:
     path = write(tmp_path, "big.txt", b"Acme Robotics. " * 100)
     assert messages(read(path, max_bytes=1000)) == [
-        f"{path}: 1,500 bytes is over the limit of 1,000 bytes (max_bytes); skipped"
+        f"{path}: 1,500 bytes is over the limit of 1,000 bytes (max_bytes); skipped. "
+        "Raise it with --max-bytes N"
     ]
     assert messages(read("-", max_bytes=10, stdin=io.BytesIO(b"x" * 11))) == [
         "<stdin>: over the limit of 10 bytes (max_bytes)"

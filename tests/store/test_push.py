@@ -250,3 +250,57 @@ def test_one_graph_push_answers_the_same_on_virtuoso(
         )
         assert report.verified and report.sent == 2
         _same_answers(own, with_ontology(union))
+
+
+def _wipe(virtuoso: VirtuosoServer, graphs: list[str]) -> None:
+    """Drop *graphs* on the server behind kg's back, as a wiped or restored server would."""
+    import urllib.parse
+    import urllib.request
+
+    passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+    passwords.add_password(None, virtuoso.base + "/", USER, PASSWORD)
+    opener = urllib.request.build_opener(urllib.request.HTTPDigestAuthHandler(passwords))
+    update = " ; ".join(f"DROP SILENT GRAPH <{graph}>" for graph in graphs)
+    body = urllib.parse.urlencode({"update": update}).encode()
+    with opener.open(urllib.request.Request(virtuoso.sparql_auth, data=body), timeout=60):
+        pass
+    assert remote_counts(virtuoso.sparql, graphs) == {}
+
+
+def test_resume_against_a_wiped_server_says_to_use_no_resume(
+    virtuoso: VirtuosoServer, tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+
+    with _store(tmp_path, ("a.txt", "b.txt")) as store:
+        first = _gsp(virtuoso, store)
+        assert first.verified and first.sent == 4
+        graphs = list(store.graph_sizes())
+    _wipe(virtuoso, graphs)
+    command = [
+        "push",
+        str(tmp_path / "store"),
+        "--endpoint",
+        virtuoso.sparql,
+        "--graph-store",
+        virtuoso.graph_store,
+        "--update-url",
+        virtuoso.sparql_auth,
+        "--user",
+        USER,
+        "--password",
+        PASSWORD,
+    ]
+    refused = CliRunner().invoke(cli, command)
+    assert refused.exit_code == 1, refused.output
+    assert "Traceback" not in refused.output
+    assert "3 of the 4 graphs an earlier push sent" in refused.output  # the ontology stayed
+    assert "Run again with --no-resume" in refused.output
+    assert remote_counts(virtuoso.sparql, graphs) == {}  # nothing was sent half-way
+    resent = CliRunner().invoke(cli, [*command, "--no-resume"])
+    assert resent.exit_code == 0, resent.output
+    assert resent.output.startswith("4 graphs sent, 0 unchanged")
+    with open_store(tmp_path / "store") as store:
+        assert remote_counts(virtuoso.sparql, graphs) == store.graph_sizes()
