@@ -129,9 +129,12 @@ def child_replicate(source_path: Path, target_path: Path, copies: int) -> dict[s
     from kg.store.directory import open_store, open_store_read_only, write_ontology
 
     started = time.perf_counter()
-    pattern = re.compile(r"((?:doc|mention|agreement|clause|amount)-[0-9a-f]{16})|(org-[a-z0-9-]+)")
+    pattern = re.compile(
+        r"((?:doc|mention|agreement|clause|amount|stated)-[0-9a-f]{16})|(org-[a-z0-9-]+)"
+    )
     with open_store_read_only(source_path) as source:
-        # the documents' quads (four terms); the ontology is written once below
+        # the documents' quads (four terms) and their entity facts and support; the
+        # ontology is written once below
         lines = [line for line in source.nquads() if _has_graph(line)]
     with open_store(target_path) as target:
         for copy in range(copies):
@@ -161,9 +164,16 @@ def child_replicate(source_path: Path, target_path: Path, copies: int) -> dict[s
     }
 
 
+_COPIED_GRAPHS = tuple(
+    f"<https://w3id.org/dealkg/id/{name}"
+    for name in ("doc-", "graph-entities>", "graph-entity-support>")
+)
+
+
 def _has_graph(line: str) -> bool:
-    """Whether an N-Quads line of ours names a graph: its last term is a document IRI."""
-    return line.rstrip(" .").rsplit(" ", 1)[-1].startswith("<https://w3id.org/dealkg/id/doc-")
+    """Whether an N-Quads line is one of a document's graph, the entities graph or the
+    support graph (its last term names the graph)."""
+    return line.rstrip(" .").rsplit(" ", 1)[-1].startswith(_COPIED_GRAPHS)
 
 
 def _bindings(graph: Any) -> dict[str, Any]:

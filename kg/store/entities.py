@@ -49,13 +49,18 @@ def is_entity_fact(subject: str, predicate: str) -> bool:
     return subject.startswith(_ENTITY_SUBJECTS) and predicate in ENTITY_PREDICATES
 
 
+def statement_iri(document: str, fact: Triple) -> str:
+    """The IRI of the support graph's statement that document IRI *document* states *fact*."""
+    key = document.rsplit("doc-", 1)[-1]  # a document IRI ends in its slug-safe key
+    digest = hashlib.sha256(" ".join(fact).encode()).hexdigest()[:16]
+    return str(iri_for("stated", f"{key}-{digest}"))
+
+
 def support_triples(document: str, facts: Iterable[Triple]) -> list[Triple]:
     """The support graph's statements that document IRI *document* states *facts*."""
-    key = document.rsplit("doc-", 1)[-1]  # a document IRI ends in its slug-safe key
     triples: list[Triple] = []
     for s, p, o in sorted(set(facts)):
-        digest = hashlib.sha256(f"{s} {p} {o}".encode()).hexdigest()[:16]
-        node = f"<{iri_for('stated', f'{key}-{digest}')}>"
+        node = f"<{statement_iri(document, (s, p, o))}>"
         triples += [
             (node, f"<{RDF.subject}>", s),
             (node, f"<{RDF.predicate}>", p),
