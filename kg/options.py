@@ -15,6 +15,11 @@ from kg.errors import OptionsError
 ProgressCallback = Callable[[int, int], None]
 """Called with (documents done, documents total); total is 0 when not known in advance."""
 
+StageCallback = Callable[[str, float | None], None]
+"""Called with (stage, None) when a stage of a build starts and (stage, seconds) when it
+ends: read, extract (loading the model included), resolve, map, lineage, write, render,
+validate; a store build streams read to write as one stage, ingest."""
+
 FOCUS = {"auto": None, "on": True, "off": False}
 """``--focus`` values: statistical NLP only on sentences with deal cues (auto: long texts)."""
 
@@ -50,3 +55,8 @@ class BuildOptions:
 
 DEFAULTS = BuildOptions()
 """The options of a plain ``kg build``."""
+
+
+MAP_MAX_DOCUMENTS = 1000
+"""Above this many documents ``kg build`` writes no map unless asked to (``--html``): a map
+of a larger graph is slow to write and to open, and kg.ttl holds the same facts."""

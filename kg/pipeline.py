@@ -17,20 +17,28 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pyoxigraph as ox
+from rdflib import Graph
 from rdflib.namespace import DCTERMS
 
+from kg import options as _settings
 from kg.errors import InputError, OutputError
+from kg.extract.documents import long_sentence_warning
 from kg.extract.parallel import iter_extractions
 from kg.knowledge import KnowledgeGraph
 from kg.lineage.link import link_lineage
 from kg.models import BuildReport, Document, Extraction, Problem
-from kg.options import DEFAULTS, BuildOptions, ProgressCallback
+from kg.options import DEFAULTS, BuildOptions, ProgressCallback, StageCallback
+from kg.rdf.graphs import graph_of, writable_folder
 from kg.rdf.iris import iri_for
 from kg.rdf.mapping import doc_key, to_graph
+from kg.rdf.ontology import validate as validate_graph
 from kg.read.documents import ReadLog, iter_documents, read_documents
 from kg.resolve import resolve_extractions
 from kg.store.directory import PersistentStore, open_store
-from kg.store.ingest import BATCH_DOCUMENTS, IngestReport, ingest_extractions
+from kg.store.entities import ENTITIES_GRAPH
+from kg.store.ingest import BATCH_DOCUMENTS, IngestReport, document_iri, ingest_extractions
+from kg.store.remote import Endpoint, RemoteStore, ingest_remote
+from kg.words import plural
 
 
 def extraction_stream(
@@ -54,16 +62,27 @@ def extraction_stream(
 
 
 class _Stages:
-    """Seconds per stage, in the order the stages ran."""
+    """Seconds per stage, in the order the stages ran, told to *on_stage* as they go."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_stage: StageCallback | None = None) -> None:
         self.started = self.last = time.perf_counter()
         self.seconds: list[tuple[str, float]] = []
+        self.on_stage = on_stage
+
+    def begin(self, stage: str) -> None:
+        self.last = time.perf_counter()
+        if self.on_stage is not None:
+            self.on_stage(stage, None)
 
     def done(self, stage: str) -> None:
         now = time.perf_counter()
         self.seconds.append((stage, now - self.last))
         self.last = now
+        if self.on_stage is not None:
+            self.on_stage(stage, self.seconds[-1][1])
+
+    def total(self) -> float:
+        return time.perf_counter() - self.started
 
 
 def build_documents(
@@ -91,12 +110,16 @@ def _build(
     problems: Sequence[Problem],
     warnings: Sequence[Problem],
 ) -> KnowledgeGraph:
+    stages.begin("extract")
     extractions = list(extraction_stream(documents, options, progress))
     stages.done("extract")
+    stages.begin("resolve")
     resolved = resolve_extractions(extractions)
     stages.done("resolve")
+    stages.begin("map")
     graph = to_graph(resolved)
     stages.done("map")
+    stages.begin("lineage")
     link_lineage(graph)
     stages.done("lineage")
     report = BuildReport(
@@ -104,7 +127,7 @@ def _build(
         problems=tuple(problems),
         warnings=tuple(warnings),
         tokens=sum(e.tokens for e in extractions),
-        seconds=time.perf_counter() - stages.started,
+        seconds=stages.total(),
         stages=tuple(stages.seconds),
     )
     return KnowledgeGraph(graph, report=report)
@@ -121,28 +144,51 @@ def build(
     :class:`kg.errors.InputError` with ``options.strict``); the rest are still built.
     """
     stages = _Stages()
+    stages.begin("read")
     read = read_documents(list(inputs), max_bytes=options.max_bytes, strict=options.strict)
+    warnings = [*read.warnings, *_long_sentence_warnings(read.documents)]
     stages.done("read")
-    return _build(read.documents, options, progress, stages, read.problems, read.warnings)
+    return _build(read.documents, options, progress, stages, read.problems, warnings)
+
+
+def _long_sentence_warnings(documents: Iterable[Document]) -> Iterator[Problem]:
+    for document in documents:
+        if (warning := long_sentence_warning(document)) is not None:
+            yield warning
+
+
+def _warn_long_sentences(documents: Iterable[Document], log: ReadLog) -> Iterator[Document]:
+    """*documents*, each one with over-long sentences logged as a warning on its way."""
+    for document in documents:
+        log.warnings.extend(_long_sentence_warnings([document]))
+        yield document
 
 
 @dataclass(frozen=True)
 class BuildOutputs:
-    """What ``kg build`` wrote: the graph, its files, and its validation result."""
+    """What ``kg build`` wrote: the graph, its files, and its validation result.
+
+    ``html_skipped`` says why no map was written when the build was too large for one by
+    default (None when the map was written or not wanted).
+    """
 
     kg: KnowledgeGraph
     report: BuildReport
     turtle: Path
     html: Path | None
-    violations: int | None  # None when validation was skipped
+    violations: int | None  # SHACL results of severity Violation; None when not validated
+    html_skipped: str | None = None
+    seconds: float = 0.0  # the whole build: reading to validation, model loading included
+    stages: tuple[tuple[str, float], ...] = ()  # every stage, writing and validation too
 
     def summary(self) -> str:
         stats = self.kg.stats()
         files = ", ".join(str(p) for p in (self.turtle, self.html) if p is not None)
         return (
-            f"{stats.documents} documents, {stats.organizations} organizations, "
-            f"{stats.agreements} agreements, {stats.clauses} clauses, {stats.triples} triples "
-            f"in {self.report.seconds:.1f} s → {files}"
+            f"{plural(stats.documents, 'document')}, "
+            f"{plural(stats.organizations, 'organization')}, "
+            f"{plural(stats.agreements, 'agreement')}, {plural(stats.clauses, 'clause')}, "
+            f"{plural(stats.triples, 'triple')} in {self.seconds:.1f} s → {files}"
         )
 
 
@@ -167,14 +213,19 @@ def build_to(
     options: BuildOptions = DEFAULTS,
     progress: ProgressCallback | None = None,
     *,
-    html: bool = True,
+    html: bool | None = None,
     validate: bool = True,
     max_nodes: int = 2000,
     force: bool = False,
+    map_max_documents: int | None = None,
+    on_stage: StageCallback | None = None,
 ) -> BuildOutputs:
     """Build *inputs* and write ``OUT/kg.ttl`` (and ``OUT/kg.html``), validating the graph.
 
     Outputs are written atomically, so an interrupted build never leaves half a file.
+    With *html* None the map is written for builds of up to *map_max_documents*
+    documents (default :data:`kg.options.MAP_MAX_DOCUMENTS`); True always writes it,
+    False never.
 
     Unless *force*, an ``OUT/kg.ttl`` built from other inputs (no source file and no
     document in common with this build) is not replaced: pointing two builds at one folder
@@ -182,25 +233,55 @@ def build_to(
 
     :raises kg.errors.InputError: when no input gave a document (nothing is written).
     :raises kg.errors.OutputError: when ``OUT/kg.ttl`` holds a graph of other inputs.
+    :raises kg.errors.GraphError: *out_dir* cannot be written (checked before reading).
     """
-    stages = _Stages()
+    out = writable_folder(out_dir)
+    stages = _Stages(on_stage)
+    stages.begin("read")
     read = read_documents(list(inputs), max_bytes=options.max_bytes, strict=options.strict)
+    warnings = [*read.warnings, *_long_sentence_warnings(read.documents)]
     stages.done("read")
-    out = Path(out_dir)
     if not force and read.documents:
         _refuse_foreign_graph(out / "kg.ttl", read.documents)
-    kg = _build(read.documents, options, progress, stages, read.problems, read.warnings)
+    kg = _build(read.documents, options, progress, stages, read.problems, warnings)
     assert kg.report is not None
     if kg.report.documents == 0:
         # never replace a good kg.ttl with an empty one because every input failed
         reasons = "; ".join(str(p) for p in kg.report.problems) or "no documents in the inputs"
         raise InputError(f"nothing to build, {out_dir} left unchanged: {reasons}")
+    stages.begin("write")
     kg.write_turtle(out / "kg.ttl")
-    html_path = out / "kg.html" if html else None
+    stages.done("write")
+    documents = kg.report.documents
+    if map_max_documents is None:
+        map_max_documents = _settings.MAP_MAX_DOCUMENTS  # read now: a test may lower it
+    too_large = html is None and documents > map_max_documents
+    html_path = out / "kg.html" if html or (html is None and not too_large) else None
     if html_path is not None:
+        stages.begin("render")
         kg.render_html(html_path, max_nodes=max_nodes)
-    violations = len(kg.validate().violations) if validate else None
-    return BuildOutputs(kg, kg.report, out / "kg.ttl", html_path, violations)
+        stages.done("render")
+    skipped = (
+        f"no map written: {documents:,} documents is more than {map_max_documents:,} "
+        f"(ask for it with --html, or later with `kg render {out / 'kg.ttl'}`)"
+        if too_large
+        else None
+    )
+    violations = None
+    if validate:
+        stages.begin("validate")
+        violations = len(kg.validate().errors)
+        stages.done("validate")
+    return BuildOutputs(
+        kg,
+        kg.report,
+        out / "kg.ttl",
+        html_path,
+        violations,
+        skipped,
+        seconds=stages.total(),
+        stages=tuple(stages.seconds),
+    )
 
 
 _DCT_SOURCE = ox.NamedNode(str(DCTERMS.source))
@@ -251,10 +332,22 @@ def ingest(
     :raises kg.store.directory.StoreError: when *store* was opened read-only.
     :raises kg.errors.InputError: with ``options.strict``, at the first unreadable input.
     """
+    return _ingest(store, inputs, options, progress, batch_size, [])
+
+
+def _ingest(
+    store: PersistentStore,
+    inputs: Sequence[str | Path],
+    options: BuildOptions,
+    progress: ProgressCallback | None,
+    batch_size: int,
+    written: list[str],
+) -> IngestReport:
     started = time.perf_counter()
     log = ReadLog()
     read = iter_documents(list(inputs), max_bytes=options.max_bytes, strict=options.strict)
-    extractions = extraction_stream(log.documents(read), options)
+    documents = _warn_long_sentences(log.documents(read), log)
+    extractions = _noting_ids(extraction_stream(documents, options), written)
     report = ingest_extractions(store, extractions, batch_size=batch_size, progress=progress)
     return replace(
         report,
@@ -262,6 +355,12 @@ def ingest(
         warnings=tuple(log.warnings),
         seconds=time.perf_counter() - started,
     )
+
+
+def _noting_ids(extractions: Iterable[Extraction], ids: list[str]) -> Iterator[Extraction]:
+    for extraction in extractions:
+        ids.append(extraction.document.id)
+        yield extraction
 
 
 def ingest_into(
@@ -272,11 +371,94 @@ def ingest_into(
     *,
     wait: bool = False,
     batch_size: int = BATCH_DOCUMENTS,
+    validate: bool = True,
+    on_stage: StageCallback | None = None,
 ) -> IngestReport:
-    """Open (or create) the store at *path*, :func:`ingest` *inputs* and close it again.
+    """Open (or create) the store at *path*, :func:`ingest` *inputs* and close it again;
+    with *validate*, check the documents written against the SHACL shapes, as a build
+    checks its graph (``report.violations``); ``report.stages`` times ingest and validate.
 
     :raises kg.store.directory.StoreError: when another process is writing the store
         (unless *wait*).
     """
+    stages = _Stages(on_stage)
+    written: list[str] = []
     with open_store(path, wait=wait) as store:
-        return ingest(store, inputs, options, progress, batch_size=batch_size)
+        stages.begin("ingest")
+        report = _ingest(store, inputs, options, progress, batch_size, written)
+        stages.done("ingest")
+        violations = None
+        if validate and written:
+            stages.begin("validate")
+            violations = len(validate_graph(_documents_graph(store, written)).errors)
+            stages.done("validate")
+    return replace(
+        report, violations=violations, seconds=stages.total(), stages=tuple(stages.seconds)
+    )
+
+
+def _documents_graph(store: PersistentStore, ids: Sequence[str]) -> Graph:
+    """The union of the named graphs of documents *ids* in *store*, with the entities
+    graph's facts about what they mention (an organisation's type and labels live there
+    once, not in each document graph)."""
+    names = sorted({str(document_iri(i)) for i in ids})
+    triples = [
+        ox.Triple(q.subject, q.predicate, q.object)
+        for name in names
+        for q in store.ox.quads_for_pattern(None, None, None, ox.NamedNode(name))
+    ]
+    mentioned = {t.subject for t in triples} | {
+        t.object for t in triples if isinstance(t.object, ox.NamedNode)
+    }
+    entities = ox.NamedNode(ENTITIES_GRAPH)
+    about = [
+        ox.Triple(q.subject, q.predicate, q.object)
+        for node in sorted(mentioned, key=str)
+        if isinstance(node, ox.NamedNode)
+        for q in store.ox.quads_for_pattern(node, None, None, entities)
+    ]
+    return graph_of([*triples, *about])
+
+
+def ingest_endpoint(
+    endpoint: Endpoint,
+    inputs: Sequence[str | Path],
+    options: BuildOptions = DEFAULTS,
+    progress: ProgressCallback | None = None,
+    *,
+    batch_size: int = BATCH_DOCUMENTS,
+) -> IngestReport:
+    """Read *inputs* into the SPARQL server at *endpoint*, one named graph per document
+    (:mod:`kg.store.remote`), as :func:`ingest` does into a local store.
+
+    Documents whose graph the server already holds (the same text: document IRIs are
+    content hashes) are neither extracted nor sent again, so re-running a build that
+    stopped completes only the missing documents; they count in ``report.replaced``.
+
+    :raises kg.store.remote.EndpointError: when the server refuses a write or goes away.
+    """
+    started = time.perf_counter()
+    server = RemoteStore(endpoint)
+    present = server.document_graphs()
+    log = ReadLog()
+    read = iter_documents(list(inputs), max_bytes=options.max_bytes, strict=options.strict)
+    skipped = 0
+
+    def missing(documents: Iterable[Document]) -> Iterator[Document]:
+        nonlocal skipped
+        for document in documents:
+            if str(document_iri(document.id)) in present:
+                skipped += 1
+            else:
+                yield document
+
+    documents = _warn_long_sentences(missing(log.documents(read)), log)
+    extractions = extraction_stream(documents, options)
+    report = ingest_remote(server, extractions, batch_size=batch_size, progress=progress)
+    return replace(
+        report,
+        replaced=skipped,
+        problems=tuple(log.problems),
+        warnings=tuple(log.warnings),
+        seconds=time.perf_counter() - started,
+    )

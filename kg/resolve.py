@@ -223,6 +223,13 @@ def _agreement_label(agreement: Agreement, party_names: list[str]) -> str:
 _STORE_DOC_ID = "doc-store"  # the pseudo-document holding stored organisations
 
 
+ORG_INDEX_QUERY = (
+    "SELECT ?org ?name ?alias WHERE { ?org a dk:Organization ; skos:prefLabel ?name ."
+    " OPTIONAL { ?org skos:altLabel ?alias } }"
+)
+"""The stored organisations with their names (after the project prologue), for :class:`OrgIndex`."""
+
+
 class OrgIndex:
     """The stored organisations, indexed by the full names resolution compares."""
 
@@ -232,14 +239,16 @@ class OrgIndex:
 
     @classmethod
     def from_store(cls, store: ox.Store) -> OrgIndex:
+        """The organisations of the Oxigraph *store* (any graph)."""
+        return cls.from_rows(select(store, sparql_prologue() + ORG_INDEX_QUERY, union=True))
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[Sequence[str | None]]) -> OrgIndex:
+        """The organisations of *rows* of :data:`ORG_INDEX_QUERY` (IRI, name, alias)."""
         index = cls()
-        query = sparql_prologue() + (
-            "SELECT ?org ?name ?alias WHERE { ?org a dk:Organization ; skos:prefLabel ?name ."
-            " OPTIONAL { ?org skos:altLabel ?alias } }"
-        )
         names: dict[str, set[str]] = {}
         aliases: dict[str, set[str]] = {}
-        for iri, name, alias in select(store, query, union=True):
+        for iri, name, alias in rows:
             if iri is None or name is None or not iri.startswith(_ORG_PREFIX):
                 continue
             key = iri.removeprefix(_ORG_PREFIX)

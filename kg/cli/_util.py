@@ -44,11 +44,18 @@ def print_table(columns: list[str], rows: list[list[str]], title: str | None = N
     console().print(table)
 
 
-def load_kg(graph_path: str) -> Any:
-    """A graph file or a store directory (``kg build --store``), as a KnowledgeGraph."""
+def load_kg(graph_path: str | None, endpoint: str | None = None) -> Any:
+    """A graph file, a store directory (``kg build --store``) or the data of the SPARQL
+    server at *endpoint* (``kg build --endpoint``), as a KnowledgeGraph."""
     from kg.knowledge import KnowledgeGraph
     from kg.store.directory import is_store, store_graph
 
+    if endpoint is not None:
+        from kg.store.remote import Endpoint, remote_graph
+
+        return KnowledgeGraph(remote_graph(Endpoint(endpoint)))
+    if graph_path is None:
+        raise click.UsageError("give GRAPH or --endpoint URL")
     if is_store(graph_path):
         return KnowledgeGraph(store_graph(graph_path))
     return KnowledgeGraph.load(graph_path)
@@ -67,7 +74,16 @@ def queryable(graph_path: str) -> Iterator[Any]:
         yield load_kg(graph_path).graph
 
 
-@click.group()
+ENDPOINT_OPTION = click.option(
+    "--endpoint",
+    default=None,
+    metavar="URL",
+    help="Read the data of this SPARQL 1.1 server (its query URL) instead of GRAPH.",
+)
+"""``--endpoint URL`` of the commands that read a whole graph (render, timeline, serve)."""
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="kg")
 def cli() -> None:
     """Build knowledge graphs of corporate deals from news articles and press releases."""
@@ -97,3 +113,51 @@ class progress_bar:
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
             self.bar.stop()
+
+
+class stage_display:
+    """The stages of a build as they run: on a terminal one progress bar per stage (the
+    extraction's counts documents), elsewhere one line per finished stage on stderr."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+        self.task: Any = None
+
+    def __enter__(self) -> stage_display:
+        if sys.stderr.isatty():
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            self.bar = Progress(
+                TextColumn("{task.description:<10}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[took]}"),
+                console=Console(stderr=True),
+            )
+            self.bar.start()
+        return self
+
+    def stage(self, name: str, seconds: float | None) -> None:
+        """A :data:`kg.options.StageCallback`: *seconds* is None when *name* starts."""
+        if self.bar is None:
+            if seconds is not None:
+                click.echo(f"{name}: {seconds:.1f} s", err=True)
+        elif seconds is None:
+            self.task = self.bar.add_task(name, total=None, took="")
+        else:
+            total = self.bar.tasks[self.task].total or 1
+            self.bar.update(self.task, total=total, completed=total, took=f"{seconds:.1f} s")
+
+    def progress(self, done: int, total: int) -> None:
+        """A :data:`kg.options.ProgressCallback` for the stage that is running."""
+        if self.bar is not None and self.task is not None:
+            self.bar.update(self.task, completed=done, total=total or None)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def stage_times(stages: tuple[tuple[str, float], ...]) -> str:
+    """``read 0.1 s, extract 3.2 s, …``: what ``kg build -v`` prints."""
+    return ", ".join(f"{name} {seconds:.1f} s" for name, seconds in stages)

@@ -11,6 +11,7 @@ from kg.cli._util import (
     handle_errors,
     progress_bar,
 )
+from kg.words import plural
 
 
 @cli.command()
@@ -42,14 +43,14 @@ def facts(inputs: tuple[str, ...], out_dir: str, model: str | None) -> None:
             by_input, problems = facts_of(inputs, model=model, progress=progress)
             for stem, found in by_input.items():
                 click.echo(json.dumps({"input": stem, "facts": found}, ensure_ascii=False))
-            click.echo(f"{len(by_input)} facts records → standard output", err=True)
+            click.echo(f"{plural(len(by_input), 'facts record')} → standard output", err=True)
         else:
             written, problems = predict_facts(inputs, out_dir, model=model, progress=progress)
-            click.echo(f"{len(written)} facts files → {out_dir}")
+            click.echo(f"{plural(len(written), 'facts file')} → {out_dir}")
     for problem in problems:
         click.echo(f"skipped: {problem}", err=True)
     if problems:
-        raise click.ClickException(f"{len(problems)} input(s) skipped")
+        raise click.ClickException(f"{plural(len(problems), 'input')} skipped")
 
 
 @cli.command(name="eval")

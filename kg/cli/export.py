@@ -8,17 +8,20 @@ from pathlib import Path
 import click
 
 from kg.cli._util import (
+    ENDPOINT_OPTION,
     cli,
     handle_errors,
     load_kg,
 )
+from kg.words import plural
 
 
 @cli.command()
-@click.argument("graph", type=click.Path())
+@click.argument("graph", type=click.Path(), required=False)
 @click.option(
     "-o", "--out", "out_path", type=click.Path(dir_okay=False), default="kg.html", show_default=True
 )
+@ENDPOINT_OPTION
 @click.option(
     "--max-nodes",
     type=click.IntRange(min=1),
@@ -31,16 +34,24 @@ from kg.cli._util import (
     help="The map's name, in its header and window title [default: Deal relationship map].",
 )
 @handle_errors
-def render(graph: str, out_path: str, max_nodes: int, title: str | None) -> None:
+def render(
+    graph: str | None, out_path: str, endpoint: str | None, max_nodes: int, title: str | None
+) -> None:
     """Write the interactive relationship map of GRAPH as one self-contained HTML file.
 
     \b
     Example:
         kg render output/kg.ttl -o output/kg.html --title "Microsoft and OpenAI"
+        kg render --endpoint http://127.0.0.1:8890/sparql -o kg.html
     """
+    if graph is not None and endpoint is not None:
+        raise click.UsageError("give GRAPH or --endpoint URL, not both")
     named = {"title": title} if title else {}
-    stats = load_kg(graph).render_html(out_path, max_nodes=max_nodes, **named)
-    click.echo(f"{stats.nodes} nodes, {stats.edges} edges ({stats.initial_view} view) → {out_path}")
+    stats = load_kg(graph, endpoint).render_html(out_path, max_nodes=max_nodes, **named)
+    click.echo(
+        f"{plural(stats.nodes, 'node')}, {plural(stats.edges, 'edge')} "
+        f"({stats.initial_view} view) → {out_path}"
+    )
 
 
 def _export_formats() -> list[str]:
@@ -67,14 +78,22 @@ def _export_formats() -> list[str]:
     show_default=True,
     help="Output file, - for standard output (a directory for csv).",
 )
+@click.option(
+    "--network",
+    type=click.Choice(["full", "companies"]),
+    default="full",
+    show_default=True,
+    help="GraphML/GEXF: every node, or companies only with their deal counts and amounts.",
+)
 @handle_errors
-def export(graph: str, fmt: str, out_path: str) -> None:
+def export(graph: str, fmt: str, out_path: str, network: str) -> None:
     """Export GRAPH for other tools (RDF formats, Gephi, spreadsheets), to standard output
     unless -o names a file.
 
     \b
     Example:
         kg export output/kg.ttl --format graphml -o output/kg.graphml
+        kg export output/kg.ttl --format gexf --network companies -o output/companies.gexf
         kg export output/kg.ttl --format ntriples | wc -l
     """
     from kg.export import canonical_format, export_bytes, export_graph
@@ -84,11 +103,11 @@ def export(graph: str, fmt: str, out_path: str) -> None:
     if out_path == "-":
         if fmt == "csv":
             raise click.UsageError("csv writes a folder of tables: give it with -o DIR")
-        data, stats = export_bytes(kg.graph, fmt)
+        data, stats = export_bytes(kg.graph, fmt, network)
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
-        click.echo(f"{stats.triples} triples → standard output", err=True)
+        click.echo(f"{plural(stats.triples, 'triple')} → standard output", err=True)
         return
-    stats = export_graph(kg.graph, fmt, Path(out_path))
-    click.echo(f"{stats.triples} triples → {', '.join(str(f) for f in stats.files)}")
+    stats = export_graph(kg.graph, fmt, Path(out_path), network)
+    click.echo(f"{plural(stats.triples, 'triple')} → {', '.join(str(f) for f in stats.files)}")

@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from kg.cli._util import (
+    ENDPOINT_OPTION,
     cli,
     handle_errors,
     load_kg,
@@ -76,6 +77,16 @@ def validate(graph: str, fmt: str) -> None:
 @click.argument("graph", type=click.Path(), required=False)
 @click.argument("sparql", required=False)
 @click.option(
+    "--endpoint",
+    default=None,
+    metavar="URL",
+    help="Ask this SPARQL 1.1 server instead of GRAPH (one `kg build --endpoint` wrote).",
+)
+@click.option("--user", default=None, help="With --endpoint: user for HTTP auth.")
+@click.option(
+    "--password", envvar="KG_PUSH_PASSWORD", default=None, help="Or set KG_PUSH_PASSWORD."
+)
+@click.option(
     "--file",
     "query_file",
     type=click.Path(dir_okay=False, exists=True, allow_dash=True),
@@ -87,7 +98,8 @@ def validate(graph: str, fmt: str) -> None:
     "binds",
     multiple=True,
     metavar="VAR=VALUE",
-    help="Bind a variable of a named query to an RDF term (repeatable).",
+    help="Bind a variable to a value (repeatable): a company name, agreement key, clause type "
+    "or YYYY-MM-DD where the named query's parameter says so, else an RDF term.",
 )
 @click.option(
     "--format",
@@ -99,16 +111,33 @@ def validate(graph: str, fmt: str) -> None:
     show_default=True,
 )
 @click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    help="Print at most N rows (a page of the answer, in its order; see --offset).",
+)
+@click.option(
+    "--offset",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Skip the first N rows of the answer.",
+)
+@click.option(
     "--list", "list_queries", is_flag=True, help="List the named queries and their parameters."
 )
 @handle_errors
 def query(
     graph: str | None,
     sparql: str | None,
+    endpoint: str | None,
+    user: str | None,
+    password: str | None,
     query_file: str | None,
     query_name: str | None,
     binds: tuple[str, ...],
     fmt: str,
+    limit: int | None,
+    offset: int,
     list_queries: bool,
 ) -> None:
     """Run a SPARQL query over GRAPH; project prefixes (dk:, dkid:, rdfs:…) are predeclared.
@@ -121,30 +150,51 @@ def query(
         echo 'ASK { ?a a dk:Agreement }' | kg query output/kg.ttl -
         kg query output/kg.ttl 'SELECT ?name WHERE { ?o a dk:Organization ; rdfs:label ?name }'
         kg query output/kg.ttl --name agreements-between --bind org1=org-acme-robotics --bind org2=org-borealis-labs
+        kg query output/kg.ttl --name agreements --limit 100 --offset 100
+        kg query --endpoint http://127.0.0.1:8890/sparql --name companies-by-deals
     """
     from rdflib import Graph
 
     from kg.query.bindings import parse_bindings
-    from kg.query.catalog import named_queries
+    from kg.query.catalog import load_named_query, named_queries
     from kg.query.formats import serialize, to_rows
+    from kg.query.params import bind_parameters
     from kg.query.run import run_named_query, run_query
 
     if list_queries:
         rows = [[q.name, q.title, ", ".join(q.param_names)] for q in named_queries().values()]
         print_table(["name", "title", "parameters"], rows)
         return
-    if graph is None:
+    if endpoint is not None and sparql is None:
+        graph, sparql = None, graph  # with --endpoint the one argument is the query
+    if graph is None and endpoint is None:
         raise click.UsageError("give the GRAPH to query (a kg.ttl, its folder or a store)")
     given = [x for x in (sparql, query_file, query_name) if x]
     if len(given) != 1:
         raise click.UsageError("give exactly one of SPARQL, --file or --name")
+    if graph is not None and endpoint is not None:
+        raise click.UsageError("give GRAPH or --endpoint URL, not both")
     text = _query_text(sparql, query_file)
-    with queryable(graph) as target:
-        bindings = parse_bindings(binds, target if isinstance(target, Graph) else None)
+    if endpoint is not None:
+        from kg.query.remote import run_remote_named_query, run_remote_query
+        from kg.store.remote import Endpoint
+
+        server = Endpoint(endpoint, user=user, password=password)
+        bindings = parse_bindings(binds, None)
         if query_name:
-            result = run_named_query(target, query_name, bindings)
+            result = run_remote_named_query(server, query_name, bindings)
         else:
-            result = run_query(target, str(text), bindings)
+            result = run_remote_query(server, str(text), bindings)
+    else:
+        assert graph is not None
+        with queryable(graph) as target:
+            if query_name:
+                named = load_named_query(query_name)
+                bound = bind_parameters(named, binds, target)
+                result = run_named_query(target, query_name, bound, limit=limit, offset=offset)
+            else:
+                bindings = parse_bindings(binds, target if isinstance(target, Graph) else None)
+                result = run_query(target, str(text), bindings, limit=limit, offset=offset)
     fmt = {"ttl": "turtle"}.get(fmt.lower(), fmt.lower())
     if result.kind == "construct" and fmt in {"table", "csv", "tsv"}:
         fmt = "turtle"
@@ -201,7 +251,7 @@ def orgs(graph: str, fmt: str) -> None:
 
 @cli.command()
 @click.argument("graph", type=click.Path())
-@click.argument("orgs", nargs=-1, required=True)
+@click.argument("orgs", nargs=-1)
 @click.option(
     "--as-of",
     "as_of",
@@ -219,9 +269,15 @@ def orgs(graph: str, fmt: str) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
+@ENDPOINT_OPTION
 @handle_errors
 def timeline(
-    graph: str, orgs: tuple[str, ...], as_of: str | None, known_at: str | None, fmt: str
+    graph: str,
+    orgs: tuple[str, ...],
+    as_of: str | None,
+    known_at: str | None,
+    fmt: str,
+    endpoint: str | None,
 ) -> None:
     """The agreements of ORG (by date), or between ORG and ORG (in lineage order), and
     with --as-of the terms in force on that day; --known-at uses only what was published by
@@ -232,10 +288,16 @@ def timeline(
         kg timeline output/dated/kg.ttl Microsoft OpenAI --as-of 2024-06-01
         kg timeline output/dated/kg.ttl Microsoft OpenAI --as-of 2025-11-01 --known-at 2025-10-01
         kg timeline output/dated/kg.ttl OpenAI
+        kg timeline --endpoint http://127.0.0.1:8890/sparql Microsoft OpenAI
     """
     from kg.query.timeline import timeline as build_timeline
 
-    result = build_timeline(load_kg(graph).graph, list(orgs), as_of, known_at)
+    source: str | None = graph
+    if endpoint is not None:  # then every argument names an organisation
+        source, orgs = None, (graph, *orgs)
+    if not orgs:
+        raise click.UsageError("name at least one organisation (ORG)")
+    result = build_timeline(load_kg(source, endpoint).graph, list(orgs), as_of, known_at)
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), indent=1, ensure_ascii=False))
         return

@@ -15,6 +15,7 @@ does not depend on the engine.
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-__all__ = ["OrderKey", "sort_rows", "split_order_by"]
+__all__ = ["OrderKey", "sort_rows", "split_order_by", "top_rows"]
 
 _NUMERIC = {
     XSD.integer, XSD.decimal, XSD.double, XSD.float, XSD.int, XSD.long, XSD.short,
@@ -90,6 +91,51 @@ def sort_rows(
     for column, key in reversed(list(zip(columns, keys, strict=True))):
         order.sort(key=lambda i, c=column: ranks[i][c], reverse=key.descending)  # type: ignore[misc]
     return tuple(rows[i] for i in order)
+
+
+def top_rows(
+    variables: Sequence[str],
+    rows: Sequence[tuple[Node | None, ...]],
+    keys: Sequence[OrderKey],
+    offset: int,
+    limit: int,
+) -> tuple[tuple[Node | None, ...], ...] | None:
+    """``sort_rows(variables, rows, keys)[offset : offset + limit]``, without sorting every
+    row: a heap keeps the first ``offset + limit`` (a page of a large answer costs about one
+    pass over it). None when a key is not one of *variables*."""
+    try:
+        columns = [variables.index(key.variable) for key in keys]
+    except ValueError:
+        return None
+    directions = [key.descending for key in keys]
+
+    def order(index: int) -> tuple[Any, ...]:
+        rank = tuple(term_rank(term) for term in rows[index])
+        by_keys = tuple(
+            _Descending(rank[c]) if descending else rank[c]
+            for c, descending in zip(columns, directions, strict=True)
+        )
+        return (*by_keys, rank, index)  # as sort_rows: ties by every column, then input order
+
+    first = heapq.nsmallest(offset + limit, range(len(rows)), key=order)
+    return tuple(rows[i] for i in first[offset:])
+
+
+class _Descending:
+    """A sort key that orders its rank the other way round."""
+
+    __slots__ = ("rank",)
+
+    def __init__(self, rank: tuple[Any, ...]) -> None:
+        self.rank = rank
+
+    def __lt__(self, other: _Descending) -> bool:
+        return other.rank < self.rank
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Descending) and self.rank == other.rank
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 def term_rank(term: Node | None) -> tuple[Any, ...]:

@@ -22,9 +22,12 @@ text. Oxigraph requires a bound variable to be in the query's projection, so eve
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Any, TypeVar
 from typing import Literal as TypingLiteral
 
 import pyoxigraph as ox
@@ -36,7 +39,7 @@ from rdflib.term import Identifier, Node
 from kg.errors import QueryError
 from kg.query.bindings import VARIABLE
 from kg.query.catalog import load_named_query
-from kg.query.ordering import sort_rows, split_order_by
+from kg.query.ordering import sort_rows, split_order_by, top_rows
 from kg.rdf.graphs import (
     graph_of,
     rdflib_rows,
@@ -60,6 +63,7 @@ __all__ = [
 ResultKind = TypingLiteral["select", "ask", "construct"]
 Row = tuple[Node | None, ...]
 Target = Graph | ox.Store
+T = TypeVar("T")
 """What a query runs on: an rdflib graph, or an Oxigraph store queried in place."""
 
 
@@ -93,6 +97,50 @@ class QueryResult:
         index = self.variables.index(name)
         return [row[index] for row in self.rows]
 
+    def to_records(self) -> list[dict[str, Any]]:
+        """The rows as plain Python values, ``{variable: value}``: IRIs and blank nodes as
+        strings, literals as their Python value (``Decimal``, ``int``, ``bool``,
+        ``datetime.date``, ``str``), unbound as None. An ASK is ``[{"boolean": …}]``.
+
+        :raises QueryError: for a CONSTRUCT or DESCRIBE result (a graph, not rows).
+        """
+        if self.kind == "ask":
+            return [{"boolean": bool(self.boolean)}]
+        if self.kind != "select":
+            raise QueryError("a CONSTRUCT or DESCRIBE result is a graph (.graph), not rows")
+        return [
+            {var: python_value(term) for var, term in zip(self.variables, row, strict=True)}
+            for row in self.rows
+        ]
+
+    def to_dataframe(self) -> Any:  # a pandas.DataFrame; pandas is optional, and untyped
+        """The rows as a pandas DataFrame, one column per variable, numbers as floats (for
+        arithmetic) and the rest as :meth:`to_records` gives them.
+
+        :raises QueryError: when pandas is not installed (``pip install pandas``), or for
+            a CONSTRUCT or DESCRIBE result.
+        """
+        try:
+            import pandas  # type: ignore[import-untyped,import-not-found,unused-ignore]
+        except ImportError as exc:
+            raise QueryError("to_dataframe() needs pandas: pip install pandas") from exc
+        records = [
+            {k: float(v) if isinstance(v, Decimal) else v for k, v in record.items()}
+            for record in self.to_records()
+        ]
+        columns = ["boolean"] if self.kind == "ask" else list(self.variables)
+        return pandas.DataFrame.from_records(records, columns=columns)
+
+
+def python_value(term: Node | None) -> Any:
+    """A plain Python value for an RDF term (see :meth:`QueryResult.to_records`)."""
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        value = term.toPython()
+        return str(term) if isinstance(value, Literal) else value  # an ill-typed literal
+    return str(term)
+
 
 # --------------------------------------------------------------------------- named queries
 
@@ -115,6 +163,8 @@ def run_query(
     bindings: Mapping[str, Node] | None = None,
     *,
     include_ontology: bool = True,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> QueryResult:
     """Run *sparql* on *graph* (plus the ontology and concept schemes) and return the result.
 
@@ -126,10 +176,16 @@ def run_query(
 
     :param bindings: variable name (without ``?``) → RDF term; each variable must be in the
         query's projection.
+    :param limit: at most this many rows of a SELECT answer, after skipping *offset*: a page
+        of the answer in its order. A final ``ORDER BY`` of plain variables keeps only the
+        page's rows while ordering (:func:`kg.query.ordering.top_rows`); an unordered
+        answer stops the engine once the page is full.
     :raises QuerySyntaxError: when the query does not parse (with line and column).
     :raises QueryError: for a bad binding or a failure while evaluating.
     """
     init = _check_bindings(bindings or {})
+    if limit is not None and limit < 0 or offset < 0:
+        raise QueryError(f"limit and offset must not be negative (got {limit}, {offset})")
     target = prepare(graph) if include_ontology else _oxigraph_target(graph)
     try:
         # a final ORDER BY of plain variables is applied here, not by the engine (see
@@ -139,10 +195,16 @@ def run_query(
             unordered = _evaluate(target, split[0], init)
             if unordered.kind != "select":
                 return unordered  # an ASK or CONSTRUCT answer has no order
-            rows = sort_rows(unordered.variables, unordered.rows, split[1])
+            variables, keys = unordered.variables, split[1]
+            if limit is None:
+                rows = sort_rows(variables, unordered.rows, keys)
+                rows = None if rows is None else rows[offset:]
+            else:
+                rows = top_rows(variables, unordered.rows, keys, offset, limit)
             if rows is not None:
                 return replace(unordered, rows=rows)
-        return _evaluate(target, sparql, init)
+        window = None if limit is None and not offset else (offset, limit)
+        return _evaluate(target, sparql, init, window)
     except SyntaxError as exc:
         raise _syntax_error(sparql, exc) from exc
     except RuntimeError as exc:
@@ -157,8 +219,11 @@ def run_named_query(
     bindings: Mapping[str, Node] | None = None,
     *,
     include_ontology: bool = True,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> QueryResult:
-    """Run the named query *name* with *bindings* for its parameters.
+    """Run the named query *name* with *bindings* for its parameters (a page of its rows
+    with *limit* and *offset*, as :func:`run_query`).
 
     :raises OntologyError: for an unknown query name.
     :raises QueryError: for a binding that is not a parameter of the query, or a missing
@@ -174,7 +239,9 @@ def run_named_query(
     if missing:
         details = "; ".join(f"{p.name}: {p.description}" for p in query.params if p.required)
         raise QueryError(f"query {name!r} needs --bind for {', '.join(missing)} ({details})")
-    return run_query(graph, query.sparql, given, include_ontology=include_ontology)
+    return run_query(
+        graph, query.sparql, given, include_ontology=include_ontology, limit=limit, offset=offset
+    )
 
 
 def prepare(graph: Target) -> Target:
@@ -204,13 +271,35 @@ def _oxigraph_target(graph: Target) -> Target:
     return oxigraph_copy(graph)
 
 
-def _evaluate(target: Graph | ox.Store, sparql: str, init: Mapping[str, Identifier]) -> QueryResult:
+Window = tuple[int, int | None]
+"""Rows to skip and rows to keep at most (None: all), of a SELECT answer in the engine's order."""
+
+
+def _evaluate(
+    target: Graph | ox.Store,
+    sparql: str,
+    init: Mapping[str, Identifier],
+    window: Window | None = None,
+) -> QueryResult:
     if isinstance(target, ox.Store):
-        return _run_in_place(target, sparql, init)
-    return _convert(target.query(sparql, initNs=PREFIXES, initBindings=dict(init)))
+        return _run_in_place(target, sparql, init, window)
+    return _convert(target.query(sparql, initNs=PREFIXES, initBindings=dict(init)), window)
 
 
-def _run_in_place(store: ox.Store, sparql: str, bindings: Mapping[str, Identifier]) -> QueryResult:
+def _page(rows: Iterable[T], window: Window | None) -> Iterable[T]:
+    # the answers stream: rows past the page are never produced (nor read from disk)
+    if window is None:
+        return rows
+    skip, keep = window
+    return itertools.islice(rows, skip, None if keep is None else skip + keep)
+
+
+def _run_in_place(
+    store: ox.Store,
+    sparql: str,
+    bindings: Mapping[str, Identifier],
+    window: Window | None = None,
+) -> QueryResult:
     substitutions = {ox.Variable(name): to_oxigraph_term(term) for name, term in bindings.items()}
     result = store.query(
         sparql,
@@ -222,13 +311,13 @@ def _run_in_place(store: ox.Store, sparql: str, bindings: Mapping[str, Identifie
         return QueryResult("ask", boolean=bool(result))
     if isinstance(result, ox.QueryTriples):
         return QueryResult("construct", graph=graph_of(result))
-    return _solutions(result)
+    return _solutions(result, window)
 
 
-def _solutions(solutions: ox.QuerySolutions) -> QueryResult:
+def _solutions(solutions: ox.QuerySolutions, window: Window | None = None) -> QueryResult:
     variables = tuple(v.value for v in solutions.variables)
     try:
-        rows = rdflib_rows(solutions)
+        rows = rdflib_rows(solutions, _page(solutions, window))
     except ValueError as exc:  # a quoted triple in a result
         raise QueryError(str(exc)) from exc
     return QueryResult("select", variables=variables, rows=tuple(rows))
@@ -246,7 +335,7 @@ def _check_bindings(bindings: Mapping[str, Node]) -> dict[str, Identifier]:
     return checked
 
 
-def _convert(result: Result) -> QueryResult:
+def _convert(result: Result, window: Window | None = None) -> QueryResult:
     if result.type == "ASK":
         return QueryResult("ask", boolean=bool(result.askAnswer))
     if result.type in ("CONSTRUCT", "DESCRIBE"):
@@ -255,7 +344,9 @@ def _convert(result: Result) -> QueryResult:
     variables = tuple(str(v) for v in result.vars or ())
     # Oxigraph evaluates lazily: iterating here keeps evaluation errors inside run_query's try
     rows = tuple(
-        tuple(_plain_string(term) for term in row) for row in result if isinstance(row, ResultRow)
+        tuple(_plain_string(term) for term in row)
+        for row in _page(result, window)
+        if isinstance(row, ResultRow)
     )
     return QueryResult("select", variables=variables, rows=rows)
 

@@ -15,7 +15,7 @@ from rdflib import URIRef
 from kg.rdf.vocab import ID
 
 KINDS = frozenset(
-    {"org", "product", "doc", "agreement", "clause", "amount", "mention", "run", "graph"}
+    {"org", "product", "doc", "agreement", "clause", "amount", "mention", "run", "graph", "stated"}
 )
 _MAX_SLUG = 60
 

@@ -247,11 +247,9 @@ def validate(graph: Graph) -> ValidationResult:
     shapes = shapes_graph()
     checks = _take_sparql_constraints(shapes)
     data = Graph(bind_namespaces="none")
-    for triple in graph:
-        data.add(triple)
+    data.addN((s, p, o, data) for s, p, o in graph)
     for name in SCHEME_FILES:
-        for triple in _file_triples(name):
-            data.add(triple)
+        data.addN((s, p, o, data) for s, p, o in _file_triples(name))
     try:
         conforms, report, text = shacl_validate(
             data,
@@ -263,6 +261,9 @@ def validate(graph: Graph) -> ValidationResult:
             meta_shacl=False,
             advanced=False,
             js=False,
+            # *data* is this call's own copy: pySHACL may add the ontology's axioms to it
+            # rather than clone it first (a second copy of every triple)
+            inplace=True,
         )
     except Exception as exc:  # pySHACL reports broken shapes with its own error types
         raise OntologyError(f"{ONTOLOGY_DIR / SHAPES_FILE}: cannot validate: {exc}") from exc

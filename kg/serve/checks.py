@@ -7,14 +7,15 @@ OPTIONAL, SILENT or not, a constant or variable endpoint) refuses the query. Tex
 as SPARQL Update (``INSERT``, ``DELETE``, ``LOAD``, ``CLEAR``…) is refused as read-only.
 
 rdflib's grammar is narrower than Oxigraph's (and reads some legal escapes differently, such
-as ``e:p\\#x``). A query rdflib cannot parse is passed to the engine only when the worker runs
-without network access (:mod:`kg.serve.sandbox`): there the engine can report its own syntax
-error, or answer a query that cannot reach any other machine. Without that sandbox such a
-query is refused, since nothing then shows that it makes no request.
+as ``e:p\\#x``). A query rdflib cannot parse cannot be checked, so it is refused too (fail
+closed, :data:`UNCHECKED`); the server first lets the engine, which runs without network
+access (:mod:`kg.serve.sandbox`), tell a plain syntax error (400, with its position) from
+syntax only Oxigraph reads (403).
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -24,21 +25,32 @@ from kg.rdf.vocab import PREFIXES
 
 OUTBOUND = "SERVICE (federated query) is not allowed: the server makes no outbound requests"
 READ_ONLY = "this endpoint is read-only: SPARQL Update (and LOAD) is not accepted"
+UNCHECKED = (
+    "this query uses syntax the server's SPARQL checker (rdflib) does not read, so it cannot "
+    "be shown to make no outbound request (SERVICE) and is refused; write it in SPARQL 1.1"
+)
 
 
 @dataclass(frozen=True)
 class Refusal:
-    """Why a query is not run, and the HTTP status that says so."""
+    """Why a query is not run, and the HTTP status that says so.
+
+    ``checked`` is False when the checker could not read the query at all (``detail`` is
+    its parser's message): then it may be a plain syntax error instead.
+    """
 
     status: int
     reason: str
+    checked: bool = True
+    detail: str = ""
 
 
-def refusal(query: str, *, engine_offline: bool = False) -> Refusal | None:
+@functools.lru_cache(maxsize=512)
+def refusal(query: str) -> Refusal | None:
     """Why the read-only server refuses *query*, or None when it may run.
 
-    :param engine_offline: the engine runs where it cannot open network connections, so a
-        query outside rdflib's grammar may be left to it.
+    rdflib's parser takes 20–250 ms on a named query (the engine then answers in 1–2 ms
+    on a small graph), so each worker remembers its last 512 verdicts.
     """
     from pyparsing import ParseBaseException
     from rdflib.plugins.sparql.algebra import translateQuery
@@ -49,17 +61,13 @@ def refusal(query: str, *, engine_offline: bool = False) -> Refusal | None:
     except ParseBaseException as exc:
         if _is_update(query):
             return Refusal(HTTPStatus.FORBIDDEN, READ_ONLY)
-        if engine_offline:
-            return None
-        return Refusal(HTTPStatus.BAD_REQUEST, f"SPARQL syntax error: {exc}")
+        return Refusal(HTTPStatus.FORBIDDEN, UNCHECKED, checked=False, detail=str(exc))
     if _has_service(parsed):
         return Refusal(HTTPStatus.FORBIDDEN, OUTBOUND)
     try:
         algebra = translateQuery(parsed, initNs=PREFIXES).algebra
     except Exception as exc:  # noqa: BLE001 - an unknown prefix, or rdflib's own limits
-        if engine_offline:
-            return None
-        return Refusal(HTTPStatus.BAD_REQUEST, f"cannot check the query: {exc}")
+        return Refusal(HTTPStatus.FORBIDDEN, UNCHECKED, checked=False, detail=str(exc))
     if _has_service(algebra):
         return Refusal(HTTPStatus.FORBIDDEN, OUTBOUND)
     return None

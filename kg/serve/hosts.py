@@ -6,7 +6,7 @@ browser then treats the endpoint as same-origin and lets the page read the answe
 request still carries ``Host: evil.example:7878``. So the server answers only requests whose
 ``Host`` names its own address: a loopback name or address when bound to loopback, the bound
 address otherwise (any IP literal when bound to every interface, as no DNS name is involved),
-and the names the operator allows (``--allow-host``), always with the bound port.
+and the names the operator allows (``--allow-host``), with the bound port when one is given.
 """
 
 from __future__ import annotations
@@ -75,9 +75,9 @@ class HostPolicy:
         if split is None:
             return False
         name, port = split
-        if port is None:
-            port = 80  # a Host without a port names the default port
-        if port != self.port:
+        # browsers always send a port other than 80; a client that leaves it out is
+        # judged by the name, which is what a rebinding page cannot fake
+        if port is not None and port != self.port:
             return False
         if name in self.allowed:
             return True

@@ -27,9 +27,10 @@ from oxrdflib import OxigraphStore
 from rdflib import Dataset, Graph
 
 from kg.errors import KGError
-from kg.rdf.graphs import select, union_graph
+from kg.rdf.graphs import os_reason, select, union_graph
 from kg.rdf.iris import iri_for
 from kg.rdf.ontology import holds_ontology, ontology_quads
+from kg.store.entities import ENTITIES_GRAPH, SUPPORT_GRAPH
 
 MARKER = "kg-store.json"
 DATA_DIR = "oxigraph"
@@ -39,6 +40,8 @@ LINEAGE_GRAPH = str(iri_for("graph", "lineage"))
 """The named graph of the links between agreements of different documents (extends,
 amends, supersedes, superseded clauses): derived from the document graphs, recomputed
 for the companies a change touches."""
+DERIVED_GRAPHS = (LINEAGE_GRAPH, ENTITIES_GRAPH, SUPPORT_GRAPH)
+"""The named graphs that are not one document's: lineage links, entity facts and their support."""
 
 
 class StoreError(KGError):
@@ -79,19 +82,22 @@ class PersistentStore:
         self.close()
 
     def document_graphs(self) -> list[str]:
-        """The IRIs of the document graphs, sorted (not the derived lineage graph)."""
+        """The IRIs of the document graphs, sorted (not the derived graphs)."""
         return sorted(
             g.value
             for g in self.ox.named_graphs()
-            if isinstance(g, ox.NamedNode) and g.value != LINEAGE_GRAPH
+            if isinstance(g, ox.NamedNode) and g.value not in DERIVED_GRAPHS
         )
 
     def data_graphs(self) -> list[str]:
-        """The document graphs and, when it holds anything, the lineage graph: every named
+        """The document graphs and the derived graphs that hold anything: every named
         graph a copy of the store (``kg push``) needs."""
-        lineage = ox.NamedNode(LINEAGE_GRAPH)
-        has_lineage = next(iter(self.ox.quads_for_pattern(None, None, None, lineage)), None)
-        return self.document_graphs() + ([LINEAGE_GRAPH] if has_lineage is not None else [])
+        derived = [
+            g
+            for g in DERIVED_GRAPHS
+            if next(iter(self.ox.quads_for_pattern(None, None, None, ox.NamedNode(g))), None)
+        ]
+        return self.document_graphs() + derived
 
     def graph_sizes(self) -> dict[str, int]:
         """Quads per named graph, by graph IRI."""
@@ -129,9 +135,14 @@ def open_store(
     :raises StoreError: when *path* is not a store, or another process holds it.
     """
     path = Path(path)
-    if not is_store(path):
-        _create_layout(path, create)
-    lock = _acquire_lock(path / LOCK_FILE, wait=wait, timeout=timeout)
+    try:
+        if not is_store(path):
+            _create_layout(path, create)
+        lock = _acquire_lock(path / LOCK_FILE, wait=wait, timeout=timeout)
+    except OSError as exc:  # a parent that is a file, no permission, a read-only disk
+        raise StoreError(
+            f"{path}: cannot create or lock the store: {os_reason(exc, path)}"
+        ) from exc
     try:
         store = ox.Store(str(path / DATA_DIR))
     except OSError as exc:
@@ -217,17 +228,18 @@ def store_dataset(store: PersistentStore) -> Dataset:
 
 
 def store_graph(store: PersistentStore | str | Path) -> Graph:
-    """The union of all document graphs as a plain in-memory Oxigraph-backed Graph.
+    """The union of the document, entities and lineage graphs as a plain in-memory
+    Oxigraph-backed Graph: what a build of the same documents holds.
 
     Each triple appears once, whatever the number of documents stating it, so everything
     that takes a built graph (render, export, stats) takes this. The ontology in the
-    store's default graph is not part of it. Given a path, the store is opened read-only
+    store's default graph and the entity support graph (bookkeeping) are not part of it. Given a path, the store is opened read-only
     and closed again. Queries need no copy: :func:`kg.query.run.run_query` takes ``store.ox``.
     """
     if isinstance(store, PersistentStore):
-        return union_graph(store.ox)
+        return union_graph(store.ox, exclude=(SUPPORT_GRAPH,))
     with open_store_read_only(store) as opened:
-        return union_graph(opened.ox)
+        return union_graph(opened.ox, exclude=(SUPPORT_GRAPH,))
 
 
 def write_ontology(store: ox.Store) -> bool:

@@ -5,15 +5,17 @@ one named graph per document. The store folder itself (layout, lock, opening, re
 
 Each source document's facts live in a named graph whose name is the document's own IRI
 (``dkid:doc-<hash>``): its ``dk:SourceDocument`` node, mentions, agreements, clauses,
-amounts, and the organisation and product nodes it mentions (type, label, the aliases *it*
-uses). Re-ingesting a document replaces its graph and nothing else; removing a document
-drops its graph, so a fact stays exactly as long as one document still states it.
+amounts, and the evidence linking the organisations and products it mentions to their
+mentions. What those organisations and products are (type, labels, the aliases each
+document uses, parent, owner) lives once in the entities graph, with which document states
+which fact in the support graph (:mod:`kg.store.entities`). Re-ingesting a document
+replaces its graph and its support and nothing else; removing a document drops both, so a
+fact stays exactly as long as one document still states it.
 
 The default graph holds the core ontology and the concept schemes, rewritten by every
 ingest that finds them missing or outdated. Queries run on the store in place
 (:func:`kg.query.run.run_query` on ``store.ox``) over the union of all graphs, default graph
-included; a triple several documents state is then seen once per document graph, so the
-named queries are written to be duplicate-safe (DISTINCT rows, COUNT(DISTINCT …)).
+included; an organisation's name is there once (entities graph), as on a built file.
 
 Organisations are resolved across the whole store with the rules of :mod:`kg.resolve`: a
 new document's organisation that matches one already stored gets the stored key and name.
@@ -39,13 +41,27 @@ from rdflib import URIRef
 
 from kg.models import Extraction, Problem
 from kg.options import ProgressCallback
+from kg.rdf.graphs import select
 from kg.rdf.iris import iri_for
 from kg.rdf.mapping import doc_key, to_graph
+from kg.rdf.vocab import sparql_prologue
 from kg.resolve import OrgIndex, resolve_batch
 from kg.store.directory import (
+    LINEAGE_GRAPH,
     PersistentStore,
     StoreError,
     write_ontology,
+)
+from kg.store.entities import (
+    ENTITIES_GRAPH,
+    SUPPORT_GRAPH,
+    Triple,
+    drop_support,
+    graph_data,
+    is_entity_fact,
+    recompute_entities,
+    support_triples,
+    supported_subjects_query,
 )
 from kg.store.lineage import parties_of, relink_lineage
 
@@ -64,6 +80,8 @@ class IngestReport:
     seconds: float
     problems: tuple[Problem, ...] = ()
     warnings: tuple[Problem, ...] = ()
+    violations: int | None = None  # SHACL violations of the documents written, if checked
+    stages: tuple[tuple[str, float], ...] = ()  # seconds per stage (ingest, validate)
 
 
 # --------------------------------------------------------------------------- ingest
@@ -90,6 +108,7 @@ def ingest_extractions(
         raise StoreError(f"{store.path}: opened read-only; open it with open_store() to write")
     started = time.perf_counter()
     write_ontology(store.ox)
+    upgrade_entity_facts(store.ox)
     index = OrgIndex.from_store(store.ox)
     written = replaced = tokens = quads = 0
     touched: set[str] = set()
@@ -128,24 +147,95 @@ def document_iri(document_id: str) -> URIRef:
 
 
 def _write_batch(store: ox.Store, extractions: Sequence[Extraction]) -> tuple[int, int]:
-    """Write each extraction's graph, replacing older versions; all in one transaction.
+    """Write each extraction's graph and its entity facts, replacing older versions; all in
+    one transaction (one SPARQL update, which Oxigraph applies atomically), so a crash
+    never leaves a document without its graph or an entity without its names.
 
-    Returns (documents replaced, quads written).
+    Returns (documents replaced, quads written into document graphs).
     """
-    graphs = [(document_iri(e.document.id), _document_quads(e)) for e in extractions]
-    existing = [g for g, _ in graphs if store.contains_named_graph(ox.NamedNode(str(g)))]
-    quads = [q for _, qs in graphs for q in qs]
-    if not existing:
-        store.extend(quads)  # one transaction
-    else:
-        # DROP and INSERT in one update, which Oxigraph applies as one transaction, so a
-        # crash never leaves a document without its graph.
-        drops = "".join(f"DROP SILENT GRAPH <{g}> ;\n" for g in existing)
-        inserts = "\n".join(
-            f"GRAPH <{g}> {{\n" + "\n".join(f"{q.triple} ." for q in qs) + "\n}" for g, qs in graphs
+    graphs = [(str(document_iri(e.document.id)), _document_quads(e)) for e in extractions]
+    existing = [g for g, _ in graphs if store.contains_named_graph(ox.NamedNode(g))]
+    update, quads = document_update(graphs, existing, _stated_subjects(store, existing))
+    store.update(update)
+    return len(existing), quads
+
+
+def document_update(
+    graphs: Sequence[tuple[str, Sequence[ox.Quad]]],
+    existing: Sequence[str],
+    old_subjects: Iterable[str] = (),
+) -> tuple[str, int]:
+    """The SPARQL update writing *graphs* (document IRI, its quads): the document's own
+    statements into its graph, its entity facts into the support graph, the entities graph
+    recomputed for every entity they (or, before, the *existing* graphs being replaced,
+    *old_subjects*) speak of. Returns the update and the quads of the document graphs.
+
+    Plain SPARQL 1.1 Update, so a SPARQL server takes it as the local store does.
+    """
+    operations: list[str] = []
+    if existing:
+        operations.append(drop_support(existing))
+        operations += [f"DROP SILENT GRAPH <{g}>" for g in existing]
+    parts: list[str] = []
+    support: list[Triple] = []
+    touched = set(old_subjects)
+    written = 0
+    for graph, quads in graphs:
+        own, facts = split_entity_facts(quads)
+        if own:
+            parts.append(graph_data(graph, own))
+        support += support_triples(graph, facts)
+        touched |= {s[1:-1] for s, _, _ in facts}
+        written += len(own)
+    if support:
+        parts.append(graph_data(SUPPORT_GRAPH, support))
+    if parts:
+        operations.append("INSERT DATA {\n" + "\n".join(parts) + "\n}")
+    operations += recompute_entities(touched)
+    return " ;\n".join(operations), written
+
+
+def split_entity_facts(quads: Iterable[ox.Quad]) -> tuple[list[Triple], list[Triple]]:
+    """A document's triples as (what the document itself states, its entity facts)."""
+    own: list[Triple] = []
+    facts: list[Triple] = []
+    for q in quads:
+        triple = (str(q.subject), str(q.predicate), str(q.object))
+        is_fact = isinstance(q.subject, ox.NamedNode) and is_entity_fact(
+            q.subject.value, q.predicate.value
         )
-        store.update(f"{drops}INSERT DATA {{\n{inserts}\n}}")
-    return len(existing), len(quads)
+        (facts if is_fact else own).append(triple)
+    return own, facts
+
+
+def upgrade_entity_facts(store: ox.Store, batch_size: int = BATCH_DOCUMENTS) -> int:
+    """Move the entity facts that stores written before the entities graph keep in their
+    document graphs into the entities and support graphs; returns the documents moved.
+
+    Idempotent and cheap when there is nothing to move (one query); each batch is one
+    transaction, so an interrupted upgrade is finished by the next ingest.
+    """
+    derived = ", ".join(f"<{g}>" for g in (LINEAGE_GRAPH, ENTITIES_GRAPH, SUPPORT_GRAPH))
+    query = sparql_prologue() + (
+        "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s a ?kind } "
+        f"FILTER(?kind IN (dk:Organization, dk:Product) && ?g NOT IN ({derived})) }}"
+    )
+    graphs = sorted(g for (g,) in select(store, query) if g is not None)
+    for start in range(0, len(graphs), batch_size):
+        chunk = graphs[start : start + batch_size]
+        contents = [
+            (g, list(store.quads_for_pattern(None, None, None, ox.NamedNode(g)))) for g in chunk
+        ]
+        update, _ = document_update(contents, chunk, _stated_subjects(store, chunk))
+        store.update(update)
+    return len(graphs)
+
+
+def _stated_subjects(store: ox.Store, graphs: Sequence[str]) -> set[str]:
+    """The entities whose facts the document *graphs* state (in the support graph)."""
+    if not graphs:
+        return set()
+    return {s for (s,) in select(store, supported_subjects_query(graphs)) if s is not None}
 
 
 def _document_quads(extraction: Extraction) -> list[ox.Quad]:

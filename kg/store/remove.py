@@ -8,7 +8,7 @@ document states; the lineages of the companies it named are then relinked
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from kg.store.directory import (
     is_store,
     open_store,
 )
+from kg.store.entities import drop_support, recompute_entities, supported_subjects_query
 from kg.store.lineage import parties_of, relink_lineage
 
 _DOC_PREFIX = str(ID) + "doc-"
@@ -51,11 +52,23 @@ def remove(store: PersistentStore, doc_ref: str) -> RemoveReport:
         )
     sizes = store.graph_sizes()
     touched = parties_of(store.ox, graphs)
-    drops = " ;\n".join(f"DROP GRAPH <{g}>" for g in graphs)
-    store.ox.update(drops)  # one transaction for all of them
+    store.ox.update(removal_update(graphs, _stated_subjects(store, graphs)))
+
     relink_lineage(store.ox, touched)
     store.ox.flush()
     return RemoveReport(tuple(graphs), sum(sizes.get(g, 0) for g in graphs))
+
+
+def removal_update(graphs: Sequence[str], subjects: Iterable[str]) -> str:
+    """One SPARQL update dropping the document *graphs* and what they state about entities,
+    and recomputing the entities graph of *subjects* (the entities they spoke of) from what
+    the remaining documents state: one transaction."""
+    operations = [drop_support(graphs), *(f"DROP GRAPH <{g}>" for g in graphs)]
+    return " ;\n".join(operations + recompute_entities(subjects))
+
+
+def _stated_subjects(store: PersistentStore, graphs: Sequence[str]) -> set[str]:
+    return {s for (s,) in select(store.ox, supported_subjects_query(graphs)) if s is not None}
 
 
 def find_documents(store: PersistentStore, doc_ref: str) -> list[str]:

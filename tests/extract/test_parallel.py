@@ -109,6 +109,7 @@ def test_a_dask_cluster_gives_the_same_graph_as_sequential_and_two_processes() -
     assert extractions == extract_documents(documents)[0]
 
 
+@pytest.mark.slow  # the client tries to connect for its whole timeout
 def test_an_unreachable_scheduler_is_a_clear_error() -> None:
     pytest.importorskip("distributed")
     with socket.socket() as probe:  # a port nothing listens on
@@ -172,3 +173,25 @@ def test_the_workers_die_when_the_build_is_killed(tmp_path: Path) -> None:
         if build.poll() is None:
             build.kill()
             build.wait()
+
+
+@pytest.mark.slow
+def test_a_dask_worker_killed_mid_build_changes_nothing() -> None:
+    distributed = pytest.importorskip("distributed")
+    documents = _documents(24)
+    expected = extract_documents(documents)[0]
+    with _local_cluster() as cluster, distributed.Client(cluster) as client:
+        victim = sorted(client.run(os.getpid).values())[0]
+        killed: list[int] = []
+
+        def kill_a_worker(done: int, _total: int) -> None:
+            if done == 2 and not killed:  # the first chunk is in; others are running
+                os.kill(victim, signal.SIGKILL)
+                killed.append(victim)
+
+        extractions = extract_parallel(
+            documents, scheduler=cluster.scheduler_address, chunk_size=2, progress=kill_a_worker
+        )
+        assert killed and victim not in client.run(os.getpid).values()  # it did die
+    assert [e.document.id for e in extractions] == [d.id for d in documents]  # none twice
+    assert extractions == expected

@@ -7,7 +7,7 @@ import pytest
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
-from kg.query.ordering import OrderKey, sort_rows, split_order_by
+from kg.query.ordering import OrderKey, sort_rows, split_order_by, top_rows
 from kg.query.run import run_query
 from kg.rdf.graphs import new_graph
 
@@ -143,3 +143,58 @@ def test_an_ordered_construct_is_answered_once_as_a_graph() -> None:
     )
     assert result.kind == "construct"
     assert result.graph is not None and len(result.graph) == 1
+
+
+def _mixed_rows() -> list[tuple[Literal | URIRef | None, ...]]:
+    # ties on the first column, unbound cells, numbers, strings and IRIs mixed
+    values = [Literal(3), Literal(1), None, Literal(2), Literal("x"), URIRef(EX + "q")]
+    return [
+        (values[i % len(values)], URIRef(EX + f"s{(i * 7) % 11}"), Literal(f"label {i % 4}"))
+        for i in range(40)
+    ]
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [
+        [OrderKey("n")],
+        [OrderKey("n", descending=True)],
+        [OrderKey("n", descending=True), OrderKey("label")],
+        [OrderKey("label"), OrderKey("n", descending=True), OrderKey("s", descending=True)],
+    ],
+    ids=["asc", "desc", "desc-asc", "three-keys"],
+)
+@pytest.mark.parametrize(("offset", "limit"), [(0, 5), (3, 10), (35, 10), (0, 0), (0, 100)])
+def test_a_page_is_that_slice_of_the_whole_order(
+    keys: list[OrderKey], offset: int, limit: int
+) -> None:
+    rows = _mixed_rows()
+    variables = ["n", "s", "label"]
+    whole = sort_rows(variables, rows, keys)
+    assert whole is not None
+    assert top_rows(variables, rows, keys, offset, limit) == whole[offset : offset + limit]
+
+
+def test_a_page_with_a_key_outside_the_projection_is_left_to_the_engine() -> None:
+    assert top_rows(["a"], [(None,)], [OrderKey("b")], 0, 1) is None
+
+
+@pytest.mark.parametrize(
+    "sparql",
+    [
+        "SELECT ?n ?s WHERE { ?s <urn:ex:n> ?n } ORDER BY DESC(?n) ?s",  # ordered by kg
+        "SELECT ?n ?s WHERE { ?s <urn:ex:n> ?n } ORDER BY (0 - ?n) ?s",  # by the engine
+        "SELECT ?n ?s WHERE { ?s <urn:ex:n> ?n }",  # in the engine's order
+    ],
+    ids=["kg-order", "engine-order", "unordered"],
+)
+def test_run_query_pages_are_slices_of_the_whole_answer(sparql: str) -> None:
+    graph = new_graph()
+    for i in range(30):
+        graph.add((URIRef(f"urn:ex:s{i:02d}"), URIRef("urn:ex:n"), Literal(i % 7)))
+    whole = run_query(graph, sparql, include_ontology=False).rows
+    assert len(whole) == 30
+    for offset, limit in ((0, 10), (10, 10), (25, 10), (30, 5)):
+        page = run_query(graph, sparql, include_ontology=False, limit=limit, offset=offset)
+        assert page.rows == whole[offset : offset + limit]
+    assert run_query(graph, sparql, include_ontology=False, offset=28).rows == whole[28:]

@@ -40,6 +40,7 @@ from kg.store.directory import (
     open_store_read_only,
     store_graph,
 )
+from kg.store.entities import ENTITIES_GRAPH, SUPPORT_GRAPH
 from kg.store.remove import remove
 
 # Invented companies; several documents name the same ones, so the store repeats their
@@ -241,13 +242,14 @@ def test_named_query_on_the_split_example_equals_the_example(name: str) -> None:
     assert _assert_same_answers(name, split, with_ontology(load_graph(EXAMPLE))) > 0
 
 
-def test_plain_patterns_see_a_shared_organisation_once_per_document(
-    store: PersistentStore,
-) -> None:
-    # why the named queries are written with DISTINCT: in place, the union is a bag
+def test_plain_patterns_see_a_shared_organisation_once(store: PersistentStore) -> None:
+    # documents a, b and d name Borealis; what it is is stated once, in the entities graph
     pattern = "WHERE { dkid:org-borealis-therapeutics rdfs:label ?label }"
-    assert len(run_query(store.ox, f"SELECT ?label {pattern}").rows) == 3  # a, b and d
-    assert len(run_query(store.ox, f"SELECT DISTINCT ?label {pattern}").rows) == 1
+    assert len(run_query(store.ox, f"SELECT ?label {pattern}").rows) == 1
+    evidence = (
+        "SELECT DISTINCT ?g WHERE { GRAPH ?g { dkid:org-borealis-therapeutics dk:evidence ?m } }"
+    )
+    assert len(run_query(store.ox, evidence).rows) == 3  # each document its own mentions
 
 
 # --------------------------------------------------------------------------- the ontology
@@ -256,12 +258,14 @@ def test_plain_patterns_see_a_shared_organisation_once_per_document(
 def test_ingest_writes_the_ontology_into_the_default_graph(store: PersistentStore) -> None:
     assert holds_ontology(store.ox)
     assert all(g.startswith("https://w3id.org/dealkg/id/doc-") for g in store.document_graphs())
-    assert store.graph_sizes().keys() == {*store.document_graphs(), LINEAGE_GRAPH}
+    derived = {LINEAGE_GRAPH, ENTITIES_GRAPH, SUPPORT_GRAPH}
+    assert store.graph_sizes().keys() == {*store.document_graphs(), *derived}
     union = store_graph(store)  # what export, stats and render read
     assert (DK.Agreement, RDF.type, OWL.Class) not in union
     assert not set(union.subjects(RDF.type, SKOS.Concept))
+    bookkeeping = (ox.DefaultGraph(), ox.NamedNode(SUPPORT_GRAPH))
     documents = {
-        (q.subject, q.predicate, q.object) for q in store.ox if q.graph_name != ox.DefaultGraph()
+        (q.subject, q.predicate, q.object) for q in store.ox if q.graph_name not in bookkeeping
     }
     assert len(union) == len(documents)
 
@@ -336,6 +340,21 @@ def test_a_store_with_the_ontology_is_queried_as_it_is(store: PersistentStore) -
     assert prepare(store.ox) is store.ox
 
 
+@pytest.mark.parametrize("name", sorted(named_queries()))
+def test_pages_of_a_named_query_in_place_are_slices_of_its_answer(
+    name: str, store: PersistentStore, built: Graph
+) -> None:
+    required = [p.name for p in load_named_query(name).params if p.required]
+    bindings = max(
+        (b for b in _bindings(name, built) if all(p in b for p in required)),
+        key=lambda b: len(run_named_query(store.ox, name, b).rows),
+    )  # the binding with the longest answer
+    whole = run_named_query(store.ox, name, bindings).rows
+    for offset, limit in ((0, 2), (1, 3), (len(whole), 2)):
+        page = run_named_query(store.ox, name, bindings, limit=limit, offset=offset)
+        assert page.rows == whole[offset : offset + limit], (offset, limit)
+
+
 # --------------------------------------------------------------------------- the CLI
 
 
@@ -347,13 +366,27 @@ def _cli(*args: str) -> str:
 
 
 def test_cli_query_runs_in_place_on_a_store(store_path: Path, bare_store: Path) -> None:
-    # A plain pattern over a shared organisation tells the paths apart: in place, one row
-    # per document graph naming it; through the copy of a store without the ontology, one.
-    query = "SELECT ?label WHERE { dkid:org-borealis-therapeutics rdfs:label ?label }"
-    assert _cli("query", str(store_path), query, "--format", "csv").count("Borealis") == 3
-    assert _cli("query", str(bare_store), query, "--format", "csv").count("Borealis") == 1
+    # Named graphs tell the paths apart: in place, each document graph naming Borealis;
+    # through the copy of a store without the ontology (one graph), none.
+    query = (
+        "SELECT DISTINCT ?g WHERE { GRAPH ?g { dkid:org-borealis-therapeutics dk:evidence ?m } }"
+    )
+    assert _cli("query", str(store_path), query, "--format", "csv").count("doc-") == 3
+    assert _cli("query", str(bare_store), query, "--format", "csv").count("doc-") == 0
+    label = "SELECT ?label WHERE { dkid:org-borealis-therapeutics rdfs:label ?label }"
+    assert _cli("query", str(store_path), label, "--format", "csv").count("Borealis") == 1
     named = ["--name", "companies-by-deals", "--format", "csv"]
     assert _cli("query", str(store_path), *named) == _cli("query", str(bare_store), *named)
+
+
+def test_cli_query_prints_a_page(store_path: Path) -> None:
+    base = ["query", str(store_path), "--name", "documents", "--format", "csv"]
+    whole = _cli(*base).splitlines()
+    assert len(whole) > 3  # a header and the documents
+    assert _cli(*base, "--limit", "2").splitlines() == whole[:3]
+    assert _cli(*base, "--limit", "2", "--offset", "1").splitlines() == [whole[0], *whole[2:4]]
+    refused = CliRunner().invoke(cli, [*base, "--limit", "-1"])
+    assert refused.exit_code == 2 and "--limit" in refused.output
 
 
 def test_cli_query_on_a_store_in_every_format(store_path: Path) -> None:

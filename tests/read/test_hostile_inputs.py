@@ -116,7 +116,7 @@ def test_refused_front_matter_in_a_batch_build_names_it_and_builds_the_rest(
     assert "Traceback" not in result.output
     for path in bad:
         assert f"skipped: {path}: front matter" in result.output
-    assert f"Error: {len(bad)} input(s) skipped" in result.output
+    assert f"Error: {len(bad)} inputs skipped" in result.output
     assert "Borealis Therapeutics" in (out / "kg.ttl").read_text(encoding="utf-8")
 
 
@@ -197,3 +197,41 @@ def test_unencodable_inputs_build_into_readable_turtle(tmp_path: Path) -> None:
     graph = Graph().parse(out / "kg.ttl", format="turtle")
     assert (None, DCTERMS.source, Literal(f"{inputs}/caf\\xe9.txt")) in graph
     assert (None, DCTERMS.source, Literal(f"{inputs}/records.jsonl:2")) in graph
+
+
+# --- Over-long sentences ----------------------------------------------------------------
+
+FILLER = "the river ran past old hills and quiet towns where people walked "  # no deal cue
+
+
+@pytest.mark.parametrize("focus", [True, False])
+def test_no_piece_longer_than_a_sentence_limit_reaches_the_model(focus: bool) -> None:
+    from kg.extract.nlp import MAX_SENTENCE_CHARS, plan_chunks
+
+    text = "Acme Robotics grew. " + FILLER * 400 + "invest " + FILLER * 400 + ". The end."
+    plan = plan_chunks(text, focus=focus)
+    assert "".join(chunk for chunk, _ in plan) == text
+    assert max(len(chunk) for chunk, keep in plan if keep) <= MAX_SENTENCE_CHARS
+    assert any("invest" in chunk for chunk, keep in plan if keep)
+
+
+@pytest.mark.slow  # a 1 MB build
+def test_a_million_character_line_is_cut_with_a_warning_and_built(tmp_path: Path) -> None:
+    # One line past spaCy's max_length (1,000,000), with a deal near its start: before, the
+    # whole line went to the parser (about 10 GB) or failed with spaCy's E088.
+    line = GOOD.strip()[:-1] + " " + FILLER * (1_050_000 // len(FILLER))
+    path = tmp_path / "line.txt"
+    path.write_text(line + "\n", encoding="utf-8")
+    good = tmp_path / "good.txt"
+    good.write_text("Acme Robotics hired forty engineers.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        cli, ["build", str(path), str(good), "--out", str(out), "--no-html", "--no-validate"]
+    )
+    assert result.exit_code == 0, result.output
+    assert (
+        f"warning: {path}: a sentence of {len(line.rstrip()):,} characters cut into pieces of at most "
+        "5,000 for the model (facts across a cut may be missed)"
+    ) in result.output
+    turtle = (out / "kg.ttl").read_text(encoding="utf-8")
+    assert "Borealis Therapeutics" in turtle and "Acme Robotics" in turtle

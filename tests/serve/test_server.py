@@ -450,5 +450,13 @@ def test_query_page_in_a_browser(endpoint: SparqlServer) -> None:
             assert page.inner_text("#out td") == markup
             assert page.query_selector("#injected") is None
             assert errors == []
+            # an error is shown as its message, not as the JSON that carries it
+            page.fill("#q", "LOAD <http://127.0.0.1:1/x.ttl>")
+            page.click("button")
+            page.locator("#out pre", has_text="Error 403").wait_for()
+            shown = page.inner_text("#out pre")
+            assert shown.startswith("Error 403: this endpoint is read-only") and "{" not in shown
+            # (Chromium logs the 403 itself as a failed resource: that is the only error)
+            assert all(e.startswith("Failed to load resource") for e in errors)
         finally:
             browser.close()

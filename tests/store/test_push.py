@@ -102,7 +102,8 @@ def test_push_sends_every_graph_and_the_counts_match(
             password=PASSWORD,
         )
         assert report.method == "graph-store"
-        assert report.sent == 5  # three documents, the ontology and the lineage graph
+        # three documents, the ontology, the lineage, entities and entity support graphs
+        assert report.sent == 7
         assert report.verified and not report.mismatches
         sizes = store.graph_sizes()
         assert remote_counts(virtuoso.sparql, list(sizes)) == sizes
@@ -113,7 +114,7 @@ def test_push_sends_every_graph_and_the_counts_match(
             user=USER,
             password=PASSWORD,
         )
-        assert again.sent == 0 and again.skipped == 5 and again.verified
+        assert again.sent == 0 and again.skipped == 7 and again.verified
 
 
 def test_push_resumes_with_what_changed_and_prunes_removed_documents(
@@ -123,11 +124,13 @@ def test_push_resumes_with_what_changed_and_prunes_removed_documents(
     with open_store(tmp_path / "store") as store:
         ingest(store, paths[:2])
         first = _gsp(virtuoso, store)
-        assert first.sent == 4  # two documents, the ontology, the lineage graph (valid times)
+        # two documents, the ontology, the lineage graph (valid times), entities and support
+        assert first.sent == 6
         ingest(store, paths[2:])  # two more documents since the last push
         second = _gsp(virtuoso, store)
-        # the new documents and the lineage graph, which now holds their valid times
-        assert second.sent == 3 and second.skipped == 3 and second.verified
+        # the new documents, the lineage graph (now with their valid times), the entities
+        # and support graphs (their organisations)
+        assert second.sent == 5 and second.skipped == 3 and second.verified
         [removed] = remove(store, paths[2]).graphs
         third = _gsp(virtuoso, store)
         assert third.verified
@@ -151,7 +154,7 @@ def test_sparql_update_is_the_fallback_without_a_graph_store(
             resume=False,
         )
         assert report.method == "update"
-        assert report.verified and report.sent == 4  # with the lineage graph
+        assert report.verified and report.sent == 6  # with the lineage and entity graphs
         small = push(
             store,
             virtuoso.sparql,

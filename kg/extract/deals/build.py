@@ -185,6 +185,7 @@ def build_agreement(
     clauses = [with_obligors(c, roles) for c in clauses]
     key = f"{document.id.removeprefix('doc-')}-{index + 1}"
     parties = tuple(draft.parties)
+    roles = tuple((role, org) for role, org in roles if org in parties)
     report = deal_report(draft.frames[0].sentence)
     return Agreement(
         key=slugify(key),

@@ -4,6 +4,8 @@ partners. Who a deal is between is read from the parse by :mod:`.arguments`."""
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from typing import Protocol
 
 from spacy.tokens import Span as SpacySpan
@@ -40,10 +42,15 @@ def party_mentions(lookup: OrgLookup, sentence: SpacySpan) -> list[tuple[int, in
 
 def described_ranges(sentence: SpacySpan) -> list[tuple[int, int]]:
     """Character ranges of the clauses describing someone in *sentence*."""
-    return [
-        (sentence.start_char + m.start(), sentence.start_char + m.end())
-        for m in lexicon().regex("description").finditer(sentence.text)
-    ]
+    base = sentence.start_char
+    found = _matched_ranges(lexicon().regex("description"), sentence.text)
+    return [(base + start, base + end) for start, end in found]
+
+
+@lru_cache(maxsize=256)
+def _matched_ranges(pattern: re.Pattern[str], text: str) -> tuple[tuple[int, int], ...]:
+    # asked several times per sentence (its parties, its deal words, each deal's parties)
+    return tuple(m.span() for m in pattern.finditer(text))
 
 
 def acting_separately(sentence: SpacySpan) -> bool:

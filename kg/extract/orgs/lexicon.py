@@ -52,6 +52,11 @@ class Lexicon:
         return self.descriptors | self.unit_heads | self.legal_suffixes
 
     @cached_property
+    def core_cache(self) -> dict[str, str]:
+        """Names already reduced to their core by :func:`kg.extract.orgs.names.core`."""
+        return {}
+
+    @cached_property
     def organisation_nouns(self) -> frozenset[str]:
         """Nouns that never start a product name: kinds of organisation and their members."""
         return self.business_nouns | self.role_nouns | self.member_nouns

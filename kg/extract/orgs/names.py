@@ -8,18 +8,34 @@ from collections.abc import Sequence
 from kg.extract.orgs.lexicon import Lexicon, lexicon, shapes
 
 POSSESSIVE = re.compile(r"['’]s?$")
+_POSSESSIVE_S = re.compile(r"['’]s\b")
+_NOT_LETTER = re.compile(r"[^a-z]")
+_NOT_NAME_CHARACTER = re.compile(r"[^\w&\s]")
+_SPACES = re.compile(r"\s+")
+_CORE_CACHE_SIZE = 100_000
 
 
 def core(name: str, lex: Lexicon | None = None) -> str:
     """The comparison form of an organisation name: ``"Acme Corp.'s"`` → ``"acme"``."""
     lex = lex or lexicon()
-    words = re.sub(r"['’]s\b", "", name.replace("’", "'")).split()
+    # the rules ask for the core of the same few names many times per document
+    cache = lex.core_cache
+    found = cache.get(name)
+    if found is None:
+        if len(cache) >= _CORE_CACHE_SIZE:
+            cache.clear()
+        found = cache[name] = _core(name, lex)
+    return found
+
+
+def _core(name: str, lex: Lexicon) -> str:
+    words = _POSSESSIVE_S.sub("", name.replace("’", "'")).split()
     while words and words[0].lower() in lex.articles:
         words = words[1:]
-    while len(words) > 1 and re.sub(r"[^a-z]", "", words[-1].lower()) in lex.legal_suffixes:
+    while len(words) > 1 and _NOT_LETTER.sub("", words[-1].lower()) in lex.legal_suffixes:
         words = words[:-1]
     joined = " ".join(words).lower()
-    return re.sub(r"\s+", " ", re.sub(r"[^\w&\s]", "", joined)).strip()
+    return _SPACES.sub(" ", _NOT_NAME_CHARACTER.sub("", joined)).strip()
 
 
 def canonical_name(surfaces: Sequence[str], lex: Lexicon | None = None) -> str:
@@ -31,10 +47,10 @@ def canonical_name(surfaces: Sequence[str], lex: Lexicon | None = None) -> str:
 
 
 def display_name(surface: str, lex: Lexicon) -> str:
-    words = re.sub(r"['’]s\b", "", surface).split()
+    words = _POSSESSIVE_S.sub("", surface).split()
     if len(words) > 1 and words[0].lower() == "the" and words[0] == "the":
         words = words[1:]
-    while len(words) > 1 and re.sub(r"[^a-z]", "", words[-1].lower()) in lex.legal_suffixes:
+    while len(words) > 1 and _NOT_LETTER.sub("", words[-1].lower()) in lex.legal_suffixes:
         if words[-2] in ("&", "and"):
             break  # "Stonebridge & Co": the suffix is part of the name
         words = words[:-1]
@@ -50,7 +66,7 @@ def initials(name: str) -> str:
 def all_initials(surface: str, lex: Lexicon | None = None) -> set[str]:
     """The initials a name may be shortened to, with and without its legal suffix:
     "Norvik Trading Co." → {"nt", "ntc"}."""
-    words = re.sub(r"[^\w&\s]", " ", re.sub(r"['’]s\b", "", surface).lower()).split()
+    words = _NOT_NAME_CHARACTER.sub(" ", _POSSESSIVE_S.sub("", surface).lower()).split()
     while words and words[0] in lexicon().articles:
         words = words[1:]
     return {initials(core(surface, lex)), initials(" ".join(words))} - {""}

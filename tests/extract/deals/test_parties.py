@@ -141,3 +141,23 @@ NEGATED = [
 @pytest.mark.parametrize("text", NEGATED, ids=["denied", "no-plans", "not-signed", "ruled-out"])
 def test_negated_deals_are_no_deals(extract: Extract, text: str) -> None:
     assert _deals(extract, text) == []
+
+
+# A role holder is a party of the same agreement: when a sentence gives one deal per
+# coordinated partner, the roles of the sentence's first deal must not be copied onto
+# the others (SHACL requires every role holder to be a dk:hasParty).
+ROLES_OF_SPLIT_DEALS = [
+    "While Norwell Foods has acquired Brightpath Dairy, Kestrel Mills and Finmo Grains, "
+    "Orbis Retail bought Talvane Stores.",
+    "Harlow Energy bought Cindra Solar and Marwick Wind, and Pellan Utilities acquired Ostrava Grid.",
+    "Last year Quorra Semiconductor acquired Lintel Devices and Brask Micro, while Tovar Systems "
+    "bought Weyland Optics.",
+]
+
+
+@pytest.mark.parametrize("text", ROLES_OF_SPLIT_DEALS)
+def test_every_role_holder_is_a_party(extract: Extract, text: str) -> None:
+    agreements = extract(text).agreements
+    assert len(agreements) >= 2
+    for agreement in agreements:
+        assert {org for _, org in agreement.roles} <= set(agreement.parties), agreement
