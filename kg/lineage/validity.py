@@ -19,7 +19,8 @@ Its *reporting time* is the published date of each document that states it.
 :func:`valid_time_triples` is what the lineage stage materialises (``ontology/dealkg.ttl``,
 "Valid time and reporting time"), so the named query ``terms-in-force``, ``kg timeline``
 and the map all decide "in force" from the same facts. :func:`standing` is the rule in
-Python; ``terms-in-force.rq`` and the map's slider apply the same date comparisons.
+Python; ``terms-in-force.rq`` applies the same date comparisons, and the map's slider
+compares a day with :func:`in_force_interval`, the days the rule finds a term in force.
 """
 
 from __future__ import annotations
@@ -125,6 +126,24 @@ def ended_on(time: ValidTime, times: Mapping[URIRef, ValidTime]) -> DateRecord |
     """The earliest start of what ends *time* (it is in force until the day before)."""
     starts = [s for e in time.ended_by if e in times if (s := times[e].start) is not None]
     return min(starts, key=lambda d: d.iso) if starts else None
+
+
+def in_force_interval(
+    time: ValidTime, times: Mapping[URIRef, ValidTime]
+) -> tuple[str | None, str | None] | None:
+    """The days on which :func:`standing` (with no *known_at*) finds *time* in force or of
+    unknown start, as one interval ``[first, stop)`` of ISO dates (``None``: unbounded), or
+    ``None`` when it never is (not binding). Pages that filter by a day compare the day
+    with this interval instead of re-deriving the rule."""
+    if not time.binding:
+        return None
+    stops = []
+    if time.end is not None:
+        stops.append((dt.date.fromisoformat(time.end.iso) + dt.timedelta(days=1)).isoformat())
+    ended = ended_on(time, times)
+    if ended is not None:
+        stops.append(ended.iso)
+    return (time.start.iso if time.start else None, min(stops) if stops else None)
 
 
 # --- computing valid times -----------------------------------------------------------------

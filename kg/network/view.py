@@ -20,7 +20,7 @@ from rdflib.namespace import RDFS, SKOS
 from rdflib.term import Node
 
 from kg.lineage.link import Lineage
-from kg.lineage.validity import ValidTime, ended_on
+from kg.lineage.validity import ValidTime, ended_on, in_force_interval
 from kg.rdf.snapshot import local_name, select
 from kg.rdf.vocab import DK, ROLE_PROPERTIES
 
@@ -126,7 +126,10 @@ def to_networkx(graph: Graph) -> nx.MultiDiGraph:
       supersedes or terminates it (exclusive);
     - ``binding``: ``False`` for what is never in force (MOUs, non-binding agreements and
       their clauses, removals); ``start_inferred``: the start is the article's date;
-    - ``undated``: ``True`` for an agreement or clause with no start date.
+    - ``undated``: ``True`` for an agreement or clause with no start date;
+    - ``in_force``: ``[first, stop]``, the days ``first <= day < stop`` (either ``None``:
+      unbounded) on which the rule finds it in force or of unknown start
+      (:func:`kg.lineage.validity.in_force_interval`), or ``None``: never.
 
     **Edges** (key = label, attribute ``label`` and ``predicate``):
 
@@ -235,6 +238,7 @@ def _empty_attributes(iri: str, kind: str, types: list[str]) -> dict[str, Any]:
         "binding": False,
         "start_inferred": False,
         "undated": False,
+        "in_force": None,
     }
 
 
@@ -386,6 +390,8 @@ def _add_periods(g: nx.MultiDiGraph, times: dict[URIRef, ValidTime]) -> None:
         node["binding"] = time.binding
         node["start_inferred"] = time.start_inferred
         node["undated"] = time.start is None
+        interval = in_force_interval(time, times)
+        node["in_force"] = list(interval) if interval is not None else None
 
 
 # --- small helpers ----------------------------------------------------------------

@@ -82,8 +82,10 @@ def layout(plan: Plan) -> dict[str, Point]:
         local = _group_layout(plan, members)
         # a crowd of thousands converges slowly; it opens clustered anyway, so it gets a
         # bounded number of rounds (some boxes may still touch) and the page stays fast
-        rounds = _ROUNDS if len(members) <= _CROWD else _CROWD_ROUNDS
-        groups.append(_separate(local, plan.boxes, rounds))
+        if len(members) <= _CROWD:
+            groups.append(_settle(_separate(local, plan.boxes, _ROUNDS), plan.boxes))
+        else:
+            groups.append(_separate(local, plan.boxes, _CROWD_ROUNDS))
     for group in _pack(groups, plan.boxes):
         placed.update(group)
     _place_hidden(plan, placed)
@@ -319,6 +321,33 @@ def _separate(
         np.add.at(move, i, -push)
         xy += move
     return {k: (float(xy[n, 0]), float(xy[n, 1])) for n, k in enumerate(keys)}
+
+
+def _settle(pos: dict[str, Point], boxes: Mapping[str, Box]) -> dict[str, Point]:
+    """What separation left overlapping (a crowd can push to and fro) is moved down, one
+    box at a time from the top, just below what it overlaps: afterwards nothing does."""
+    keys = sorted(pos, key=lambda k: (pos[k][1], pos[k][0], k))
+    placed = np.zeros((len(keys), 4))  # left, top, right, bottom of the boxes settled so far
+    settled: dict[str, Point] = {}
+    for n, key in enumerate(keys):
+        x, y = pos[key]
+        box = boxes[key]
+        left, right = x - box.half_width, x + box.half_width
+        while True:
+            top, bottom = y - box.above, y + box.below
+            done = placed[:n]
+            hit = (
+                (done[:, 0] < right)
+                & (left < done[:, 2])
+                & (done[:, 1] < bottom)
+                & (top < done[:, 3])
+            )
+            if not hit.any():
+                break
+            y = float(done[hit, 3].max()) + box.above + 0.5
+        placed[n] = (left, y - box.above, right, y + box.below)
+        settled[key] = (x, y)
+    return settled
 
 
 def _bounds(

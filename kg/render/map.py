@@ -372,6 +372,7 @@ def _details(data: dict[str, Any]) -> dict[str, Any]:
         binding=data["binding"],
         startInferred=data["start_inferred"],
         undated=data["undated"],
+        inForce=data["in_force"],
     )
     return details
 

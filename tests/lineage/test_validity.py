@@ -6,6 +6,7 @@ Every article is invented for these tests; the companies do not exist.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, XSD
 
 from kg.lineage.link import Lineage, link_lineage
-from kg.lineage.validity import ValidTime, standing
+from kg.lineage.validity import ValidTime, in_force_interval, standing
 from kg.pipeline import build, ingest
 from kg.query.run import run_named_query
 from kg.query.timeline import timeline
@@ -156,6 +157,38 @@ def test_the_rule_in_order() -> None:
     assert standing(_time("mou", "2020-01-01", binding=False), "2021-01-01", times).state == (
         "not binding"
     )
+
+
+def _in(interval: tuple[str | None, str | None] | None, day: str) -> bool:
+    return (
+        interval is not None
+        and (interval[0] is None or interval[0] <= day)
+        and (interval[1] is None or day < interval[1])
+    )
+
+
+def test_the_interval_is_the_rule_on_every_day() -> None:
+    later = _time("later", "2022-01-01")
+    undated = _time("undated", None)
+    old = _time("old", "2020-01-01", ended_by=(URIRef("later"), URIRef("undated")))
+    ended = _time("ended", "2020-01-01", end=DateRecord("2020-12-31", "year"))
+    mou = _time("mou", "2020-01-01", binding=False)
+    times = {t.node: t for t in (later, undated, old, ended, mou)}
+    assert in_force_interval(old, times) == ("2020-01-01", "2022-01-01")
+    assert in_force_interval(ended, times) == ("2020-01-01", "2021-01-01")  # end inclusive
+    assert in_force_interval(undated, times) == (None, None)
+    assert in_force_interval(mou, times) is None
+    graph = build([str(DATED)]).graph
+    dated = _times(graph)
+    bounds = {d for t in dated.values() if (i := in_force_interval(t, dated)) for d in i if d}
+    days = sorted(bounds | {f"{y}-{m:02d}-15" for y in range(2015, 2028) for m in range(1, 13)})
+    days += [(date.fromisoformat(d) - timedelta(days=1)).isoformat() for d in sorted(bounds)]
+    for time in [*times.values(), *dated.values()]:
+        pool = times if time.node in times else dated
+        interval = in_force_interval(time, pool)
+        for day in days:
+            state = standing(time, day, pool).state
+            assert (state in ("in force", "start unknown")) == _in(interval, day), (time.node, day)
 
 
 # --- materialised facts ------------------------------------------------------------------------------

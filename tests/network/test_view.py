@@ -111,6 +111,7 @@ def test_clause_attributes_and_periods(g: nx.MultiDiGraph) -> None:
     assert exclusive["in_force_from"] == "2021-03-15"
     assert exclusive["in_force_until"] == "2030-12-31"
     assert exclusive["ended_on"] == "2023-06-01"
+    assert exclusive["in_force"] == ["2021-03-15", "2023-06-01"]  # the days the map shows it
     replacement = g.nodes[iri("clause-acme-borealis-non-exclusivity")]
     assert (replacement["in_force_from"], replacement["ended_on"]) == ("2023-06-01", None)
     purchase = g.nodes[iri("clause-cobalt-acme-purchase")]

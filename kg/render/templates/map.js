@@ -78,15 +78,14 @@
   fillSelect("kg-agreement-type", unique(agreementTypes));
   fillSelect("kg-clause-type", unique(clauseTypes));
 
-  // --- "in force on": the bounds come computed with the page (kg.lineage.validity, the
-  // rule kg timeline and the terms-in-force query use); this only compares a day with
-  // them. A term whose start is unknown stays visible, marked, as the timeline lists it.
+  // --- "in force on": each term comes with the days it is in force, [first, stop),
+  // computed by kg.lineage.validity (in_force_interval, the rule kg timeline and the
+  // terms-in-force query use); the page only compares a day with them. A term whose
+  // start is unknown has no first day: it stays visible, marked, as the timeline lists it.
   function inForce(kg, day) {
     if (!day) return true;
-    if (!kg.binding) return false;
-    if (kg.until && day > kg.until) return false;
-    if (kg.ended && day >= kg.ended) return false;
-    return kg.undated || day >= kg.start;
+    var days = kg.inForce;
+    return Boolean(days) && (!days[0] || day >= days[0]) && (!days[1] || day < days[1]);
   }
   function asOfDay() { return $("kg-asof-on").checked ? $("kg-asof-date").value : null; }
   var marks = {};
