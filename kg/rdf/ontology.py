@@ -22,7 +22,7 @@ from rdflib.query import ResultRow
 from rdflib.term import Node
 
 from kg.errors import OntologyError
-from kg.rdf.graphs import new_graph
+from kg.rdf.graphs import new_graph, typed_triples
 from kg.rdf.vocab import PREFIXES, bind_prefixes
 
 
@@ -235,7 +235,7 @@ def validate(graph: Graph) -> ValidationResult:
     shapes = shapes_graph()
     checks = _take_sparql_constraints(shapes)
     data = Graph(bind_namespaces="none")
-    data.addN((s, p, o, data) for s, p, o in graph)
+    data.addN((s, p, o, data) for s, p, o in typed_triples(graph))
     for name in SCHEME_FILES:
         data.addN((s, p, o, data) for s, p, o in _file_triples(name))
     try:
