@@ -2,7 +2,10 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
+HASH   := $(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
+STAMP  := $(VENV)/.installed-$(HASH)
+# the demo needs only the runtime dependencies; tests and lint add the dev tools (STAMP)
+RUNTIME := $(VENV)/.runtime-$(HASH)
 CORPUS ?= ../shared/corpus/dev
 SEEDGOLD ?= ../shared/seeds
 
@@ -11,15 +14,23 @@ SEEDGOLD ?= ../shared/seeds
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
-	rm -f $(VENV)/.installed-*
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,dask]'
+	rm -f $(VENV)/.installed-* $(VENV)/.runtime-*
+	touch $@ $(RUNTIME)
+
+$(RUNTIME): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e .
+	rm -f $(VENV)/.runtime-*
 	touch $@
 
 ## demo: build the seed's graph and map into output/, and the same six stories as dated
 ## articles (seeds/dated/) into output/dated/, whose map and timeline show them over time
-demo: $(STAMP)
+demo: $(RUNTIME)
 	$(BIN)/kg build seeds/ --out output/
 	$(BIN)/kg build seeds/dated/ --out output/dated/
+	@echo "kg is in $(VENV)/: run \`source $(VENV)/bin/activate\` to put it on your PATH"
 
 ## test: lint, type-check and run the whole test suite (installs the Debian packages some tests need when root)
 test: $(STAMP) system-packages lint typecheck pytest
@@ -55,7 +66,7 @@ system-packages:
 	else echo "not installed:$$missing (not root); the tests that need them will be skipped"; fi
 
 ## eval: score the dev corpus and the seed against gold, fail below tests/eval_floor.json
-eval: $(STAMP)
+eval: $(RUNTIME)
 	$(BIN)/kg eval --gold $(CORPUS) --gold $(SEEDGOLD) --floor tests/eval_floor.json
 
 clean:

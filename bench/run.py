@@ -19,7 +19,9 @@ Measured:
   extracting them. The old way, copying the store's union into memory with the ontology,
   is timed apart on the stores of up to 10,000 documents;
 * rdflib's default Memory store against the Oxigraph store on the same graph: parse
-  N-Triples, one GROUP BY query, write Turtle.
+  N-Triples, one GROUP BY query, write Turtle;
+* ``kg serve`` on the smallest store under load (``bench/serve_load.py``: 50 clients × 30 s
+  on 127.0.0.1 by default): requests per second, p50/p99 latency and errors.
 """
 
 from __future__ import annotations
@@ -313,6 +315,9 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/kg-bench"))
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--serve-clients", type=int, default=50)
+    parser.add_argument("--serve-seconds", type=float, default=30.0, help="0 to skip")
+    parser.add_argument("--serve-workers", type=int, default=2)
     parser.add_argument("--child", nargs="+")
     args = parser.parse_args()
     if args.child:
@@ -336,6 +341,10 @@ def _child(argv: list[str]) -> dict[str, Any]:
         return child_union(Path(rest[0]))
     if kind == "compare":
         return child_compare(Path(rest[0]), Path(rest[1]))
+    if kind == "serve-load":
+        from serve_load import load_test
+
+        return load_test(Path(rest[0]), int(rest[1]), float(rest[2]), int(rest[3]))
     raise SystemExit(f"unknown child {kind}")
 
 
@@ -383,6 +392,18 @@ def run_all(args: argparse.Namespace) -> dict[str, Any]:
         print(f"rdflib Memory vs Oxigraph on {args.compare_size} documents", flush=True)
         results["compare"] = _run_child("compare", str(compare_store), str(work))
         results["compare"]["documents"] = args.compare_size
+        _save(results, args)
+    if args.serve_seconds > 0 and stores:
+        smallest = min(stores)
+        print(f"kg serve under load: {args.serve_clients} clients on {smallest} docs", flush=True)
+        results["serve"] = _run_child(
+            "serve-load",
+            str(stores[smallest]),
+            str(args.serve_clients),
+            str(args.serve_seconds),
+            str(args.serve_workers),
+        )
+        results["serve"]["documents"] = smallest
         _save(results, args)
     if args.replicate:
         largest = max(args.sizes)
@@ -506,7 +527,29 @@ def report(results: dict[str, Any], args: argparse.Namespace) -> str:
                 f"| {label} | {r['triples']:,} | {_f(r['parse_s'], 2)} | "
                 f"{_f(r['group_by_s'], 3)} | {_f(r['turtle_s'], 2)} |"
             )
+    if "serve" in results:
+        lines += serve_report(results["serve"])
     return "\n".join(lines) + "\n"
+
+
+def serve_report(r: dict[str, Any]) -> list[str]:
+    """The section of `kg serve` under load (``bench/serve_load.py``)."""
+    errors = ", ".join(f"{k}: {v:,}" for k, v in r["errors"].items()) or "none"
+    return [
+        "",
+        f"## `kg serve` under load ({r['clients']} clients × {r['seconds']:g} s, "
+        f"{r['workers']} workers)",
+        "",
+        "| served | requests | per s | p50 ms | p90 ms | p99 ms | max ms | errors |",
+        "|---|---|---|---|---|---|---|---|",
+        f"| {r.get('documents', r['target'])} | {r['requests']:,} | {_f(r['per_s'])} | "
+        f"{_f(r['p50_ms'])} | {_f(r['p90_ms'])} | {_f(r['p99_ms'])} | {_f(r['max_ms'])} | "
+        f"{errors} |",
+        "",
+        f"Each client keeps one connection and sends the {r['queries']} named queries that "
+        "need no parameters in turn (form POST); the server is a `kg serve` process of its "
+        "own on 127.0.0.1.",
+    ]
 
 
 def _open_cell(run: dict[str, Any]) -> str:

@@ -35,5 +35,9 @@ class GraphError(KGError):
     """A graph file could not be loaded or written."""
 
 
+class OutputError(KGError):
+    """Writing an output would destroy something the user did not ask to replace."""
+
+
 class EvalError(KGError):
     """Gold or predicted facts files are missing or malformed."""

@@ -1,6 +1,6 @@
 """Write a knowledge graph in the formats other tools read.
 
-RDF formats (Turtle, N-Triples, N-Quads, TriG, JSON-LD) carry the whole graph and
+RDF formats (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML) carry the whole graph and
 parse back to an isomorphic graph; GraphML and GEXF carry the NetworkX projection for
 Gephi/Cytoscape/yEd; CSV writes one readable table per class for spreadsheets.
 
@@ -24,10 +24,12 @@ Each triple is in exactly one named graph, so the union of the graphs is the sou
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -37,12 +39,34 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
 from kg.errors import GraphError
-from kg.rdf.graphs import ntriples_term, sorted_triples, turtle_bytes, write_atomic
+from kg.rdf.graphs import (
+    LINE_SEPARATORS,
+    escape_line_separators,
+    ntriples_term,
+    sorted_triples,
+    turtle_bytes,
+    write_atomic,
+)
 from kg.rdf.iris import iri_for
 from kg.rdf.vocab import DK, ID, NIF, PREFIXES, SCHEMA
 
-FORMATS: tuple[str, ...] = ("turtle", "nt", "nquads", "trig", "jsonld", "graphml", "gexf", "csv")
+FORMATS: tuple[str, ...] = (
+    *("turtle", "nt", "nquads", "trig", "jsonld", "xml", "graphml", "gexf", "csv"),
+)
 """Format names accepted by :func:`export_graph`."""
+
+FORMAT_ALIASES: dict[str, str] = {
+    "ttl": "turtle",
+    "ntriples": "nt",
+    "n-triples": "nt",
+    "nq": "nquads",
+    "n-quads": "nquads",
+    "json-ld": "jsonld",
+    "rdfxml": "xml",
+    "rdf/xml": "xml",
+    "rdf": "xml",
+}
+"""The other names people give the formats (rapper's, riot's and rdflib's), by format."""
 
 SUFFIXES: dict[str, str] = {
     "turtle": ".ttl",
@@ -50,6 +74,7 @@ SUFFIXES: dict[str, str] = {
     "nquads": ".nq",
     "trig": ".trig",
     "jsonld": ".jsonld",
+    "xml": ".rdf",
     "graphml": ".graphml",
     "gexf": ".gexf",
     "csv": "",
@@ -76,27 +101,76 @@ class ExportStats:
     rows: int = 0  # CSV, over all tables
 
 
-def export_graph(graph: Graph, fmt: str, out: Path) -> ExportStats:
-    """Write *graph* as *fmt* (one of :data:`FORMATS`) to *out* (a directory for ``csv``).
+def canonical_format(name: str) -> str:
+    """The export format a user's name for it means (``ttl`` → ``turtle``, ``json-ld`` →
+    ``jsonld``, ``rdfxml`` → ``xml``, ``ntriples`` → ``nt``…), case-insensitively.
 
-    :raises GraphError: for an unknown format or a graph the format cannot hold.
+    :raises GraphError: for a name that is no format, listing the ones there are.
     """
-    writer = _WRITERS.get(fmt)
-    if writer is None:
-        raise GraphError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    return writer(graph, Path(out))
+    key = name.strip().lower()
+    fmt = FORMAT_ALIASES.get(key, key)
+    if fmt not in FORMATS:
+        known = ", ".join((*FORMATS, *FORMAT_ALIASES))
+        raise GraphError(f"unknown export format {name!r}; choose one of {known}")
+    return fmt
+
+
+NETWORKS: tuple[str, ...] = ("full", "companies")
+"""What GraphML and GEXF carry: the whole projection, or the company–company network."""
+
+
+def export_graph(graph: Graph, fmt: str, out: Path, network: str = "full") -> ExportStats:
+    """Write *graph* as *fmt* (one of :data:`FORMATS` or :data:`FORMAT_ALIASES`) to *out*
+    (a directory for ``csv``); *network* (:data:`NETWORKS`) picks what GraphML and GEXF hold.
+
+    :raises GraphError: for an unknown format or network, or a graph the format cannot hold.
+    """
+    fmt = canonical_format(fmt)
+    if fmt == "csv":
+        _check_network(fmt, network)
+        return _export_csv(graph, Path(out))
+    data, stats = export_bytes(graph, fmt, network)
+    write_atomic(out, data)
+    return replace(stats, files=(Path(out),))
+
+
+def export_bytes(graph: Graph, fmt: str, network: str = "full") -> tuple[bytes, ExportStats]:
+    """*graph* as *fmt*, one file's bytes (for standard output); every format but ``csv``.
+
+    :raises GraphError: for ``csv`` (a directory of tables) or an unknown format.
+    """
+    fmt = canonical_format(fmt)
+    _check_network(fmt, network)
+    if fmt in _NETWORK_ENCODERS:
+        return _NETWORK_ENCODERS[fmt](graph, network)
+    encoder = _ENCODERS.get(fmt)
+    if encoder is None:
+        raise GraphError(f"{fmt} export writes a directory of tables; give it a folder with -o")
+    return encoder(graph)
+
+
+def _check_network(fmt: str, network: str) -> None:
+    if network not in NETWORKS:
+        raise GraphError(f"unknown network {network!r}; choose one of {', '.join(NETWORKS)}")
+    if network != "full" and fmt not in _NETWORK_ENCODERS:
+        raise GraphError(
+            f"the {network} network is a GraphML or GEXF export; {fmt} carries the whole graph"
+        )
 
 
 # --------------------------------------------------------------------------- RDF
 
 
-def _write_bytes(fmt: str, graph: Graph, out: Path, data: bytes, graphs: int = 0) -> ExportStats:
-    write_atomic(out, data)
-    return ExportStats(fmt=fmt, files=(out,), triples=len(graph), graphs=graphs)
+Encoded = tuple[bytes, ExportStats]
+"""A one-file export's bytes and its counts (no files yet)."""
 
 
-def _export_turtle(graph: Graph, out: Path) -> ExportStats:
-    return _write_bytes("turtle", graph, out, turtle_bytes(graph))
+def _encoded(fmt: str, graph: Graph, data: bytes, graphs: int = 0) -> Encoded:
+    return data, ExportStats(fmt=fmt, files=(), triples=len(graph), graphs=graphs)
+
+
+def _export_turtle(graph: Graph) -> Encoded:
+    return _encoded("turtle", graph, turtle_bytes(graph))
 
 
 def _nt_line(triple: tuple[Node, Node, Node], graph_name: URIRef | None = None) -> str:
@@ -112,8 +186,8 @@ def ntriples_bytes(graph: Graph) -> bytes:
     return "".join(sorted(_nt_line(t) for t in graph)).encode("utf-8")
 
 
-def _export_nt(graph: Graph, out: Path) -> ExportStats:
-    return _write_bytes("nt", graph, out, ntriples_bytes(graph))
+def _export_nt(graph: Graph) -> Encoded:
+    return _encoded("nt", graph, ntriples_bytes(graph))
 
 
 def named_graphs(graph: Graph) -> dict[URIRef, Graph]:
@@ -149,27 +223,28 @@ def _homes(graph: Graph) -> dict[Node, URIRef]:
     return homes
 
 
-def _export_nquads(graph: Graph, out: Path) -> ExportStats:
+def _export_nquads(graph: Graph) -> Encoded:
     lines: list[str] = []
     split = named_graphs(graph)
     for name, part in split.items():
         lines.extend(_nt_line(t, name) for t in part)
-    return _write_bytes("nquads", graph, out, "".join(sorted(lines)).encode(), len(split))
+    return _encoded("nquads", graph, "".join(sorted(lines)).encode(), len(split))
 
 
-def _export_trig(graph: Graph, out: Path) -> ExportStats:
+def _export_trig(graph: Graph) -> Encoded:
     split = named_graphs(graph)
     prefixes = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items()))
     blocks = [prefixes]
     for name, part in split.items():
         body = _strip_prefixes(turtle_bytes(part).decode("utf-8"))
         blocks.append(f"\n{_qname(name)} {{\n{body}\n}}\n")
-    return _write_bytes("trig", graph, out, "".join(blocks).encode("utf-8"), len(split))
+    return _encoded("trig", graph, "".join(blocks).encode("utf-8"), len(split))
 
 
 def _strip_prefixes(turtle: str) -> str:
     # TriG allows @prefix only outside graph blocks; they are written once at the top.
-    lines = turtle.splitlines()
+    # split on "\n" only: str.splitlines also cuts at U+2028, U+0085… inside a literal
+    lines = turtle.split("\n")
     body = [line for line in lines if not line.startswith("@prefix ")]
     return "\n".join(body).strip("\n")
 
@@ -230,11 +305,27 @@ def jsonld_bytes(graph: Graph) -> bytes:
     document = _canonical_json(json.loads(text))
     if isinstance(document, dict):
         document["@context"] = context  # keep the shipped context's own key order
-    return (json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False) + "\n").encode()
+    text = json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    return escape_line_separators(text.encode())
 
 
-def _export_jsonld(graph: Graph, out: Path) -> ExportStats:
-    return _write_bytes("jsonld", graph, out, jsonld_bytes(graph))
+def _export_jsonld(graph: Graph) -> Encoded:
+    return _encoded("jsonld", graph, jsonld_bytes(graph))
+
+
+def rdfxml_bytes(graph: Graph) -> bytes:
+    """Deterministic RDF/XML for *graph*: triples added in sorted order to a memory graph,
+    whose serializer keeps that order, with the project prefixes."""
+    memory = Graph(bind_namespaces="none")
+    for prefix, namespace in sorted(PREFIXES.items()):
+        memory.bind(prefix, namespace)
+    for s, p, o in sorted_triples(graph):
+        memory.add((s, p, _plain(o)))
+    return memory.serialize(format="xml", encoding="utf-8")
+
+
+def _export_xml(graph: Graph) -> Encoded:
+    return _encoded("xml", graph, rdfxml_bytes(graph))
 
 
 # ---------------------------------------------------------------- GraphML / GEXF
@@ -248,12 +339,30 @@ def _project(graph: Graph) -> nx.MultiDiGraph:
 
 
 def _simple(value: Any) -> str | int | float | bool:
-    # GraphML and GEXF only hold scalars: lists become "a | b", other objects strings
+    # GraphML and GEXF hold scalars, typed per attribute: numbers and booleans stay what
+    # they are (Gephi and networkx filter on them), dates become ISO strings, and lists or
+    # mappings JSON, which any reader can parse back (never a Python repr)
     if isinstance(value, bool | int | float | str):
         return value
-    if isinstance(value, list | tuple | set | frozenset):
-        return " | ".join(sorted(str(v) for v in value))
-    return "" if value is None else str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, list | tuple | set | frozenset | dict):
+        return json.dumps(_jsonable(value), ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, set | frozenset):
+        return sorted((_jsonable(v) for v in value), key=str)
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, bool | int | float | str) or value is None:
+        return value
+    return _simple(value)
 
 
 def _attrs(data: dict[str, Any]) -> dict[str, str | int | float | bool]:
@@ -281,33 +390,85 @@ def _flat_copy(view: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return flat
 
 
-def _network_stats(fmt: str, graph: Graph, out: Path, flat: nx.MultiDiGraph) -> ExportStats:
+def _network_stats(fmt: str, graph: Graph, flat: nx.Graph) -> ExportStats:
     return ExportStats(
         fmt=fmt,
-        files=(out,),
+        files=(),
         triples=len(graph),
         nodes=flat.number_of_nodes(),
         edges=flat.number_of_edges(),
     )
 
 
-def _export_graphml(graph: Graph, out: Path) -> ExportStats:
-    flat = _flat_copy(_project(graph))
+def _export_graphml(graph: Graph, network: str = "full") -> Encoded:
+    flat = _network(graph, network)
     buffer = io.BytesIO()
     # edge ids from the (deduplicated) keys keep the file stable and readable
     nx.write_graphml(flat, buffer, encoding="utf-8", prettyprint=True)
-    write_atomic(out, buffer.getvalue())
-    return _network_stats("graphml", graph, out, flat)
+    return _xml_line_separators(buffer.getvalue()), _network_stats("graphml", graph, flat)
 
 
-def _export_gexf(graph: Graph, out: Path) -> ExportStats:
-    flat = _flat_copy(_project(graph))
+def _export_gexf(graph: Graph, network: str = "full") -> Encoded:
+    flat = _network(graph, network)
     buffer = io.BytesIO()
     nx.write_gexf(flat, buffer, encoding="utf-8", prettyprint=True)
     # networkx stamps today's date into <meta lastmodifieddate>; drop it for stable bytes
-    data = _drop_gexf_date(buffer.getvalue())
-    write_atomic(out, data)
-    return _network_stats("gexf", graph, out, flat)
+    data = _xml_line_separators(_drop_gexf_date(buffer.getvalue()))
+    return data, _network_stats("gexf", graph, flat)
+
+
+def _network(graph: Graph, network: str) -> nx.Graph:
+    if network == "companies":
+        return company_network_copy(graph)
+    return _flat_copy(_project(graph))
+
+
+_Q_AMOUNTS = """
+SELECT ?agreement ?amount ?value ?currency WHERE {
+  ?agreement dk:hasAmount ?amount . ?amount dk:amountValue ?value ; dk:currency ?currency .
+}
+"""
+
+
+def company_network_copy(graph: Graph) -> nx.Graph:
+    """The company–company network of *graph* for Gephi: one node per organisation
+    (``label``, ``deals``: the agreements it is a party to), one undirected edge per pair
+    that shares agreements, with ``deals`` (how many), ``agreements`` (their ids, JSON) and
+    ``amount_<CUR>`` (the sum of their stated amounts in that currency, a number)."""
+    from kg.network.view import company_network
+    from kg.rdf.snapshot import select
+
+    companies = company_network(_project(graph))
+    amounts: dict[str, dict[str, dict[str, float]]] = {}
+    for agreement, amount, value, unit in select(graph, _Q_AMOUNTS):
+        per_amount = amounts.setdefault(str(agreement), {}).setdefault(str(unit), {})
+        per_amount[str(amount)] = float(str(value))
+    flat = nx.Graph()
+    for node in sorted(companies.nodes, key=str):
+        data = companies.nodes[node]
+        flat.add_node(str(node), label=str(data.get("label", node)), deals=int(data["deals"]))
+    for a, b in sorted((tuple(sorted((str(x), str(y)))) for x, y in companies.edges), key=str):
+        shared = sorted(str(x) for x in companies.edges[a, b]["agreements"])
+        totals: dict[str, float] = {}
+        for iri in shared:
+            for currency, values in amounts.get(iri, {}).items():
+                totals[currency] = totals.get(currency, 0.0) + sum(values.values())
+        flat.add_edge(
+            a,
+            b,
+            deals=len(shared),
+            agreements=json.dumps([_short(URIRef(x)) for x in shared]),
+            **{f"amount_{currency}": total for currency, total in sorted(totals.items())},
+        )
+    return flat
+
+
+def _xml_line_separators(data: bytes) -> bytes:
+    """U+2028, U+2029 and U+0085 as character references: XML 1.1 readers turn them raw
+    into line ends (and so would str.splitlines), a reference keeps the character."""
+    for char in LINE_SEPARATORS:
+        data = data.replace(char.encode("utf-8"), f"&#x{ord(char):04X};".encode("ascii"))
+    return data
 
 
 def _drop_gexf_date(data: bytes) -> bytes:
@@ -367,8 +528,13 @@ def _concepts(pred: URIRef) -> Callable[[Graph, URIRef], Iterable[str]]:
     return lambda g, n: (_local(v) for v in g.objects(n, pred))
 
 
-def _inverse_labels(pred: URIRef) -> Callable[[Graph, URIRef], Iterable[str]]:
-    return lambda g, n: (_label(g, v) for v in g.subjects(pred, n))
+def _refs(pred: URIRef) -> Callable[[Graph, URIRef], Iterable[str]]:
+    # a reference to a row of another table is its stable id: labels collide
+    return lambda g, n: (_short(v) for v in g.objects(n, pred))
+
+
+def _inverse_refs(pred: URIRef) -> Callable[[Graph, URIRef], Iterable[str]]:
+    return lambda g, n: (_short(v) for v in g.subjects(pred, n))
 
 
 def _evidence_docs(graph: Graph, node: URIRef) -> Iterable[str]:
@@ -406,8 +572,8 @@ _TABLES: dict[str, tuple[URIRef, tuple[_Column, ...]]] = {
             _ID,
             _LABEL,
             _Column("alt_labels", _values(SKOS.altLabel)),
-            _Column("subsidiary_of", _labels(DK.subsidiaryOf)),
-            _Column("agreements", _inverse_labels(DK.hasParty)),
+            _Column("subsidiary_of", _refs(DK.subsidiaryOf)),
+            _Column("agreements", _inverse_refs(DK.hasParty)),
             _DOCS,
         ),
     ),
@@ -419,8 +585,9 @@ _TABLES: dict[str, tuple[URIRef, tuple[_Column, ...]]] = {
             _Column("kinds", _concepts(RDF.type)),
             _Column("agreement_types", _concepts(DK.agreementType)),
             _Column("status", _concepts(DK.status)),
-            _Column("parties", _labels(DK.hasParty)),
-            *(_Column(_snake(role), _labels(DK[role])) for role in _ROLES),
+            _Column("parties", _refs(DK.hasParty)),
+            _Column("party_names", _labels(DK.hasParty)),
+            *(_Column(_snake(role), _refs(DK[role])) for role in _ROLES),
             _Column("announced_on", _values(DK.announcedOn)),
             _Column("announced_precision", _concepts(DK.announcedOnPrecision)),
             _Column("signed_on", _values(DK.signedOn)),
@@ -428,8 +595,8 @@ _TABLES: dict[str, tuple[URIRef, tuple[_Column, ...]]] = {
             _Column("expires_on", _values(DK.expiresOn)),
             _Column("date_inferred", _values(DK.dateInferredFromDocument)),
             _Column("mentioned_in_passing", _values(DK.mentionedInPassing)),
-            _Column("amounts", _labels(DK.hasAmount)),
-            _Column("clauses", _labels(DK.hasClause)),
+            _Column("amounts", _refs(DK.hasAmount)),
+            _Column("clauses", _refs(DK.hasClause)),
             _DOCS,
             _QUOTES,
         ),
@@ -439,17 +606,17 @@ _TABLES: dict[str, tuple[URIRef, tuple[_Column, ...]]] = {
         (
             _ID,
             _LABEL,
-            _Column("agreements", _inverse_labels(DK.hasClause)),
+            _Column("agreements", _inverse_refs(DK.hasClause)),
             _Column("clause_type", _concepts(DK.clauseType)),
             _Column("is_exclusive", _values(DK.isExclusive)),
             _Column("is_negated", _values(DK.isNegated)),
             _Column("scope", _values(DK.scope)),
             _Column("percentage", _values(DK.percentage)),
-            _Column("obligor", _labels(DK.obligor)),
-            _Column("beneficiary", _labels(DK.beneficiary)),
+            _Column("obligor", _refs(DK.obligor)),
+            _Column("beneficiary", _refs(DK.beneficiary)),
             _Column("valid_from", _values(DK.validFrom)),
             _Column("valid_until", _values(DK.validUntil)),
-            _Column("amounts", _labels(DK.hasAmount)),
+            _Column("amounts", _refs(DK.hasAmount)),
             _DOCS,
             _QUOTES,
         ),
@@ -463,7 +630,7 @@ _TABLES: dict[str, tuple[URIRef, tuple[_Column, ...]]] = {
             _Column("currency", _values(DK.currency)),
             _Column("qualifier", _concepts(DK.amountQualifier)),
             _Column("kind", _concepts(DK.amountKind)),
-            _Column("of", _inverse_labels(DK.hasAmount)),
+            _Column("of", _inverse_refs(DK.hasAmount)),
             _DOCS,
             _QUOTES,
         ),
@@ -483,7 +650,9 @@ _TABLES: dict[str, tuple[URIRef, tuple[_Column, ...]]] = {
         ),
     ),
 }
-"""One CSV table per class: file stem → (class, columns). Multiple values join with " | "."""
+"""One CSV table per class: file stem → (class, columns). Multiple values join with " | ".
+Every table's ``id`` is the node's stable id (``dkid:…``), and a column that refers to
+another table's rows holds their ids, so the tables join on ids (labels collide)."""
 
 
 def _table_rows(graph: Graph, cls: URIRef, columns: Sequence[_Column]) -> list[list[str]]:
@@ -519,13 +688,16 @@ def _export_csv(graph: Graph, out: Path) -> ExportStats:
     return ExportStats(fmt="csv", files=tuple(files), triples=len(graph), rows=rows)
 
 
-_WRITERS: dict[str, Callable[[Graph, Path], ExportStats]] = {
+_ENCODERS: dict[str, Callable[[Graph], Encoded]] = {
     "turtle": _export_turtle,
     "nt": _export_nt,
     "nquads": _export_nquads,
     "trig": _export_trig,
     "jsonld": _export_jsonld,
+    "xml": _export_xml,
+}
+
+_NETWORK_ENCODERS: dict[str, Callable[[Graph, str], Encoded]] = {
     "graphml": _export_graphml,
     "gexf": _export_gexf,
-    "csv": _export_csv,
 }

@@ -15,6 +15,11 @@ from kg.errors import OptionsError
 ProgressCallback = Callable[[int, int], None]
 """Called with (documents done, documents total); total is 0 when not known in advance."""
 
+StageCallback = Callable[[str, float | None], None]
+"""Called with (stage, None) when a stage of a build starts and (stage, seconds) when it
+ends: read, extract (loading the model included), resolve, map, lineage, write, render,
+validate; a store build streams read to write as one stage, ingest."""
+
 FOCUS = {"auto": None, "on": True, "off": False}
 """``--focus`` values: statistical NLP only on sentences with deal cues (auto: long texts)."""
 
@@ -29,6 +34,8 @@ class BuildOptions:
     :param focus: run the statistical pipeline only on sentences with deal cues (True),
         on everything (False), or decide per document by its length (None).
     :param workers: extraction processes; any number gives the same graph.
+    :param scheduler: extract on the Dask cluster whose scheduler is at this address
+        (``tcp://HOST:8786``) instead of local processes; the same graph again.
     :raises OptionsError: for a value out of range.
     """
 
@@ -37,6 +44,7 @@ class BuildOptions:
     max_bytes: int = 20_000_000
     focus: bool | None = None
     workers: int = 1
+    scheduler: str | None = None
 
     def __post_init__(self) -> None:
         if self.workers < 1:

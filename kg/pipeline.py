@@ -9,23 +9,34 @@ into a store, resolved against what it holds (:func:`ingest`, :func:`ingest_into
 
 from __future__ import annotations
 
+import os
+import re
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import pyoxigraph as ox
+from rdflib import Graph
+from rdflib.namespace import DCTERMS
+
 from kg import options as _settings
-from kg.errors import InputError
+from kg.errors import InputError, OutputError
+from kg.extract.documents import long_sentence_warning
 from kg.extract.parallel import iter_extractions
 from kg.knowledge import KnowledgeGraph
 from kg.lineage.link import link_lineage
 from kg.models import BuildReport, Document, Extraction, Problem
-from kg.options import DEFAULTS, BuildOptions, ProgressCallback
-from kg.rdf.mapping import to_graph
+from kg.options import DEFAULTS, BuildOptions, ProgressCallback, StageCallback
+from kg.rdf.graphs import graph_of, writable_folder
+from kg.rdf.iris import iri_for
+from kg.rdf.mapping import doc_key, to_graph
+from kg.rdf.ontology import validate as validate_graph
 from kg.read.documents import ReadLog, iter_documents, read_documents
 from kg.resolve import resolve_extractions
 from kg.store.directory import PersistentStore, open_store
-from kg.store.ingest import BATCH_DOCUMENTS, IngestReport, ingest_extractions
+from kg.store.ingest import BATCH_DOCUMENTS, IngestReport, document_iri, ingest_extractions
+from kg.words import plural
 
 
 def extraction_stream(
@@ -34,12 +45,14 @@ def extraction_stream(
     progress: ProgressCallback | None = None,
 ) -> Iterator[Extraction]:
     """Extractions of *documents* in input order (per-document organisation keys), on
-    ``options.workers`` processes with ``options.model`` and ``options.focus``."""
+    ``options.workers`` processes (or the Dask cluster at ``options.scheduler``) with
+    ``options.model`` and ``options.focus``."""
     total = len(documents) if isinstance(documents, list | tuple) else 0
     return iter_extractions(
         documents,
         model=options.model,
         workers=options.workers,
+        scheduler=options.scheduler,
         focus=options.focus,
         progress=progress,
         total=total,
@@ -47,16 +60,27 @@ def extraction_stream(
 
 
 class _Stages:
-    """Seconds per stage, in the order the stages ran."""
+    """Seconds per stage, in the order the stages ran, told to *on_stage* as they go."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_stage: StageCallback | None = None) -> None:
         self.started = self.last = time.perf_counter()
         self.seconds: list[tuple[str, float]] = []
+        self.on_stage = on_stage
+
+    def begin(self, stage: str) -> None:
+        self.last = time.perf_counter()
+        if self.on_stage is not None:
+            self.on_stage(stage, None)
 
     def done(self, stage: str) -> None:
         now = time.perf_counter()
         self.seconds.append((stage, now - self.last))
         self.last = now
+        if self.on_stage is not None:
+            self.on_stage(stage, self.seconds[-1][1])
+
+    def total(self) -> float:
+        return time.perf_counter() - self.started
 
 
 def build_documents(
@@ -84,12 +108,16 @@ def _build(
     problems: Sequence[Problem],
     warnings: Sequence[Problem],
 ) -> KnowledgeGraph:
+    stages.begin("extract")
     extractions = list(extraction_stream(documents, options, progress))
     stages.done("extract")
+    stages.begin("resolve")
     resolved = resolve_extractions(extractions)
     stages.done("resolve")
+    stages.begin("map")
     graph = to_graph(resolved)
     stages.done("map")
+    stages.begin("lineage")
     link_lineage(graph)
     stages.done("lineage")
     report = BuildReport(
@@ -97,7 +125,7 @@ def _build(
         problems=tuple(problems),
         warnings=tuple(warnings),
         tokens=sum(e.tokens for e in extractions),
-        seconds=time.perf_counter() - stages.started,
+        seconds=stages.total(),
         stages=tuple(stages.seconds),
     )
     return KnowledgeGraph(graph, report=report)
@@ -114,9 +142,24 @@ def build(
     :class:`kg.errors.InputError` with ``options.strict``); the rest are still built.
     """
     stages = _Stages()
+    stages.begin("read")
     read = read_documents(list(inputs), max_bytes=options.max_bytes, strict=options.strict)
+    warnings = [*read.warnings, *_long_sentence_warnings(read.documents)]
     stages.done("read")
-    return _build(read.documents, options, progress, stages, read.problems, read.warnings)
+    return _build(read.documents, options, progress, stages, read.problems, warnings)
+
+
+def _long_sentence_warnings(documents: Iterable[Document]) -> Iterator[Problem]:
+    for document in documents:
+        if (warning := long_sentence_warning(document)) is not None:
+            yield warning
+
+
+def _warn_long_sentences(documents: Iterable[Document], log: ReadLog) -> Iterator[Document]:
+    """*documents*, each one with over-long sentences logged as a warning on its way."""
+    for document in documents:
+        log.warnings.extend(_long_sentence_warnings([document]))
+        yield document
 
 
 @dataclass(frozen=True)
@@ -131,17 +174,35 @@ class BuildOutputs:
     report: BuildReport
     turtle: Path
     html: Path | None
-    violations: int | None  # None when validation was skipped
+    violations: int | None  # SHACL results of severity Violation; None when not validated
     html_skipped: str | None = None
+    seconds: float = 0.0  # the whole build: reading to validation, model loading included
+    stages: tuple[tuple[str, float], ...] = ()  # every stage, writing and validation too
 
     def summary(self) -> str:
         stats = self.kg.stats()
         files = ", ".join(str(p) for p in (self.turtle, self.html) if p is not None)
         return (
-            f"{stats.documents} documents, {stats.organizations} organizations, "
-            f"{stats.agreements} agreements, {stats.clauses} clauses, {stats.triples} triples "
-            f"in {self.report.seconds:.1f} s → {files}"
+            f"{plural(stats.documents, 'document')}, "
+            f"{plural(stats.organizations, 'organization')}, "
+            f"{plural(stats.agreements, 'agreement')}, {plural(stats.clauses, 'clause')}, "
+            f"{plural(stats.triples, 'triple')} in {self.seconds:.1f} s → {files}"
         )
+
+
+def default_out_dir(inputs: Sequence[str | Path], root: str | Path = "output") -> Path:
+    """``output/NAME``, NAME from the first input: a folder's name, a file's stem, a glob's
+    folder, ``stdin`` for ``-``; so a build without an explicit folder never lands on the
+    graph of other inputs (nor on a checkout's committed ``output/kg.ttl``)."""
+    first = str(inputs[0]) if inputs else "-"
+    if first == "-":
+        return Path(root, "stdin")
+    literal = re.split(r"[*?[]", first, maxsplit=1)[0]  # the part of a glob before a wildcard
+    path = Path(literal or ".").resolve()
+    if literal != first and not literal.endswith(("/", os.sep)):
+        path = path.parent  # 'docs/a*.txt' is named after docs
+    name = path.name if path.is_dir() else path.stem
+    return Path(root, name or "graph")
 
 
 def build_to(
@@ -153,7 +214,9 @@ def build_to(
     html: bool | None = None,
     validate: bool = True,
     max_nodes: int = 2000,
+    force: bool = False,
     map_max_documents: int | None = None,
+    on_stage: StageCallback | None = None,
 ) -> BuildOutputs:
     """Build *inputs* and write ``OUT/kg.ttl`` (and ``OUT/kg.html``), validating the graph.
 
@@ -162,31 +225,92 @@ def build_to(
     documents (default :data:`kg.options.MAP_MAX_DOCUMENTS`); True always writes it,
     False never.
 
+    Unless *force*, an ``OUT/kg.ttl`` built from other inputs (no source file and no
+    document in common with this build) is not replaced: pointing two builds at one folder
+    by mistake must not destroy the first graph.
+
     :raises kg.errors.InputError: when no input gave a document (nothing is written).
+    :raises kg.errors.OutputError: when ``OUT/kg.ttl`` holds a graph of other inputs.
+    :raises kg.errors.GraphError: *out_dir* cannot be written (checked before reading).
     """
-    kg = build(inputs, options, progress)
+    out = writable_folder(out_dir)
+    stages = _Stages(on_stage)
+    stages.begin("read")
+    read = read_documents(list(inputs), max_bytes=options.max_bytes, strict=options.strict)
+    warnings = [*read.warnings, *_long_sentence_warnings(read.documents)]
+    stages.done("read")
+    if not force and read.documents:
+        _refuse_foreign_graph(out / "kg.ttl", read.documents)
+    kg = _build(read.documents, options, progress, stages, read.problems, warnings)
     assert kg.report is not None
     if kg.report.documents == 0:
         # never replace a good kg.ttl with an empty one because every input failed
         reasons = "; ".join(str(p) for p in kg.report.problems) or "no documents in the inputs"
         raise InputError(f"nothing to build, {out_dir} left unchanged: {reasons}")
-    out = Path(out_dir)
+    stages.begin("write")
     kg.write_turtle(out / "kg.ttl")
+    stages.done("write")
     documents = kg.report.documents
     if map_max_documents is None:
         map_max_documents = _settings.MAP_MAX_DOCUMENTS  # read now: a test may lower it
     too_large = html is None and documents > map_max_documents
     html_path = out / "kg.html" if html or (html is None and not too_large) else None
     if html_path is not None:
+        stages.begin("render")
         kg.render_html(html_path, max_nodes=max_nodes)
+        stages.done("render")
     skipped = (
         f"no map written: {documents:,} documents is more than {map_max_documents:,} "
         f"(ask for it with --html, or later with `kg render {out / 'kg.ttl'}`)"
         if too_large
         else None
     )
-    violations = len(kg.validate().violations) if validate else None
-    return BuildOutputs(kg, kg.report, out / "kg.ttl", html_path, violations, skipped)
+    violations = None
+    if validate:
+        stages.begin("validate")
+        violations = len(kg.validate().errors)
+        stages.done("validate")
+    return BuildOutputs(
+        kg,
+        kg.report,
+        out / "kg.ttl",
+        html_path,
+        violations,
+        skipped,
+        seconds=stages.total(),
+        stages=tuple(stages.seconds),
+    )
+
+
+_DCT_SOURCE = ox.NamedNode(str(DCTERMS.source))
+
+
+def _refuse_foreign_graph(turtle: Path, documents: Sequence[Document]) -> None:
+    """Raise when *turtle* exists and shares no source file or document with *documents*."""
+    if not turtle.is_file():
+        return
+    sources: set[str] = set()
+    ids: set[str] = set()
+    try:
+        for triple in ox.parse(path=str(turtle), format=ox.RdfFormat.TURTLE):
+            if triple.predicate == _DCT_SOURCE and isinstance(triple.object, ox.Literal):
+                sources.add(triple.object.value.split("#", 1)[0])
+                ids.add(triple.subject.value)
+    except (OSError, SyntaxError) as exc:
+        raise OutputError(
+            f"{turtle} exists and is not a graph kg can read ({exc}); "
+            "choose another --out, or give --force to replace it"
+        ) from exc
+    if not sources:
+        return  # an empty graph: nothing to lose
+    ours = {d.source.split("#", 1)[0] for d in documents}
+    if sources & ours or ids & {str(iri_for("doc", doc_key(d.id))) for d in documents}:
+        return
+    example = sorted(sources)[0]
+    raise OutputError(
+        f"{turtle} holds a graph built from other inputs (e.g. {example}); "
+        f"not replacing it: choose another --out, or give --force to replace it"
+    )
 
 
 def ingest(
@@ -206,10 +330,22 @@ def ingest(
     :raises kg.store.directory.StoreError: when *store* was opened read-only.
     :raises kg.errors.InputError: with ``options.strict``, at the first unreadable input.
     """
+    return _ingest(store, inputs, options, progress, batch_size, [])
+
+
+def _ingest(
+    store: PersistentStore,
+    inputs: Sequence[str | Path],
+    options: BuildOptions,
+    progress: ProgressCallback | None,
+    batch_size: int,
+    written: list[str],
+) -> IngestReport:
     started = time.perf_counter()
     log = ReadLog()
     read = iter_documents(list(inputs), max_bytes=options.max_bytes, strict=options.strict)
-    extractions = extraction_stream(log.documents(read), options)
+    documents = _warn_long_sentences(log.documents(read), log)
+    extractions = _noting_ids(extraction_stream(documents, options), written)
     report = ingest_extractions(store, extractions, batch_size=batch_size, progress=progress)
     return replace(
         report,
@@ -217,6 +353,12 @@ def ingest(
         warnings=tuple(log.warnings),
         seconds=time.perf_counter() - started,
     )
+
+
+def _noting_ids(extractions: Iterable[Extraction], ids: list[str]) -> Iterator[Extraction]:
+    for extraction in extractions:
+        ids.append(extraction.document.id)
+        yield extraction
 
 
 def ingest_into(
@@ -227,11 +369,37 @@ def ingest_into(
     *,
     wait: bool = False,
     batch_size: int = BATCH_DOCUMENTS,
+    validate: bool = True,
+    on_stage: StageCallback | None = None,
 ) -> IngestReport:
-    """Open (or create) the store at *path*, :func:`ingest` *inputs* and close it again.
+    """Open (or create) the store at *path*, :func:`ingest` *inputs* and close it again;
+    with *validate*, check the documents written against the SHACL shapes, as a build
+    checks its graph (``report.violations``); ``report.stages`` times ingest and validate.
 
     :raises kg.store.directory.StoreError: when another process is writing the store
         (unless *wait*).
     """
+    stages = _Stages(on_stage)
+    written: list[str] = []
     with open_store(path, wait=wait) as store:
-        return ingest(store, inputs, options, progress, batch_size=batch_size)
+        stages.begin("ingest")
+        report = _ingest(store, inputs, options, progress, batch_size, written)
+        stages.done("ingest")
+        violations = None
+        if validate and written:
+            stages.begin("validate")
+            violations = len(validate_graph(_documents_graph(store, written)).errors)
+            stages.done("validate")
+    return replace(
+        report, violations=violations, seconds=stages.total(), stages=tuple(stages.seconds)
+    )
+
+
+def _documents_graph(store: PersistentStore, ids: Sequence[str]) -> Graph:
+    """The union of the named graphs of documents *ids* in *store*."""
+    names = sorted({str(document_iri(i)) for i in ids})
+    return graph_of(
+        ox.Triple(q.subject, q.predicate, q.object)
+        for name in names
+        for q in store.ox.quads_for_pattern(None, None, None, ox.NamedNode(name))
+    )

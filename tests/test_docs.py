@@ -72,3 +72,78 @@ def test_the_library_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     exec(compile(code, "README.md", "exec"), {})
     assert (tmp_path / "output" / "kg.ttl").stat().st_size > 1000
     assert (tmp_path / "output" / "kg.html").is_file()
+
+
+# What the console-blocks test leaves to the tests of their own (and why)
+_RUN_ELSEWHERE = {
+    "make": "set-up: `make test` is what runs this test",
+    "source": "a shell's own command",
+    "kg serve": "starts a server (tests/serve)",
+    "kg push": "needs a SPARQL server (tests/store, on a real Virtuoso)",
+    "kg eval": "scores the whole dev corpus (`make eval`)",
+    "dask": "starts a Dask cluster (the executor's tests use a LocalCluster)",
+}
+_RUN_ELSEWHERE_WITH = {"--scheduler": "needs a Dask cluster at a machine's address"}
+
+
+def _run_elsewhere(line: str) -> bool:
+    return any(line == skip or line.startswith(skip + " ") for skip in _RUN_ELSEWHERE) or any(
+        flag in line.split() for flag in _RUN_ELSEWHERE_WITH
+    )
+
+
+def _console_commands() -> list[str]:
+    """Every ``$ …`` line of the README's console blocks, in order."""
+    blocks = re.findall(r"```console\n(.*?)```", README, flags=re.S)
+    return [line[2:] for block in blocks for line in block.splitlines() if line.startswith("$ ")]
+
+
+def _kg_part(line: str) -> tuple[list[str], str | None]:
+    """The arguments of the ``kg`` command of *line*, and what ``echo … |`` pipes into it."""
+    stages = [stage.strip() for stage in line.split(" | ")]
+    piped = None
+    if stages[0].startswith("echo "):
+        piped = shlex.split(stages.pop(0))[1] + "\n"
+    return shlex.split(stages[0])[1:], piped  # a pipe after kg only reads its output
+
+
+def test_readme_says_how_to_put_kg_on_the_path() -> None:
+    quick_start = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    assert "$ source .venv/bin/activate" in quick_start
+
+
+@pytest.mark.slow  # six builds, one on two worker processes
+def test_every_readme_console_example_runs_as_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    # a fresh clone's committed files, so the examples may write where they say
+    for folder in ("seeds", "output"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    monkeypatch.chdir(tmp_path)
+    ran = 0
+    for line in _console_commands():
+        if _run_elsewhere(line):
+            continue
+        args, piped = _kg_part(line)
+        result = CliRunner().invoke(cli, args, input=piped)
+        assert result.exit_code == 0, f"$ {line}\n{result.output}"
+        ran += 1
+    assert ran >= 25
+
+
+def test_make_demo_installs_only_the_runtime_dependencies(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    venv = tmp_path / "venv"
+    plan = subprocess.run(
+        ["make", "-n", "demo", f"VENV={venv}"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert plan.returncode == 0, plan.stderr
+    installs = [line for line in plan.stdout.splitlines() if "pip install" in line and "-e" in line]
+    assert installs and all("[dev]" not in line for line in installs), plan.stdout
+    assert "source" in plan.stdout and "activate" in plan.stdout

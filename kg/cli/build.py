@@ -9,9 +9,12 @@ import click
 from kg.cli._util import (
     cli,
     handle_errors,
-    progress_bar,
+    stage_display,
+    stage_times,
 )
 from kg.options import FOCUS, MAP_MAX_DOCUMENTS, BuildOptions
+from kg.pipeline import default_out_dir
+from kg.words import plural
 
 
 @cli.command()
@@ -20,14 +23,23 @@ from kg.options import FOCUS, MAP_MAX_DOCUMENTS, BuildOptions
     "--out",
     "out_dir",
     type=click.Path(file_okay=False),
-    default="output",
-    show_default=True,
-    help="Directory for kg.ttl and kg.html.",
+    default=None,
+    help="Directory for kg.ttl and kg.html (default: output/NAME, NAME from the first input).",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace an OUT/kg.ttl that was built from other inputs.",
 )
 @click.option(
     "--model", default=None, help="spaCy pipeline name or path (default: en_core_web_sm)."
 )
-@click.option("--strict", is_flag=True, help="Stop at the first unreadable input.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Stop at the first unreadable input, and fail (exit 1) on SHACL violations.",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Also print the seconds of every stage.")
 @click.option(
     "--max-bytes",
     type=click.IntRange(min=1),
@@ -68,6 +80,14 @@ from kg.options import FOCUS, MAP_MAX_DOCUMENTS, BuildOptions
     help="Extraction processes (the same graph as one).",
 )
 @click.option(
+    "--scheduler",
+    envvar="KG_DASK_SCHEDULER",
+    default=None,
+    metavar="tcp://HOST:8786",
+    help="Extract on this Dask cluster instead of local processes (env KG_DASK_SCHEDULER; "
+    "needs `pip install 'kg[dask]'`).",
+)
+@click.option(
     "--wait", is_flag=True, help="With --store: wait for another build on the store to finish."
 )
 @click.option(
@@ -80,41 +100,63 @@ from kg.options import FOCUS, MAP_MAX_DOCUMENTS, BuildOptions
 @handle_errors
 def build(
     inputs: tuple[str, ...],
-    out_dir: str,
+    out_dir: str | None,
+    force: bool,
     model: str | None,
     strict: bool,
+    verbose: bool,
     max_bytes: int,
     html: bool | None,
     validate: bool,
     max_nodes: int,
     store_dir: str | None,
     workers: int,
+    scheduler: str | None,
     wait: bool,
     focus: str,
 ) -> None:
     """Build the knowledge graph of INPUTS (files, folders, globs or - for stdin).
 
     Writes OUT/kg.ttl and OUT/kg.html and prints a summary; with --store, adds the
-    documents to an on-disk store instead. Exits 1 when an input was skipped (the rest
-    is still built).
+    documents to an on-disk store instead. Without --out, OUT is output/NAME, named after
+    the first input (kg build mydocs/ writes output/mydocs/). A kg.ttl built from other
+    inputs is never replaced without --force. Exits 1 when an input was skipped (the
+    rest is still built), and with --strict on SHACL violations. Prints the total time;
+    -v also the time of each stage.
 
     \b
     Example:
         kg build seeds/ --out output/
         kg build seeds/ --store output/store --workers 2
+        kg build corpus/ --store output/store --scheduler tcp://127.0.0.1:8786
     """
     options = BuildOptions(
-        model=model, strict=strict, max_bytes=max_bytes, focus=FOCUS[focus], workers=workers
+        model=model,
+        strict=strict,
+        max_bytes=max_bytes,
+        focus=FOCUS[focus],
+        workers=workers,
+        scheduler=scheduler or None,
     )
     if store_dir is not None:
         _refuse(_STORE_REFUSES, "with --store (a store keeps no kg.ttl or map)")
-        _ingest(inputs, store_dir, options, wait=wait)
+        _ingest(inputs, store_dir, options, wait=wait, validate=validate, verbose=verbose)
     else:
         _refuse(("wait",), "without --store")
-        _build(inputs, out_dir, options, html=html, validate=validate, max_nodes=max_nodes)
+        out = out_dir if out_dir is not None else str(default_out_dir(inputs))
+        _build(
+            inputs,
+            out,
+            options,
+            verbose,
+            html=html,
+            validate=validate,
+            max_nodes=max_nodes,
+            force=force,
+        )
 
 
-_STORE_REFUSES = ("out_dir", "html", "validate", "max_nodes")
+_STORE_REFUSES = ("out_dir", "force", "html", "max_nodes")
 """Options of a graph build that an ingest into a store cannot honour."""
 
 
@@ -135,38 +177,69 @@ def _refuse(names: tuple[str, ...], why: str) -> None:
         raise click.UsageError(f"{flags} cannot be used {why}")
 
 
-def _build(inputs: tuple[str, ...], out_dir: str, options: BuildOptions, **outputs: Any) -> None:
+def _build(
+    inputs: tuple[str, ...], out_dir: str, options: BuildOptions, verbose: bool, **outputs: Any
+) -> None:
     from kg.pipeline import build_to
 
-    with progress_bar("Extracting") as progress:
-        result = build_to(inputs, out_dir, options, progress, **outputs)
+    with stage_display() as display:
+        result = build_to(
+            inputs, out_dir, options, display.progress, on_stage=display.stage, **outputs
+        )
     click.echo(result.summary())
     if result.html_skipped:
         click.echo(result.html_skipped, err=True)
+    if verbose:
+        click.echo(stage_times(result.stages))
     for warning in result.report.warnings:
         click.echo(f"warning: {warning}", err=True)
-    if result.violations:
-        click.echo(
-            f"SHACL: {result.violations} violations (run `kg validate {result.turtle}`)", err=True
-        )
+    _report_violations(result.violations, f"kg validate {result.turtle}")
     for problem in result.report.problems:
         click.echo(f"skipped: {problem}", err=True)
     if result.report.problems:
-        raise click.ClickException(f"{len(result.report.problems)} input(s) skipped")
+        raise click.ClickException(f"{plural(len(result.report.problems), 'input')} skipped")
+    if options.strict and result.violations:
+        raise click.ClickException(f"{plural(result.violations, 'SHACL violation')} and --strict")
 
 
-def _ingest(inputs: tuple[str, ...], store_dir: str, options: BuildOptions, *, wait: bool) -> None:
+def _report_violations(violations: int | None, command: str) -> None:
+    if violations:
+        click.echo(f"SHACL: {plural(violations, 'violation')} (run `{command}`)", err=True)
+
+
+def _ingest(
+    inputs: tuple[str, ...],
+    store_dir: str,
+    options: BuildOptions,
+    *,
+    wait: bool,
+    validate: bool,
+    verbose: bool,
+) -> None:
     from kg.pipeline import ingest_into
 
-    with progress_bar("Ingesting") as progress:
-        report = ingest_into(store_dir, inputs, options, progress, wait=wait)
+    with stage_display() as display:
+        report = ingest_into(
+            store_dir,
+            inputs,
+            options,
+            display.progress,
+            wait=wait,
+            validate=validate,
+            on_stage=display.stage,
+        )
     click.echo(
-        f"{report.documents} documents ({report.replaced} replaced), {report.quads} quads "
-        f"in {report.seconds:.1f} s → {store_dir}"
+        f"{plural(report.documents, 'document')} ({report.replaced} replaced), "
+        f"{plural(report.quads, 'quad')} in {report.seconds:.1f} s → {store_dir}"
     )
+    if verbose:
+        click.echo(stage_times(report.stages))
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
+    _report_violations(report.violations, f"kg validate {store_dir}")
     for problem in report.problems:
         click.echo(f"skipped: {problem}", err=True)
     if report.problems:
-        raise click.ClickException(f"{len(report.problems)} input(s) skipped")
+        raise click.ClickException(f"{plural(len(report.problems), 'input')} skipped")
+    if options.strict and report.violations:
+        raise click.ClickException(f"{plural(report.violations, 'SHACL violation')} and --strict")

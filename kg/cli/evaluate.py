@@ -11,35 +11,46 @@ from kg.cli._util import (
     handle_errors,
     progress_bar,
 )
+from kg.words import plural
 
 
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True)
 @click.option(
     "--out",
+    "-o",
     "out_dir",
-    type=click.Path(file_okay=False),
-    required=True,
-    help="Directory for the <input stem>.json files.",
+    type=click.Path(file_okay=False, allow_dash=True),
+    default="-",
+    show_default=True,
+    help="Directory for the <input stem>.json files; - writes JSON Lines to standard output.",
 )
 @click.option("--model", default=None, help="spaCy pipeline name or path.")
 @handle_errors
 def facts(inputs: tuple[str, ...], out_dir: str, model: str | None) -> None:
-    """Write the facts JSON of each input file, read back from the built graph.
+    """The facts JSON of each input file, read back from the built graph: one line
+    {"input": STEM, "facts": {…}} per input on standard output, or OUT/<stem>.json files.
 
     \b
     Example:
         kg facts seeds/ --out output/facts/
+        kg facts seeds/000_9e21863d4afa9de5.txt
     """
-    from kg.evaluate.run import predict_facts
+    from kg.evaluate.run import facts_of, predict_facts
 
     with progress_bar("Extracting") as progress:
-        written, problems = predict_facts(inputs, out_dir, model=model, progress=progress)
-    click.echo(f"{len(written)} facts files → {out_dir}")
+        if out_dir == "-":
+            by_input, problems = facts_of(inputs, model=model, progress=progress)
+            for stem, found in by_input.items():
+                click.echo(json.dumps({"input": stem, "facts": found}, ensure_ascii=False))
+            click.echo(f"{plural(len(by_input), 'facts record')} → standard output", err=True)
+        else:
+            written, problems = predict_facts(inputs, out_dir, model=model, progress=progress)
+            click.echo(f"{plural(len(written), 'facts file')} → {out_dir}")
     for problem in problems:
         click.echo(f"skipped: {problem}", err=True)
     if problems:
-        raise click.ClickException(f"{len(problems)} input(s) skipped")
+        raise click.ClickException(f"{plural(len(problems), 'input')} skipped")
 
 
 @cli.command(name="eval")

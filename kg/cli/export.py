@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -11,6 +12,7 @@ from kg.cli._util import (
     handle_errors,
     load_kg,
 )
+from kg.words import plural
 
 
 @cli.command()
@@ -34,7 +36,16 @@ def render(graph: str, out_path: str, max_nodes: int) -> None:
         kg render output/kg.ttl -o output/kg.html
     """
     stats = load_kg(graph).render_html(out_path, max_nodes=max_nodes)
-    click.echo(f"{stats.nodes} nodes, {stats.edges} edges ({stats.initial_view} view) → {out_path}")
+    click.echo(
+        f"{plural(stats.nodes, 'node')}, {plural(stats.edges, 'edge')} "
+        f"({stats.initial_view} view) → {out_path}"
+    )
+
+
+def _export_formats() -> list[str]:
+    from kg.export import FORMAT_ALIASES, FORMATS
+
+    return [*FORMATS, *FORMAT_ALIASES]
 
 
 @cli.command()
@@ -43,25 +54,48 @@ def render(graph: str, out_path: str, max_nodes: int) -> None:
     "--format",
     "fmt",
     required=True,
-    type=click.Choice(["turtle", "nt", "nquads", "trig", "jsonld", "graphml", "gexf", "csv"]),
+    type=click.Choice(_export_formats(), case_sensitive=False),
+    help="ttl, json-ld, rdfxml/xml, ntriples and nq name the same formats too.",
 )
 @click.option(
     "-o",
     "--out",
     "out_path",
     type=click.Path(),
-    required=True,
-    help="Output file (a directory for csv).",
+    default="-",
+    show_default=True,
+    help="Output file, - for standard output (a directory for csv).",
+)
+@click.option(
+    "--network",
+    type=click.Choice(["full", "companies"]),
+    default="full",
+    show_default=True,
+    help="GraphML/GEXF: every node, or companies only with their deal counts and amounts.",
 )
 @handle_errors
-def export(graph: str, fmt: str, out_path: str) -> None:
-    """Export GRAPH for other tools (RDF formats, Gephi, spreadsheets).
+def export(graph: str, fmt: str, out_path: str, network: str) -> None:
+    """Export GRAPH for other tools (RDF formats, Gephi, spreadsheets), to standard output
+    unless -o names a file.
 
     \b
     Example:
         kg export output/kg.ttl --format graphml -o output/kg.graphml
+        kg export output/kg.ttl --format gexf --network companies -o output/companies.gexf
+        kg export output/kg.ttl --format ntriples | wc -l
     """
-    from kg.export import export_graph
+    from kg.export import canonical_format, export_bytes, export_graph
 
-    stats = export_graph(load_kg(graph).graph, fmt, Path(out_path))
-    click.echo(f"{stats.triples} triples → {', '.join(str(f) for f in stats.files)}")
+    fmt = canonical_format(fmt)
+    kg = load_kg(graph)
+    if out_path == "-":
+        if fmt == "csv":
+            raise click.UsageError("csv writes a folder of tables: give it with -o DIR")
+        data, stats = export_bytes(kg.graph, fmt, network)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        click.echo(f"{plural(stats.triples, 'triple')} → standard output", err=True)
+        return
+    stats = export_graph(kg.graph, fmt, Path(out_path), network)
+    click.echo(f"{plural(stats.triples, 'triple')} → {', '.join(str(f) for f in stats.files)}")

@@ -79,7 +79,8 @@ def path(graph: str, source: str, target: str, fmt: str) -> None:
 @_format_option
 @handle_errors
 def central(graph: str, fmt: str) -> None:
-    """Degree, PageRank and betweenness of every organisation.
+    """Degree, deals (the agreements it is a party to, as kg orgs counts them), PageRank
+    and betweenness of every organisation.
 
     \b
     Example:

@@ -62,15 +62,7 @@ def validate(graph: str, fmt: str) -> None:
             json.dumps(
                 {
                     "conforms": result.conforms,
-                    "violations": [
-                        {
-                            "focus": str(v.focus),
-                            "path": str(v.path) if v.path is not None else None,
-                            "message": v.message,
-                            "severity": str(v.severity),
-                        }
-                        for v in result.violations
-                    ],
+                    "violations": [v.to_dict() for v in result.violations],
                 },
                 indent=1,
             )
@@ -81,13 +73,13 @@ def validate(graph: str, fmt: str) -> None:
 
 
 @cli.command()
-@click.argument("graph", type=click.Path())
+@click.argument("graph", type=click.Path(), required=False)
 @click.argument("sparql", required=False)
 @click.option(
     "--file",
     "query_file",
-    type=click.Path(dir_okay=False, exists=True),
-    help="Read the query from a file.",
+    type=click.Path(dir_okay=False, exists=True, allow_dash=True),
+    help="Read the query from a file (- for standard input).",
 )
 @click.option("--name", "query_name", help="Run a named query from ontology/queries/ (see --list).")
 @click.option(
@@ -95,12 +87,15 @@ def validate(graph: str, fmt: str) -> None:
     "binds",
     multiple=True,
     metavar="VAR=VALUE",
-    help="Bind a variable of a named query to an RDF term (repeatable).",
+    help="Bind a variable to a value (repeatable): a company name, agreement key, clause type "
+    "or YYYY-MM-DD where the named query's parameter says so, else an RDF term.",
 )
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "csv", "tsv", "json", "xml", "turtle"]),
+    type=click.Choice(
+        ["table", "csv", "tsv", "json", "xml", "turtle", "ttl"], case_sensitive=False
+    ),
     default="table",
     show_default=True,
 )
@@ -121,7 +116,7 @@ def validate(graph: str, fmt: str) -> None:
 )
 @handle_errors
 def query(
-    graph: str,
+    graph: str | None,
     sparql: str | None,
     query_file: str | None,
     query_name: str | None,
@@ -132,9 +127,13 @@ def query(
     list_queries: bool,
 ) -> None:
     """Run a SPARQL query over GRAPH; project prefixes (dk:, dkid:, rdfs:…) are predeclared.
+    SPARQL - (or --file -) reads the query from standard input; results go to standard
+    output. --list needs no GRAPH.
 
     \b
     Example:
+        kg query --list
+        echo 'ASK { ?a a dk:Agreement }' | kg query output/kg.ttl -
         kg query output/kg.ttl 'SELECT ?name WHERE { ?o a dk:Organization ; rdfs:label ?name }'
         kg query output/kg.ttl --name agreements-between --bind org1=org-acme-robotics --bind org2=org-borealis-labs
         kg query output/kg.ttl --name agreements --limit 100 --offset 100
@@ -142,24 +141,30 @@ def query(
     from rdflib import Graph
 
     from kg.query.bindings import parse_bindings
-    from kg.query.catalog import named_queries
+    from kg.query.catalog import load_named_query, named_queries
     from kg.query.formats import serialize, to_rows
+    from kg.query.params import bind_parameters
     from kg.query.run import run_named_query, run_query
 
     if list_queries:
         rows = [[q.name, q.title, ", ".join(q.param_names)] for q in named_queries().values()]
         print_table(["name", "title", "parameters"], rows)
         return
+    if graph is None:
+        raise click.UsageError("give the GRAPH to query (a kg.ttl, its folder or a store)")
     given = [x for x in (sparql, query_file, query_name) if x]
     if len(given) != 1:
         raise click.UsageError("give exactly one of SPARQL, --file or --name")
+    text = _query_text(sparql, query_file)
     with queryable(graph) as target:
-        bindings = parse_bindings(binds, target if isinstance(target, Graph) else None)
         if query_name:
-            result = run_named_query(target, query_name, bindings, limit=limit, offset=offset)
+            named = load_named_query(query_name)
+            bound = bind_parameters(named, binds, target)
+            result = run_named_query(target, query_name, bound, limit=limit, offset=offset)
         else:
-            text = Path(query_file).read_text(encoding="utf-8") if query_file else str(sparql)
-            result = run_query(target, text, bindings, limit=limit, offset=offset)
+            bindings = parse_bindings(binds, target if isinstance(target, Graph) else None)
+            result = run_query(target, str(text), bindings, limit=limit, offset=offset)
+    fmt = {"ttl": "turtle"}.get(fmt.lower(), fmt.lower())
     if result.kind == "construct" and fmt in {"table", "csv", "tsv"}:
         fmt = "turtle"
     if fmt != "table":
@@ -171,6 +176,18 @@ def query(
         print_table(
             list(result.variables), [[r.get(v, "") for v in result.variables] for r in table]
         )
+
+
+def _query_text(sparql: str | None, query_file: str | None) -> str | None:
+    """The query's text: SPARQL itself, or read from --file; ``-`` is standard input."""
+    if sparql == "-" or query_file == "-":
+        text = sys.stdin.read()
+        if not text.strip():
+            raise click.UsageError("standard input held no query")
+        return text
+    if query_file:
+        return Path(query_file).read_text(encoding="utf-8")
+    return sparql
 
 
 @cli.command()

@@ -8,6 +8,7 @@ from kg.cli._util import (
     cli,
     handle_errors,
 )
+from kg.words import plural
 
 
 @cli.command()
@@ -26,7 +27,10 @@ def remove(store: str, documents: tuple[str, ...], wait: bool) -> None:
 
     reports = remove_from(store, documents, wait=wait)
     for ref, report in zip(documents, reports, strict=True):
-        click.echo(f"{ref}: {len(report.graphs)} document graph(s), {report.quads} quads removed")
+        click.echo(
+            f"{ref}: {plural(len(report.graphs), 'document graph')}, "
+            f"{plural(report.quads, 'quad')} removed"
+        )
     if not all(r.graphs for r in reports):
         raise click.ClickException("some documents were not in the store")
 
@@ -82,7 +86,8 @@ def push(
         resume=resume,
     )
     click.echo(
-        f"{report.sent} graphs sent, {report.skipped} unchanged, {report.requests} requests "
+        f"{plural(report.sent, 'graph')} sent, {report.skipped} unchanged, "
+        f"{plural(report.requests, 'request')} "
         f"in {report.seconds:.1f} s via {report.method}"
     )
     if not report.verified:

@@ -5,9 +5,12 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
+
+from rdflib import Graph
 
 from kg.errors import EvalError
-from kg.evaluate.facts import write_facts
+from kg.evaluate.facts import facts_by_source, write_facts
 from kg.evaluate.score import EvalReport, check_floor, gold_files_in, load_floor, score_paths
 from kg.models import Problem
 from kg.options import BuildOptions, ProgressCallback
@@ -21,11 +24,29 @@ def predict_facts(
     progress: ProgressCallback | None = None,
 ) -> tuple[list[Path], tuple[Problem, ...]]:
     """Build *inputs* and write their facts files; returns the files and skipped inputs."""
+    graph, problems = _build_facts_graph(inputs, model, progress)
+    return write_facts(graph, out_dir), problems
+
+
+def facts_of(
+    inputs: Sequence[str | Path],
+    *,
+    model: str | None = None,
+    progress: ProgressCallback | None = None,
+) -> tuple[dict[str, dict[str, Any]], tuple[Problem, ...]]:
+    """The facts of each input file by its stem (what :func:`predict_facts` writes), and
+    the skipped inputs."""
+    graph, problems = _build_facts_graph(inputs, model, progress)
+    return facts_by_source(graph), problems
+
+
+def _build_facts_graph(
+    inputs: Sequence[str | Path], model: str | None, progress: ProgressCallback | None
+) -> tuple[Graph, tuple[Problem, ...]]:
     from kg.pipeline import build
 
     kg = build(inputs, BuildOptions(model=model), progress)
-    problems = kg.report.problems if kg.report is not None else ()
-    return write_facts(kg.graph, out_dir), problems
+    return kg.graph, kg.report.problems if kg.report is not None else ()
 
 
 def evaluate_gold(

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from kg.extract.deals import extract_agreements
-from kg.extract.nlp import analyse_many, load_nlp
+from kg.extract.nlp import MAX_SENTENCE_CHARS, analyse_many, load_nlp, long_sentences
 from kg.extract.orgs import find_organizations
-from kg.models import Document, Extraction
+from kg.models import Document, Extraction, Problem
 from kg.options import ProgressCallback
 
 
@@ -47,3 +47,17 @@ def extract_documents(
         if progress is not None:
             progress(index + 1, len(documents))
     return results, tokens
+
+
+def long_sentence_warning(document: Document) -> Problem | None:
+    """The warning for a document with sentences too long for the model whole (they are
+    cut, see :data:`kg.extract.nlp.MAX_SENTENCE_CHARS`), or None."""
+    lengths = long_sentences(document.text)
+    if not lengths:
+        return None
+    many = f"{len(lengths)} sentences of up to" if len(lengths) > 1 else "a sentence of"
+    return Problem(
+        document.source,
+        f"{many} {max(lengths):,} characters cut into pieces of at most "
+        f"{MAX_SENTENCE_CHARS:,} for the model (facts across a cut may be missed)",
+    )

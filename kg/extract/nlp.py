@@ -247,20 +247,71 @@ def plan_chunks(text: str, focus: bool | None = None) -> list[tuple[str, bool]]:
     if focus is None:
         focus = len(text) >= FOCUS_MIN_CHARS
     if not focus:
-        return [(piece, True) for chunk in split_text(text) for piece in _break_long_runs(chunk)]
+        return [
+            (piece, True)
+            for chunk in split_text(text)
+            for cut in _cut_long_sentences(chunk)
+            for piece in _break_long_runs(cut)
+        ]
     pieces: list[tuple[str, bool]] = []
-    start = 0
-    for boundary in [*(m.end() for m in _SENTENCE_END.finditer(text)), len(text)]:
-        sentence = text[start:boundary]
-        start = boundary
-        if not sentence:
-            continue
+    for sentence in _pieces(text):
         keep = bool(DEAL_CUES.search(sentence))
         if pieces and pieces[-1][1] == keep and len(pieces[-1][0]) + len(sentence) <= CHUNK_CHARS:
             pieces[-1] = (pieces[-1][0] + sentence, keep)
         else:
             pieces.append((sentence, keep))
     return [(piece, keep) for chunk, keep in pieces for piece in _break_long_runs(chunk)]
+
+
+MAX_SENTENCE_CHARS = 5_000
+"""Longest sentence given to the model whole: five times the longest one of the evaluation
+corpus. The parser's memory grows with a sentence's length (a 999,000-character line ran
+for over 15 minutes), so a longer one is cut at spaces into pieces of at most this size,
+each its own sentence (see :func:`long_sentences` for the warning the build gives)."""
+
+
+def _sentences(text: str) -> Iterator[str]:
+    """*text* cut after each sentence end (and paragraph break); nothing is lost."""
+    start = 0
+    for boundary in [*(m.end() for m in _SENTENCE_END.finditer(text)), len(text)]:
+        if boundary > start:
+            yield text[start:boundary]
+        start = boundary
+
+
+def _pieces(text: str) -> Iterator[str]:
+    """The sentences of *text*, an over-long one cut into pieces of MAX_SENTENCE_CHARS."""
+    for sentence in _sentences(text):
+        if len(sentence) > MAX_SENTENCE_CHARS:
+            yield from split_text(sentence, MAX_SENTENCE_CHARS)
+        else:
+            yield sentence
+
+
+def _cut_long_sentences(chunk: str) -> list[str]:
+    """*chunk* as one piece, or, when it holds an over-long sentence, cut before and after
+    it and through it so that the model never sees more than MAX_SENTENCE_CHARS of it."""
+    if all(len(s) <= MAX_SENTENCE_CHARS for s in _sentences(chunk)):
+        return [chunk]
+    cuts: list[str] = []
+    run = ""
+    for sentence in _sentences(chunk):
+        if len(sentence) <= MAX_SENTENCE_CHARS:
+            run += sentence
+            continue
+        if run:
+            cuts.append(run)
+            run = ""
+        cuts.extend(split_text(sentence, MAX_SENTENCE_CHARS))
+    if run:
+        cuts.append(run)
+    return cuts
+
+
+def long_sentences(text: str) -> list[int]:
+    """The lengths of the sentences of *text* that the model sees cut (over
+    MAX_SENTENCE_CHARS), in order: what a build warns about."""
+    return [len(s) for s in _sentences(text) if len(s) > MAX_SENTENCE_CHARS]
 
 
 MAX_RUN = 200

@@ -1,28 +1,27 @@
-"""Extraction on several processes: the same extractions as sequential, in input order.
+"""Extraction on several processes or machines: the same extractions as sequential, in input order.
 
-spaCy releases no GIL worth having for ``en_core_web_sm``, so parallelism means processes.
-Each worker process loads the pipeline once (:func:`kg.extract.nlp.load_nlp` is cached per
-process) and receives documents in small chunks. At most ``2 × workers`` chunks are in
-flight at any time, so a stream of a million documents never sits in memory twice:
-``multiprocessing.Pool.imap`` would not do, its feeder thread drains the whole input.
+spaCy releases no GIL worth having for ``en_core_web_sm``, so parallelism means processes:
+a local pool (``workers``) or a Dask cluster (``scheduler``), both behind the one executor
+seam of :mod:`kg.extract.executors`. Each worker loads the pipeline once
+(:func:`kg.extract.nlp.load_nlp` is cached per process) and receives documents in small
+chunks. At most the pool's window of chunks is in flight at any time, so a stream of a
+million documents never sits in memory twice: ``Executor.map`` would not do, it submits the
+whole input at once.
 
-Workers are forked where the platform can (Linux, macOS): ``spawn`` and ``forkserver``
-re-import the caller's ``__main__`` module, which breaks any script without an
-``if __name__ == "__main__"`` guard, and forking shares an already loaded pipeline copy-on-
-write. The forked workers only run spaCy and the extractors; they never touch the parent's
+The forked local workers only run spaCy and the extractors; they never touch the parent's
 open Oxigraph store, so its threads being absent in the child is harmless.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from itertools import islice
 
 from kg.errors import KGError
 from kg.extract.documents import extract_documents
+from kg.extract.executors import TaskPool, open_executor
 from kg.models import Document, Extraction
 from kg.options import ProgressCallback
 
@@ -38,10 +37,12 @@ def extract_parallel(
     progress: ProgressCallback | None = None,
     chunk_size: int = CHUNK_DOCUMENTS,
     focus: bool | None = None,
+    scheduler: str | None = None,
 ) -> list[Extraction]:
     """Extractions of *documents* (per-document organisation keys), in input order.
 
-    Gives exactly what :func:`kg.extract.documents.extract_documents` gives, whatever *workers*.
+    Gives exactly what :func:`kg.extract.documents.extract_documents` gives, whatever
+    *workers* or *scheduler*.
     """
     total = len(documents) if isinstance(documents, list | tuple) else 0
     return list(
@@ -53,6 +54,7 @@ def extract_parallel(
             chunk_size=chunk_size,
             total=total,
             focus=focus,
+            scheduler=scheduler,
         )
     )
 
@@ -66,30 +68,33 @@ def iter_extractions(
     chunk_size: int = CHUNK_DOCUMENTS,
     total: int = 0,
     focus: bool | None = None,
+    scheduler: str | None = None,
 ) -> Iterator[Extraction]:
-    """Stream extractions of *documents* in input order, on *workers* processes.
+    """Stream extractions of *documents* in input order, on *workers* local processes or
+    on the Dask cluster whose scheduler is at *scheduler* (``tcp://HOST:8786``).
 
-    ``workers=1`` runs in this process (no pool, no pickling). *focus* is
-    :func:`kg.extract.nlp.plan_chunks`'s, the same on every worker.
+    ``workers=1`` without *scheduler* runs in this process (no pool, no pickling). *focus*
+    is :func:`kg.extract.nlp.plan_chunks`'s, the same on every worker.
 
-    :raises KGError: for ``workers < 1``; a worker's own KGError (e.g. a missing model)
-        is raised here unchanged.
+    :raises KGError: for ``workers < 1`` or an unreachable scheduler; a worker's own
+        KGError (e.g. a missing model) is raised here unchanged.
     """
     if workers < 1:
         raise KGError(f"workers must be at least 1, not {workers}")
     chunks = _chunks(documents, chunk_size)
     done = 0
-    results = (
-        map(_extract_chunk_local(model, focus), chunks)
-        if workers == 1
-        else _pooled(chunks, model=model, workers=workers, focus=focus)
-    )
-    for extractions in results:
-        for extraction in extractions:
-            done += 1
-            if progress is not None:
-                progress(done, total)
-            yield extraction
+    with open_executor(workers, scheduler) as pool:
+        results = (
+            map(_extract_chunk_local(model, focus), chunks)
+            if pool is None
+            else _pooled(chunks, pool, model=model, focus=focus)
+        )
+        for extractions in results:
+            for extraction in extractions:
+                done += 1
+                if progress is not None:
+                    progress(done, total)
+                yield extraction
 
 
 def _chunks(documents: Iterable[Document], size: int) -> Iterator[list[Document]]:
@@ -116,20 +121,16 @@ def _extract_chunk(
 
 
 def _pooled(
-    chunks: Iterator[list[Document]], *, model: str | None, workers: int, focus: bool | None
+    chunks: Iterator[list[Document]], pool: TaskPool, *, model: str | None, focus: bool | None
 ) -> Iterator[list[Extraction]]:
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    context = multiprocessing.get_context(method)
-    window = 2 * workers  # enough queued work to keep every worker busy, no more
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        pending: deque[Future[list[Extraction]]] = deque()
-        try:
-            for chunk in chunks:
-                pending.append(pool.submit(_extract_chunk, chunk, model, focus))
-                if len(pending) >= window:
-                    yield pending.popleft().result()
-            while pending:
+    pending: deque[Future[list[Extraction]]] = deque()
+    try:
+        for chunk in chunks:
+            pending.append(pool.executor.submit(_extract_chunk, chunk, model, focus))
+            if len(pending) >= pool.window:
                 yield pending.popleft().result()
-        finally:
-            for future in pending:  # a consumer that stopped early: drop queued work
-                future.cancel()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        for future in pending:  # a consumer that stopped early: drop queued work
+            future.cancel()

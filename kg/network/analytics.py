@@ -3,6 +3,10 @@
 The network is :func:`kg.network.view.company_network` of :func:`kg.network.view.to_networkx`:
 one node per organisation, one edge per pair of organisations that are parties to
 at least one common agreement, with ``deals`` (count) and ``agreements`` (IRIs).
+"Deals" always counts agreements, as ``kg orgs`` does: an organisation's deals are the
+agreements it is a party to (a three-party agreement is one deal, not two pairs), and a
+pair's deals the agreements they share. Names are found by
+:func:`kg.query.names.resolve_organization`, as in every command.
 """
 
 from __future__ import annotations
@@ -15,49 +19,32 @@ from rdflib import Graph
 
 from kg.errors import QueryError
 from kg.network.view import company_network, to_networkx
+from kg.query.names import resolve_organization
 
 
 @dataclass(frozen=True)
 class Network:
     """The full projection and its company view, built once per command."""
 
+    graph: Graph
     full: nx.MultiDiGraph
     companies: nx.Graph
 
     @classmethod
     def of(cls, graph: Graph) -> Network:
         full = to_networkx(graph)
-        return cls(full, company_network(full))
+        return cls(graph, full, company_network(full))
 
     def label(self, node: str) -> str:
         return str(self.full.nodes[node].get("label", node)) if node in self.full else node
 
     def find(self, name: str) -> str:
-        """The organisation node named *name* (label, alias, IRI or ``org-…`` key).
+        """The organisation node named *name* (label, alias, IRI or ``org-…`` key), found by
+        :func:`kg.query.names.resolve_organization` as every command finds it.
 
-        :raises QueryError: when no organisation or several match.
+        :raises QueryError: when no organisation or several match (with close names).
         """
-        wanted = name.strip().lower()
-        matches = [
-            node
-            for node, data in self.full.nodes(data=True)
-            if data.get("kind") == "organization"
-            and (
-                wanted in {str(data.get("label", "")).lower(), node.lower()}
-                or node.lower().endswith("/" + wanted)
-                or wanted in {str(a).lower() for a in data.get("alt_labels", [])}
-            )
-        ]
-        if len(matches) == 1:
-            return str(matches[0])
-        known = sorted(
-            str(d.get("label"))
-            for _, d in self.full.nodes(data=True)
-            if d.get("kind") == "organization"
-        )
-        if not matches:
-            raise QueryError(f"no organisation named {name!r}; known: {', '.join(known[:20])}")
-        raise QueryError(f"{name!r} names several organisations: {', '.join(sorted(matches))}")
+        return str(resolve_organization(self.graph, name))
 
 
 def neighbors(graph: Graph, name: str) -> list[dict[str, Any]]:
@@ -113,7 +100,7 @@ def centrality(graph: Graph) -> list[dict[str, Any]]:
         {
             "organization": net.label(n),
             "degree": int(g.degree(n)),
-            "deals": int(sum(d.get("deals", 0) for _, _, d in g.edges(n, data=True))),
+            "deals": int(g.nodes[n].get("deals", 0)),
             "pagerank": round(float(pagerank[n]), 6),
             "betweenness": round(float(betweenness[n]), 6),
         }

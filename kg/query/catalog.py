@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kg.errors import OntologyError
@@ -18,13 +18,20 @@ QUERIES_DIR = ONTOLOGY_DIR / "queries"
 _NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
+PARAM_KINDS = ("organization", "agreement", "clause-type", "date")
+"""What a parameter may declare it takes (``# param: name [kind] — meaning``): ``--bind``
+then turns a company name, an agreement key, a clause type or a day into that term."""
+
+
 @dataclass(frozen=True)
 class QueryParam:
-    """A variable of a named query meant to be bound (``# param: name — meaning``)."""
+    """A variable of a named query meant to be bound (``# param: name [kind] — meaning``);
+    ``kind`` is one of :data:`PARAM_KINDS`, or None for any RDF term."""
 
     name: str
     description: str
     required: bool
+    kind: str | None = None
 
 
 @dataclass(frozen=True)
@@ -95,13 +102,20 @@ def _read_named_query(path: Path) -> NamedQuery:
 
 
 def _parse_param(path: Path, text: str) -> QueryParam:
-    match = re.fullmatch(r"([A-Za-z_]\w*)\s+(?:—|--|-)\s+(.+)", text)
+    match = re.fullmatch(r"([A-Za-z_]\w*)(?:\s+\[([\w-]+)\])?\s+(?:—|--|-)\s+(.+)", text)
     if not match:
-        raise OntologyError(f"{path}: malformed '# param: {text}'; write '# param: name — meaning'")
-    description = match[2].strip()
-    return QueryParam(match[1], description, "(optional)" not in description)
+        raise OntologyError(
+            f"{path}: malformed '# param: {text}'; write '# param: name [kind] — meaning'"
+        )
+    if match[2] is not None and match[2] not in PARAM_KINDS:
+        raise OntologyError(
+            f"{path}: parameter {match[1]} has unknown kind [{match[2]}]; "
+            f"kinds: {', '.join(PARAM_KINDS)}"
+        )
+    description = match[3].strip()
+    return QueryParam(match[1], description, "(optional)" not in description, match[2])
 
 
 def _continue_param(param: QueryParam, text: str) -> QueryParam:
     description = f"{param.description} {text}"
-    return QueryParam(param.name, description, "(optional)" not in description)
+    return replace(param, description=description, required="(optional)" not in description)

@@ -26,8 +26,9 @@ import itertools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Any, TypeVar
 from typing import Literal as TypingLiteral
-from typing import TypeVar
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
@@ -95,6 +96,50 @@ class QueryResult:
             raise KeyError(f"no variable {name!r}; the result has {list(self.variables)}")
         index = self.variables.index(name)
         return [row[index] for row in self.rows]
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """The rows as plain Python values, ``{variable: value}``: IRIs and blank nodes as
+        strings, literals as their Python value (``Decimal``, ``int``, ``bool``,
+        ``datetime.date``, ``str``), unbound as None. An ASK is ``[{"boolean": …}]``.
+
+        :raises QueryError: for a CONSTRUCT or DESCRIBE result (a graph, not rows).
+        """
+        if self.kind == "ask":
+            return [{"boolean": bool(self.boolean)}]
+        if self.kind != "select":
+            raise QueryError("a CONSTRUCT or DESCRIBE result is a graph (.graph), not rows")
+        return [
+            {var: python_value(term) for var, term in zip(self.variables, row, strict=True)}
+            for row in self.rows
+        ]
+
+    def to_dataframe(self) -> Any:  # a pandas.DataFrame; pandas is optional, and untyped
+        """The rows as a pandas DataFrame, one column per variable, numbers as floats (for
+        arithmetic) and the rest as :meth:`to_records` gives them.
+
+        :raises QueryError: when pandas is not installed (``pip install pandas``), or for
+            a CONSTRUCT or DESCRIBE result.
+        """
+        try:
+            import pandas  # type: ignore[import-untyped,import-not-found,unused-ignore]
+        except ImportError as exc:
+            raise QueryError("to_dataframe() needs pandas: pip install pandas") from exc
+        records = [
+            {k: float(v) if isinstance(v, Decimal) else v for k, v in record.items()}
+            for record in self.to_records()
+        ]
+        columns = ["boolean"] if self.kind == "ask" else list(self.variables)
+        return pandas.DataFrame.from_records(records, columns=columns)
+
+
+def python_value(term: Node | None) -> Any:
+    """A plain Python value for an RDF term (see :meth:`QueryResult.to_records`)."""
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        value = term.toPython()
+        return str(term) if isinstance(value, Literal) else value  # an ill-typed literal
+    return str(term)
 
 
 # --------------------------------------------------------------------------- named queries

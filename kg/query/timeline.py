@@ -16,9 +16,7 @@ them.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -38,6 +36,7 @@ from kg.lineage.link import (
 )
 from kg.lineage.order import latest_of
 from kg.lineage.validity import Standing, ValidTime, standing
+from kg.query.names import resolve_organization
 from kg.rdf.snapshot import (
     AGREEMENT_LINKS,
     AgreementRecord,
@@ -109,46 +108,6 @@ class Timeline:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-def _organizations(graph: Graph) -> dict[URIRef, set[str]]:
-    query = (
-        "SELECT ?o ?l WHERE { ?o a dk:Organization . OPTIONAL { "
-        "{ ?o rdfs:label ?l } UNION { ?o skos:prefLabel ?l } UNION { ?o skos:altLabel ?l } } }"
-    )
-    found: dict[URIRef, set[str]] = defaultdict(set)
-    for org, label in select(graph, query):
-        if isinstance(org, URIRef):
-            found[org] |= {str(label)} if label is not None else set()
-    return found
-
-
-def resolve_organization(graph: Graph, name: str) -> URIRef:
-    """The organisation named *name*: an IRI, an ``org-…`` key or a label/alias (any case).
-
-    :raises QueryError: when nothing or more than one organisation matches; the message
-        lists close labels.
-    """
-    organizations = _organizations(graph)
-    wanted = name.strip()
-    for org in organizations:  # an IRI or a key is exact, so it wins over labels
-        if wanted in (str(org), local_name(org)) or local_name(org) == f"org-{wanted}":
-            return org
-    matches = sorted(
-        o
-        for o, labels in organizations.items()
-        if wanted.casefold() in {x.casefold() for x in labels}
-    )
-    if len(matches) == 1:
-        return matches[0]
-    if matches:
-        raise QueryError(f"{name!r} names several organisations: {', '.join(matches)}; pass an IRI")
-    labels = sorted({label for group in organizations.values() for label in group})
-    folded = {label.casefold(): label for label in labels}
-    close = difflib.get_close_matches(wanted.casefold(), list(folded), n=5, cutoff=0.6)
-    close += [f for f in folded if wanted.casefold() in f and f not in close][: 5 - len(close)]
-    hint = f"; close labels: {', '.join(folded[c] for c in close)}" if close else ""
-    raise QueryError(f"no organisation {name!r} in the graph{hint}")
 
 
 def _as_of(value: str | None) -> str | None:

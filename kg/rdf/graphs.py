@@ -8,6 +8,7 @@ subject's consecutive triples; the result is byte-identical for the same graph.
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 import time
@@ -168,11 +169,19 @@ def union_graph(store: ox.Store) -> Graph:
 
 
 def load_graph(path: str | Path) -> Graph:
-    """Parse an RDF file (format from its extension, Turtle by default) into a new graph.
+    """Parse an RDF file (format from its extension, Turtle by default) into a new graph;
+    a folder holding ``kg.ttl`` (what ``kg build`` writes) is that graph.
 
     :raises GraphError: when the file is missing or does not parse.
     """
     path = Path(path)
+    if path.is_dir():
+        if not (path / "kg.ttl").is_file():
+            raise GraphError(
+                f"{path}: a folder without kg.ttl (nor a store); give a graph file, or the "
+                "folder `kg build INPUT --out DIR` or `kg build INPUT --store DIR` wrote"
+            )
+        path = path / "kg.ttl"
     if not path.is_file():
         raise GraphError(f"{path}: no such graph file (build one with `kg build INPUT --out DIR`)")
     rdf_format = RDF_FORMATS.get(path.suffix.lower(), "turtle")
@@ -198,12 +207,35 @@ def to_oxigraph_term(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise GraphError(f"cannot serialise RDF term {term!r}")
 
 
+# Characters that some readers take for line ends although the RDF syntaxes do not
+# (Python's str.splitlines, JavaScript, Unicode-aware editors): written raw inside a
+# literal, they cut it in two for those readers. Escaped as UCHAR (\\u2028), valid in every
+# N-Triples/Turtle/TriG/N-Quads string and IRI, and in JSON strings.
+LINE_SEPARATORS = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"}
+_LINE_SEPARATOR_BYTES = {k.encode("utf-8"): v.encode("ascii") for k, v in LINE_SEPARATORS.items()}
+
+
+def escape_line_separators(data: bytes) -> bytes:
+    """Serialised RDF or JSON (UTF-8) with U+2028, U+2029 and U+0085 written as escapes.
+
+    Only for syntaxes where these characters can occur inside strings or IRIs alone,
+    where ``\\uXXXX`` means the same character.
+    """
+    for raw, escaped in _LINE_SEPARATOR_BYTES.items():
+        data = data.replace(raw, escaped)
+    return data
+
+
 def ntriples_term(term: Node) -> str:
-    """*term* written as in N-Triples (Oxigraph's canonical form, every escape applied).
+    """*term* written as in N-Triples (Oxigraph's canonical form, every escape applied,
+    line separators too: see :data:`LINE_SEPARATORS`).
 
     :raises GraphError: for a term N-Triples cannot hold.
     """
-    return str(to_oxigraph_term(term))
+    text = str(to_oxigraph_term(term))
+    for raw, escaped in LINE_SEPARATORS.items():
+        text = text.replace(raw, escaped)
+    return text
 
 
 def to_oxigraph_triple(s: Node, p: Node, o: Node) -> ox.Triple:
@@ -224,13 +256,14 @@ def sorted_triples(graph: Graph) -> list[tuple[Node, Node, Node]]:
 
 
 def turtle_bytes(graph: Graph) -> bytes:
-    """Deterministic Turtle for *graph*: sorted triples, the project's prefixes only."""
+    """Deterministic Turtle for *graph*: sorted triples, the project's prefixes only,
+    line separators escaped (:func:`escape_line_separators`)."""
     triples: Iterable[ox.Triple] = (
         to_oxigraph_triple(s, p, o) for s, p, o in sorted_triples(graph)
     )
     data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
     assert data is not None
-    return _sort_prefix_lines(data)
+    return escape_line_separators(_sort_prefix_lines(data))
 
 
 def _sort_prefix_lines(data: bytes) -> bytes:
@@ -243,13 +276,56 @@ def _sort_prefix_lines(data: bytes) -> bytes:
     return b"\n".join(sorted(lines[:n]) + lines[n:])
 
 
+def os_reason(error: OSError, path: str | Path | None = None) -> str:
+    """What an OSError says, with the path it concerns when that is not *path*:
+    "Not a directory: 'out'"."""
+    reason = error.strerror or type(error).__name__
+    if error.filename is None or str(error.filename) == str(path):
+        return reason
+    return f"{reason}: {str(error.filename)!r}"
+
+
+def _make_folder(folder: Path) -> None:
+    """mkdir -p, saying "Not a directory" (not "File exists") when a file is in the way."""
+    if folder.exists() and not folder.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder))
+    folder.mkdir(parents=True, exist_ok=True)
+
+
+def writable_folder(folder: str | Path) -> Path:
+    """*folder*, created if need be, once a file could be created in it.
+
+    Checked before long work so that a build fails at once, not after extracting.
+
+    :raises GraphError: the folder cannot be created or written.
+    """
+    folder = Path(folder)
+    try:
+        _make_folder(folder)
+        with tempfile.TemporaryFile(dir=folder, prefix=".kg-write-check."):
+            pass
+    except OSError as error:
+        raise GraphError(f"cannot write to {folder}: {os_reason(error, folder)}") from error
+    return folder
+
+
 def write_atomic(path: str | Path, data: bytes) -> None:
     """Write *data* to *path* through a temporary file and a rename.
 
     A process killed mid-write leaves the old file or the new one, never half of one.
+
+    :raises GraphError: *path* cannot be written (its folder is a file, no permission,
+        disk full…); the message names the path and the reason.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        _write_atomic(path, data)
+    except OSError as error:
+        raise GraphError(f"cannot write {path}: {os_reason(error, path)}") from error
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    _make_folder(path.parent)
     _remove_stale_temporaries(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

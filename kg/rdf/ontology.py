@@ -67,6 +67,18 @@ class Violation:
         where = f" {self.path}" if self.path else ""
         return f"{self.severity}: <{self.focus_node}>{where}: {self.message}"
 
+    def to_dict(self) -> dict[str, str | None]:
+        """Plain JSON values (``kg validate --format json``)."""
+        return {
+            "focus": str(self.focus_node),
+            "path": self.path,
+            "message": self.message,
+            "severity": self.severity,
+            "component": self.component,
+            "value": str(self.value) if self.value is not None else None,
+            "shape": str(self.shape) if self.shape is not None else None,
+        }
+
 
 @dataclass(frozen=True)
 class ValidationResult:

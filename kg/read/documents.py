@@ -27,10 +27,10 @@ import charset_normalizer
 
 from kg.errors import InputError
 from kg.models import Document, Problem
-from kg.read.base import Note, Parsed, to_document
+from kg.read.base import Note, Parsed, display_name, to_document
 from kg.read.feed import is_feed_page, read_feed_page
 from kg.read.html import read_html
-from kg.read.records import read_json, read_jsonl
+from kg.read.records import holds_records, read_json, read_jsonl
 from kg.read.text import read_text
 
 __all__ = [
@@ -134,11 +134,17 @@ def iter_documents(
 ) -> Iterator[Document | Problem]:
     """Stream Documents, Problems and ReadWarnings (a Problem subclass) in input order."""
     seen: set[str] = set()
+    not_records: dict[str, int] = {}  # walked folder → JSON files that hold no article records
     for target in _targets(inputs):
         if isinstance(target, Problem):
             yield _checked(target, strict)
             continue
-        if isinstance(target, Path):
+        if isinstance(target, _Walked):
+            parsed = _read_file(target.path, max_bytes, records_only=True)
+            if parsed is _NOT_RECORDS:
+                not_records[target.root] = not_records.get(target.root, 0) + 1
+                continue
+        elif isinstance(target, Path):
             parsed = _read_file(target, max_bytes)
         else:
             parsed = _read_stdin(stdin if stdin is not None else sys.stdin.buffer, max_bytes)
@@ -150,6 +156,13 @@ def iter_documents(
         for note in parsed.notes:
             issue = (ReadWarning if note.warning else Problem)(note.source, note.message)
             yield _checked(issue, strict)
+    for root, count in not_records.items():
+        files = (
+            "1 JSON file is not an article record"
+            if count == 1
+            else (f"{count} JSON files are not article records")
+        )
+        yield ReadWarning(root, f'{files} (no "text" field): skipped')
 
 
 def _checked(problem: Problem, strict: bool) -> Problem:
@@ -161,8 +174,22 @@ def _checked(problem: Problem, strict: bool) -> Problem:
 # --- Expanding inputs -------------------------------------------------------------------
 
 
-def _targets(inputs: Sequence[str | Path]) -> Iterator[Path | str | Problem]:
-    """Each input as files to read (Path), ``-``, or the Problem that prevents it."""
+@dataclass(frozen=True)
+class _Walked:
+    """A file found by walking the folder *root*: read only when it holds article records
+    (a folder of articles may also hold annotation or configuration JSON)."""
+
+    path: Path
+    root: str
+
+
+_NOT_RECORDS = Parsed()
+"""What reading a walked JSON file that holds no article records gives."""
+
+
+def _targets(inputs: Sequence[str | Path]) -> Iterator[Path | _Walked | str | Problem]:
+    """Each input as files to read (a Path named, or found by walking a folder), ``-``,
+    or the Problem that prevents it."""
     for raw in inputs:
         name = str(raw)
         if name == STDIN:
@@ -182,7 +209,7 @@ def _targets(inputs: Sequence[str | Path]) -> Iterator[Path | str | Problem]:
             yield Problem(name, _os_message(error))
 
 
-def _walk(root: Path) -> Iterator[Path | Problem]:
+def _walk(root: Path) -> Iterator[_Walked | Problem]:
     """Files with known extensions under ``root``, sorted; hidden entries are skipped."""
     found: list[tuple[tuple[str, ...], Path]] = []
 
@@ -199,10 +226,13 @@ def _walk(root: Path) -> Iterator[Path | Problem]:
         yield ReadWarning(str(root), "directory holds no readable files (" + _known() + ")")
     for parts, path in sorted(found):
         # A folder os.walk could not list is reported, not read.
-        yield path if parts else Problem(str(path), "permission denied (cannot list directory)")
+        if parts:
+            yield _Walked(path, str(root))
+        else:
+            yield Problem(str(path), "permission denied (cannot list directory)")
 
 
-def _expand_glob(pattern: str) -> Iterator[Path | Problem]:
+def _expand_glob(pattern: str) -> Iterator[Path | _Walked | Problem]:
     matches = sorted(glob.glob(pattern, recursive=True))
     files = [Path(m) for m in matches if not Path(m).is_dir()]
     readable = [f for f in files if f.suffix.lower() in KNOWN_EXTENSIONS]
@@ -237,8 +267,16 @@ def _problem(source: str, message: str) -> Parsed:
     return Parsed(notes=(Note(source, message),))
 
 
-def _read_file(path: Path, max_bytes: int) -> Parsed:
-    source = str(path)
+def _read_file(path: Path, max_bytes: int, *, records_only: bool = False) -> Parsed:
+    source = display_name(path)
+    parsed = _read_named_file(path, source, max_bytes, records_only)
+    if source == str(path):
+        return parsed
+    renamed = Note(source, "file name is not UTF-8: recorded with \\x escapes for its bytes", True)
+    return Parsed(parsed.articles, (renamed, *parsed.notes))
+
+
+def _read_named_file(path: Path, source: str, max_bytes: int, records_only: bool) -> Parsed:
     kind = KNOWN_EXTENSIONS.get(path.suffix.lower())
     if kind is None:
         found = path.suffix or "no extension"
@@ -255,7 +293,7 @@ def _read_file(path: Path, max_bytes: int) -> Parsed:
         return _problem(source, _os_message(error))
     if len(data) > max_bytes:  # the file grew after stat
         return _problem(source, _too_big(len(data), max_bytes))
-    return _parse_bytes(data, source, kind)
+    return _parse_bytes(data, source, kind, records_only=records_only)
 
 
 def _too_big(size: int, max_bytes: int) -> str:
@@ -272,13 +310,15 @@ def _read_stdin(stream: IO[bytes], max_bytes: int) -> Parsed:
     return _parse_bytes(data, _STDIN_NAME, "auto")
 
 
-def _parse_bytes(data: bytes, source: str, kind: str) -> Parsed:
+def _parse_bytes(data: bytes, source: str, kind: str, *, records_only: bool = False) -> Parsed:
     decoded = _decode(data, source)
     if isinstance(decoded, Parsed):
         return decoded
     text, warnings = decoded
     if kind == "auto":
         kind = _sniff(text)
+    if records_only and kind in ("json", "jsonl") and not holds_records(text, kind):
+        return _NOT_RECORDS
     parsed = _parse_text(text, source, kind)
     return Parsed(parsed.articles, (*warnings.notes, *parsed.notes))
 

@@ -11,20 +11,59 @@ import json
 from collections.abc import Callable
 from dataclasses import replace
 
-from kg.read.base import Article, Note, Parsed
+from kg.read.base import Article, Note, Parsed, repair_surrogates
 from kg.read.text import metadata_fields, normalise_newlines
 
 # Turns one record's text into articles (lets a record hold a news-feed page too).
 TextReader = Callable[[str, str], Parsed]
 
 
+def _repaired(value: object) -> tuple[object, bool]:
+    """A JSON value with lone surrogates replaced by U+FFFD, and whether there were any."""
+    if isinstance(value, str):
+        text, count = repair_surrogates(value)
+        return text, count > 0
+    if isinstance(value, list):
+        items = [_repaired(item) for item in value]
+        return [item for item, _ in items], any(changed for _, changed in items)
+    if isinstance(value, dict):
+        pairs = {key: _repaired(item) for key, item in value.items()}
+        return {key: item for key, (item, _) in pairs.items()}, any(
+            changed for _, changed in pairs.values()
+        )
+    return value, False
+
+
+def _surrogate_repairs(
+    record: dict[str, object], source: str, where: str
+) -> tuple[dict[str, object], list[Note]]:
+    """The record with lone surrogates (``"\\ud800"``: half of a UTF-16 pair, no character,
+    not encodable as UTF-8) replaced by U+FFFD, and a warning naming the fields repaired."""
+    repaired: dict[str, object] = {}
+    fields = []
+    for key, value in record.items():
+        name, renamed = repair_surrogates(str(key))
+        repaired[name.lower()], changed = _repaired(value)
+        if changed or renamed:
+            fields.append(name)
+    if not fields:
+        return repaired, []
+    message = (
+        f"{where}: lone surrogate escapes (half of a UTF-16 pair, e.g. \\ud800) in "
+        f"{', '.join(fields)} replaced by U+FFFD"
+    )
+    return repaired, [Note(source, message, True)]
+
+
 def _record(value: object, source: str, where: str, read_body: TextReader) -> Parsed:
     if not isinstance(value, dict):
         return Parsed(notes=(Note(source, f"{where}: not a JSON object"),))
+    value, repairs = _surrogate_repairs(value, source, where)
     text = value.get("text")
     if not isinstance(text, str) or not text.strip():
-        return Parsed(notes=(Note(source, f'{where}: no "text" string'),))
-    fields, notes = metadata_fields({str(k).lower(): v for k, v in value.items()}, source)
+        return Parsed(notes=(*repairs, Note(source, f'{where}: no "text" string')))
+    fields, notes = metadata_fields(value, source)
+    notes = [*repairs, *notes]
     body = read_body(normalise_newlines(text), f"{source}{where_suffix(where)}")
     articles = []
     for article in body.articles:
@@ -87,6 +126,29 @@ def read_json(text: str, source: str, read_body: TextReader) -> Parsed:
     if not articles and not notes:
         notes.append(Note(source, "no records"))
     return Parsed(tuple(articles), tuple(notes))
+
+
+def holds_records(text: str, kind: str) -> bool:
+    """Whether JSON (*kind* ``json``) or JSON Lines (``jsonl``) *text* is shaped like article
+    records: an object with a ``text`` field, or an array or lines holding one. Text that
+    does not parse counts as a (broken) record file, so its problems are still reported."""
+    if kind == "json":
+        try:
+            values = [json.loads(text)]
+        except (ValueError, RecursionError):
+            return True
+        if isinstance(values[0], list):
+            values = values[0]
+    else:
+        values = []
+        for line in normalise_newlines(text).split("\n"):
+            if not line.strip():
+                continue
+            try:
+                values.append(json.loads(line))
+            except (ValueError, RecursionError):
+                return True
+    return any(isinstance(value, dict) and "text" in value for value in values)
 
 
 def _reason(error: Exception) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import yaml
 
 from kg.read.base import Article, Note, Parsed
+from kg.read.front_matter import FrontMatterRefused, load_front_matter, plain, text_value
 from kg.read.meta import clean_value, normalise_date
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
@@ -70,13 +71,17 @@ def tidy(text: str) -> str:
 
 
 def split_front_matter(text: str, source: str) -> tuple[dict[str, object], str, list[Note]]:
-    """The YAML front matter as a mapping, the body after it, and notes on malformed YAML."""
+    """The YAML front matter as a mapping, the body after it, and notes on malformed YAML.
+
+    :raises FrontMatterRefused: valid YAML that kg will not expand or convert (the
+        document is skipped: its metadata cannot be trusted and may be an attack).
+    """
     match = _FRONT_MATTER.match(text)
     if match is None:
         return {}, text, []
     body = text[match.end() :]
     try:
-        data = yaml.safe_load(match[1])
+        data = load_front_matter(match[1])
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark is not None else ""
@@ -88,18 +93,32 @@ def split_front_matter(text: str, source: str) -> tuple[dict[str, object], str, 
     return {str(key).lower(): value for key, value in data.items()}, body, []
 
 
+# Each text field and the keys that may hold it, in order of preference.
+_TEXT_FIELDS = {"title": ("title",), "url": ("source_url", "url"), "publisher": ("publisher",)}
+
+
 def metadata_fields(
     data: dict[str, object], source: str
 ) -> tuple[dict[str, str | None], list[Note]]:
-    """The metadata fields this project knows, from front matter or a JSON record."""
+    """The metadata fields this project knows, from front matter or a JSON record.
+
+    Values are made :func:`~kg.read.front_matter.plain` first (sets sorted), so the same
+    record gives the same fields under any hash seed; a field that is no text (a mapping,
+    nested lists) is ignored with a warning.
+    """
+    data = {key: plain(value) for key, value in data.items()}
+    notes = []
+    texts: dict[str, str | None] = {}
+    for field, keys in _TEXT_FIELDS.items():
+        raw = next((data[key] for key in keys if data.get(key) not in (None, "")), None)
+        texts[field] = clean_value(text_value(raw))
+        if raw is not None and text_value(raw) is None:
+            notes.append(Note(source, f"{field} is not text ({_kind(raw)}); ignored", True))
     fields = {
-        "title": clean_value(data.get("title")),
-        "url": clean_value(data.get("source_url") or data.get("url")),
-        "publisher": clean_value(data.get("publisher")),
+        **texts,
         "published": normalise_date(data.get("published")),
         "retrieved": normalise_date(data.get("retrieved")),
     }
-    notes = []
     for key in ("published", "retrieved"):
         raw = data.get(key)
         if fields[key] is None and clean_value(raw) is not None and not isinstance(raw, bool):
@@ -107,10 +126,23 @@ def metadata_fields(
     return fields, notes
 
 
+def _kind(value: object) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list of collections"
+    if isinstance(value, bytes):
+        return "binary data"
+    return type(value).__name__
+
+
 def read_text(text: str, source: str) -> Parsed:
     """A .txt or .md document: front matter, then the Markdown-cleaned body."""
     text = normalise_newlines(text)
-    data, body, notes = split_front_matter(text, source)
+    try:
+        data, body, notes = split_front_matter(text, source)
+    except FrontMatterRefused as refused:
+        return Parsed(notes=(Note(source, f"{refused}; skipped"),))
     fields, field_notes = metadata_fields(data, source)
     cleaned = clean_markdown(body)
     if not cleaned.text:

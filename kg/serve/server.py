@@ -11,24 +11,32 @@ size limits; only ``/`` and ``/sparql`` exist.
 Queries run in worker *processes*, never in the server's threads: a thread cannot be
 stopped, and one runaway query would hold the GIL-free Oxigraph engine and a thread
 forever. Each worker loads the graph once from an N-Triples file written at start-up, or
-opens a persistent store read-only and queries it in place (no copy: see
+opens a snapshot of a persistent store read-only and queries it in place (see
 :func:`kg.query.run.run_query`), and then answers queries over a pipe; a worker that misses the
-deadline is killed and replaced in the background, and the client gets a 503 that says so.
-A store is served as it was when each worker opened it.
+deadline or passes the memory limit is killed and replaced in the background, and the client
+gets a 503 that says so.
+
+A store is served as one snapshot, taken at start (a RocksDB checkpoint in the temporary
+folder: hard links where it can), that every worker and every replacement opens, so one
+query gets one answer whatever is written to the store meanwhile. :meth:`SparqlServer.reload`
+(``kill -HUP`` of ``kg serve``) takes a new snapshot and swaps the workers over.
 """
 
 from __future__ import annotations
 
 import html
-import ipaddress
+import json
 import logging
 import multiprocessing
+import os
 import queue
 import re
 import shutil
+import signal
 import tempfile
 import threading
-from collections.abc import Iterator
+import time
+import weakref
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -41,6 +49,9 @@ from urllib.parse import parse_qs, urlsplit
 from rdflib import Graph
 
 from kg.errors import GraphError, KGError, QueryError
+from kg.serve.checks import Refusal, refusal
+from kg.serve.hosts import HostPolicy, is_loopback
+from kg.serve.sandbox import deny_network
 
 if TYPE_CHECKING:
     from kg.query.run import Target
@@ -85,24 +96,6 @@ _ALIASES: dict[str, str] = {
     "text/rdf+n3": "text/turtle",
     "text/plain": "application/n-triples",
 }
-
-# matched after IRIs are blanked out (see _NOT_KEYWORDS_RE), so PREFIX lines end at ":"
-_UPDATE_RE = re.compile(
-    r"^\s*(?:(?:PREFIX\s+[^\s:]*:|BASE)\s*)*"
-    r"(?:INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b",
-    re.IGNORECASE,
-)
-_SERVICE_RE = re.compile(r"(?<![\w:?$])SERVICE(?![\w-])", re.IGNORECASE)
-# IRIs, string literals (long and short) and comments: text where "SERVICE" is harmless
-_NOT_KEYWORDS_RE = re.compile(
-    r'<[^<>"{}|^`\\\x00-\x20]*>'
-    r'|"""[\s\S]*?"""'
-    r"|'''[\s\S]*?'''"
-    r'|"(?:[^"\\\n]|\\.)*"'
-    r"|'(?:[^'\\\n]|\\.)*'"
-    r"|#[^\n]*"
-)
-_LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain"})
 
 
 # ------------------------------------------------------------------ negotiation
@@ -151,47 +144,6 @@ def choose_media_type(kind: str, format_param: str | None, accept: str | None) -
     return None
 
 
-# ------------------------------------------------------------------- refusals
-
-
-def _walk(node: Any) -> Iterator[Any]:
-    from pyparsing import ParseResults
-
-    yield node
-    # pyparsing registers ParseResults as a Mapping whose values() are only the *named*
-    # results; its positional items are the parse tree, so test it first
-    if isinstance(node, ParseResults | list | tuple):
-        for value in node:
-            yield from _walk(value)
-    elif isinstance(node, dict):
-        for value in dict.values(node):
-            yield from _walk(value)
-
-
-def refusal(query: str) -> str | None:
-    """Why the read-only server refuses *query*, or None when it may run.
-
-    Updates (and LOAD) are refused, and so is SERVICE: it would make our server send
-    requests to any address a client names.
-    """
-    from rdflib.plugins.sparql.parser import parseQuery
-
-    outbound = "SERVICE (federated query) is not allowed: the server makes no outbound requests"
-    # Two independent checks, because rdflib's grammar and Oxigraph's differ: the SERVICE
-    # keyword anywhere outside IRIs, strings and comments, then rdflib's parse tree.
-    if _SERVICE_RE.search(_NOT_KEYWORDS_RE.sub(" ", query)):
-        return outbound
-    try:
-        parsed = parseQuery(query)
-    except Exception:  # noqa: BLE001 - rdflib's grammar is narrower than Oxigraph's
-        if _UPDATE_RE.search(_NOT_KEYWORDS_RE.sub(" ", query)):
-            return "this endpoint is read-only: SPARQL Update (and LOAD) is not accepted"
-        return None
-    if any(getattr(node, "name", None) == "ServiceGraphPattern" for node in _walk(parsed)):
-        return outbound
-    return None
-
-
 # ---------------------------------------------------------------------- worker
 
 
@@ -223,13 +175,15 @@ def _result_size(result: Any) -> int:
     return len(result.rows)
 
 
-def _answer(graph: Target, job: _Job) -> _Reply:
+def _answer(graph: Target, job: _Job, offline: bool) -> _Reply:
     from kg.query.run import run_query
 
     # checked here, under the deadline: rdflib's parser can be slow on a hostile query
-    reason = refusal(job.query)
-    if reason is not None:
-        return _Reply(HTTPStatus.FORBIDDEN, "text/plain; charset=utf-8", reason.encode())
+    refused = refusal(job.query)
+    if refused is not None:
+        if not refused.checked:
+            refused = _syntax_error_or(refused, job.query, offline)
+        return _Reply(refused.status, "text/plain; charset=utf-8", refused.reason.encode())
     try:
         result = run_query(graph, job.query)
     except QueryError as exc:
@@ -252,22 +206,83 @@ def _answer(graph: Target, job: _Job) -> _Reply:
         )
         return _Reply(HTTPStatus.NOT_ACCEPTABLE, "text/plain; charset=utf-8", message.encode())
     charset = "" if media.startswith("application/sparql-results") else "; charset=utf-8"
-    return _Reply(HTTPStatus.OK, media + charset, _render(result, media))
+    body = _render(result, media)
+    if len(body) > job.max_result_bytes:
+        message = (
+            f"the result is {_size_text(len(body))}, more than this server's limit of "
+            f"{_size_text(job.max_result_bytes)}; add a LIMIT or select fewer columns"
+        )
+        return _Reply(
+            HTTPStatus.INTERNAL_SERVER_ERROR, "text/plain; charset=utf-8", message.encode()
+        )
+    return _Reply(HTTPStatus.OK, media + charset, body)
+
+
+def _syntax_error_or(unchecked: Refusal, query: str, offline: bool) -> Refusal:
+    """A query the checker cannot read: the engine's syntax error (400) if it has one.
+
+    Only asked of the engine without network access, and on an empty store: nothing a
+    query holds can then reach another machine or read the served graph.
+    """
+    if not offline:
+        return Refusal(HTTPStatus.BAD_REQUEST, f"SPARQL syntax error: {unchecked.detail}")
+    import pyoxigraph as ox
+
+    from kg.query.run import QuerySyntaxError, run_query
+
+    try:
+        run_query(ox.Store(), query, include_ontology=False)
+    except QuerySyntaxError as exc:
+        return Refusal(HTTPStatus.BAD_REQUEST, str(exc))
+    except (KGError, OSError, RuntimeError, ValueError):
+        pass  # it parses: only Oxigraph reads it
+    return unchecked
+
+
+def _size_text(size: int) -> str:
+    return f"{size / 2**20:,.0f} MB" if size >= 2**20 else f"{size:,} bytes"
 
 
 def _open_worker_target(source: _Source) -> Target:
-    """What a worker queries: the graph file's triples with the ontology, or the store."""
-    if source.kind == "store":
-        return _open_worker_store(source.path)
+    """What a worker queries: the graph file's triples with the ontology, or the snapshot."""
+    if source.kind == "snapshot":
+        return _open_worker_snapshot(source.path)
     return _load_worker_graph(source.path)
 
 
-def _open_worker_store(store_dir: str) -> Target:
-    """The store read-only, queried in place when it holds the ontology (else a copy)."""
-    from kg.query.run import prepare
-    from kg.store.directory import open_store_read_only
+def _open_worker_snapshot(database: str) -> Target:
+    """The snapshot read-only, queried in place when it holds the ontology (else a copy)."""
+    import pyoxigraph as ox
 
-    return prepare(open_store_read_only(store_dir).ox)
+    from kg.query.run import prepare
+
+    try:
+        return prepare(ox.Store.read_only(database))
+    except OSError as exc:
+        raise GraphError(f"{database}: cannot open the store snapshot: {exc}") from exc
+
+
+def snapshot_store(store_dir: Path, target: Path) -> None:
+    """Write a consistent copy of the store's database to *target* (a new directory).
+
+    Oxigraph's backup is a RocksDB checkpoint: hard links to the immutable table files when
+    *target* is on the same file system, copies otherwise. Writers may go on meanwhile; the
+    copy is the store as it was when opened here.
+
+    :raises GraphError: when the store cannot be opened or copied.
+    """
+    from kg.store.directory import StoreError, open_store_read_only
+
+    try:
+        store = open_store_read_only(store_dir)
+    except StoreError as exc:
+        raise GraphError(str(exc)) from exc
+    try:
+        store.ox.backup(str(target))
+    except OSError as exc:
+        raise GraphError(f"{store_dir}: cannot take a snapshot in {target}: {exc}") from exc
+    finally:
+        store.close()
 
 
 def _load_worker_graph(nt_path: str) -> Graph:
@@ -289,9 +304,36 @@ def _load_worker_graph(nt_path: str) -> Graph:
     return graph
 
 
-def _worker_main(source: _Source, conn: Connection) -> None:
+def _cap_address_space(max_memory_bytes: int | None) -> None:
+    """Backstop of the server's memory watch: one allocation larger than the limit fails.
+
+    The server reads a busy worker's resident memory ten times a second; a single huge
+    allocation could outrun that, so the address space is also capped at what the worker
+    holds now plus the limit (resident memory never exceeds the address space).
+    """
+    if max_memory_bytes is None:
+        return
+    try:
+        import resource
+
+        status = Path("/proc/self/status").read_text(encoding="ascii")
+    except (ImportError, OSError):
+        return
+    match = re.search(r"^VmSize:\s+(\d+) kB", status, re.MULTILINE)
+    if match is None:
+        return
+    cap = int(match[1]) * 1024 + max_memory_bytes
+    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
+
+def _worker_main(source: _Source, conn: Connection, max_memory_bytes: int | None) -> None:
     """Worker process: load the graph once, then answer jobs until told to stop (None)."""
+    # first of all, before the engine starts a thread: no outbound connection, ever
+    offline = deny_network()
+    # Ctrl-C reaches the whole process group: the server stops its workers itself
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     # import the engine and rdflib's parser now, not inside the first query's deadline
+    import rdflib.plugins.sparql.algebra  # noqa: F401
     import rdflib.plugins.sparql.parser  # noqa: F401
 
     import kg.query.run  # noqa: F401
@@ -301,7 +343,8 @@ def _worker_main(source: _Source, conn: Connection) -> None:
     except KGError as exc:
         conn.send(("failed", str(exc)))
         return
-    conn.send(("ready", len(graph)))
+    _cap_address_space(max_memory_bytes)
+    conn.send(("ready", offline))
     while True:
         try:
             job = conn.recv()
@@ -310,7 +353,9 @@ def _worker_main(source: _Source, conn: Connection) -> None:
         if job is None:
             return
         try:
-            reply = _answer(graph, job)
+            reply = _answer(graph, job, offline)
+        except MemoryError:
+            reply = _memory_error(max_memory_bytes)
         except Exception as exc:  # noqa: BLE001 - report any engine failure to the client
             text = f"query failed: {type(exc).__name__}: {exc}"
             reply = _Reply(
@@ -321,7 +366,8 @@ def _worker_main(source: _Source, conn: Connection) -> None:
 
 @dataclass(frozen=True)
 class _Source:
-    """What workers serve: ``kind`` "graph" (an N-Triples file) or "store" (its directory)."""
+    """What workers serve: ``kind`` "graph" (an N-Triples file) or "snapshot" (a copy of a
+    store's database that nothing writes, so every worker sees the same data)."""
 
     kind: str
     path: str
@@ -333,6 +379,7 @@ class _Job:
     format_param: str | None
     accept: str | None
     max_results: int
+    max_result_bytes: int
 
 
 @dataclass(frozen=True)
@@ -351,8 +398,15 @@ class _Worker:
 class _WorkerPool:
     """Long-lived query processes over one graph or store; killed and replaced on timeout."""
 
-    def __init__(self, source: _Source, size: int, startup_timeout_s: float = 120.0) -> None:
+    def __init__(
+        self,
+        source: _Source,
+        size: int,
+        max_memory_bytes: int | None = None,
+        startup_timeout_s: float = 120.0,
+    ) -> None:
         self._source = source
+        self._max_memory = max_memory_bytes
         self._size = size
         self._startup_timeout_s = startup_timeout_s
         self._context = multiprocessing.get_context("spawn")  # fork is unsafe with threads
@@ -360,6 +414,8 @@ class _WorkerPool:
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
+        self.offline = True
+        """Whether every worker started so far runs without network (see kg.serve.sandbox)."""
 
     def start(self) -> None:
         pending = [self._launch() for _ in range(self._size)]
@@ -370,7 +426,7 @@ class _WorkerPool:
     def _launch(self) -> _Worker:
         parent, child = self._context.Pipe()
         process = self._context.Process(
-            target=_worker_main, args=(self._source, child), daemon=True
+            target=_worker_main, args=(self._source, child, self._max_memory), daemon=True
         )
         process.start()
         child.close()
@@ -389,6 +445,12 @@ class _WorkerPool:
         if message[0] != "ready":
             self._kill(worker)
             raise GraphError(f"SPARQL worker could not load the graph: {message[1]}")
+        if not message[1] and self.offline:
+            self.offline = False
+            log.warning(
+                "query workers cannot be denied network access on this system (seccomp): "
+                "the SERVICE refusal rests on the query checker alone"
+            )
 
     def _kill(self, worker: _Worker) -> None:
         with self._lock:
@@ -418,41 +480,124 @@ class _WorkerPool:
         threading.Thread(target=spawn, name="kg-sparql-respawn", daemon=True).start()
 
     def run(self, job: _Job, timeout_s: float) -> _Reply:
+        """Answer *job* on an idle worker within *timeout_s*.
+
+        A worker that misses the deadline, or whose resident memory passes
+        *max_memory_bytes* while it works (checked ten times a second), is killed and
+        replaced, and the reply says why; one that stays above the limit after answering
+        is replaced too, so its memory is given back.
+        """
+        max_memory_bytes = self._max_memory
+        deadline = time.monotonic() + timeout_s
         try:
             worker = self._idle.get(timeout=timeout_s)
         except queue.Empty:
             return _error(HTTPStatus.SERVICE_UNAVAILABLE, "all query workers are busy; retry later")
         try:
             worker.conn.send(job)
-            if not worker.conn.poll(timeout_s):
+            stopped = self._wait(worker, deadline, timeout_s, max_memory_bytes)
+            if stopped is not None:
                 self._replace(worker)
-                return _error(
-                    HTTPStatus.SERVICE_UNAVAILABLE,
-                    f"the query ran longer than this server's {timeout_s:g} s limit and was "
-                    "stopped; narrow it or add a LIMIT",
-                )
+                return stopped
             reply: _Reply = worker.conn.recv()
         except (EOFError, OSError):
             self._replace(worker)
+            if max_memory_bytes is not None and worker.process.exitcode == -signal.SIGABRT:
+                return _memory_error(max_memory_bytes)  # the engine's allocation failed
             return _error(HTTPStatus.INTERNAL_SERVER_ERROR, "the query worker crashed")
-        self._idle.put(worker)
+        if self._closed:
+            self._end(worker)  # retired while it worked (a reload)
+        elif _over(worker, max_memory_bytes):
+            self._replace(worker)
+        else:
+            self._idle.put(worker)
         return reply
+
+    def _wait(
+        self, worker: _Worker, deadline: float, timeout_s: float, max_memory_bytes: int | None
+    ) -> _Reply | None:
+        """Wait for *worker*'s reply; an error reply when it must be stopped first."""
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return _error(
+                    HTTPStatus.SERVICE_UNAVAILABLE,
+                    f"the query ran longer than this server's {timeout_s:g} s "
+                    "limit and was stopped; narrow it or add a LIMIT",
+                )
+            if worker.conn.poll(min(_MEMORY_POLL_S, remaining)):
+                return None
+            if _over(worker, max_memory_bytes):
+                return _memory_error(max_memory_bytes)
 
     def pids(self) -> tuple[int, ...]:
         with self._lock:
             return tuple(sorted(w.process.pid or 0 for w in self._all))
+
+    def idle(self) -> int:
+        """How many workers wait for a query now."""
+        return self._idle.qsize()
+
+    def retire(self, wait_s: float) -> None:
+        """Take no more queries: idle workers end now, busy ones when they have answered
+        (those still busy after *wait_s* are killed)."""
+        self._closed = True
+        deadline = time.monotonic() + wait_s
+        while time.monotonic() < deadline:
+            try:
+                self._end(self._idle.get(timeout=0.05))
+            except queue.Empty:
+                with self._lock:
+                    if not self._all:
+                        return
+        self.close()
+
+    def _end(self, worker: _Worker) -> None:
+        try:
+            worker.conn.send(None)
+        except OSError:
+            pass
+        worker.process.join(2)
+        self._kill(worker)
 
     def close(self) -> None:
         self._closed = True
         with self._lock:
             workers = list(self._all)
         for worker in workers:
-            try:
-                worker.conn.send(None)
-            except OSError:
-                pass
-            worker.process.join(2)
-            self._kill(worker)
+            self._end(worker)
+
+
+_MEMORY_POLL_S = 0.1
+"""How often a busy worker's memory is read: at 0.5 GB/s growth, 50 MB past the limit."""
+
+
+def resident_bytes(pid: int) -> int | None:
+    """Resident memory of process *pid* (Linux ``/proc``), or None when it cannot be read."""
+    try:
+        fields = Path(f"/proc/{pid}/statm").read_text(encoding="ascii").split()
+    except OSError:
+        return None
+    return int(fields[1]) * _PAGE_BYTES
+
+
+_PAGE_BYTES = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+def _over(worker: _Worker, max_memory_bytes: int | None) -> bool:
+    if max_memory_bytes is None or worker.process.pid is None:
+        return False
+    used = resident_bytes(worker.process.pid)
+    return used is not None and used > max_memory_bytes
+
+
+def _memory_error(max_memory_bytes: int | None) -> _Reply:
+    limit = "its" if max_memory_bytes is None else f"{max_memory_bytes // 2**20} MB of"
+    return _error(
+        HTTPStatus.SERVICE_UNAVAILABLE,
+        f"the query needed more than this server's limit of {limit} memory per worker and "
+        "was stopped; narrow it or add a LIMIT",
+    )
 
 
 def _error(status: int, message: str) -> _Reply:
@@ -460,16 +605,6 @@ def _error(status: int, message: str) -> _Reply:
 
 
 # ---------------------------------------------------------------------- server
-
-
-def is_loopback(host: str) -> bool:
-    """True when *host* names this machine only (127.0.0.0/8, ::1, localhost)."""
-    if host.lower() in _LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 @dataclass(frozen=True)
@@ -480,15 +615,64 @@ class ServerConfig:
     max_request_bytes: int = 1_000_000
     max_results: int = 100_000
     cors_origin: str | None = None
+    allowed_hosts: frozenset[str] = frozenset()
+    max_memory_mb: int | None = 2048
+    """Resident memory a worker may reach while answering (None: no limit)."""
+    max_result_bytes: int = 64 * 2**20
+    """Size of a serialised result."""
+    """Host names answered besides the bound address (e.g. a reverse proxy's public name)."""
 
 
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True  # a stuck client never blocks shutdown
+    # connections the kernel queues while every handler thread is being started (the
+    # default of 5 stalled 50 clients for seconds); Linux caps it at net.core.somaxconn
+    request_queue_size = 1024
 
     def __init__(self, address: tuple[str, int], config: ServerConfig) -> None:
         super().__init__(address, _Handler)
         self.config = config
         self.pool: _WorkerPool | None = None
+        host, port = self.server_address[:2]
+        bound = host.decode() if isinstance(host, bytes) else str(host)
+        self.hosts = HostPolicy(
+            bound, int(port), frozenset(h.lower() for h in config.allowed_hosts)
+        )
+
+
+_TEMP_PREFIX = "kg-serve-"
+_OWNER_FILE = "owner.pid"
+
+
+def remove_stale_copies(folder: Path | None = None) -> list[Path]:
+    """Delete the temporary copies (``kg-serve-*``) left by servers that were killed.
+
+    A copy names the process that made it (``owner.pid``); it is removed only when that
+    process no longer exists. Copies without the file, or of a live process, are kept.
+    """
+    removed = []
+    for candidate in Path(folder or tempfile.gettempdir()).glob(_TEMP_PREFIX + "*"):
+        try:
+            owner = int((candidate / _OWNER_FILE).read_text(encoding="ascii"))
+        except (OSError, ValueError):
+            continue
+        if owner == os.getpid() or _process_exists(owner):
+            continue
+        shutil.rmtree(candidate, ignore_errors=True)
+        removed.append(candidate)
+    if removed:
+        log.info("removed %d temporary copies left by killed servers", len(removed))
+    return removed
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0 only checks that the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
 
 
 class SparqlServer:
@@ -503,6 +687,8 @@ class SparqlServer:
         self._httpd = _HTTPServer((host, port), config)
         self._thread: threading.Thread | None = None
         self._tmpdir: Path | None = None
+        self._reload_lock = threading.RLock()
+        self._retiring: list[tuple[_WorkerPool, Path | None]] = []
 
     @property
     def url(self) -> str:
@@ -513,33 +699,98 @@ class SparqlServer:
         return f"http://{shown}:{port}/sparql"
 
     @property
+    def page_url(self) -> str:
+        """The query page's URL, e.g. ``http://127.0.0.1:41234/``."""
+        return self.url.removesuffix("sparql")
+
+    @property
     def worker_pids(self) -> tuple[int, ...]:
         """Process ids of the live query workers (empty before start and after stop)."""
         pool = self._httpd.pool
         return pool.pids() if pool is not None else ()
 
-    def _start_pool(self) -> None:
-        pool = _WorkerPool(self._source(), self._workers)
-        self._httpd.pool = pool
-        try:
-            pool.start()
-        except BaseException:
-            self.stop()
-            raise
+    @property
+    def idle_workers(self) -> int:
+        """Workers waiting for a query now (all of them when the server is quiet)."""
+        pool = self._httpd.pool
+        return pool.idle() if pool is not None else 0
 
-    def _source(self) -> _Source:
+    def start_workers(self) -> None:
+        """Start the query workers (once), waiting until each has loaded the graph."""
+        with self._reload_lock:
+            if self._httpd.pool is None:
+                self._httpd.pool, self._tmpdir = self._new_generation()
+
+    def reload(self, graph: Graph | None = None) -> None:
+        """Serve a fresh snapshot of the store (or *graph*, on a server of a graph).
+
+        New workers load it while the current ones go on answering; then new queries go
+        to the new workers, and the old ones end once they have answered theirs. Until this
+        is called, every query sees the snapshot taken at start, whatever is written to the
+        store meanwhile (``kg remove``, ``kg build --store``).
+
+        :raises GraphError: when the store cannot be read (the old snapshot stays served),
+            or *graph* is given to a server of a store.
+        """
+        with self._reload_lock:
+            if graph is not None:
+                if isinstance(self._graph, Path):
+                    raise GraphError("a server of a store reloads the store: pass no graph")
+                self._graph = graph
+            if self._httpd.pool is None:
+                raise GraphError("the server is not running")
+            pool, tmpdir = self._new_generation()
+            old_pool, old_dir = self._httpd.pool, self._tmpdir
+            self._httpd.pool, self._tmpdir = pool, tmpdir
+            self._retiring.append((old_pool, old_dir))
+        threading.Thread(
+            target=self._retire, args=(old_pool, old_dir), name="kg-sparql-retire", daemon=True
+        ).start()
+
+    def _retire(self, pool: _WorkerPool, tmpdir: Path | None) -> None:
+        pool.retire(self._httpd.config.timeout_s + 5)
+        if tmpdir is not None:
+            shutil.rmtree(tmpdir, ignore_errors=True)
+        with self._reload_lock:
+            if (pool, tmpdir) in self._retiring:
+                self._retiring.remove((pool, tmpdir))
+
+    def _new_generation(self) -> tuple[_WorkerPool, Path]:
+        """A started pool over a new temporary copy of what is served, and that copy's folder."""
+        remove_stale_copies()
+        tmpdir = Path(tempfile.mkdtemp(prefix=_TEMP_PREFIX))
+        (tmpdir / _OWNER_FILE).write_text(f"{os.getpid()}\n", encoding="ascii")
+        # whatever way this process ends short of SIGKILL (no stop(), an exception, exit),
+        # the copy goes with it; after a SIGKILL, the next server removes it
+        weakref.finalize(self, shutil.rmtree, str(tmpdir), True)
+        try:
+            memory = self._httpd.config.max_memory_mb
+            limit = None if memory is None else memory * 2**20
+            pool = _WorkerPool(self._write_source(tmpdir), self._workers, limit)
+            try:
+                pool.start()
+            except BaseException:
+                pool.close()
+                raise
+        except BaseException:
+            shutil.rmtree(tmpdir, ignore_errors=True)
+            raise
+        return pool, tmpdir
+
+    def _write_source(self, tmpdir: Path) -> _Source:
         if isinstance(self._graph, Path):
-            # each worker opens the store itself: nothing is copied
-            return _Source("store", str(self._graph))
-        self._tmpdir = Path(tempfile.mkdtemp(prefix="kg-serve-"))
-        nt_path = self._tmpdir / "graph.nt"
+            # one snapshot for every worker (replacements too): no mix of old and new answers
+            snapshot = tmpdir / "snapshot"
+            snapshot_store(self._graph, snapshot)
+            return _Source("snapshot", str(snapshot))
+        nt_path = tmpdir / "graph.nt"
         # Oxigraph's own writer: order does not matter here, speed does (a million triples)
         nt_path.write_bytes(self._graph.serialize(format="ox-nt", encoding="utf-8"))
         return _Source("graph", str(nt_path))
 
     def start(self) -> SparqlServer:
         """Start the workers and serve in a background thread; returns self."""
-        self._start_pool()
+        self.start_workers()
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, name="kg-sparql-server", daemon=True
         )
@@ -548,7 +799,7 @@ class SparqlServer:
 
     def serve_forever(self) -> None:
         """Serve in this thread until interrupted (the CLI's ``kg serve``), then clean up."""
-        self._start_pool()
+        self.start_workers()
         try:
             self._httpd.serve_forever()
         finally:
@@ -561,12 +812,15 @@ class SparqlServer:
             self._thread.join(10)
             self._thread = None
         self._httpd.server_close()
-        if self._httpd.pool is not None:
-            self._httpd.pool.close()
-            self._httpd.pool = None
-        if self._tmpdir is not None:
-            shutil.rmtree(self._tmpdir, ignore_errors=True)
-            self._tmpdir = None
+        with self._reload_lock:
+            generations = [(self._httpd.pool, self._tmpdir), *self._retiring]
+            self._httpd.pool, self._tmpdir = None, None
+            self._retiring.clear()
+        for pool, tmpdir in generations:
+            if pool is not None:
+                pool.close()
+            if tmpdir is not None:
+                shutil.rmtree(tmpdir, ignore_errors=True)
 
     def __enter__(self) -> SparqlServer:
         return self.start()
@@ -585,25 +839,44 @@ def make_server(
     max_results: int = 100_000,
     cors_origin: str | None = None,
     workers: int = 2,
+    allowed_hosts: frozenset[str] = frozenset(),
+    max_memory_mb: int | None = 2048,
+    max_result_bytes: int = 64 * 2**20,
 ) -> SparqlServer:
     """A SPARQL endpoint for *graph*, bound to *host*:*port* (0 picks a free port), not started.
 
-    *graph* is a graph, or the directory of a persistent store (``kg build --store``), which
-    each worker opens read-only and queries in place. The default host is loopback; pass another address (e.g. ``"0.0.0.0"``) only to
-    expose the graph to other machines. *timeout_s* bounds each query,
-    *max_request_bytes* each request, *max_results* the rows (or triples) of a result;
-    *cors_origin* (e.g. ``"*"``) adds ``Access-Control-Allow-Origin``.
+    *graph* is a graph, or the directory of a persistent store (``kg build --store``), served
+    as a snapshot taken at start until :meth:`SparqlServer.reload`. The default host is
+    loopback; pass another address (e.g. ``"0.0.0.0"``) only to expose the graph to other
+    machines. *timeout_s* bounds each query,
+    *max_request_bytes* each request, *max_results* the rows (or triples) of a result and
+    *max_result_bytes* its serialised size; *workers* query processes answer in parallel,
+    each replaced when its resident memory passes *max_memory_mb* (None: unlimited);
+    *cors_origin* (e.g. ``"*"``) adds ``Access-Control-Allow-Origin``. Requests are answered
+    only when their ``Host`` names the bound address (see :mod:`kg.serve.hosts`) or one of
+    *allowed_hosts*.
 
     :raises GraphError: for invalid limits, a directory that is not a store, or a port
         that cannot be bound.
     """
     if not isinstance(graph, Graph):
         graph = _store_directory(graph)
-    if timeout_s <= 0 or max_request_bytes <= 0 or max_results <= 0 or workers <= 0:
-        raise GraphError("timeout, request size, result size and workers must be positive")
+    limits = (timeout_s, max_request_bytes, max_results, workers, max_result_bytes)
+    if min(limits) <= 0 or (max_memory_mb is not None and max_memory_mb <= 0):
+        raise GraphError(
+            "timeout, request size, result rows and bytes, workers and memory must be positive"
+        )
     if not is_loopback(host):
         log.warning("SPARQL endpoint bound to %s: reachable from other machines", host)
-    config = ServerConfig(timeout_s, max_request_bytes, max_results, cors_origin)
+    config = ServerConfig(
+        timeout_s,
+        max_request_bytes,
+        max_results,
+        cors_origin,
+        frozenset(allowed_hosts),
+        max_memory_mb,
+        max_result_bytes,
+    )
     try:
         return SparqlServer(graph, host, port, config, workers)
     except OSError as exc:
@@ -632,6 +905,37 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
         log.info("%s %s", self.address_string(), format % args)
 
+    def parse_request(self) -> bool:
+        """http.server's parsing, then the headers this server insists on (before routing)."""
+        if not super().parse_request():
+            return False
+        problem = self._header_problem()
+        if problem is None:
+            return True
+        self.close_connection = True  # the framing of what follows cannot be trusted
+        self._fail(*problem)
+        return False
+
+    def _header_problem(self) -> tuple[int, str] | None:
+        hosts = self.headers.get_all("Host") or []
+        if len(hosts) != 1:
+            return HTTPStatus.BAD_REQUEST, "a request needs exactly one Host header"
+        if not self.server.hosts.accepts(hosts[0]):
+            return (
+                HTTPStatus.FORBIDDEN,
+                f"Host {hosts[0]!r} does not name this server ({self.server.hosts.bound}:"
+                f"{self.server.hosts.port}); requests through another name are refused "
+                "(DNS rebinding); allow a name with --allow-host",
+            )
+        if len(self.headers.get_all("Content-Length") or []) > 1:
+            return HTTPStatus.BAD_REQUEST, "more than one Content-Length header"
+        if self.headers.get("Transfer-Encoding") is not None:
+            return (
+                HTTPStatus.NOT_IMPLEMENTED,
+                "Transfer-Encoding is not supported; send the body with a Content-Length",
+            )
+        return None
+
     # -- responses
 
     def _send(
@@ -651,7 +955,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
     def _fail(self, status: int, message: str) -> None:
-        self._send(status, "text/plain; charset=utf-8", (message + "\n").encode("utf-8"))
+        """An error as JSON: ``{"error": {"status": 503, "message": "…"}}``."""
+        body = json.dumps({"error": {"status": int(status), "message": message}}, indent=2)
+        self._send(status, "application/json", (body + "\n").encode("utf-8"))
 
     # -- routing
 
@@ -768,9 +1074,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._fail(HTTPStatus.BAD_REQUEST, "pass exactly one non-empty query (query=…)")
             return
         formats: list[str | None] = [*params.get("format", params.get("output", [])), None]
-        self._run(
-            _Job(queries[0], formats[0], self.headers.get("Accept"), self.server.config.max_results)
-        )
+        config = self.server.config
+        accept = self.headers.get("Accept")
+        self._run(_Job(queries[0], formats[0], accept, config.max_results, config.max_result_bytes))
 
     def _run(self, job: _Job) -> None:
         pool = self.server.pool
@@ -847,7 +1153,11 @@ document.getElementById("f").addEventListener("submit", async function (ev) {{
     out.appendChild(table);
   }} else {{
     const pre = document.createElement("pre");
-    pre.textContent = (resp.ok ? "" : "Error " + resp.status + ": ") + text;
+    let shown = text;
+    if (!resp.ok) {{
+      try {{ shown = JSON.parse(text).error.message; }} catch (e) {{ /* not ours: as sent */ }}
+    }}
+    pre.textContent = (resp.ok ? "" : "Error " + resp.status + ": ") + shown;
     out.appendChild(pre);
   }}
 }});

@@ -27,7 +27,7 @@ from oxrdflib import OxigraphStore
 from rdflib import Dataset, Graph
 
 from kg.errors import KGError
-from kg.rdf.graphs import select, union_graph
+from kg.rdf.graphs import os_reason, select, union_graph
 from kg.rdf.iris import iri_for
 from kg.rdf.ontology import holds_ontology, ontology_quads
 
@@ -129,9 +129,14 @@ def open_store(
     :raises StoreError: when *path* is not a store, or another process holds it.
     """
     path = Path(path)
-    if not is_store(path):
-        _create_layout(path, create)
-    lock = _acquire_lock(path / LOCK_FILE, wait=wait, timeout=timeout)
+    try:
+        if not is_store(path):
+            _create_layout(path, create)
+        lock = _acquire_lock(path / LOCK_FILE, wait=wait, timeout=timeout)
+    except OSError as exc:  # a parent that is a file, no permission, a read-only disk
+        raise StoreError(
+            f"{path}: cannot create or lock the store: {os_reason(exc, path)}"
+        ) from exc
     try:
         store = ox.Store(str(path / DATA_DIR))
     except OSError as exc:

@@ -64,6 +64,8 @@ class IngestReport:
     seconds: float
     problems: tuple[Problem, ...] = ()
     warnings: tuple[Problem, ...] = ()
+    violations: int | None = None  # SHACL violations of the documents written, if checked
+    stages: tuple[tuple[str, float], ...] = ()  # seconds per stage (ingest, validate)
 
 
 # --------------------------------------------------------------------------- ingest

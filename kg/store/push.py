@@ -108,6 +108,35 @@ class _Payload:
 # --------------------------------------------------------------------------- public API
 
 
+def _check_urls(endpoint: str, graph_store_url: str | None, update_url: str | None) -> None:
+    for option, url in (
+        ("--endpoint", endpoint),
+        ("--graph-store", graph_store_url),
+        ("--update-url", update_url),
+    ):
+        if url is not None:
+            check_server_url(url, option)
+
+
+def check_server_url(url: str, option: str = "URL") -> None:
+    """Refuse what cannot be a server's URL before any work is done.
+
+    :raises PushError: *url* is not ``http(s)://host[:port]/…`` (the message names *option*).
+    """
+    example = "e.g. http://127.0.0.1:8890/sparql"
+    try:
+        parts = urllib.parse.urlsplit(url)
+        port = parts.port  # raises for a port that is not a number in 0..65535
+    except ValueError as exc:
+        raise PushError(f"{option} {url!r} is not a valid URL ({exc}); {example}") from exc
+    if parts.scheme not in ("http", "https"):
+        raise PushError(f"{option} {url!r} is not an http:// or https:// URL; {example}")
+    if not parts.hostname:
+        raise PushError(f"{option} {url!r} names no host; {example}")
+    if port == 0:
+        raise PushError(f"{option} {url!r}: port 0 is no server's port; {example}")
+
+
 def push(
     source: PersistentStore | Graph,
     endpoint: str,
@@ -145,6 +174,7 @@ def push(
         plain Graph has no resume log unless one is given).
     :raises PushError: when the server refuses a request or cannot be reached.
     """
+    _check_urls(endpoint, graph_store_url, update_url)
     started = time.perf_counter()
     client = _Client(user, password, timeout)
     payloads = _payloads(source, graph_name, include_ontology)
@@ -504,6 +534,8 @@ class _Client:
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
             raise PushError(f"{method} {_short(url)}: cannot reach the server ({reason})") from exc
+        except ValueError as exc:  # http.client.InvalidURL and urllib's "unknown url type"
+            raise PushError(f"{method} {_short(url)}: not a valid URL ({exc})") from exc
 
 
 def _short(url: str) -> str:
@@ -577,6 +609,7 @@ def push_path(
     from kg.rdf.graphs import load_graph
     from kg.store.directory import is_store, open_store_read_only
 
+    _check_urls(endpoint, options.get("graph_store_url"), options.get("update_url"))
     if is_store(source):
         with open_store_read_only(source) as store:
             return push(store, endpoint, graph_name=graph_name, **options)

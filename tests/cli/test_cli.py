@@ -7,6 +7,7 @@ import io
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph
 import pytest
@@ -255,7 +256,7 @@ def test_graph_commands(seed_build: Path, runner: CliRunner) -> None:
     result = runner.invoke(cli, ["graph", "communities", ttl, "--format", "json"])
     assert json.loads(result.output)[0]["size"] == 2
     result = runner.invoke(cli, ["graph", "neighbors", ttl, "Nonexistent Corp"])
-    assert result.exit_code == 1 and "no organisation named" in result.output
+    assert result.exit_code == 1 and "no organisation 'Nonexistent Corp'" in result.output
 
 
 def test_library_api(seed_build: Path) -> None:
@@ -291,7 +292,7 @@ def test_store_build_stats_and_remove_by_page_path(runner: CliRunner, tmp_path: 
     assert stats["documents"] == 6 and stats["organizations"] == 2
     result = runner.invoke(cli, ["remove", str(store), seed])
     assert result.exit_code == 0, result.output
-    assert "6 document graph(s)" in result.output
+    assert "6 document graphs" in result.output
     stats = json.loads(runner.invoke(cli, ["stats", str(store), "--format", "json"]).output)
     assert stats["documents"] == 0
 
@@ -301,8 +302,8 @@ def test_store_build_stats_and_remove_by_page_path(runner: CliRunner, tmp_path: 
     [
         (["--out", "elsewhere"], "--out"),
         (["--no-html"], "--html/--no-html"),
-        (["--no-validate"], "--validate/--no-validate"),
         (["--max-nodes", "10"], "--max-nodes"),
+        (["--force"], "--force"),
     ],
 )
 def test_store_build_refuses_options_it_cannot_honour(
@@ -319,3 +320,52 @@ def test_wait_without_a_store_is_a_usage_error(runner: CliRunner, tmp_path: Path
     result = runner.invoke(cli, ["build", str(SEEDS), "--out", str(tmp_path), "--wait"])
     assert result.exit_code == 2
     assert "--wait cannot be used without --store" in result.output
+
+
+def _no_traceback(result: Any) -> str:
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output and result.exception is not None
+    assert isinstance(result.exception, SystemExit)  # a ClickException, not a crash
+    return str(result.output)
+
+
+def test_build_to_an_unwritable_out_fails_before_extracting(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    # A file where a folder must be: refused whoever runs the test (root included).
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder\n", encoding="utf-8")
+    article = tmp_path / "a.txt"
+    article.write_text("Acme Robotics agreed to acquire Borealis Labs.\n", encoding="utf-8")
+    for option in ("--out", "--store"):
+        result = runner.invoke(cli, ["build", str(article), option, str(blocker / "out")])
+        output = _no_traceback(result)
+        assert f"{blocker / 'out'}" in output and "Not a directory" in output
+        assert "documents" not in output  # nothing was extracted first
+
+
+def test_export_to_an_unwritable_path_is_a_clean_error(runner: CliRunner, tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder\n", encoding="utf-8")
+    target = blocker / "kg.nt"
+    result = runner.invoke(
+        cli, ["export", str(ROOT / "output" / "kg.ttl"), "--format", "nt", "--out", str(target)]
+    )
+    assert f"cannot write {target}: Not a directory" in _no_traceback(result)
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "reason"),
+    [
+        ("not a url", "is not an http:// or https:// URL"),
+        ("ftp://127.0.0.1/sparql", "is not an http:// or https:// URL"),
+        ("http://", "names no host"),
+        ("http://[::1/sparql", "is not a valid URL (Invalid IPv6 URL)"),
+        ("http://127.0.0.1:99999/sparql", "is not a valid URL (Port out of range"),
+    ],
+)
+def test_push_to_an_invalid_endpoint_is_a_clean_error(
+    runner: CliRunner, endpoint: str, reason: str
+) -> None:
+    result = runner.invoke(cli, ["push", str(ROOT / "output" / "kg.ttl"), "--endpoint", endpoint])
+    assert f"Error: --endpoint {endpoint!r} {reason}" in _no_traceback(result)

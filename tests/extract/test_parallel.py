@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
 import pytest
 from rdflib.compare import isomorphic
 
-from kg.errors import KGError
+from kg.errors import KGError, OptionsError
 from kg.extract.documents import extract_documents
 from kg.extract.parallel import extract_parallel, iter_extractions
 from kg.models import Document
@@ -70,3 +80,95 @@ def test_iter_extractions_streams_a_generator() -> None:
 def test_workers_must_be_positive() -> None:
     with pytest.raises(KGError, match="at least 1"):
         extract_parallel(_documents(1), workers=0)
+
+
+def _local_cluster() -> Any:
+    """A real Dask cluster of two single-threaded worker processes on 127.0.0.1."""
+    distributed = pytest.importorskip("distributed")
+    return distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+        silence_logs=logging.ERROR,
+    )
+
+
+@pytest.mark.slow
+def test_a_dask_cluster_gives_the_same_graph_as_sequential_and_two_processes() -> None:
+    documents = _documents(12)
+    sequential = build_documents(documents).graph
+    two = build_documents(documents, BuildOptions(workers=2)).graph
+    with _local_cluster() as cluster:
+        dask = build_documents(documents, BuildOptions(scheduler=cluster.scheduler_address))
+        extractions = extract_parallel(documents, scheduler=cluster.scheduler_address)
+    assert len(sequential) > 100
+    assert isomorphic(sequential, two)
+    assert isomorphic(sequential, dask.graph)
+    assert extractions == extract_documents(documents)[0]
+
+
+def test_an_unreachable_scheduler_is_a_clear_error() -> None:
+    pytest.importorskip("distributed")
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        address = f"tcp://127.0.0.1:{probe.getsockname()[1]}"
+    with pytest.raises(OptionsError, match="cannot reach the Dask scheduler"):
+        extract_parallel(_documents(1), scheduler=address)
+
+
+def _children(pid: int) -> set[int]:
+    """The live (not zombie) processes whose parent is *pid*, from /proc."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads processes from /proc")
+def test_the_workers_die_when_the_build_is_killed(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for document in _documents(400):
+        (corpus / f"{document.source}.txt").write_text(document.text * 20, encoding="utf-8")
+    kg = Path(sys.executable).with_name("kg")
+    build = subprocess.Popen(
+        [str(kg), "build", str(corpus), "--out", str(tmp_path / "out"), "--workers", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    workers: set[int] = set()
+    try:
+        deadline = time.monotonic() + 120
+        while len(workers := _children(build.pid)) < 2:
+            assert build.poll() is None, "the build ended before its workers started"
+            assert time.monotonic() < deadline, "no worker processes appeared"
+            time.sleep(0.1)
+        build.send_signal(signal.SIGKILL)
+        build.wait()
+        deadline = time.monotonic() + 10
+        while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not [pid for pid in workers if _alive(pid)]
+    finally:  # leave no process behind, whatever failed
+        for pid in workers | _children(build.pid):
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+        if build.poll() is None:
+            build.kill()
+            build.wait()

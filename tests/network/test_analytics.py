@@ -45,7 +45,7 @@ def test_path_follows_the_chain_of_deals(graph: Graph) -> None:
 def test_unconnected_and_unknown_organisations(graph: Graph) -> None:
     with pytest.raises(QueryError, match="no chain of deals"):
         path(graph, "Borealis Therapeutics", "Nimbus Labs")
-    with pytest.raises(QueryError, match="no organisation named"):
+    with pytest.raises(QueryError, match="no organisation 'Nobody Holdings'"):
         neighbors(graph, "Nobody Holdings")
 
 

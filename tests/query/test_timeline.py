@@ -8,7 +8,8 @@ import pytest
 from rdflib import Graph
 
 from kg.errors import QueryError
-from kg.query.timeline import resolve_organization, timeline
+from kg.query.names import resolve_organization
+from kg.query.timeline import timeline
 from kg.rdf.graphs import load_graph
 from kg.rdf.vocab import ID
 

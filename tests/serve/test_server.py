@@ -33,7 +33,8 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 from kg.errors import GraphError
 from kg.rdf.graphs import load_graph, new_graph
-from kg.serve.server import SparqlServer, choose_media_type, is_loopback, make_server, refusal
+from kg.serve.checks import refusal
+from kg.serve.server import SparqlServer, choose_media_type, is_loopback, make_server
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "export" / "deals.ttl"
 PREFIXES = (
