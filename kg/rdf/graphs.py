@@ -12,11 +12,12 @@ import errno
 import os
 import tempfile
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from kg.errors import GraphError
@@ -94,6 +95,36 @@ def rdflib_rows(
             row.append(converted)
         rows.append(tuple(row))
     return rows
+
+
+def typed_triples(graph: Graph) -> Iterator[tuple[Node, Node, Node]]:
+    """The triples of *graph* with the terms rdflib's own iteration gives (a string literal
+    keeps its ``xsd:string`` datatype), each distinct term of an Oxigraph-backed graph
+    converted once: terms repeat (a subject on each of its triples), and converting through
+    the rdflib bridge one triple at a time is the cost of copying a graph."""
+    inner = getattr(graph.store, "_inner", None)
+    if not isinstance(inner, ox.Store) or not isinstance(graph.identifier, BNode | URIRef):
+        yield from graph
+        return
+    name = (
+        ox.BlankNode(str(graph.identifier))
+        if isinstance(graph.identifier, BNode)
+        else ox.NamedNode(str(graph.identifier))
+    )
+    cache: dict[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, Node] = {}
+
+    def converted(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node:
+        found = cache.get(term)
+        if found is None:
+            if isinstance(term, ox.Literal) and term.datatype.value == _XSD_STRING:
+                found = Literal(term.value, datatype=XSD.string)
+            else:
+                found = rdflib_term(term)
+            cache[term] = found
+        return found
+
+    for quad in inner.quads_for_pattern(None, None, None, name):
+        yield converted(quad.subject), converted(quad.predicate), converted(quad.object)
 
 
 def select_rows(graph: Graph, sparql: str) -> list[tuple[Node | None, ...]]:

@@ -9,12 +9,19 @@ from pathlib import Path
 
 import pyoxigraph
 import pytest
-from rdflib import Graph, Literal
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import RDF, RDFS
+from rdflib.namespace import RDF, RDFS, XSD
 
 from kg.errors import GraphError
-from kg.rdf.graphs import load_graph, new_graph, turtle_bytes, write_atomic, write_turtle
+from kg.rdf.graphs import (
+    load_graph,
+    new_graph,
+    turtle_bytes,
+    typed_triples,
+    write_atomic,
+    write_turtle,
+)
 from kg.rdf.iris import iri_for, slugify
 from kg.rdf.vocab import DK
 
@@ -163,3 +170,21 @@ def test_a_killed_write_leaves_the_old_file_or_the_new_one_never_half(tmp_path: 
     assert caught, "no kill landed while the file was being written"
     write_atomic(target, b"after\n")  # what the kills left behind never stops the next write
     assert target.read_bytes() == b"after\n"
+
+
+def test_typed_triples_are_the_graphs_own_triples() -> None:
+    graph = new_graph()
+    subject, other = URIRef("urn:ex:s"), BNode("b1")
+    graph.add((subject, URIRef("urn:ex:plain"), Literal("plain")))
+    graph.add((subject, URIRef("urn:ex:typed"), Literal("typed", datatype=XSD.string)))
+    graph.add((subject, URIRef("urn:ex:lang"), Literal("chat", lang="fr")))
+    graph.add((subject, URIRef("urn:ex:n"), Literal(7)))
+    graph.add((subject, URIRef("urn:ex:b"), other))
+    graph.add((other, URIRef("urn:ex:n"), Literal("2024-01-02", datatype=XSD.date)))
+    memory = Graph()
+    for triple in graph:
+        memory.add(triple)
+    for source in (graph, memory):
+        found = list(typed_triples(source))
+        assert len(found) == len(set(found)) == 6
+        assert set(found) == set(source)
