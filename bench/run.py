@@ -550,8 +550,9 @@ def report(results: dict[str, Any], args: argparse.Namespace) -> str:
         lines += [
             "",
             "One text file of synthetic deal articles built as one document, in a fresh "
-            "process. Time grows faster than the document's length, so `kg build` skips an "
-            "article over `--max-document-bytes` (default 250,000) with a message naming it.",
+            "process. Its analysis is held whole, so memory grows with its length: `kg build` "
+            "skips an article over `--max-document-bytes` (default 1,000,000, what was "
+            "measured to work) with a message naming it and how to raise the limit.",
         ]
     if "compare" in results:
         c = results["compare"]

@@ -24,6 +24,7 @@ from spacy.tokens import Token
 
 from kg.extract.dates import DateMatch, find_durations
 from kg.extract.deals.lexicon import lexicon
+from kg.extract.nlp import doc_text
 
 # How far up the parse a duration or a place looks for the word it belongs to.
 _HOPS = 5
@@ -64,7 +65,7 @@ def sentence_terms(sentence: SpacySpan, dates: list[DateMatch]) -> Iterator[Term
             # the words say what the date is: "through 2032", not "2032"
             start = token.head.idx if token.head.dep_ == "prep" else date.start
             start = min(start, date.start)
-            text = sentence.doc.text[start : date.end] if start >= base else date.text
+            text = doc_text(sentence.doc)[start : date.end] if start >= base else date.text
             yield Term(start, date.end, text, None, date)
 
 

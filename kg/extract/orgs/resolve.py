@@ -177,12 +177,19 @@ def _split_pairs(orgs: Sequence[Candidate], lex: Lexicon) -> list[Candidate]:
     name, whatever the other is ("Paytm and Snapdeal-owned …" after "Snapdeal bought").
     """
     result: list[Candidate] = []
+    # every candidate's core once: computed per candidate, this was quadratic in the
+    # number of mentions and took most of a long document's extraction
+    cores_of = {c.text: core(c.text, lex) for c in orgs}
+    all_cores = set(cores_of.values())
     for cand in orgs:
-        own = core(cand.text, lex)
-        others = {core(c.text, lex) for c in orgs} - {own}
-        words = {w for name in others for w in (name.split()[0], name.split()[-1])}
+        own = cores_of[cand.text]
         halves = _halves(cand.text)
-        if halves is None or cand.text.lower() in others:
+        if halves is None:
+            result.append(cand)
+            continue
+        others = all_cores - {own}
+        words = {w for name in others for w in (name.split()[0], name.split()[-1])}
+        if cand.text.lower() in others:
             result.append(cand)
             continue
         cores = [core(cand.text[start:end], lex) for start, end in halves]
