@@ -83,7 +83,10 @@ _RUN_ELSEWHERE = {
     "kg eval": "scores the whole dev corpus (`make eval`)",
     "dask": "starts a Dask cluster (the executor's tests use a LocalCluster)",
 }
-_RUN_ELSEWHERE_WITH = {"--scheduler": "needs a Dask cluster at a machine's address"}
+_RUN_ELSEWHERE_WITH = {
+    "--scheduler": "needs a Dask cluster at a machine's address",
+    "--endpoint": "needs a SPARQL server (tests/store/test_remote.py, on a real Virtuoso)",
+}
 
 
 def _run_elsewhere(line: str) -> bool:
