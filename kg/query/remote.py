@@ -2,14 +2,17 @@
 
 The same queries as on a file or a store (the project prefixes predeclared, the named
 queries with ``--bind``), sent to the server a build wrote with ``kg build --endpoint``.
-Bindings become a trailing ``VALUES`` clause, which every SPARQL 1.1 server evaluates like
-Oxigraph's substitutions; results come back as SPARQL JSON (SELECT, ASK) or N-Triples
+Bindings are substituted into the query text, as Oxigraph substitutes them before
+evaluation: every use of the variable in the WHERE clause becomes the term (so a FILTER in
+a sub-query or a MINUS sees it, which a ``VALUES`` join would not), and the projected
+variable becomes ``(term AS ?var)``, so the rows carry it as they do locally. Results come back as SPARQL JSON (SELECT, ASK) or N-Triples
 (CONSTRUCT, DESCRIBE) and are the same :class:`kg.query.run.QueryResult` as local ones.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -34,11 +37,12 @@ def run_remote_query(
 
     :raises QueryError: when the query does not parse or the server refuses it.
     """
-    text = sparql_prologue() + sparql + _values(bindings or {})
+    text = sparql_prologue() + sparql
     try:
         kind = parseQuery(text)[1].name
     except Exception as exc:  # pyparsing's ParseException and its kin
         raise QueryError(f"the query does not parse: {exc}") from exc
+    text = substitute(text, bindings or {}, project=kind == "SelectQuery")
     server = RemoteStore(endpoint)
     try:
         if kind in ("ConstructQuery", "DescribeQuery"):
@@ -72,9 +76,22 @@ def run_remote_named_query(
     return run_remote_query(endpoint, query.sparql, given)
 
 
-def _values(bindings: Mapping[str, Node]) -> str:
-    if not bindings:
-        return ""
-    names = sorted(bindings)
-    terms = " ".join(bindings[n].n3() for n in names)
-    return f"\nVALUES ({' '.join('?' + n for n in names)}) {{ ({terms}) }}"
+def substitute(sparql: str, bindings: Mapping[str, Node], *, project: bool = True) -> str:
+    """*sparql* with each variable of *bindings* replaced by its term: in the WHERE clause
+    (everything from the first ``WHERE {``) by the term, before it by ``(term AS ?var)``
+    when *project* (a SELECT's projection) or by the term (a CONSTRUCT template)."""
+    where = re.search(r"\bWHERE\s*\{", sparql, re.IGNORECASE)
+    cut = where.start() if where else len(sparql)
+    head, body = sparql[:cut], sparql[cut:]
+    for name, term in sorted(bindings.items()):
+        variable = re.compile(rf"[?$]{re.escape(name)}\b")
+        value = term.n3()
+        projected = f"({value} AS ?{name})" if project else value
+        head = variable.sub(_constant(projected), head)
+        body = variable.sub(_constant(value), body)
+    return head + body
+
+
+def _constant(text: str) -> Callable[[re.Match[str]], str]:
+    """A replacement for ``re.sub`` giving *text* as it is (no backslash escapes)."""
+    return lambda _match: text

@@ -195,3 +195,29 @@ def test_a_dask_worker_killed_mid_build_changes_nothing() -> None:
         assert killed and victim not in client.run(os.getpid).values()  # it did die
     assert [e.document.id for e in extractions] == [d.id for d in documents]  # none twice
     assert extractions == expected
+
+
+@pytest.mark.slow
+def test_kg_build_on_the_cluster_named_by_the_environment_writes_the_same_turtle(
+    tmp_path: Path,
+) -> None:
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for document in _documents(8):
+        (corpus / f"{document.source}.txt").write_text(document.text, encoding="utf-8")
+    plain = ["build", str(corpus), "--no-html", "--no-validate", "--out"]
+    local = CliRunner().invoke(cli, [*plain, str(tmp_path / "local")], catch_exceptions=False)
+    assert local.exit_code == 0, local.output
+    with _local_cluster() as cluster:
+        env = {"KG_DASK_SCHEDULER": cluster.scheduler_address}
+        dask = CliRunner().invoke(
+            cli, [*plain, str(tmp_path / "dask")], env=env, catch_exceptions=False
+        )
+    assert dask.exit_code == 0, dask.output
+    turtle = (tmp_path / "local" / "kg.ttl").read_bytes()
+    assert len(turtle) > 1000
+    assert (tmp_path / "dask" / "kg.ttl").read_bytes() == turtle  # byte for byte

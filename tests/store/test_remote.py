@@ -134,6 +134,12 @@ def test_kg_build_and_kg_query_with_an_endpoint(virtuoso: VirtuosoServer, tmp_pa
     assert _cli("query", "--endpoint", virtuoso.sparql, *named) == _cli(
         "query", str(built / "kg.ttl"), *named
     )
+    # parameters used in FILTERs and projected, bound as the local engine binds them
+    orgs = ["--bind", "org1=org-acme-robotics", "--bind", "org2=org-borealis-therapeutics"]
+    bound = ["--name", "agreements-between", *orgs, "--format", "csv"]
+    on_file = _cli("query", str(built / "kg.ttl"), *bound)
+    assert on_file.count("\n") >= 2  # the header and a row at least
+    assert _cli("query", "--endpoint", virtuoso.sparql, *bound) == on_file
     # the commands that read a whole graph take the server's data as they take the file
     timeline = ["Acme Robotics", "--as-of", "2026-01-01", "--format", "json"]
     assert _cli("timeline", "--endpoint", virtuoso.sparql, *timeline) == _cli(
