@@ -32,7 +32,7 @@ from kg.rdf.graphs import graph_of, writable_folder
 from kg.rdf.iris import iri_for
 from kg.rdf.mapping import doc_key, to_graph
 from kg.rdf.ontology import validate as validate_graph
-from kg.read.documents import ReadLog, iter_documents, read_documents
+from kg.read.documents import ReadLog, ReadResult, iter_documents, read_documents
 from kg.resolve import resolve_extractions
 from kg.store.directory import PersistentStore, open_store
 from kg.store.entities import ENTITIES_GRAPH
@@ -144,6 +144,14 @@ def build(
     :class:`kg.errors.InputError` with ``options.strict``); the rest are still built.
     """
     stages = _Stages()
+    read, warnings = _read_stage(inputs, options, stages)
+    return _build(read.documents, options, progress, stages, read.problems, warnings)
+
+
+def _read_stage(
+    inputs: Sequence[str | Path], options: BuildOptions, stages: _Stages
+) -> tuple[ReadResult, list[Problem]]:
+    """Read every input at once (a file build), with its warnings and over-long sentences."""
     stages.begin("read")
     read = read_documents(
         list(inputs),
@@ -153,7 +161,19 @@ def build(
     )
     warnings = [*read.warnings, *_long_sentence_warnings(read.documents)]
     stages.done("read")
-    return _build(read.documents, options, progress, stages, read.problems, warnings)
+    return read, warnings
+
+
+def _iter_inputs(
+    inputs: Sequence[str | Path], options: BuildOptions
+) -> Iterator[Document | Problem]:
+    """The inputs read one by one (store and server builds stream them)."""
+    return iter_documents(
+        list(inputs),
+        max_bytes=options.max_bytes,
+        max_document_bytes=options.max_document_bytes,
+        strict=options.strict,
+    )
 
 
 def _long_sentence_warnings(documents: Iterable[Document]) -> Iterator[Problem]:
@@ -242,15 +262,7 @@ def build_to(
     """
     out = writable_folder(out_dir)
     stages = _Stages(on_stage)
-    stages.begin("read")
-    read = read_documents(
-        list(inputs),
-        max_bytes=options.max_bytes,
-        max_document_bytes=options.max_document_bytes,
-        strict=options.strict,
-    )
-    warnings = [*read.warnings, *_long_sentence_warnings(read.documents)]
-    stages.done("read")
+    read, warnings = _read_stage(inputs, options, stages)
     if not force and read.documents:
         _refuse_foreign_graph(out / "kg.ttl", read.documents)
     kg = _build(read.documents, options, progress, stages, read.problems, warnings)
@@ -355,12 +367,7 @@ def _ingest(
 ) -> IngestReport:
     started = time.perf_counter()
     log = ReadLog()
-    read = iter_documents(
-        list(inputs),
-        max_bytes=options.max_bytes,
-        max_document_bytes=options.max_document_bytes,
-        strict=options.strict,
-    )
+    read = _iter_inputs(inputs, options)
     documents = _warn_long_sentences(log.documents(read), log)
     extractions = _noting_ids(extraction_stream(documents, options), written)
     report = ingest_extractions(store, extractions, batch_size=batch_size, progress=progress)
@@ -456,12 +463,7 @@ def ingest_endpoint(
     server = RemoteStore(endpoint)
     present = server.document_graphs()
     log = ReadLog()
-    read = iter_documents(
-        list(inputs),
-        max_bytes=options.max_bytes,
-        max_document_bytes=options.max_document_bytes,
-        strict=options.strict,
-    )
+    read = _iter_inputs(inputs, options)
     skipped = 0
 
     def missing(documents: Iterable[Document]) -> Iterator[Document]:
