@@ -59,3 +59,66 @@ NO_KIND = [
 @pytest.mark.parametrize("text", NO_KIND, ids=["investment-firm", "supply-chain", "send-funds"])
 def test_a_cue_word_in_another_sense_names_no_deal(extract: Extract, text: str) -> None:
     assert _kinds(extract, text) == []
+
+
+def _deals(extract: Extract, text: str) -> list[tuple[str, tuple[str, ...]]]:
+    extraction = extract(text)
+    return sorted(
+        (a.types[0] if a.types else "other", tuple(sorted(a.parties)))
+        for a in extraction.agreements
+    )
+
+
+# a company taken "for" a price by any verb ("snapped up", "grabbed", "swallowed") is bought
+BOUGHT_FOR_A_PRICE = [
+    (
+        "Velta Foods Inc. snapped up Kessel Farms Ltd. for $40 million last month.",
+        ("kessel-farms", "velta-foods"),
+    ),
+    (
+        "Earlier this year Brava Telecom Corp. swallowed Pexa Networks Ltd. for €2.1 billion.",
+        ("brava-telecom", "pexa-networks"),
+    ),
+    (
+        "Quarry Mining Ltd. grabbed Lumio Metals Inc. for about £300 million in cash.",
+        ("lumio-metals", "quarry-mining"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "parties"), BOUGHT_FOR_A_PRICE,
+                         ids=["snapped-up", "swallowed", "grabbed"])  # fmt: skip
+def test_a_company_taken_for_a_price_is_an_acquisition(
+    extract: Extract, text: str, parties: tuple[str, ...]
+) -> None:
+    found = _deals(extract, text)
+    assert [parties] == [p for k, p in found if k == "acquisition"], found
+
+
+# a price for something that is not a company changing hands names no acquisition
+NOT_BOUGHT_FOR_A_PRICE = [
+    "Velta Foods Inc. sued Kessel Farms Ltd. for $40 million over the recall.",
+    "The regulator fined Brava Telecom Corp. for €2 million after the outage.",
+    "Quarry Mining Ltd. thanked Lumio Metals Inc. for $3 million of donated equipment.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_BOUGHT_FOR_A_PRICE, ids=["sued", "fined", "thanked"])
+def test_a_price_for_something_else_is_no_acquisition(extract: Extract, text: str) -> None:
+    assert all(k != "acquisition" for k, _ in _deals(extract, text))
+
+
+# "agreed that …" states an opinion shared, not a deal agreed
+AGREED_AN_OPINION = [
+    "Analysts at Corvex Research agreed that Fenmore Labs Inc. would struggle to match "
+    "Quillby Systems Corp. on price.",
+    "Northfield Bank Ltd. economists agree that demand for Halvorsen Grid Corp. turbines will "
+    "stay weak.",
+    "Dunmore Air Inc. agreed with Velta Jets Ltd. that fuel costs would rise this winter.",
+]
+
+
+@pytest.mark.parametrize("text", AGREED_AN_OPINION,
+                         ids=["agreed-that", "agree-that", "agreed-with-that"])  # fmt: skip
+def test_agreeing_that_something_is_so_names_no_deal(extract: Extract, text: str) -> None:
+    assert _deals(extract, text) == []
