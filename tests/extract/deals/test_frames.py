@@ -122,3 +122,46 @@ AGREED_AN_OPINION = [
                          ids=["agreed-that", "agree-that", "agreed-with-that"])  # fmt: skip
 def test_agreeing_that_something_is_so_names_no_deal(extract: Extract, text: str) -> None:
     assert _deals(extract, text) == []
+
+
+# a deal "for" a measured quantity of goods (power, metal, crude, units) is a supply deal,
+# and "contracted with" states a deal as "signed a contract with" does
+SUPPLY_OF_A_QUANTITY = [
+    (
+        "Halvorsen Grid Corp. has contracted with Brava Wind Ltd. for 400 megawatts (MW) of "
+        "wind power.",
+        ("brava-wind", "halvorsen-grid"),
+    ),
+    (
+        "Corvex Metals Inc. and Pexa Steel Ltd. announced an agreement for 50,000 tonnes of "
+        "copper cathode.",
+        ("corvex-metals", "pexa-steel"),
+    ),
+    (
+        "Marlowe Refining Ltd. signed a deal with Ostrava Crude Inc. for about 2 million "
+        "barrels of oil a year.",
+        ("marlowe-refining", "ostrava-crude"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "parties"), SUPPLY_OF_A_QUANTITY,
+                         ids=["contracted-megawatts", "agreement-tonnes", "deal-barrels"])  # fmt: skip
+def test_a_deal_for_a_quantity_of_goods_is_supply(
+    extract: Extract, text: str, parties: tuple[str, ...]
+) -> None:
+    assert _deals(extract, text) == [("supply", parties)]
+
+
+# a period or a share "for … of" is no quantity of goods
+NOT_A_QUANTITY_OF_GOODS = [
+    "Dunmore Air Inc. signed a deal with Velta Jets Ltd. for 10 years of joint pilot training.",
+    "Lumio Capital LLC agreed with Quillby Robotics Inc. to pay for 30 per cent of the fees.",
+    "Fenmore Media Ltd. struck a pact with Norwick Studios Inc. for 12 months of co-production.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_A_QUANTITY_OF_GOODS, ids=["years", "per-cent", "months"])
+def test_a_period_or_share_is_no_quantity_of_goods(extract: Extract, text: str) -> None:
+    kinds = [k for k, _ in _deals(extract, text)]
+    assert kinds and "supply" not in kinds
