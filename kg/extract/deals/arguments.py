@@ -74,6 +74,58 @@ class ArgumentReader:
         self._denials = words.word("denial_verbs")
         self._bystander_words = words.word("bystander_words")
         self._temporal = words.word("temporal_prepositions")
+        self._speech = (
+            self._reporting | words.word("announcing_verbs") | words.word("opinion_verbs")
+        )
+        # names the parser put in the wrong one of two coordinated clauses ("A bought B
+        # and C bought D" read with "B and C" as one list): the clause each belongs to
+        self._clause_subjects, self._elsewhere = self._misplaced_names()
+
+    def _misplaced_names(self) -> tuple[dict[int, Token], set[int]]:
+        """ "A bought B and C snapped up D" parsed as "A bought [B and C], snapped up D": C
+        is the subject of the verb right after it; "A bought B and C bought D" parsed as
+        "A bought, [B and C] bought D": B is the object of the verb right before it.
+        Returns the subject found for each subject-less verb, and the tokens that belong to
+        the other clause."""
+        subjects: dict[int, Token] = {}
+        elsewhere: set[int] = set()
+        doc = self.sentence.doc
+        for verb in self.sentence:
+            if verb.pos_ != "VERB":
+                continue
+            own_subjects = [c for c in verb.children if c.dep_ in _SUBJECTS]
+            before = verb.i - 1
+            while before > self.sentence.start and doc[before].pos_ == "ADV":
+                before -= 1
+            name = doc[before]
+            if (
+                not own_subjects
+                and verb.dep_ == "conj"
+                and name.dep_ == "conj"
+                and name.i < verb.i
+                and self.mention_of(name) is not None
+            ):
+                subjects[verb.i] = name
+                elsewhere.add(name.i)
+            after = verb.i + 1
+            while after < self.sentence.end and doc[after].pos_ == "DET":
+                after += 1
+            if after >= self.sentence.end or verb.lemma_.lower() in self._speech:
+                continue
+            head = doc[after]
+            while head.dep_ == "compound" and head.head.i > head.i:
+                head = head.head
+            if (
+                not any(c.dep_ in _OBJECTS for c in verb.children)
+                and head.dep_ in _SUBJECTS
+                and head.head.i > head.i
+                and head.head != verb
+                and any(c.dep_ in _OBJECTS for c in head.head.children)
+                and self._conjuncts(head)
+                and self.mention_of(head) is not None
+            ):
+                elsewhere.add(head.i)
+        return subjects, elsewhere
 
     # --------------------------------------------------------------- organisations
 
@@ -83,7 +135,8 @@ class ArgumentReader:
         noun ("Acme's towers", "a stake in Acme"), or what a pronoun stands for."""
         found: list[str] = []
         for token in [head, *self._conjuncts(head)]:
-            found.extend(self._orgs_of_one(token, depth))
+            if token.i not in self._elsewhere:
+                found.extend(self._orgs_of_one(token, depth))
         return list(dict.fromkeys(found))
 
     def _orgs_of_one(self, token: Token, depth: int) -> list[str]:
@@ -239,7 +292,9 @@ class ArgumentReader:
             # "A, which bought B": the relative pronoun stands for the noun it describes
             orgs = self.orgs_of(verb.head if self._relative_subject([subject]) else subject)
             (found.others if passive else found.actors).extend(orgs)
-        if not subjects:
+        if verb.i in self._clause_subjects:
+            found.actors.extend(self._orgs_of_one(self._clause_subjects[verb.i], 0))
+        elif not subjects:
             found.actors.extend(self._inherited_subject(verb))
         self.exclude = frozenset(found.actors)
         for child in verb.children:
@@ -321,7 +376,7 @@ class ArgumentReader:
                 *(c for c in head.children if c.dep_ == "appos"),
             ]
             for u in [t, *self._conjuncts(t)]
-            if (key := self.mention_of(u)) is not None
+            if u.i not in self._elsewhere and (key := self.mention_of(u)) is not None
         ]
         if len(set(listed)) < 2 and len(set(orgs)) >= 2:
             # "with two co-operatives, B (B) and C": names listed inside the phrase

@@ -47,6 +47,13 @@ def time_anaphor(sentence: SpacySpan) -> bool:
     return lexicon().regex("time_anaphor").match(sentence.text) is not None
 
 
+def sums_up_deals(sentence: SpacySpan) -> bool:
+    """ "… follows similar moves in the market this year", "a string of takeovers last
+    year": a plural word for deals, the sentence that may date the deals listed next."""
+    series = lexicon().word("series_nouns")
+    return any(t.tag_ == "NNS" and t.lemma_.lower() in series for t in sentence)
+
+
 def deal_dates(
     sentence: SpacySpan,
     dates_of: Callable[[SpacySpan], list[DateMatch]],

@@ -20,7 +20,7 @@ from kg.extract.deals.background import (
     background_mentions,
 )
 from kg.extract.deals.build import build_agreement
-from kg.extract.deals.dating import DealDate, deal_dates, time_anaphor
+from kg.extract.deals.dating import DealDate, deal_dates, sums_up_deals, time_anaphor
 from kg.extract.deals.frames import (
     Frame,
     continues_a_deal,
@@ -31,6 +31,7 @@ from kg.extract.deals.frames import (
     only_transaction_words,
     role_noun,
     separate_deal,
+    states_a_view,
 )
 from kg.extract.deals.grouping import frame_kind_of, group_frames, upgrade_forms
 from kg.extract.deals.kinds import STRONG_TYPES
@@ -60,9 +61,12 @@ def extract_agreements(
     def dates_of(sentence: SpacySpan) -> list[DateMatch]:
         if sentence.start not in date_cache:
             found = find_dates(sentence.text, document.published, base=sentence.start_char)
-            if not found and time_anaphor(sentence) and sentence.start > 0:
-                # "At the time, the company raised …": the time the sentence before states
-                found = dates_of(doc[sentence.start - 1].sent)
+            if not found and sentence.start > 0:
+                before = doc[sentence.start - 1].sent
+                # "At the time, the company raised …": the time the sentence before states;
+                # "… similar moves this year. A bought B and C bought D": the deals it sums up
+                if time_anaphor(sentence) or (sums_up_deals(before) and deals.of(sentence)):
+                    found = dates_of(before)
             date_cache[sentence.start] = found
         return date_cache[sentence.start]
 
@@ -95,8 +99,13 @@ def extract_agreements(
         parties = distinct_orgs(lookup, sentence)
         described = described_ranges(sentence)
         # "the research firm backed by Borealis": no deal word in a description states a deal
+        # cues of a deal or of its terms: a clause "agreed that …" holding one names a deal
+        cues = [*deals.of(sentence), *clause_index.of(sentence)]
         matches = [
-            m for m in deals.of(sentence) if not any(a <= doc[m[1]].idx < b for a, b in described)
+            m
+            for m in deals.of(sentence)
+            if not any(a <= doc[m[1]].idx < b for a, b in described)
+            and not states_a_view(doc[m[1] : m[2]].root, cues)
         ]
         mentions = background_index.of(sentence)
         named = party_mentions(lookup, sentence)
@@ -128,7 +137,7 @@ def extract_agreements(
             groups = deal_groups(reader, matches, separately)
         if groups:
             separate = separate_deal(sentence)
-            own_dates = _dates_of_groups(groups, dated)
+            own_dates = _dates_of_groups(groups, dated, sentence.start_char)
             for group in groups:
                 own = [m for m in matches if doc[m[1] : m[2]].root in group.triggers]
                 # the kinds its words for the deal name; a word for a party's role ("as
@@ -203,12 +212,21 @@ def extract_agreements(
     return tuple(main + extra)
 
 
-def _dates_of_groups(groups: list[DealGroup], dated: list[DealDate]) -> dict[int, list[DealDate]]:
+def _dates_of_groups(
+    groups: list[DealGroup], dated: list[DealDate], sentence_start: int
+) -> dict[int, list[DealDate]]:
     """Each deal's dates: those in its part of the sentence, else those of a deal of the
     sentence with the same first party ("A in June agreed to sell X to B and completed the
-    sale of Y to C": both in June)."""
+    sale of Y to C": both in June); a time the sentence takes from the one before is every
+    deal's."""
     own = {
-        id(g): [d for d in dated if g.region is None or g.region[0] <= d.match.start < g.region[1]]
+        id(g): [
+            d
+            for d in dated
+            if g.region is None
+            or g.region[0] <= d.match.start < g.region[1]
+            or d.match.start < sentence_start
+        ]
         for g in groups
     }
     for group in groups:

@@ -63,8 +63,14 @@ def frame_types(
 ) -> tuple[Counter[str], bool, bool, bool]:
     types: Counter[str] = Counter()
     mou = amendment = definitive = False
+    priced = _priced_takings(sentence, matches)
     for label, start, end in matches:
-        if label == "mou":
+        if label == "acquisition" and _price_cue(sentence, start, end):
+            if start not in priced:
+                continue
+            priced.discard(start)  # one cue per verb, however many spans the matcher gave
+            types[label] += 1
+        elif label == "mou":
             mou = True
         elif label == "amendment":
             # "the new contract" is the deal being told; "a new contract" may amend one
@@ -89,6 +95,48 @@ def frame_types(
     if "definitive" in text:
         definitive = True
     return types, mou, amendment, definitive
+
+
+def _price_cue(sentence: SpacySpan, start: int, end: int) -> bool:
+    """The match is "<verb> <company> for <money>" (patterns/deals.jsonl)."""
+    doc = sentence.doc
+    return (
+        doc[start].pos_ == "VERB"
+        and doc[end - 1].ent_type_ == "MONEY"
+        and any(doc[i].lower_ == "for" for i in range(start + 1, end))
+    )
+
+
+def _priced_takings(sentence: SpacySpan, matches: list[tuple[str, int, int]]) -> set[int]:
+    """The verbs that take a company "for" a price ("snapped up Acme for $40 million",
+    "grabbed Acme for €2 billion"): a purchase, whatever the verb, unless the verb is a
+    deal word of its own ("acquired … for", "partnered with … for") or one that prices
+    something else ("sued Acme for $5 million", "fined")."""
+    doc = sentence.doc
+    other_cues = {s for label, s, e in matches if not _price_cue(sentence, s, e)}
+    return {
+        start
+        for label, start, end in matches
+        if label == "acquisition"
+        and _price_cue(sentence, start, end)
+        and start not in other_cues
+        and doc[start].lemma_.lower() not in _words("not_buying_verbs")
+    }
+
+
+def states_a_view(token: Token, matches: list[tuple[str, int, int]]) -> bool:
+    """ "analysts agreed that demand will fall", "agreed with Acme that costs would rise":
+    a view shared, not a deal; "agreed to buy", "agreed a deal" have no such clause, and
+    "agreed that B becomes the exclusive distributor" names a deal in the clause."""
+    if not (
+        token.pos_ == "VERB"
+        and token.lemma_.lower() in _words("opinion_verbs")
+        and not any(c.dep_ in {"xcomp", "dobj"} for c in token.children)
+    ):
+        return False
+    clauses = [c for c in token.children if c.dep_ == "ccomp"]
+    inside = {t.i for c in clauses for t in c.subtree}
+    return bool(clauses) and not any(start in inside for _, start, _ in matches)
 
 
 def _definite_new(sentence: SpacySpan, start: int) -> bool:

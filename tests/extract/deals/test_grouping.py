@@ -97,6 +97,44 @@ def test_several_deals_are_several_agreements(
     assert _deals(extract, text) == sorted((kind, tuple(sorted(names))) for kind, names in expected)
 
 
+# "A bought B and C bought D": clauses coordinated with a subject and verb of their own are
+# one deal each, even where the parser reads "B and C" as one list.
+COORDINATED_CLAUSES = [
+    (
+        "Velta Foods Inc. bought Kessel Farms Ltd. and Marlowe Snacks Corp. purchased Pexa "
+        "Dairy Ltd.",
+        [
+            ("acquisition", {"Marlowe Snacks", "Pexa Dairy"}),
+            ("acquisition", {"Velta Foods", "Kessel Farms"}),
+        ],
+    ),
+    (
+        "In shipping, Brava Ports Ltd. acquired Ormond Terminals Inc. and Quillby Lines Corp. "
+        "acquired Fenmore Docks Ltd.",
+        [
+            ("acquisition", {"Brava Ports", "Ormond Terminals"}),
+            ("acquisition", {"Fenmore Docks", "Quillby Lines"}),
+        ],
+    ),
+    (
+        "Among chipmakers, Lumio Semi Inc. bought Corvex Ltd. and Halvorsen Corp. bought "
+        "Northfield Ltd.",
+        [
+            ("acquisition", {"Corvex", "Lumio Semi"}),
+            ("acquisition", {"Halvorsen", "Northfield"}),
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), COORDINATED_CLAUSES,
+                         ids=["object-list", "acquired-acquired", "short-names"])  # fmt: skip
+def test_coordinated_clauses_are_one_deal_each(
+    extract: Extract, text: str, expected: list[tuple[str, set[str]]]
+) -> None:
+    assert _deals(extract, text) == sorted((kind, tuple(sorted(names))) for kind, names in expected)
+
+
 ONE_DEAL = [
     "Halcyon Motors Inc. and Drave Batteries Ltd. are teaming up on battery cells. The two "
     "companies signed a joint venture agreement on Tuesday.",
@@ -194,3 +232,38 @@ def test_the_agreement_date_is_the_signing(
 ) -> None:
     main = [d for _, d, passing in _dated(extract, text, published) if not passing]
     assert main == [dates]
+
+
+# A sentence that sums up several deals with their time ("similar moves this year", "a
+# string of takeovers last year") dates the deals the next sentence then lists.
+SERIES_DATES = [
+    (
+        "The merger follows a string of takeovers in the sector last year. Velta Foods Inc. "
+        "bought Kessel Farms Ltd. and Marlowe Snacks Corp. snapped up Pexa Dairy Ltd. for "
+        "$40 million.",
+        "2024-05-10",
+        [["2023"], ["2023"]],
+    ),
+    (
+        "Brava Telecom Corp. joins rivals that made similar acquisitions earlier this year. "
+        "Quillby Networks Inc. acquired Ostrava Cable Ltd. and Fenmore Mobile Ltd. grabbed "
+        "Dunmore Towers Inc. for €2 billion.",
+        "2021-09-01",
+        [["2021"], ["2021"]],
+    ),
+    (
+        "Chipmakers announced several mergers in 2019. Lumio Semi Inc. acquired Corvex Wafer "
+        "Ltd. and Halvorsen Chips Ltd. picked up Northfield Foundry Inc. for $900 million.",
+        "2020-02-01",
+        [["2019"], ["2019"]],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "published", "dates"), SERIES_DATES, ids=[
+    "string-of-takeovers", "similar-acquisitions", "several-mergers"])  # fmt: skip
+def test_deals_listed_after_a_dated_summary_take_its_date(
+    extract: Extract, text: str, published: str, dates: list[list[str]]
+) -> None:
+    found = sorted(d for _, d, passing in _dated(extract, text, published) if not passing)
+    assert found == dates
