@@ -104,6 +104,7 @@ class ArgumentReader:
                 and name.dep_ == "conj"
                 and name.i < verb.i
                 and self.mention_of(name) is not None
+                and self._names_an_object(verb)  # not "A bought B and C and merged them"
             ):
                 subjects[verb.i] = name
                 elsewhere.add(name.i)
@@ -126,6 +127,17 @@ class ArgumentReader:
             ):
                 elsewhere.add(head.i)
         return subjects, elsewhere
+
+    def _names_an_object(self, verb: Token) -> bool:
+        """The verb's object (or the head of its party phrase) is a name."""
+        heads = [c for c in verb.children if c.dep_ in _OBJECTS]
+        heads += [
+            o
+            for c in verb.children
+            if c.dep_ == "prep" and c.lower_ in self._preps
+            for o in self._objects_of(c)
+        ]
+        return any(self.mention_of(h) is not None for h in heads)
 
     # --------------------------------------------------------------- organisations
 
