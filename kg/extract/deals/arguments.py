@@ -104,6 +104,7 @@ class ArgumentReader:
                 and name.dep_ == "conj"
                 and name.i < verb.i
                 and self.mention_of(name) is not None
+                and self._names_an_object(verb)  # not "A bought B and C and merged them"
             ):
                 subjects[verb.i] = name
                 elsewhere.add(name.i)
@@ -126,6 +127,17 @@ class ArgumentReader:
             ):
                 elsewhere.add(head.i)
         return subjects, elsewhere
+
+    def _names_an_object(self, verb: Token) -> bool:
+        """The verb's object (or the head of its party phrase) is a name."""
+        heads = [c for c in verb.children if c.dep_ in _OBJECTS]
+        heads += [
+            o
+            for c in verb.children
+            if c.dep_ == "prep" and c.lower_ in self._preps
+            for o in self._objects_of(c)
+        ]
+        return any(self.mention_of(h) is not None for h in heads)
 
     # --------------------------------------------------------------- organisations
 
@@ -316,6 +328,12 @@ class ArgumentReader:
         # clause describes is its object when the clause has a subject of its own
         if verb.dep_ == "relcl" and subjects and not self._relative_subject(subjects):
             found.others.extend(self.orgs_of(verb.head))
+        if not set(found.others) - set(found.actors):  # "sell their towers": no other side yet
+            for participle in self._describing_participles(verb):
+                for prep in (c for c in participle.children if c.dep_ == "prep"):
+                    if prep.lower_ in self._preps:
+                        for obj in self._objects_of(prep):
+                            self._add_others(found, obj)
         if not found.others:
             found.others.extend(self._shared_objects(verb))
         if not found.actors and not passive and verb.dep_ not in {"acl", "amod", "relcl"}:
@@ -323,6 +341,20 @@ class ArgumentReader:
             found.subject_by_position = bool(found.actors)
         if found.actors and not found.others:
             found.others.extend(self._named_after(verb, found.actors))
+
+    @staticmethod
+    def _describing_participles(verb: Token) -> list[Token]:
+        """ "sell their towers, totalling 20,000 sites, to B": the parser hangs "to B" on
+        the participle that describes what is sold, a clause of the verb (or of the verb
+        it completes: "agreed to sell …") or of its object."""
+        heads = [verb, verb.head] if verb.dep_ == "xcomp" else [verb]
+        heads += [c for c in verb.children if c.dep_ in _OBJECTS]
+        return [
+            c
+            for head in heads
+            for c in head.children
+            if c.dep_ in {"advcl", "acl"} and c.tag_ == "VBG" and c.i > verb.i
+        ]
 
     def _shared_objects(self, verb: Token) -> list[str]:
         """ "A invested $10 million and took a stake in B": verbs sharing a subject share

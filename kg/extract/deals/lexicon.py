@@ -44,6 +44,7 @@ WORD_LISTS = (
     "holder_nouns",
     "holding_verbs",
     "income_words",
+    "level_verbs",
     "non_deal_heads",
     "non_stake_words",
     "not_buying_verbs",

@@ -138,6 +138,8 @@ def elsewhere_in_the_parse(
         subjects = [c for c in head.head.children if c.dep_ == "nsubj"]
         if any(c.lemma_.lower() in stakes for c in subjects):
             return True  # "the stake would exceed $100 billion"
+    if _a_level_to_reach(head):
+        return True
     temporal = _words("temporal_prepositions")
     for ancestor in [token, *token.ancestors]:
         timed = (ancestor.dep_ == "prep" and ancestor.lower_ in temporal) or (
@@ -151,6 +153,21 @@ def elsewhere_in_the_parse(
         if not investment and ancestor.lemma_.lower() == "raise" and ancestor.pos_ == "VERB":
             return True  # "B raised $30 million from funds": not this deal's money
     return False
+
+
+def _a_level_to_reach(head: Token) -> bool:
+    """ "help A reach a combined payment volume of $6 billion", "hit annual sales of €1.5
+    billion": the size of a measure a business is to reach, not a price; "a deal that could
+    reach $400 million" (the figure itself is the object) is the deal's value."""
+    if head.dep_ != "pobj" or head.head.lower_ != "of":
+        return False
+    measure = head.head.head
+    verb = measure.head
+    return (
+        measure.dep_ == "dobj"
+        and verb.pos_ == "VERB"
+        and verb.lemma_.lower() in _words("level_verbs")
+    )
 
 
 def stated_for_a_deal(match: AmountMatch, sentence: SpacySpan) -> bool:

@@ -153,6 +153,33 @@ def test_a_deal_for_a_quantity_of_goods_is_supply(
     assert _deals(extract, text) == [("supply", parties)]
 
 
+# an agreement or arrangement for a service done on another's goods (tolling, processing,
+# storage, refining) is a supply deal, as a charter or maintenance contract is
+SERVICE_ARRANGEMENTS = [
+    (
+        "Under a tolling arrangement, Ormond Chemicals Ltd. will convert Velta Polymers Inc.'s "
+        "share of the ethylene into resin.",
+        ("ormond-chemicals", "velta-polymers"),
+    ),
+    (
+        "Pexa Metals Corp. and Lumio Mining Ltd. agreed a processing arrangement for the ore.",
+        ("lumio-mining", "pexa-metals"),
+    ),
+    (
+        "Fenmore Gas Inc. entered a storage contract with Quillby Energy Ltd.",
+        ("fenmore-gas", "quillby-energy"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "parties"), SERVICE_ARRANGEMENTS,
+                         ids=["tolling", "processing", "storage"])  # fmt: skip
+def test_a_service_arrangement_is_supply(
+    extract: Extract, text: str, parties: tuple[str, ...]
+) -> None:
+    assert _deals(extract, text) == [("supply", parties)]
+
+
 # a period or a share "for … of" is no quantity of goods
 NOT_A_QUANTITY_OF_GOODS = [
     "Dunmore Air Inc. signed a deal with Velta Jets Ltd. for 10 years of joint pilot training.",

@@ -127,6 +127,36 @@ COORDINATED_CLAUSES = [
 ]
 
 
+# a second verb with no name of its own ("… and merged them") shares the first's subject:
+# both listed names stay the first verb's objects
+SHARED_SUBJECT = [
+    (
+        "Velta Foods Inc. bought Kessel Farms Ltd. and Marlowe Snacks Corp. and merged them.",
+        ("Velta Foods", {"Kessel Farms", "Marlowe Snacks"}),
+    ),
+    (
+        "Brava Ports Ltd. acquired Ormond Terminals Inc. and Quillby Docks Corp. and combined "
+        "their cranes.",
+        ("Brava Ports", {"Ormond Terminals", "Quillby Docks"}),
+    ),
+    (
+        "Lumio Semi Inc. bought Corvex Ltd. and Halvorsen Corp. and closed both fabs.",
+        ("Lumio Semi", {"Corvex", "Halvorsen"}),
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SHARED_SUBJECT,
+                         ids=["merged-them", "combined", "closed"])  # fmt: skip
+def test_a_verb_without_a_named_object_keeps_the_list_whole(
+    extract: Extract, text: str, expected: tuple[str, set[str]]
+) -> None:
+    buyer, targets = expected
+    deals = _deals(extract, text)
+    assert deals and all(buyer in parties for _, parties in deals)
+    assert {p for _, parties in deals for p in parties} == {buyer, *targets}
+
+
 @pytest.mark.parametrize(("text", "expected"), COORDINATED_CLAUSES,
                          ids=["object-list", "acquired-acquired", "short-names"])  # fmt: skip
 def test_coordinated_clauses_are_one_deal_each(

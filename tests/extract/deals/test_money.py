@@ -91,6 +91,40 @@ DEAL_AMOUNTS = [
 ]
 
 
+# a level the business is to reach ("help A reach a combined payments volume of $X") is
+# a size, not a price; a deal that "could reach $X" is still the deal's value
+TARGET_LEVELS = [
+    (
+        "Velta Pay Ltd. bought Ormond Cards Inc. for $90 million. The purchase of Ormond Cards "
+        "Inc. will help Velta Pay Ltd. reach a combined payment volume of $6 billion in 2026.",
+        [(Decimal(90_000_000), "USD")],
+    ),
+    (
+        "Kessel Foods Corp. agreed to acquire Marlowe Snacks Ltd. for €200 million; the "
+        "acquisition lets Kessel Foods Corp. hit annual sales of €1.5 billion.",
+        [(Decimal(200_000_000), "EUR")],
+    ),
+    (
+        "Brava Air Ltd. will buy Pexa Jets Inc. for £75 million, and the deal should help "
+        "Brava Air Ltd. achieve bookings of £900 million next year.",
+        [(Decimal(75_000_000), "GBP")],
+    ),
+    (
+        "Lumio Bio Inc. licensed its antibody to Corvex Pharma Ltd. in a deal that could reach "
+        "$400 million.",
+        [(Decimal(400_000_000), "USD")],
+    ),
+]
+
+
+@pytest.mark.parametrize("text,expected", TARGET_LEVELS, ids=[
+    "payment-volume", "annual-sales", "bookings", "could-reach"])  # fmt: skip
+def test_a_level_to_reach_is_no_deal_amount(
+    extract: Extract, text: str, expected: list[tuple[Decimal, str]]
+) -> None:
+    assert _amounts(extract, text) == expected
+
+
 @pytest.mark.parametrize("text,expected", DEAL_AMOUNTS, ids=[
     "valuation", "enterprise-value", "stake-worth", "funds-raised", "asset-sale-plan"])  # fmt: skip
 def test_which_figures_are_the_deals(

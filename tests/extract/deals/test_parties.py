@@ -161,3 +161,33 @@ def test_every_role_holder_is_a_party(extract: Extract, text: str) -> None:
     assert len(agreements) >= 2
     for agreement in agreements:
         assert {org for _, org in agreement.roles} <= set(agreement.parties), agreement
+
+
+# "A and B separately agreed to sell X, totalling N sites, to C": the buyer's phrase the
+# parser hangs on the participle describing what is sold is still each sale's other side
+SOLD_PAST_A_DESCRIPTION = [
+    (
+        "Norvik Telecom Ltd. and Brava Mobile Inc. separately agreed to sell their fibre "
+        "networks, spanning 9,000 km, to Kessel Infra Corp.",
+        [("brava-mobile", "kessel-infra"), ("kessel-infra", "norvik-telecom")],
+    ),
+    (
+        "Brava Foods Inc. and Quillby Farms Ltd. will separately sell their respective dairy "
+        "plants, totalling 12 sites, to Pexa Dairy Ltd.",
+        [("brava-foods", "pexa-dairy"), ("pexa-dairy", "quillby-farms")],
+    ),
+    (
+        "Halvorsen Mining Ltd. and Fenmore Coal Inc. have separately agreed to sell their coal "
+        "assets, comprising five pits, to Corvex Energy Inc. for $90 million.",
+        [("corvex-energy", "fenmore-coal"), ("corvex-energy", "halvorsen-mining")],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "parties"), SOLD_PAST_A_DESCRIPTION,
+                         ids=["spanning", "totalling", "comprising"])  # fmt: skip
+def test_the_buyer_after_a_description_of_what_is_sold_is_a_party(
+    extract: Extract, text: str, parties: list[tuple[str, ...]]
+) -> None:
+    agreements = extract(text).agreements
+    assert sorted(tuple(sorted(a.parties)) for a in agreements) == parties
