@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable
+
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
@@ -138,63 +141,13 @@ def extract_agreements(
         if groups:
             separate = separate_deal(sentence)
             own_dates = _dates_of_groups(groups, dated, sentence.start_char)
+            fallback = (types, mou, amendment, definitive) if len(groups) == 1 else None
             for group in groups:
-                own = [m for m in matches if doc[m[1] : m[2]].root in group.triggers]
-                # the kinds its words for the deal name; a word for a party's role ("as
-                # its preferred supplier") names one only when it names both sides
-                cores = [m for m in own if doc[m[1] : m[2]].root in group.cores]
-                kinds, mou_here, amendment_here, definitive_here = frame_types(sentence, own)
-                naming = [m for m in own if m in cores or not role_noun(doc[m[1] : m[2]].root)]
-                if frame_types(sentence, naming)[0]:
-                    kinds = frame_types(sentence, naming)[0]
-                if not (kinds or mou_here or amendment_here) and len(groups) == 1:
-                    kinds, mou_here, amendment_here, definitive_here = (
-                        types,
-                        mou,
-                        amendment,
-                        definitive,
-                    )
-                anaphoric = (
-                    not (mou_here or amendment_here)
-                    and (not kinds or only_transaction_words(sentence, own))
-                    and only_definite(sentence, own)
-                )
                 frames.append(
-                    Frame(
-                        sentence,
-                        group.parties,
-                        kinds,
-                        mou_here,
-                        amendment_here,
-                        definitive_here,
-                        years,
-                        separate,
-                        anaphoric,
-                        group.region,
-                        {d.match.iso for d in own_dates[id(group)] if d.role != "completed"},
-                        definite_kinds(sentence, own),
-                        frame_kind_of(
-                            frame_types(
-                                sentence,
-                                [m for m in cores or own if not role_noun(doc[m[1] : m[2]].root)],
-                            )[0]
-                        ),
-                        continues_a_deal(sentence, own),
-                        tuple(t.i for t in group.triggers),
-                        tuple(own_dates[id(group)]),
-                    )
+                    _group_frame(sentence, group, matches, fallback, years, separate, own_dates)
                 )
-        elif not about_an_earlier_deal(sentence, past) and (
-            clause_index.of(sentence)
-            or amounts_of(sentence)
-            or any(sentence_terms(sentence, dates_of(sentence)))
-            or (
-                matches
-                and any(
-                    d.role in {"signed", "announced"}
-                    for d in deal_dates(sentence, dates_of, document.published)
-                )
-            )
+        elif not about_an_earlier_deal(sentence, past) and _states_terms(
+            sentence, matches, clause_index, amounts_of, dates_of, document.published
         ):
             # terms, figures, or when "we entered into the agreement" of a deal named nearby
             context.setdefault(sentence.start, []).append(sentence)
@@ -210,6 +163,79 @@ def extract_agreements(
     ]
     extra = background_agreements(background, drafts, document, len(main))
     return tuple(main + extra)
+
+
+def _group_frame(
+    sentence: SpacySpan,
+    group: DealGroup,
+    matches: list[tuple[str, int, int]],
+    fallback: tuple[Counter[str], bool, bool, bool] | None,
+    years: set[str],
+    separate: bool,
+    own_dates: dict[int, list[DealDate]],
+) -> Frame:
+    """The frame of one deal *group* of *sentence*: its kinds from its own deal words
+    (*fallback*, the sentence's, when the sentence states one deal whose words name none)."""
+    doc = sentence.doc
+    own = [m for m in matches if doc[m[1] : m[2]].root in group.triggers]
+    # the kinds its words for the deal name; a word for a party's role ("as its
+    # preferred supplier") names one only when it names both sides
+    cores = [m for m in own if doc[m[1] : m[2]].root in group.cores]
+    kinds, mou_here, amendment_here, definitive_here = frame_types(sentence, own)
+    naming = [m for m in own if m in cores or not role_noun(doc[m[1] : m[2]].root)]
+    if frame_types(sentence, naming)[0]:
+        kinds = frame_types(sentence, naming)[0]
+    if not (kinds or mou_here or amendment_here) and fallback is not None:
+        kinds, mou_here, amendment_here, definitive_here = fallback
+    anaphoric = (
+        not (mou_here or amendment_here)
+        and (not kinds or only_transaction_words(sentence, own))
+        and only_definite(sentence, own)
+    )
+    naming_kinds = frame_types(
+        sentence, [m for m in cores or own if not role_noun(doc[m[1] : m[2]].root)]
+    )[0]
+    return Frame(
+        sentence,
+        group.parties,
+        kinds,
+        mou_here,
+        amendment_here,
+        definitive_here,
+        years,
+        separate,
+        anaphoric,
+        group.region,
+        {d.match.iso for d in own_dates[id(group)] if d.role != "completed"},
+        definite_kinds(sentence, own),
+        frame_kind_of(naming_kinds),
+        continues_a_deal(sentence, own),
+        tuple(t.i for t in group.triggers),
+        tuple(own_dates[id(group)]),
+    )
+
+
+def _states_terms(
+    sentence: SpacySpan,
+    matches: list[tuple[str, int, int]],
+    clause_index: MatchIndex,
+    amounts_of: Callable[[SpacySpan], list[AmountMatch]],
+    dates_of: Callable[[SpacySpan], list[DateMatch]],
+    published: str | None,
+) -> bool:
+    """Whether a sentence with no deal of its own states terms, figures, or when "we
+    entered into the agreement" of a deal named nearby (a context sentence)."""
+    return bool(
+        clause_index.of(sentence)
+        or amounts_of(sentence)
+        or any(sentence_terms(sentence, dates_of(sentence)))
+        or (
+            matches
+            and any(
+                d.role in {"signed", "announced"} for d in deal_dates(sentence, dates_of, published)
+            )
+        )
+    )
 
 
 def _dates_of_groups(
