@@ -18,6 +18,7 @@ from kg.extract.amounts import (
 from kg.extract.dates import DateMatch
 from kg.extract.deals.clauses import fits_agreement, same_clause, sentence_clauses, with_obligors
 from kg.extract.deals.dating import agreement_date, deal_dates
+from kg.extract.deals.frames import Frame
 from kg.extract.deals.grouping import Draft
 from kg.extract.deals.kinds import (
     EACH_PARTY_ROLE,
@@ -78,21 +79,30 @@ def _roles(draft: Draft, lookup: OrgLookup, types: tuple[str, ...]) -> tuple[tup
     for frame in draft.frames:
         if primary not in frame.types:
             continue
-        mentions = party_mentions(lookup, frame.sentence)
+        # only its own parties around the word: "A bought B and C" is two deals, each
+        # with its own target
+        mentions = [m for m in party_mentions(lookup, frame.sentence) if m[2] in frame.parties]
         trigger = _first_trigger_char(frame.sentence, primary)
         before = [m for m in mentions if m[1] <= trigger]
         after = [m for m in mentions if m[0] >= trigger]
-        if not before or not after or before[-1][2] == after[0][2]:
-            continue
-        first, second = before[-1][2], after[0][2]
-        text_between = doc_text(frame.sentence.doc)[before[-1][1] : after[0][0]].lower()
-        if re.search(r"\b(by|from)\s*$", text_between) or " by " in text_between[-6:]:
-            first, second = second, first
-        if primary == "license" and "from" in text_between.split()[-2:]:
-            first, second = second, first
-        a, b = ROLE_NAMES[primary]
-        return ((a, first), (b, second))
+        if before and after and before[-1][2] != after[0][2]:
+            return _ordered_roles(frame, primary, before[-1], after[0])
     return ()
+
+
+def _ordered_roles(
+    frame: Frame, kind: str, before: tuple[int, int, str], after: tuple[int, int, str]
+) -> tuple[tuple[str, str], ...]:
+    """The two roles of *kind* for the parties named *before* and *after* its word, in
+    the active order unless the words between say otherwise ("by", "from")."""
+    first, second = before[2], after[2]
+    text_between = doc_text(frame.sentence.doc)[before[1] : after[0]].lower()
+    if re.search(r"\b(by|from)\s*$", text_between) or " by " in text_between[-6:]:
+        first, second = second, first
+    if kind == "license" and "from" in text_between.split()[-2:]:
+        first, second = second, first
+    a, b = ROLE_NAMES[kind]
+    return ((a, first), (b, second))
 
 
 def _first_trigger_char(sentence: SpacySpan, kind: str) -> int:

@@ -191,3 +191,20 @@ def test_the_buyer_after_a_description_of_what_is_sold_is_a_party(
 ) -> None:
     agreements = extract(text).agreements
     assert sorted(tuple(sorted(a.parties)) for a in agreements) == parties
+
+
+SPLIT_BUYERS = ["norwell-foods", "harlow-energy", "quorra-semiconductor"]
+
+
+@pytest.mark.parametrize(
+    ("text", "buyer"), list(zip(ROLES_OF_SPLIT_DEALS, SPLIT_BUYERS, strict=True))
+)
+def test_each_split_deal_takes_the_roles_of_its_own_clause(
+    extract: Extract, text: str, buyer: str
+) -> None:
+    # "A acquired B and C": two deals, A the acquirer and each of B, C the target of its own
+    bought = [a for a in extract(text).agreements if buyer in a.parties]
+    assert len(bought) == 2
+    for agreement in bought:
+        (target,) = set(agreement.parties) - {buyer}
+        assert dict(agreement.roles) == {"acquirer": buyer, "target": target}
