@@ -41,7 +41,7 @@ def render(
 
     \b
     Example:
-        kg render output/kg.ttl -o output/kg.html --title "Microsoft and OpenAI"
+        kg render output/kg.ttl -o output/kg.html --title "Cloud deals 2026"
         kg render --endpoint http://127.0.0.1:8890/sparql -o kg.html
     """
     if graph is not None and endpoint is not None:

@@ -285,10 +285,10 @@ def timeline(
 
     \b
     Example:
-        kg timeline output/dated/kg.ttl Microsoft OpenAI --as-of 2024-06-01
-        kg timeline output/dated/kg.ttl Microsoft OpenAI --as-of 2025-11-01 --known-at 2025-10-01
-        kg timeline output/dated/kg.ttl OpenAI
-        kg timeline --endpoint http://127.0.0.1:8890/sparql Microsoft OpenAI
+        kg timeline output/dated/kg.ttl COMPANY OTHER --as-of 2024-06-01
+        kg timeline output/dated/kg.ttl COMPANY OTHER --as-of 2025-11-01 --known-at 2025-10-01
+        kg timeline output/dated/kg.ttl COMPANY
+        kg timeline --endpoint http://127.0.0.1:8890/sparql COMPANY OTHER
     """
     from kg.query.timeline import timeline as build_timeline
 

@@ -4,7 +4,7 @@ A document graph holds what its document states: the document, its mentions, the
 linking an organisation to them, its agreements. What an organisation *is* — its type, its
 names (``rdfs:label``, ``skos:prefLabel``, ``skos:altLabel``), its parent, a product's
 owner — lives once in the entities graph (:data:`ENTITIES_GRAPH`), so a query over the
-union of a store's graphs sees Microsoft's name once, as it does on a built file.
+union of a store's graphs sees an organisation's name once, as it does on a built file.
 
 Which document states which entity fact is kept in the support graph
 (:data:`SUPPORT_GRAPH`) as RDF statements (``rdf:subject``, ``rdf:predicate``,

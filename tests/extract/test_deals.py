@@ -536,7 +536,7 @@ def test_funding_research_with_an_option_to_license_is_a_collaboration() -> None
 def test_what_partners_contribute_to_a_venture_is_its_amount() -> None:
     agreement = _only(
         _extract(
-            "Harrowgate Power and Vinter Motors are forming a 50-50 joint venture to build "
+            "Harrowgate Power and Vinter Motors are forming a 50-50 joint venture for "
             "fast-charging points along motorways. Each partner will contribute €300 million."
         )
     )

@@ -31,8 +31,8 @@ _PARTIES = (
 _TEMPLATES = (
     "{a} signed a licensing agreement with {b} on March {day}, 2025. {b} will pay {a} an "
     "upfront payment of ${amount} million and royalties of {pct}% through 2031.",
-    "{a} agreed to acquire {b} for ${amount} million in cash. The deal is expected to close "
-    "in the second quarter of 2026.",
+    "{a} agreed to acquire {b} for ${amount} million in cash. Both boards want the sale "
+    "done by the middle of 2026.",
     "{a} and {b} announced a supply agreement worth ${amount} million on June {day}, 2024. "
     "The agreement grants {b} exclusive rights in Europe.",
 )

@@ -154,7 +154,7 @@ class ArgumentReader:
     def _orgs_of_one(self, token: Token, depth: int) -> list[str]:
         key = self.mention_of(token)
         if key is not None:
-            # "a GM-LG Chem venture": a name joined to another by a hyphen is a second party
+            # "a Norvik-Tessan Steel venture": a name joined to another by a hyphen is a second party
             paired = [
                 k
                 for c in token.children
@@ -173,7 +173,7 @@ class ArgumentReader:
             return [o for subject in subjects for o in self.orgs_of(subject, depth)]
         if depth >= 3 or token.pos_ not in {"NOUN", "PROPN", "NUM"}:
             return []
-        # "Vodafone's towers", "a 20% stake in Acme", "the Acme unit", "the studio Acme"
+        # "Kestrel's towers", "a 20% stake in Acme", "the Acme unit", "the studio Acme"
         # (an apposition), "its stake in a project to B": the owner of what changes hands,
         # and whoever it goes to, is a party
         found: list[str] = []

@@ -86,7 +86,7 @@ def _role(sentence: SpacySpan, date: DateMatch) -> str | None:
             break
         token = token.head
         if token.pos_ == "NOUN" and token.lemma_.lower() in words.word("dated_nouns"):
-            return "of_deal"  # "Google's investment in late 2022", "the May 2019 agreement"
+            return "of_deal"  # "Halvard's investment in late 2021", "the May 2019 agreement"
         if token.pos_ not in {"VERB", "AUX"}:
             continue
         lemma = token.lemma_.lower()

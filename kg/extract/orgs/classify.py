@@ -45,7 +45,7 @@ def classify(
     }
     scores = {key: table.score(found) for key, found in kinds.items()}
     # A word of a person's full name named alone is that person; but not a word of a
-    # "person" the evidence shows to be a company ("Synlait Milk" called PERSON).
+    # "person" the evidence shows to be a company ("Brannock Dairy" called PERSON).
     for word in _person_words(doc, scores, table.threshold, lex):
         if word in kinds:
             kinds[word]["person_name_word"] = 1

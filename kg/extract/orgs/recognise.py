@@ -91,7 +91,7 @@ def _select_spans(
             # A product shape the model called an organisation ("iWidget") is a product.
             chosen.append((ent, "PRODUCT" if same and inner[0][1] == "PRODUCT" else label))
         elif _joined_into_one_name(ent, [r for r, _ in inner]):
-            chosen.append((ent, label))  # "Pacific Gas and Electric Company": one legal name
+            chosen.append((ent, label))  # "Western Light and Power Company": one legal name
     for rule, label in rules:
         if not any(c.start < rule.end and rule.start < c.end for c, _ in chosen):
             chosen.append((rule, "RULE" if label == "ORG" else "PRODUCT"))
@@ -379,7 +379,7 @@ def _droppable_head(token: Any, lex: Lexicon) -> bool:
         return True
     following = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
     if token.is_lower and token.is_alpha and following is not None and following.is_title:
-        return True  # "the state Public Service Commission": a name starts with a capital
+        return True  # "the state Utilities Review Board": a name starts with a capital
     if token.is_sent_start and token.pos_ in _FUNCTION_POS:
         return True  # "Later Acme Labs …": a sentence-initial adverb is not a name word
     if token.lower_ in lex.articles:

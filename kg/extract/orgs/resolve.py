@@ -174,7 +174,7 @@ def _split_pairs(orgs: Sequence[Candidate], lex: Lexicon) -> list[Candidate]:
 
     "Acme-Borealis" is two when both halves name other organisations (or start or end
     their names); "Acme and Borealis Ltd" is two when one half is another organisation's
-    name, whatever the other is ("Paytm and Snapdeal-owned …" after "Snapdeal bought").
+    name, whatever the other is ("Corva and Linmar-owned …" after "Linmar bought").
     """
     result: list[Candidate] = []
     # every candidate's core once: computed per candidate, this was quadratic in the
