@@ -21,13 +21,11 @@ from rdflib.term import Node
 
 from kg.errors import KGError, QueryError
 from kg.query.catalog import load_named_query
-from kg.query.run import QueryResult
+from kg.query.run import QueryResult, named_query_bindings
 from kg.rdf.graphs import rdflib_rows
 from kg.rdf.vocab import sparql_prologue
+from kg.store.push import _NT
 from kg.store.remote import Endpoint, RemoteStore
-
-_NT = "application/n-triples"
-_JSON = "application/sparql-results+json"
 
 
 def run_remote_query(
@@ -66,13 +64,7 @@ def run_remote_named_query(
 ) -> QueryResult:
     """Run the named query *name* on the server, its parameters bound by *bindings*."""
     query = load_named_query(name)
-    given = {key.lstrip("?$"): value for key, value in (bindings or {}).items()}
-    unknown = sorted(set(given) - set(query.param_names))
-    if unknown:
-        raise QueryError(f"query {name!r} has no parameter {', '.join(unknown)}")
-    missing = [p.name for p in query.params if p.required and p.name not in given]
-    if missing:
-        raise QueryError(f"query {name!r} needs --bind for {', '.join(missing)}")
+    given = named_query_bindings(query, bindings)
     return run_remote_query(endpoint, query.sparql, given)
 
 

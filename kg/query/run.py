@@ -38,7 +38,7 @@ from rdflib.term import Identifier, Node
 
 from kg.errors import QueryError
 from kg.query.bindings import VARIABLE
-from kg.query.catalog import load_named_query
+from kg.query.catalog import NamedQuery, load_named_query
 from kg.query.ordering import sort_rows, split_order_by, top_rows
 from kg.rdf.graphs import (
     graph_of,
@@ -213,6 +213,26 @@ def run_query(
         raise QueryError(f"query failed: {exc}") from exc
 
 
+def named_query_bindings(query: NamedQuery, bindings: Mapping[str, Node] | None) -> dict[str, Node]:
+    """*bindings* keyed by parameter name (a leading ``?`` or ``$`` dropped), checked
+    against *query*'s declared parameters.
+
+    :raises QueryError: for a binding that is not a parameter of the query, or a missing
+        required parameter.
+    """
+    name = query.name
+    given = {key.lstrip("?$"): value for key, value in (bindings or {}).items()}
+    unknown = sorted(set(given) - set(query.param_names))
+    if unknown:
+        params = ", ".join(query.param_names) or "none"
+        raise QueryError(f"query {name!r} has no parameter {', '.join(unknown)}; params: {params}")
+    missing = [p.name for p in query.params if p.required and p.name not in given]
+    if missing:
+        details = "; ".join(f"{p.name}: {p.description}" for p in query.params if p.required)
+        raise QueryError(f"query {name!r} needs --bind for {', '.join(missing)} ({details})")
+    return given
+
+
 def run_named_query(
     graph: Target,
     name: str,
@@ -230,15 +250,7 @@ def run_named_query(
         required parameter.
     """
     query = load_named_query(name)
-    given = {key.lstrip("?$"): value for key, value in (bindings or {}).items()}
-    unknown = sorted(set(given) - set(query.param_names))
-    if unknown:
-        params = ", ".join(query.param_names) or "none"
-        raise QueryError(f"query {name!r} has no parameter {', '.join(unknown)}; params: {params}")
-    missing = [p.name for p in query.params if p.required and p.name not in given]
-    if missing:
-        details = "; ".join(f"{p.name}: {p.description}" for p in query.params if p.required)
-        raise QueryError(f"query {name!r} needs --bind for {', '.join(missing)} ({details})")
+    given = named_query_bindings(query, bindings)
     return run_query(
         graph, query.sparql, given, include_ontology=include_ontology, limit=limit, offset=offset
     )
