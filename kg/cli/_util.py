@@ -83,6 +83,18 @@ ENDPOINT_OPTION = click.option(
 """``--endpoint URL`` of the commands that read a whole graph (render, timeline, serve)."""
 
 
+def server_auth_options(command: F) -> F:
+    """``--user`` and ``--password`` (or ``KG_PUSH_PASSWORD``) of the commands that talk to
+    a SPARQL server: kg build and kg query with --endpoint, kg push."""
+    user = click.option(
+        "--user", default=None, help="User for the server's HTTP basic or digest auth."
+    )
+    password = click.option(
+        "--password", envvar="KG_PUSH_PASSWORD", default=None, help="Or set KG_PUSH_PASSWORD."
+    )
+    return user(password(command))
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="kg")
 def cli() -> None:

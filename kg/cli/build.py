@@ -10,6 +10,7 @@ from kg.cli._util import (
     cli,
     handle_errors,
     progress_bar,
+    server_auth_options,
     stage_display,
     stage_times,
 )
@@ -103,10 +104,7 @@ from kg.words import plural
 @click.option(
     "--update-url", default=None, metavar="URL", help="With --endpoint: SPARQL Update URL."
 )
-@click.option("--user", default=None, help="With --endpoint: user for HTTP basic/digest auth.")
-@click.option(
-    "--password", envvar="KG_PUSH_PASSWORD", default=None, help="Or set KG_PUSH_PASSWORD."
-)
+@server_auth_options
 @click.option(
     "--scheduler",
     envvar="KG_DASK_SCHEDULER",

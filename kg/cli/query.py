@@ -17,6 +17,7 @@ from kg.cli._util import (
     load_kg,
     print_table,
     queryable,
+    server_auth_options,
 )
 from kg.errors import KGError
 
@@ -82,10 +83,7 @@ def validate(graph: str, fmt: str) -> None:
     metavar="URL",
     help="Ask this SPARQL 1.1 server instead of GRAPH (one `kg build --endpoint` wrote).",
 )
-@click.option("--user", default=None, help="With --endpoint: user for HTTP auth.")
-@click.option(
-    "--password", envvar="KG_PUSH_PASSWORD", default=None, help="Or set KG_PUSH_PASSWORD."
-)
+@server_auth_options
 @click.option(
     "--file",
     "query_file",

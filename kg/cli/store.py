@@ -7,6 +7,7 @@ import click
 from kg.cli._util import (
     cli,
     handle_errors,
+    server_auth_options,
 )
 from kg.words import plural
 
@@ -42,10 +43,7 @@ def remove(store: str, documents: tuple[str, ...], wait: bool) -> None:
     "--graph-store", "graph_store_url", default=None, help="Graph Store HTTP Protocol URL."
 )
 @click.option("--update-url", default=None, help="SPARQL Update URL (default: the endpoint).")
-@click.option("--user", default=None)
-@click.option(
-    "--password", envvar="KG_PUSH_PASSWORD", default=None, help="Or set KG_PUSH_PASSWORD."
-)
+@server_auth_options
 @click.option("--graph", "graph_name", default=None, help="Graph name for a single graph file.")
 @click.option("--batch-triples", type=click.IntRange(min=1), default=50_000, show_default=True)
 @click.option(
