@@ -17,7 +17,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph
 from rdflib.namespace import DCTERMS
 
 from kg import options as _settings
@@ -28,15 +27,20 @@ from kg.knowledge import KnowledgeGraph
 from kg.lineage.link import link_lineage
 from kg.models import BuildReport, Document, Extraction, Problem
 from kg.options import DEFAULTS, BuildOptions, ProgressCallback, StageCallback
-from kg.rdf.graphs import graph_of, writable_folder
+from kg.rdf.graphs import writable_folder
 from kg.rdf.iris import iri_for
 from kg.rdf.mapping import doc_key, to_graph
 from kg.rdf.ontology import validate as validate_graph
 from kg.read.documents import ReadLog, ReadResult, iter_documents, read_documents
 from kg.resolve import resolve_extractions
 from kg.store.directory import PersistentStore, open_store
-from kg.store.entities import ENTITIES_GRAPH
-from kg.store.ingest import BATCH_DOCUMENTS, IngestReport, document_iri, ingest_extractions
+from kg.store.ingest import (
+    BATCH_DOCUMENTS,
+    IngestReport,
+    document_iri,
+    documents_graph,
+    ingest_extractions,
+)
 from kg.store.remote import Endpoint, RemoteStore, ingest_remote
 from kg.words import plural
 
@@ -412,34 +416,11 @@ def ingest_into(
         violations = None
         if validate and written:
             stages.begin("validate")
-            violations = len(validate_graph(_documents_graph(store, written)).errors)
+            violations = len(validate_graph(documents_graph(store, written)).errors)
             stages.done("validate")
     return replace(
         report, violations=violations, seconds=stages.total(), stages=tuple(stages.seconds)
     )
-
-
-def _documents_graph(store: PersistentStore, ids: Sequence[str]) -> Graph:
-    """The union of the named graphs of documents *ids* in *store*, with the entities
-    graph's facts about what they mention (an organisation's type and labels live there
-    once, not in each document graph)."""
-    names = sorted({str(document_iri(i)) for i in ids})
-    triples = [
-        ox.Triple(q.subject, q.predicate, q.object)
-        for name in names
-        for q in store.ox.quads_for_pattern(None, None, None, ox.NamedNode(name))
-    ]
-    mentioned = {t.subject for t in triples} | {
-        t.object for t in triples if isinstance(t.object, ox.NamedNode)
-    }
-    entities = ox.NamedNode(ENTITIES_GRAPH)
-    about = [
-        ox.Triple(q.subject, q.predicate, q.object)
-        for node in sorted(mentioned, key=str)
-        if isinstance(node, ox.NamedNode)
-        for q in store.ox.quads_for_pattern(node, None, None, entities)
-    ]
-    return graph_of([*triples, *about])
 
 
 def ingest_endpoint(

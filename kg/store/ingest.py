@@ -37,12 +37,12 @@ from dataclasses import dataclass
 from itertools import islice
 
 import pyoxigraph as ox
-from rdflib import URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import PROV, RDF
 
 from kg.models import Extraction, Problem
 from kg.options import ProgressCallback
-from kg.rdf.graphs import select
+from kg.rdf.graphs import graph_of, select
 from kg.rdf.iris import iri_for
 from kg.rdf.mapping import doc_key, to_graph
 from kg.rdf.vocab import sparql_prologue
@@ -284,3 +284,26 @@ def _document_quads(extraction: Extraction) -> list[ox.Quad]:
 
 
 # --------------------------------------------------------------------------- remove
+
+
+def documents_graph(store: PersistentStore, ids: Sequence[str]) -> Graph:
+    """The union of the named graphs of documents *ids* in *store*, with the entities
+    graph's facts about what they mention (an organisation's type and labels live there
+    once, not in each document graph)."""
+    names = sorted({str(document_iri(i)) for i in ids})
+    triples = [
+        ox.Triple(q.subject, q.predicate, q.object)
+        for name in names
+        for q in store.ox.quads_for_pattern(None, None, None, ox.NamedNode(name))
+    ]
+    mentioned = {t.subject for t in triples} | {
+        t.object for t in triples if isinstance(t.object, ox.NamedNode)
+    }
+    entities = ox.NamedNode(ENTITIES_GRAPH)
+    about = [
+        ox.Triple(q.subject, q.predicate, q.object)
+        for node in sorted(mentioned, key=str)
+        if isinstance(node, ox.NamedNode)
+        for q in store.ox.quads_for_pattern(node, None, None, entities)
+    ]
+    return graph_of([*triples, *about])
