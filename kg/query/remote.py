@@ -24,7 +24,7 @@ from kg.query.catalog import load_named_query
 from kg.query.run import QueryResult, named_query_bindings
 from kg.rdf.graphs import rdflib_rows
 from kg.rdf.vocab import sparql_prologue
-from kg.store.push import _NT
+from kg.store.http import N_TRIPLES
 from kg.store.remote import Endpoint, RemoteStore
 
 
@@ -45,7 +45,7 @@ def run_remote_query(
     try:
         if kind in ("ConstructQuery", "DescribeQuery"):
             graph = Graph()
-            graph.parse(data=server.query(text, _NT).decode("utf-8"), format="nt")
+            graph.parse(data=server.query(text, N_TRIPLES).decode("utf-8"), format="nt")
             return QueryResult("construct", graph=graph)
         results = ox.parse_query_results(server.query(text), format=ox.QueryResultsFormat.JSON)
     except (ValueError, SyntaxError) as exc:

@@ -12,7 +12,7 @@ append-only log next to the store, ``push-<endpoint hash>.log``; a later push sk
 graphs whose fingerprint is unchanged. Verification counts the triples of every pushed
 graph on the server with ``COUNT`` queries (many graphs per query) and compares.
 
-Only the standard library speaks HTTP (``urllib``), with HTTP basic or digest auth.
+HTTP goes through :mod:`kg.store.http` (the standard library, basic or digest auth).
 """
 
 from __future__ import annotations
@@ -21,10 +21,7 @@ import hashlib
 import json
 import re
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,19 +31,17 @@ import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.namespace import OWL, RDF
 
-from kg.errors import KGError
 from kg.rdf.graphs import to_oxigraph_triple
 from kg.rdf.ontology import ontology_triples
 from kg.store.directory import PersistentStore
+from kg.store.http import N_TRIPLES, ServerError, SparqlClient, check_server_url, with_query
 
 Method = TypingLiteral["auto", "graph-store", "update"]
-_NT = "application/n-triples"
-_JSON = "application/sparql-results+json"
 _COUNT_GRAPHS_PER_QUERY = 200
 _MISSING_ENDPOINT = (404, 405, 415, 501)
 
 
-class PushError(KGError):
+class PushError(ServerError):
     """The server refused a request, could not be reached, or holds other counts."""
 
 
@@ -92,7 +87,9 @@ class PushReport:
 
 
 @dataclass(frozen=True)
-class _Payload:
+class Payload:
+    """One graph to send: its IRI and its N-Triples lines."""
+
     graph: str
     lines: tuple[str, ...]  # N-Triples lines, sorted
     blank_nodes: bool = False  # then never split: a blank node is local to one request
@@ -108,7 +105,7 @@ class _Payload:
 # --------------------------------------------------------------------------- public API
 
 
-def _check_resumed(client: _Client, endpoint: str, pushed: Sequence[str]) -> None:
+def _check_resumed(client: SparqlClient, endpoint: str, pushed: Sequence[str]) -> None:
     """Refuse to resume when the server lost graphs the resume log says it holds.
 
     A server wiped, restored from a backup or replaced since the last push would have
@@ -138,26 +135,7 @@ def _check_urls(endpoint: str, graph_store_url: str | None, update_url: str | No
         ("--update-url", update_url),
     ):
         if url is not None:
-            check_server_url(url, option)
-
-
-def check_server_url(url: str, option: str = "URL") -> None:
-    """Refuse what cannot be a server's URL before any work is done.
-
-    :raises PushError: *url* is not ``http(s)://host[:port]/…`` (the message names *option*).
-    """
-    example = "e.g. http://127.0.0.1:8890/sparql"
-    try:
-        parts = urllib.parse.urlsplit(url)
-        port = parts.port  # raises for a port that is not a number in 0..65535
-    except ValueError as exc:
-        raise PushError(f"{option} {url!r} is not a valid URL ({exc}); {example}") from exc
-    if parts.scheme not in ("http", "https"):
-        raise PushError(f"{option} {url!r} is not an http:// or https:// URL; {example}")
-    if not parts.hostname:
-        raise PushError(f"{option} {url!r} names no host; {example}")
-    if port == 0:
-        raise PushError(f"{option} {url!r}: port 0 is no server's port; {example}")
+            check_server_url(url, option, PushError)
 
 
 def push(
@@ -199,14 +177,14 @@ def push(
     """
     _check_urls(endpoint, graph_store_url, update_url)
     started = time.perf_counter()
-    client = _Client(user, password, timeout)
+    client = SparqlClient(user, password, timeout, PushError)
     payloads = _payloads(source, graph_name, include_ontology)
     state = _State.open(_state_file(source, endpoint, state_path), enabled=resume)
     chosen = _choose_method(method, graph_store_url)
     if verify:
         _check_resumed(client, endpoint, sorted(state.pushed()))
     results: list[GraphPush] = []
-    pending: list[_Payload] = []
+    pending: list[Payload] = []
     for payload in payloads:
         if state.done(payload):
             results.append(GraphPush(payload.graph, len(payload.lines), None, False))
@@ -245,10 +223,10 @@ def remote_counts(
     *,
     user: str | None = None,
     password: str | None = None,
-    client: _Client | None = None,
+    client: SparqlClient | None = None,
 ) -> dict[str, int]:
     """Triples per graph on the server, by graph IRI (graphs it lacks are absent)."""
-    client = client or _Client(user, password, 120.0)
+    client = client or SparqlClient(user, password, 120.0, PushError)
     counts: dict[str, int] = {}
     for start in range(0, len(graphs), _COUNT_GRAPHS_PER_QUERY):
         chunk = graphs[start : start + _COUNT_GRAPHS_PER_QUERY]
@@ -268,7 +246,7 @@ def sparql_select(
     *,
     user: str | None = None,
     password: str | None = None,
-    client: _Client | None = None,
+    client: SparqlClient | None = None,
 ) -> list[dict[str, str]]:
     """Run a SELECT query on *endpoint*; each row maps variable → the value's lexical form."""
     return [
@@ -283,17 +261,11 @@ def sparql_select_json(
     *,
     user: str | None = None,
     password: str | None = None,
-    client: _Client | None = None,
+    client: SparqlClient | None = None,
 ) -> list[dict[str, dict[str, str]]]:
     """Run a SELECT query; rows as in the SPARQL JSON results format (type, value, …)."""
-    client = client or _Client(user, password, 120.0)
-    body = urllib.parse.urlencode({"query": query}).encode("utf-8")
-    data = client.request(
-        "POST",
-        endpoint,
-        body,
-        {"Content-Type": "application/x-www-form-urlencoded", "Accept": _JSON},
-    )
+    client = client or SparqlClient(user, password, 120.0, PushError)
+    data = client.post_query(endpoint, query)
     try:
         parsed = json.loads(data)
         rows: list[dict[str, dict[str, str]]] = parsed["results"]["bindings"]
@@ -307,34 +279,35 @@ def sparql_select_json(
 
 def _payloads(
     source: PersistentStore | Graph, graph_name: str | None, include_ontology: bool
-) -> Iterator[_Payload]:
+) -> Iterator[Payload]:
     if include_ontology:
-        yield _ontology_payload()
+        yield ontology_payload()
     if isinstance(source, PersistentStore):
         for iri in source.data_graphs():
             quads = list(source.ox.quads_for_pattern(None, None, None, ox.NamedNode(iri)))
             lines = tuple(sorted(f"{q.triple} ." for q in quads))
-            yield _Payload(iri, lines, any(_has_blank(q.triple) for q in quads))
+            yield Payload(iri, lines, any(_has_blank(q.triple) for q in quads))
         return
     if not graph_name:
         raise PushError("pushing a single graph needs a graph name (--graph IRI)")
     triples = [to_oxigraph_triple(s, p, o) for s, p, o in source]
     lines = tuple(sorted(f"{t} ." for t in triples))
-    yield _Payload(graph_name, lines, any(_has_blank(t) for t in triples))
+    yield Payload(graph_name, lines, any(_has_blank(t) for t in triples))
 
 
 def _has_blank(triple: ox.Triple) -> bool:
     return isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode)
 
 
-def _ontology_payload() -> _Payload:
+def ontology_payload() -> Payload:
+    """The ontology and concept schemes as one graph, named by the owl:Ontology IRI."""
     triples = ontology_triples()
     names = sorted(str(s) for s, p, o in triples if p == RDF.type and o == OWL.Ontology)
     if not names:
         raise PushError("the ontology declares no owl:Ontology IRI to name its graph")
     converted = [to_oxigraph_triple(s, p, o) for s, p, o in triples]
     lines = tuple(sorted({f"{t} ." for t in converted}))
-    return _Payload(names[0], lines, any(_has_blank(t) for t in converted))
+    return Payload(names[0], lines, any(_has_blank(t) for t in converted))
 
 
 # --------------------------------------------------------------------------- sending
@@ -349,8 +322,8 @@ def _choose_method(method: Method, graph_store_url: str | None) -> str:
 
 
 def _send(
-    client: _Client,
-    payloads: Sequence[_Payload],
+    client: SparqlClient,
+    payloads: Sequence[Payload],
     method: str,
     endpoint: str,
     graph_store_url: str | None,
@@ -369,40 +342,40 @@ def _send(
             method = "update"  # no Graph Store endpoint there: SPARQL Update does it all
     url = update_url or endpoint
     for group in _groups(payloads, batch_triples):
-        _send_update(client, url, group, batch_triples)
+        send_update(client, url, group, batch_triples)
         for payload in group:
             state.record(payload)
     return method
 
 
-def _send_graph_store(client: _Client, url: str, payload: _Payload, batch: int) -> None:
-    target = _with_query(url, {"graph": payload.graph})
+def _send_graph_store(client: SparqlClient, url: str, payload: Payload, batch: int) -> None:
+    target = with_query(url, {"graph": payload.graph})
     for index, chunk in enumerate(_chunks(payload, batch)):
         # the first request replaces the graph, the rest append to it
         verb = "PUT" if index == 0 else "POST"
         try:
-            client.request(verb, target, _nt_body(chunk), {"Content-Type": _NT})
-        except PushError as exc:
-            if index == 0 and getattr(exc, "status", None) in _MISSING_ENDPOINT:
+            client.request(verb, target, _nt_body(chunk), {"Content-Type": N_TRIPLES})
+        except ServerError as exc:
+            if index == 0 and exc.status in _MISSING_ENDPOINT:
                 raise _EndpointMissing(str(exc)) from exc
             raise
 
 
-def _send_update(client: _Client, url: str, group: Sequence[_Payload], batch: int) -> None:
+def send_update(client: SparqlClient, url: str, group: Sequence[Payload], batch: int) -> None:
     """Replace the graphs of *group*: small ones all in one request, big ones in chunks."""
     small = [p for p in group if len(p.lines) <= batch or p.blank_nodes]
     if small:
         drops = "".join(f"DROP SILENT GRAPH <{p.graph}> ;\n" for p in small)
-        _post_update(client, url, drops + _inserts(small))
+        client.post_update(url, drops + _inserts(small))
     for payload in group:
         if payload in small:
             continue
         for index, chunk in enumerate(_chunks(payload, batch)):
             drop = f"DROP SILENT GRAPH <{payload.graph}> ;\n" if index == 0 else ""
-            _post_update(client, url, drop + _inserts([_Payload(payload.graph, tuple(chunk))]))
+            client.post_update(url, drop + _inserts([Payload(payload.graph, tuple(chunk))]))
 
 
-def _inserts(payloads: Sequence[_Payload]) -> str:
+def _inserts(payloads: Sequence[Payload]) -> str:
     """One update inserting *payloads*: INSERT DATA for every triple without a blank node,
     and a template with an empty WHERE for those with one, since INSERT DATA may not hold
     blank nodes on every server (Virtuoso refuses them). Only the few blank-node triples go
@@ -433,13 +406,8 @@ _BLANK = re.compile(r"^_:|\s_:\S+ \.$")
 """An N-Triples line with a blank node as subject or object."""
 
 
-def _post_update(client: _Client, url: str, update: str) -> None:
-    body = urllib.parse.urlencode({"update": update}).encode("utf-8")
-    client.request("POST", url, body, {"Content-Type": "application/x-www-form-urlencoded"})
-
-
 def _delete(
-    client: _Client,
+    client: SparqlClient,
     graphs: Sequence[str],
     graph_store_url: str | None,
     update_url: str,
@@ -448,17 +416,17 @@ def _delete(
     for graph in graphs:
         if graph_store_url:
             try:
-                client.request("DELETE", _with_query(graph_store_url, {"graph": graph}), b"", {})
-            except PushError as exc:
-                if getattr(exc, "status", None) != 404:  # already gone is fine
+                client.request("DELETE", with_query(graph_store_url, {"graph": graph}), b"", {})
+            except ServerError as exc:
+                if exc.status != 404:  # already gone is fine
                     raise
         else:
-            _post_update(client, update_url, f"DROP SILENT GRAPH <{graph}>")
+            client.post_update(update_url, f"DROP SILENT GRAPH <{graph}>")
         state.forget(graph)
 
 
-def _groups(payloads: Sequence[_Payload], batch: int) -> Iterator[list[_Payload]]:
-    group: list[_Payload] = []
+def _groups(payloads: Sequence[Payload], batch: int) -> Iterator[list[Payload]]:
+    group: list[Payload] = []
     size = 0
     for payload in payloads:
         if group and size + len(payload.lines) > batch:
@@ -470,7 +438,7 @@ def _groups(payloads: Sequence[_Payload], batch: int) -> Iterator[list[_Payload]
         yield group
 
 
-def _chunks(payload: _Payload, size: int) -> Iterator[Sequence[str]]:
+def _chunks(payload: Payload, size: int) -> Iterator[Sequence[str]]:
     lines = payload.lines
     if not lines or payload.blank_nodes:
         yield lines
@@ -483,88 +451,8 @@ def _nt_body(lines: Iterable[str]) -> bytes:
     return "".join(line + "\n" for line in lines).encode("utf-8")
 
 
-def _with_query(url: str, params: dict[str, str]) -> str:
-    separator = "&" if urllib.parse.urlsplit(url).query else "?"
-    return url + separator + urllib.parse.urlencode(params)
-
-
 class _EndpointMissing(PushError):
     """The Graph Store URL answered that it does not exist or does not take this."""
-
-
-def _answered(fp: Any, answer: Callable[[], Any]) -> Any:
-    """The response to a retry with credentials, closing the challenge (401) response
-    *fp* it answers: urllib leaves it open, one socket per request. Without a retry (None)
-    *fp* stays open, as urllib's error for the caller still reads it."""
-    try:
-        retried = answer()
-    except BaseException:
-        fp.close()  # the error raised is a later response's, not this one's
-        raise
-    if retried is not None:
-        fp.close()
-    return retried
-
-
-class _DigestAuth(urllib.request.HTTPDigestAuthHandler):
-    def http_error_401(self, req, fp, code, msg, headers):  # type: ignore[no-untyped-def]
-        return _answered(
-            fp, lambda: super(_DigestAuth, self).http_error_401(req, fp, code, msg, headers)
-        )
-
-
-class _BasicAuth(urllib.request.HTTPBasicAuthHandler):
-    def http_error_401(self, req, fp, code, msg, headers):  # type: ignore[no-untyped-def]
-        return _answered(
-            fp, lambda: super(_BasicAuth, self).http_error_401(req, fp, code, msg, headers)
-        )
-
-
-class _Client:
-    """urllib with basic and digest auth, counting requests, raising PushError."""
-
-    def __init__(self, user: str | None, password: str | None, timeout: float) -> None:
-        handlers: list[urllib.request.BaseHandler] = []
-        self._manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-        self._credentials = (user, password or "") if user is not None else None
-        if user is not None:
-            # digest first (its handler_order is lower): it answers Digest challenges,
-            # the basic handler Basic ones
-            handlers += [_DigestAuth(self._manager), _BasicAuth(self._manager)]
-        self._opener = urllib.request.build_opener(*handlers)
-        self._timeout = timeout
-        self.requests = 0
-
-    def request(self, method: str, url: str, body: bytes, headers: dict[str, str]) -> bytes:
-        self.requests += 1
-        if self._credentials is not None:
-            # urllib matches credentials by URL prefix: register this server's root
-            parts = urllib.parse.urlsplit(url)
-            self._manager.add_password(
-                None,
-                f"{parts.scheme}://{parts.netloc}/",
-                *self._credentials,
-            )
-        request = urllib.request.Request(url, data=body, headers=headers, method=method)
-        try:
-            with self._opener.open(request, timeout=self._timeout) as response:
-                data: bytes = response.read()
-                return data
-        except urllib.error.HTTPError as exc:
-            with exc:  # the error holds the server's open response
-                detail = exc.read()[:300].decode("utf-8", "replace").strip()
-            error = PushError(f"{method} {_short(url)}: HTTP {exc.code} {exc.reason}: {detail}")
-            error.status = exc.code  # type: ignore[attr-defined]
-            raise error from exc
-        except (urllib.error.URLError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
-            raise PushError(f"{method} {_short(url)}: cannot reach the server ({reason})") from exc
-        except ValueError as exc:  # http.client.InvalidURL and urllib's "unknown url type"
-            raise PushError(f"{method} {_short(url)}: not a valid URL ({exc})") from exc
-
-
-def _short(url: str) -> str:
-    return url if len(url) < 120 else url[:117] + "…"
 
 
 # --------------------------------------------------------------------------- resume state
@@ -603,14 +491,14 @@ class _State:
             path.unlink(missing_ok=True)
         return cls(path, {g: f for g, f in graphs.items() if f != "-"})
 
-    def done(self, payload: _Payload) -> bool:
+    def done(self, payload: Payload) -> bool:
         return self._graphs.get(payload.graph) == payload.fingerprint
 
     def pushed(self) -> set[str]:
         """The graphs a previous push sent and no later push deleted."""
         return set(self._graphs)
 
-    def record(self, payload: _Payload) -> None:
+    def record(self, payload: Payload) -> None:
         self._write(payload.fingerprint, payload.graph)
 
     def forget(self, graph: str) -> None:

@@ -25,7 +25,6 @@ a connection are retried a few times with a growing pause, then the build stops 
 from __future__ import annotations
 
 import time
-import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
@@ -44,6 +43,14 @@ from kg.rdf.vocab import DK, ID, sparql_prologue
 from kg.resolve import ORG_INDEX_QUERY, OrgIndex, resolve_batch
 from kg.store.directory import LINEAGE_GRAPH
 from kg.store.entities import SUPPORT_GRAPH
+from kg.store.http import (
+    N_TRIPLES,
+    SPARQL_JSON,
+    ServerError,
+    SparqlClient,
+    check_server_url,
+    with_query,
+)
 from kg.store.ingest import (
     BATCH_DOCUMENTS,
     IngestReport,
@@ -53,17 +60,7 @@ from kg.store.ingest import (
     split_entity_facts,
 )
 from kg.store.lineage import relink_lineage
-from kg.store.push import (
-    _JSON,
-    _NT,
-    PushError,
-    _Client,
-    _ontology_payload,
-    _post_update,
-    _send_update,
-    _with_query,
-    remote_counts,
-)
+from kg.store.push import ontology_payload, remote_counts, send_update
 
 RETRIES = 4
 """Attempts per request when the server cannot be reached (pauses 0.5, 1, 2 s between)."""
@@ -71,7 +68,7 @@ RETRIES = 4
 _T = TypeVar("_T")
 
 
-class EndpointError(PushError):
+class EndpointError(ServerError):
     """The SPARQL server refused a write or went away during a build."""
 
 
@@ -92,12 +89,13 @@ class Endpoint:
     timeout: float = 120.0
 
     def __post_init__(self) -> None:
-        for url in (self.query, self.update, self.graph_store):
-            if url is not None and urllib.parse.urlsplit(url).scheme not in ("http", "https"):
-                raise OptionsError(
-                    f"{url}: not an http(s) URL; give the server's SPARQL URL, "
-                    "e.g. http://127.0.0.1:8890/sparql"
-                )
+        for option, url in (
+            ("--endpoint", self.query),
+            ("--update-url", self.update),
+            ("--graph-store", self.graph_store),
+        ):
+            if url is not None:
+                check_server_url(url, option, OptionsError)
 
 
 class RemoteStore:
@@ -105,7 +103,7 @@ class RemoteStore:
 
     def __init__(self, endpoint: Endpoint, retries: int = RETRIES) -> None:
         self.endpoint = endpoint
-        self.client = _Client(endpoint.user, endpoint.password, endpoint.timeout)
+        self.client = SparqlClient(endpoint.user, endpoint.password, endpoint.timeout)
         self.retries = retries
 
     @property
@@ -117,8 +115,8 @@ class RemoteStore:
         for attempt in range(self.retries):
             try:
                 return request()
-            except PushError as exc:
-                if getattr(exc, "status", None) is not None:  # the server answered: no retry
+            except ServerError as exc:
+                if exc.status is not None:  # the server answered: no retry
                     raise EndpointError(f"{what}: {exc}") from exc
                 if attempt == self.retries - 1:
                     raise EndpointError(
@@ -130,12 +128,10 @@ class RemoteStore:
                 pause *= 2
         raise AssertionError("unreachable")
 
-    def query(self, query: str, accept: str = _JSON) -> bytes:
+    def query(self, query: str, accept: str = SPARQL_JSON) -> bytes:
         """The server's answer to *query* in the format *accept* (a media type)."""
-        body = urllib.parse.urlencode({"query": query}).encode("utf-8")
-        headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept}
         return self._retried(
-            "query", lambda: self.client.request("POST", self.endpoint.query, body, headers)
+            "query", lambda: self.client.post_query(self.endpoint.query, query, accept)
         )
 
     def select(self, query: str) -> list[list[ox.NamedNode | ox.BlankNode | ox.Literal | None]]:
@@ -147,16 +143,16 @@ class RemoteStore:
         return [[solution[name] for name in names] for solution in solutions]
 
     def update(self, update: str) -> None:
-        self._retried("update", lambda: _post_update(self.client, self.update_url, update))
+        self._retried("update", lambda: self.client.post_update(self.update_url, update))
 
     def put_graph(self, graph: str, lines: Sequence[str]) -> None:
         """Replace *graph* on the server by *lines* (N-Triples) with one Graph Store PUT."""
         assert self.endpoint.graph_store is not None
-        url = _with_query(self.endpoint.graph_store, {"graph": graph})
+        url = with_query(self.endpoint.graph_store, {"graph": graph})
         body = "".join(line + "\n" for line in lines).encode("utf-8")
         self._retried(
             f"PUT {graph}",
-            lambda: self.client.request("PUT", url, body, {"Content-Type": _NT}),
+            lambda: self.client.request("PUT", url, body, {"Content-Type": N_TRIPLES}),
         )
 
     def document_graphs(self) -> set[str]:
@@ -168,7 +164,7 @@ class RemoteStore:
 
     def write_ontology(self) -> None:
         """Send the ontology graph when the server does not hold this version of it."""
-        payload = _ontology_payload()
+        payload = ontology_payload()
         counts = self._retried(
             "count", lambda: remote_counts(self.endpoint.query, [payload.graph], client=self.client)
         )
@@ -179,7 +175,7 @@ class RemoteStore:
         else:  # blank nodes (OWL lists) cannot go in INSERT DATA on every server
             self._retried(
                 "update",
-                lambda: _send_update(self.client, self.update_url, [payload], len(payload.lines)),
+                lambda: send_update(self.client, self.update_url, [payload], len(payload.lines)),
             )
 
 
@@ -191,12 +187,12 @@ def remote_graph(endpoint: Endpoint) -> Graph:
 
     :raises EndpointError: when the server cannot be reached or refuses the query.
     """
-    skip = ", ".join(f"<{g}>" for g in (SUPPORT_GRAPH, _ontology_payload().graph))
+    skip = ", ".join(f"<{g}>" for g in (SUPPORT_GRAPH, ontology_payload().graph))
     query = (
         "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } "
         f"FILTER(STRSTARTS(STR(?g), '{ID}') && ?g NOT IN ({skip})) }}"
     )
-    data = RemoteStore(endpoint).query(query, _NT)
+    data = RemoteStore(endpoint).query(query, N_TRIPLES)
     graph = new_graph()
     try:
         graph.parse(data=data.decode("utf-8"), format="nt")

@@ -152,6 +152,25 @@ def test_kg_build_and_kg_query_with_an_endpoint(virtuoso: VirtuosoServer, tmp_pa
     )
 
 
-def test_an_endpoint_that_is_no_url_is_a_usage_error(tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli, ["build", *_inputs(tmp_path / "in"), "--endpoint", "nowhere"])
-    assert result.exit_code == 1 and "not an http(s) URL" in result.output
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("nowhere", "is not an http:// or https:// URL"),
+        ("ftp://127.0.0.1/sparql", "is not an http:// or https:// URL"),
+        ("http://", "names no host"),
+        ("http://[::1/sparql", "is not a valid URL (Invalid IPv6 URL)"),
+        ("http://127.0.0.1:99999/sparql", "is not a valid URL (Port out of range"),
+        ("http://127.0.0.1:0/sparql", "port 0 is no server's port"),
+    ],
+)
+@pytest.mark.parametrize("option", ["--endpoint", "--update-url", "--graph-store"])
+def test_a_server_url_that_cannot_be_one_is_refused_before_any_work(
+    tmp_path: Path, option: str, url: str, reason: str
+) -> None:
+    # the same check and words as `kg push` (kg.store.http.check_server_url)
+    server = [] if option == "--endpoint" else ["--endpoint", "http://127.0.0.1:1/sparql"]
+    args = ["build", *_inputs(tmp_path / "in"), *server, option, url]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1
+    assert f"Error: {option} {url!r}" in result.output and reason in result.output
+    assert "Traceback" not in result.output
