@@ -314,27 +314,30 @@ _DCT_SOURCE = ox.NamedNode(str(DCTERMS.source))
 
 
 def _refuse_foreign_graph(turtle: Path, documents: Sequence[Document]) -> None:
-    """Raise when *turtle* exists and shares no source file or document with *documents*."""
+    """Raise when *turtle* exists and shares no source file or document with *documents*.
+
+    Reads the graph as a stream and stops at the first source or document in common, so
+    rebuilding the same inputs over a large graph does not parse all of it first.
+    """
     if not turtle.is_file():
         return
-    sources: set[str] = set()
-    ids: set[str] = set()
+    ours = {d.source.split("#", 1)[0] for d in documents}
+    our_ids = {str(iri_for("doc", doc_key(d.id))) for d in documents}
+    example: str | None = None
     try:
         for triple in ox.parse(path=str(turtle), format=ox.RdfFormat.TURTLE):
             if triple.predicate == _DCT_SOURCE and isinstance(triple.object, ox.Literal):
-                sources.add(triple.object.value.split("#", 1)[0])
-                ids.add(triple.subject.value)
+                source = triple.object.value.split("#", 1)[0]
+                if source in ours or triple.subject.value in our_ids:
+                    return
+                example = source if example is None else min(example, source)
     except (OSError, SyntaxError) as exc:
         raise OutputError(
             f"{turtle} exists and is not a graph kg can read ({exc}); "
             "choose another --out, or give --force to replace it"
         ) from exc
-    if not sources:
+    if example is None:
         return  # an empty graph: nothing to lose
-    ours = {d.source.split("#", 1)[0] for d in documents}
-    if sources & ours or ids & {str(iri_for("doc", doc_key(d.id))) for d in documents}:
-        return
-    example = sorted(sources)[0]
     raise OutputError(
         f"{turtle} holds a graph built from other inputs (e.g. {example}); "
         f"not replacing it: choose another --out, or give --force to replace it"

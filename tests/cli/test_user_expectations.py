@@ -456,3 +456,20 @@ def test_a_terminal_gets_a_progress_bar_per_stage(monkeypatch: pytest.MonkeyPatc
     for stage in ("read", "extract", "validate"):
         assert stage in shown
     assert "1.2 s" in shown and "validate: " not in shown  # bars, not the pipe's lines
+
+
+def test_the_check_for_a_foreign_graph_stops_at_the_first_source_in_common(
+    tmp_path: Path,
+) -> None:
+    # a rebuild over a large graph of the same inputs must not read all of it first: a
+    # graph whose first document is ours is replaced, whatever follows it
+    runner = CliRunner()
+    first = _folder(tmp_path, "first", _DEAL)
+    out = tmp_path / "graph"
+    quiet = ["--no-html", "--no-validate", "--out", str(out)]
+    assert runner.invoke(cli, ["build", str(first), *quiet]).exit_code == 0
+    graph = out / "kg.ttl"
+    graph.write_text(graph.read_text(encoding="utf-8") + "\nthis is not turtle\n", "utf-8")
+    again = runner.invoke(cli, ["build", str(first), *quiet])
+    assert again.exit_code == 0, again.output
+    assert "this is not turtle" not in graph.read_text(encoding="utf-8")
