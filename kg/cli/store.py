@@ -13,20 +13,46 @@ from kg.words import plural
 
 
 @cli.command()
-@click.argument("store", type=click.Path(file_okay=False))
-@click.argument("documents", nargs=-1, required=True)
+@click.argument("targets", nargs=-1, required=True, metavar="[STORE] DOCUMENTS...")
 @click.option("--wait", is_flag=True, help="Wait for another process writing the store.")
+@click.option(
+    "--endpoint",
+    default=None,
+    help="Remove from the SPARQL server a build wrote with --endpoint (then no STORE).",
+)
+@click.option("--update-url", default=None, help="SPARQL Update URL (default: the endpoint).")
+@server_auth_options
 @handle_errors
-def remove(store: str, documents: tuple[str, ...], wait: bool) -> None:
-    """Remove DOCUMENTS (ids, IRIs or source paths) and every fact only they supported.
+def remove(
+    targets: tuple[str, ...],
+    wait: bool,
+    endpoint: str | None,
+    update_url: str | None,
+    user: str | None,
+    password: str | None,
+) -> None:
+    """Remove DOCUMENTS (ids, IRIs or source paths) and every fact only they supported,
+    from the store STORE or, with --endpoint, from a SPARQL server.
 
     \b
     Example:
         kg remove output/store seeds/000_9e21863d4afa9de5.txt
+        kg remove --endpoint http://127.0.0.1:8890/sparql \\
+            --update-url http://127.0.0.1:8890/sparql-auth --user dba --password dba seeds/000_9e21863d4afa9de5.txt
     """
-    from kg.store.remove import remove_from
+    if endpoint is not None:
+        from kg.store.remote import Endpoint, remove_from_endpoint
 
-    reports = remove_from(store, documents, wait=wait)
+        server = Endpoint(endpoint, update=update_url, user=user, password=password)
+        documents, reports = targets, remove_from_endpoint(server, targets)
+    else:
+        from kg.store.remove import remove_from
+
+        if len(targets) < 2:
+            raise click.UsageError("give the store and at least one document (or --endpoint URL)")
+        if update_url is not None or user is not None:
+            raise click.UsageError("--update-url, --user and --password go with --endpoint")
+        documents, reports = targets[1:], remove_from(targets[0], targets[1:], wait=wait)
     for ref, report in zip(documents, reports, strict=True):
         click.echo(
             f"{ref}: {plural(len(report.graphs), 'document graph')}, "

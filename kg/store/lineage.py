@@ -40,12 +40,21 @@ def parties_of(store: ox.Store, graphs: Sequence[str]) -> set[str]:
     """The keys of the parties of the agreements in the document graphs *graphs*."""
     if not graphs:
         return set()
+    return party_keys(o for (o,) in select(store, parties_query(graphs)))
+
+
+def parties_query(graphs: Sequence[str]) -> str:
+    """The SELECT of the parties (``?o``) of the agreements in the document graphs *graphs*."""
     values = " ".join(f"<{g}>" for g in graphs)
-    query = (
+    return (
         sparql_prologue()
         + f"SELECT DISTINCT ?o WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?a dk:hasParty ?o }} }}"
     )
-    return {o.removeprefix(_ORG_PREFIX) for (o,) in select(store, query) if o is not None}
+
+
+def party_keys(iris: Iterable[str | None]) -> set[str]:
+    """The organisation keys of party IRIs (what :func:`relink_lineage` takes)."""
+    return {o.removeprefix(_ORG_PREFIX) for o in iris if o is not None}
 
 
 def _lineage_triples(store: ox.Store, graphs: Sequence[str]) -> Iterable[ox.Triple]:

@@ -20,6 +20,9 @@ server already holds is already there: a re-run after a failure reads the server
 and extracts and writes only the documents still missing. Requests that fail for want of
 a connection are retried a few times with a growing pause, then the build stops with an
 :class:`EndpointError` saying so.
+
+``kg remove --endpoint URL DOC…`` takes documents out of the server as ``kg remove`` takes
+them out of a local store (:func:`remove_remote`).
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ from kg.rdf.iris import iri_for
 from kg.rdf.vocab import DK, ID, sparql_prologue
 from kg.resolve import ORG_INDEX_QUERY, OrgIndex, resolve_batch
 from kg.store.directory import LINEAGE_GRAPH
-from kg.store.entities import SUPPORT_GRAPH
+from kg.store.entities import SUPPORT_GRAPH, supported_subjects_query
 from kg.store.http import (
     N_TRIPLES,
     SPARQL_JSON,
@@ -59,8 +62,9 @@ from kg.store.ingest import (
     document_update,
     split_entity_facts,
 )
-from kg.store.lineage import relink_lineage
+from kg.store.lineage import parties_query, party_keys, relink_lineage
 from kg.store.push import ontology_payload, remote_counts, send_update
+from kg.store.remove import SOURCES_QUERY, RemoveReport, matching_documents, removal_update
 
 RETRIES = 4
 """Attempts per request when the server cannot be reached (pauses 0.5, 1, 2 s between)."""
@@ -319,3 +323,62 @@ def relink_remote(server: RemoteStore, parties: Iterable[str]) -> int:
     if operations:
         server.update(" ;\n".join(operations))
     return written
+
+
+# --------------------------------------------------------------------------- removal
+
+
+def remove_remote(server: RemoteStore, doc_ref: str) -> RemoveReport:
+    """Remove from the server the document(s) *doc_ref* names, and every fact only they
+    stated, as :func:`kg.store.remove.remove` does in a local store: their graphs and
+    support rows go, the entity facts of what they named are recomputed from the
+    documents left (one update), and the lineages of their parties are relinked.
+
+    :raises EndpointError: when nothing on the server matches, or it refuses the update.
+    """
+    graphs = matching_documents(
+        doc_ref, server.document_graphs(), lambda: _source_pairs(server.select(SOURCES_QUERY))
+    )
+    if not graphs:
+        raise EndpointError(
+            f"{doc_ref}: no such document on {server.endpoint.query} "
+            "(give a document id doc-…, its IRI, or the source path it was built from)"
+        )
+    sizes = remote_counts(server.endpoint.query, graphs, client=server.client)
+    touched = party_keys(_text(row[0]) for row in server.select(parties_query(graphs)))
+    subjects = {_text(row[0]) for row in server.select(supported_subjects_query(graphs))}
+    update = removal_update(graphs, sorted(s for s in subjects if s is not None))
+    server.update(_unlink_removed(graphs) + " ;\n" + update)
+    relink_remote(server, touched)
+    return RemoveReport(tuple(graphs), sum(sizes.get(g, 0) for g in graphs))
+
+
+def _unlink_removed(graphs: Sequence[str]) -> str:
+    """The update deleting the lineage links of what only *graphs* state (run before they
+    go): a local store finds such dangling links by a scan of its lineage graph after the
+    removal (:func:`kg.store.lineage.relink_lineage`), too costly on a large server."""
+    values = " ".join(f"<{g}>" for g in graphs)
+    return (
+        f"DELETE {{ GRAPH <{LINEAGE_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ VALUES ?g {{ {values} }} "
+        f"GRAPH ?g {{ ?s a ?kind }} GRAPH <{LINEAGE_GRAPH}> {{ ?s ?p ?o }} "
+        f"FILTER NOT EXISTS {{ GRAPH ?h {{ ?s a ?other }} "
+        f"FILTER(?h NOT IN ({', '.join(f'<{g}>' for g in graphs)}, <{LINEAGE_GRAPH}>)) }} }}"
+    )
+
+
+def _text(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> str | None:
+    return None if term is None else term.value
+
+
+def _source_pairs(
+    rows: Iterable[Sequence[ox.NamedNode | ox.BlankNode | ox.Literal | None]],
+) -> Iterator[tuple[str, str]]:
+    for graph, source in rows:
+        if graph is not None and source is not None:
+            yield graph.value, source.value
+
+
+def remove_from_endpoint(endpoint: Endpoint, refs: Sequence[str]) -> list[RemoveReport]:
+    """Remove each document *refs* names (id, IRI or source path) from the server."""
+    server = RemoteStore(endpoint)
+    return [remove_remote(server, ref) for ref in refs]

@@ -8,7 +8,7 @@ document states; the lineages of the companies it named are then relinked
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,7 +63,8 @@ def removal_update(graphs: Sequence[str], subjects: Iterable[str]) -> str:
     """One SPARQL update dropping the document *graphs* and what they state about entities,
     and recomputing the entities graph of *subjects* (the entities they spoke of) from what
     the remaining documents state: one transaction."""
-    operations = [drop_support(graphs), *(f"DROP GRAPH <{g}>" for g in graphs)]
+    # SILENT: Virtuoso refuses to drop a graph a Graph Store PUT made ("not explicitly created")
+    operations = [drop_support(graphs), *(f"DROP SILENT GRAPH <{g}>" for g in graphs)]
     return " ;\n".join(operations + recompute_entities(subjects))
 
 
@@ -73,27 +74,44 @@ def _stated_subjects(store: PersistentStore, graphs: Sequence[str]) -> set[str]:
 
 def find_documents(store: PersistentStore, doc_ref: str) -> list[str]:
     """The graph IRIs of the documents *doc_ref* names (see :func:`remove`)."""
-    graphs = set(store.document_graphs())
+    return matching_documents(
+        doc_ref, store.document_graphs(), lambda: _sources(select(store.ox, SOURCES_QUERY))
+    )
+
+
+SOURCES_QUERY = sparql_prologue() + (
+    "SELECT DISTINCT ?g ?source WHERE { GRAPH ?g { ?d a dk:SourceDocument ;"
+    " dct:source ?source . FILTER(?d = ?g) } }"
+)
+"""Each document graph with the source it was read from (``?g ?source``)."""
+
+
+def matching_documents(
+    doc_ref: str, graphs: Iterable[str], sources: Callable[[], Iterable[tuple[str, str]]]
+) -> list[str]:
+    """The document *graphs* that *doc_ref* names: an id, an IRI, or a source path matched
+    against *sources* (graph, source) pairs, asked for only when no id or IRI matches.
+    The one reading of a document reference, for a local store and a server alike."""
     ref = doc_ref.strip()
     candidates = {ref, ref.strip("<>")}
     if ref.startswith("dkid:"):
         candidates.add(PREFIXES["dkid"] + ref.removeprefix("dkid:"))
     if re.fullmatch(r"(doc-)?[0-9a-f]{6,}", ref):
         candidates.add(_DOC_PREFIX + ref.removeprefix("doc-"))
-    found = sorted(candidates & graphs)
-    return found or _documents_from_source(store, ref)
+    found = sorted(candidates & set(graphs))
+    return found or _documents_from_source(ref, sources())
 
 
-def _documents_from_source(store: PersistentStore, ref: str) -> list[str]:
-    query = sparql_prologue() + (
-        "SELECT DISTINCT ?g ?source WHERE { GRAPH ?g { ?d a dk:SourceDocument ;"
-        " dct:source ?source . FILTER(?d = ?g) } }"
-    )
+def _sources(rows: Iterable[Sequence[str | None]]) -> Iterator[tuple[str, str]]:
+    for graph, source in rows:
+        if graph is not None and source is not None:
+            yield graph, source
+
+
+def _documents_from_source(ref: str, sources: Iterable[tuple[str, str]]) -> list[str]:
     wanted = {ref, _resolved(ref)}
     found = set()
-    for graph, source in select(store.ox, query):
-        if graph is None or source is None:
-            continue
+    for graph, source in sources:
         # "file.jsonl:3", "file.json[2]", "page.txt#similar-2": parts of a file go with it
         path = _RECORD_SUFFIX.sub("", source)
         if source in wanted or path in wanted or _resolved(path) in wanted:

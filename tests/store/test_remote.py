@@ -174,3 +174,33 @@ def test_a_server_url_that_cannot_be_one_is_refused_before_any_work(
     assert result.exit_code == 1
     assert f"Error: {option} {url!r}" in result.output and reason in result.output
     assert "Traceback" not in result.output
+
+
+def test_kg_remove_on_a_server_leaves_what_a_store_leaves(
+    virtuoso: VirtuosoServer, tmp_path: Path
+) -> None:
+    inputs = _inputs(tmp_path / "in")
+    ingest_endpoint(_endpoint(virtuoso), inputs, batch_size=2)
+    with open_store(tmp_path / "reference") as store:
+        ingest(store, inputs, batch_size=2)
+    gone = inputs[0]  # a licence whose two companies are named by other documents too
+    auth = ["--update-url", virtuoso.sparql_auth, "--user", USER, "--password", PASSWORD]
+    removed = _cli("remove", "--endpoint", virtuoso.sparql, *auth, gone)
+    assert removed == _cli("remove", str(tmp_path / "reference"), gone)
+    assert "1 document graph, " in removed
+    with open_store(tmp_path / "reference") as store:
+        left = store.graph_sizes()
+    # graph for graph: the document gone, entity facts and lineage recomputed alike
+    assert _server_sizes(virtuoso) == left
+    on_server = sorted(row["name"] for row in sparql_select(virtuoso.sparql, FIRST_QUERY))
+    on_file = sorted(str(row[0]) for row in run_query(build(inputs[1:]).graph, FIRST_QUERY).rows)
+    assert on_server == on_file
+    missing = CliRunner().invoke(cli, ["remove", "--endpoint", virtuoso.sparql, *auth, gone])
+    assert missing.exit_code == 1 and "no such document on" in missing.output
+
+
+def test_kg_remove_says_what_it_needs() -> None:
+    alone = CliRunner().invoke(cli, ["remove", "output/store"])
+    assert alone.exit_code == 2 and "at least one document" in alone.output
+    stray = CliRunner().invoke(cli, ["remove", "s", "doc-1", "--user", "u"])
+    assert stray.exit_code == 2 and "go with --endpoint" in stray.output
