@@ -9,6 +9,7 @@ from typing import Any
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
+from kg.extract.intervals import SpanIndex
 from kg.extract.nlp import SPANS_KEY, doc_text
 from kg.extract.orgs.evidence import appositive_head, deal_role, mention_evidence, noun_kind
 from kg.extract.orgs.findings import Candidate
@@ -33,8 +34,12 @@ def candidates(
 ) -> list[Candidate]:
     """Every plausible name mention with the evidence its sentence gives, in text order."""
     rule_spans = list(doc.spans[SPANS_KEY]) if SPANS_KEY in doc.spans else []
-    attributed = [(start, end) for start, end, _ in attributed_ranges(doc)]
-    rule_orgs = [span for span, label in _rule_names(rule_spans, lex) if label == "ORG"]
+    attributed = SpanIndex((start, end, None) for start, end, _ in attributed_ranges(doc))
+    rule_orgs = SpanIndex(
+        (span.start, span.end, None)
+        for span, label in _rule_names(rule_spans, lex)
+        if label == "ORG"
+    )
     found: list[Candidate] = []
     for span, label in _select_spans(doc, rule_spans, lex):
         for part, owner in _split_possessive(span):
@@ -50,8 +55,8 @@ def candidates(
             if owner is not None:
                 found.append(_product_of(cleaned, owner, lex))
                 continue
-            by_rule = any(r.start <= cleaned.start and cleaned.end <= r.end for r in rule_orgs)
-            source = inside(cleaned.start_char, cleaned.end_char, attributed)
+            by_rule = rule_orgs.contains(cleaned.start, cleaned.end)
+            source = attributed.contains(cleaned.start_char, cleaned.end_char)
             found.append(
                 Candidate(
                     cleaned.start_char,
@@ -82,8 +87,9 @@ def _select_spans(
             whole = _with_descriptors(ent, lex) if ent.label_ == "ORG" else ent
             ents.extend((piece, ent.label_) for piece in _split_at_function_words(whole, lex))
     chosen: list[tuple[SpacySpan, str]] = []
+    by_token = SpanIndex((r.start, r.end, (r, kind)) for r, kind in rules)
     for ent, label in ents:
-        inner = [(r, kind) for r, kind in rules if r.start < ent.end and ent.start < r.end]
+        inner = [item for *_, item in by_token.overlapping(ent.start, ent.end)]
         if not inner:
             chosen.append((ent, label))
         elif len(inner) == 1 and _ent_extends(ent, inner[0][0]):
@@ -92,9 +98,11 @@ def _select_spans(
             chosen.append((ent, "PRODUCT" if same and inner[0][1] == "PRODUCT" else label))
         elif _joined_into_one_name(ent, [r for r, _ in inner]):
             chosen.append((ent, label))  # "Western Light and Power Company": one legal name
+    held = SpanIndex((c.start, c.end, None) for c, _ in chosen)
     for rule, label in rules:
-        if not any(c.start < rule.end and rule.start < c.end for c, _ in chosen):
+        if not held.overlaps(rule.start, rule.end):
             chosen.append((rule, "RULE" if label == "ORG" else "PRODUCT"))
+            held.add(rule.start, rule.end, None)
     taken = [span for span, _ in chosen] + [ent for ent in doc.ents]
     chosen.extend((name, "UNLABELLED") for name in _unlabelled_deal_parties(doc, taken, lex))
     return sorted(chosen, key=lambda item: item[0].start)

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
+from kg.extract.intervals import SpanIndex
+from kg.extract.occurrences import WholeWords
 from kg.extract.orgs.findings import Candidate, OrgFindings
 from kg.extract.orgs.layout import inside, outlet_ranges
 from kg.extract.orgs.lexicon import Lexicon, lexicon, shapes
@@ -135,17 +137,19 @@ def _add_occurrences(
 ) -> None:
     """Each whole-word occurrence of each (form, root) not yet a mention, nor blocked, nor
     refused by *accept*, becomes a mention of *root*."""
-    taken = [(c.start, c.end) for group in merged.values() for c in group.mentions]
+    taken: SpanIndex[None] = SpanIndex(
+        (c.start, c.end, None) for group in merged.values() for c in group.mentions
+    )
+    words = WholeWords(text)
     for form, root in forms:
-        for match in re.finditer(rf"(?<![\w-]){re.escape(form)}(?![\w-])", text):
-            span = (match.start(), match.end())
+        for span in words.find(form):
             if (
-                any(s < span[1] and span[0] < e for s, e in taken)
+                taken.overlaps(*span)
                 or inside(*span, blocked)
                 or (accept is not None and not accept(*span))
             ):
                 continue
-            taken.append(span)
+            taken.add(*span, None)
             merged[root].mentions.append(
                 Candidate(span[0], span[1], form, "REPEATED", attributed=inside(*span, attributed))
             )
