@@ -17,12 +17,13 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import OWL, RDF, RDFS, SH
 from rdflib.query import ResultRow
 from rdflib.term import Node
 
 from kg.errors import OntologyError
 from kg.rdf.graphs import new_graph, typed_triples
+from kg.rdf.shacl import Shapes
 from kg.rdf.vocab import PREFIXES, bind_prefixes
 
 
@@ -225,27 +226,108 @@ def oxigraph_copy(graph: Graph) -> Graph:
     return copy
 
 
-def validate(graph: Graph) -> ValidationResult:
+ENGINES = ("kg", "pyshacl")
+"""The SHACL engines :func:`validate` can run the core constraints with: kg's own
+(:mod:`kg.rdf.shacl`, the default) and pySHACL, the reference it is checked against."""
+
+
+def validate(graph: Graph, *, engine: str = "kg") -> ValidationResult:
     """Validate *graph* against the DealKG shapes.
 
-    Core SHACL constraints run in pySHACL on a copy in rdflib's Memory store with the
-    concept schemes added (pySHACL is about four times slower through the Oxigraph bridge,
-    and ``sh:class dk:ClauseType`` needs the scheme instances). The core ontology is passed
-    as ``ont_graph`` so that ``sh:targetClass dk:Agreement`` also reaches
-    ``dk:DefinitiveAgreement`` nodes; no inference is run, because RDFS range inference
-    would make ``sh:class`` checks pass vacuously.
+    The core SHACL constraints run on the data with the concept schemes added
+    (``sh:class dk:ClauseType`` needs the scheme instances) and the core ontology's axioms
+    (so that ``sh:targetClass dk:Agreement`` also reaches ``dk:DefinitiveAgreement``
+    nodes); no inference is run, because RDFS range inference would make ``sh:class``
+    checks pass vacuously. *engine* ``"kg"`` (default) checks them with
+    :mod:`kg.rdf.shacl`, ``"pyshacl"`` with pySHACL (about ten times slower); both give
+    the same report.
 
-    SHACL-SPARQL constraints (``sh:sparql``) are evaluated here instead, once per
+    SHACL-SPARQL constraints (``sh:sparql``) are evaluated here in both cases, once per
     constraint over all focus nodes on Oxigraph: pySHACL re-parses the query for every
     focus node (about 0.1 s each), which would take minutes on a graph with thousands of
     mentions. Warnings do not make the graph non-conforming.
 
-    :raises OntologyError: when the ontology or shapes cannot be loaded.
+    :raises OntologyError: when the ontology or shapes cannot be loaded, the shapes use a
+        SHACL feature kg's engine does not check, or *engine* is unknown.
     """
-    from pyshacl import validate as shacl_validate  # heavy import, only when validating
-
+    if engine not in ENGINES:
+        raise OntologyError(f"unknown SHACL engine {engine!r}: use one of {', '.join(ENGINES)}")
     shapes = shapes_graph()
     checks = _take_sparql_constraints(shapes)
+    if engine == "pyshacl":
+        conforms, core = _pyshacl_results(graph, shapes)
+    else:
+        conforms, core = _kg_results(graph)
+    extra = _run_sparql_constraints(checks, graph) if checks else ()
+    violations = _sorted((*core, *extra))
+    conforms = conforms and not any(v.severity == "Violation" for v in extra)
+    return ValidationResult(conforms, violations, _report_text(conforms, violations))
+
+
+def _kg_results(graph: Graph) -> tuple[bool, list[Violation]]:
+    engine, path_texts = _compiled_shapes(*_shapes_version())
+    conforms, results = engine.validate(typed_triples(graph), _validation_context())
+    return conforms, [
+        Violation(
+            focus_node=r.focus,
+            path=None if r.path is None else path_texts[r.path],
+            message="; ".join(sorted(str(m) for m in r.messages)) or "constraint not satisfied",
+            severity=_local(r.severity),
+            component=compact(r.component),
+            value=r.value,
+            shape=r.shape,
+        )
+        for r in results
+    ]
+
+
+def _shapes_version() -> tuple[Path, int]:
+    path = _path(SHAPES_FILE)
+    return path, path.stat().st_mtime_ns
+
+
+@functools.lru_cache(maxsize=4)
+def _compiled_shapes(path: Path, mtime_ns: int) -> tuple[Shapes, dict[Node, str]]:
+    # Compiled once per shapes file version, from the same parsed triples (so the same
+    # blank nodes) that shapes_graph() gives pySHACL: both engines name the same shapes.
+    del mtime_ns  # part of the cache key only
+    shapes = shapes_graph()
+    _take_sparql_constraints(shapes)
+    engine = Shapes.load(shapes, source=str(path))
+    texts = {node: path_text(shapes, node) for node in shapes.objects(None, SH.path)}
+    return engine, texts
+
+
+# pySHACL copies these from the ontology into the data (its "inoculation"): RDFS and OWL
+# axioms, not labels in other vocabularies or the schemes' SKOS statements
+_AXIOM_NAMESPACES = (str(RDFS), str(OWL))
+
+
+@functools.lru_cache(maxsize=4)
+def _axioms(versions: tuple[int, ...]) -> tuple[Triple, ...]:
+    del versions  # part of the cache key only
+    schemes = [t for name in SCHEME_FILES for t in _file_triples(name)]
+    axioms = [
+        (s, p, o)
+        for s, p, o in ontology_triples()
+        if str(p).startswith(_AXIOM_NAMESPACES)
+        or (p == RDF.type and str(o).startswith(_AXIOM_NAMESPACES))
+    ]
+    return tuple(dict.fromkeys((*schemes, *axioms)))
+
+
+def _validation_context() -> tuple[Triple, ...]:
+    """The concept schemes and the ontology's axioms, added to the data for validation."""
+    names = (CORE_FILE, *SCHEME_FILES)
+    return _axioms(tuple(_path(name).stat().st_mtime_ns for name in names))
+
+
+def _pyshacl_results(graph: Graph, shapes: Graph) -> tuple[bool, list[Violation]]:
+    """The core constraints checked by pySHACL, on a copy in rdflib's Memory store with the
+    concept schemes added (pySHACL is about four times slower through the Oxigraph
+    bridge), the core ontology passed as ``ont_graph``."""
+    from pyshacl import validate as shacl_validate  # heavy import, only when validating
+
     shapes = _without_contexts(shapes)
     data = Graph(bind_namespaces="none")
     data.addN((s, p, o, data) for s, p, o in typed_triples(graph))
@@ -270,10 +352,7 @@ def validate(graph: Graph) -> ValidationResult:
         raise OntologyError(f"{ONTOLOGY_DIR / SHAPES_FILE}: cannot validate: {exc}") from exc
     if not isinstance(report, Graph):
         raise OntologyError(f"{ONTOLOGY_DIR / SHAPES_FILE}: cannot validate: {text}")
-    extra = _run_sparql_constraints(checks, graph) if checks else ()
-    violations = _sorted((*_violations(report), *extra))
-    conforms = bool(conforms) and not any(v.severity == "Violation" for v in extra)
-    return ValidationResult(conforms, violations, _report_text(conforms, violations))
+    return bool(conforms), _violations(report)
 
 
 def _without_contexts(shapes: Graph) -> Graph:
@@ -416,6 +495,8 @@ def _sorted(violations: Iterable[Violation]) -> tuple[Violation, ...]:
             v.path or "",
             v.message,
             str(v.value),
+            v.component,
+            str(v.shape),
         )
     )
     return tuple(found)
