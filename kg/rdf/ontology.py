@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,11 +18,10 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH
-from rdflib.query import ResultRow
 from rdflib.term import Node
 
 from kg.errors import OntologyError
-from kg.rdf.graphs import new_graph, typed_triples
+from kg.rdf.graphs import new_graph, rdflib_rows, to_oxigraph_term, typed_triples
 from kg.rdf.shacl import Shapes
 from kg.rdf.vocab import PREFIXES, bind_prefixes
 
@@ -427,10 +426,11 @@ def _declared_prefixes(shapes: Graph, constraint: Node) -> dict[str, str]:
 
 
 def _run_sparql_constraints(checks: list[_SparqlCheck], graph: Graph) -> list[Violation]:
-    target = with_ontology(graph)  # the ontology's subclass axioms widen sh:targetClass
+    store, name, blanks = _sparql_target(graph)
+    widen = _subclass_closure(graph)  # the ontology's axioms widen sh:targetClass
     found: list[Violation] = []
     for check in checks:
-        for this, path, value in _sparql_solutions(target, check):
+        for this, path, value in _sparql_solutions(store, name, blanks, widen, check):
             found.append(
                 Violation(
                     focus_node=this,
@@ -445,26 +445,98 @@ def _run_sparql_constraints(checks: list[_SparqlCheck], graph: Graph) -> list[Vi
     return found
 
 
+_GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
+
+
+def _sparql_target(graph: Graph) -> tuple[ox.Store, _GraphName, dict[Node, Node]]:
+    """An Oxigraph store holding *graph*'s triples, the graph's name in it, and the blank
+    nodes that had to be renamed (Oxigraph's label → the graph's blank node).
+
+    An Oxigraph-backed graph is queried where it is (no copy); another is copied keeping
+    its blank node labels, so a result names the graph's own blank nodes.
+    """
+    inner = getattr(graph.store, "_inner", None)
+    if isinstance(inner, ox.Store) and isinstance(graph.identifier, BNode | URIRef):
+        name: _GraphName = (
+            ox.BlankNode(str(graph.identifier))
+            if isinstance(graph.identifier, BNode)
+            else ox.NamedNode(str(graph.identifier))
+        )
+        return inner, name, {}
+    renamed: dict[Node, Node] = {}
+    labels: dict[Node, ox.BlankNode] = {}
+
+    def term(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+        if not isinstance(node, BNode):
+            return to_oxigraph_term(node)
+        found = labels.get(node)
+        if found is None:
+            try:
+                found = ox.BlankNode(str(node))
+            except ValueError:  # not a label Oxigraph accepts: a fresh one, mapped back
+                found = ox.BlankNode()
+                renamed[BNode(found.value)] = node
+            labels[node] = found
+        return found
+
+    store = ox.Store()
+    store.bulk_extend(
+        ox.Quad(term(s), term(p), term(o), ox.DefaultGraph())  # type: ignore[arg-type]
+        for s, p, o in graph
+    )
+    return store, ox.DefaultGraph(), renamed
+
+
+def _subclass_closure(graph: Graph) -> Callable[[Iterable[URIRef]], list[Node]]:
+    """The classes below some classes along ``rdfs:subClassOf`` (the ontology's axioms and
+    the graph's own), the classes included."""
+    below: dict[Node, list[Node]] = {}
+    axioms = (t for t in ontology_triples() if t[1] == RDFS.subClassOf)
+    for sub, _, sup in (*axioms, *graph.triples((None, RDFS.subClassOf, None))):
+        below.setdefault(sup, []).append(sub)
+
+    def widen(classes: Iterable[URIRef]) -> list[Node]:
+        seen: dict[Node, None] = dict.fromkeys(classes)
+        todo = list(seen)
+        while todo:
+            for sub in below.get(todo.pop(), ()):
+                if sub not in seen:
+                    seen[sub] = None
+                    todo.append(sub)
+        return sorted(seen, key=str)
+
+    return widen
+
+
 def _sparql_solutions(
-    target: Graph, check: _SparqlCheck
+    store: ox.Store,
+    name: _GraphName,
+    blanks: dict[Node, Node],
+    widen: Callable[[Iterable[URIRef]], list[Node]],
+    check: _SparqlCheck,
 ) -> list[tuple[Node, Node | None, Node | None]]:
     # SHACL pre-binds $this to each focus node; binding it instead to every instance of
-    # the target classes gives the same solutions in one query.
+    # the target classes (and their subclasses) gives the same solutions in one query.
     inner = re.sub(r"\$this\b", "?this", check.select)
-    classes = " ".join(f"<{c}>" for c in check.target_classes)
+    classes = " ".join(c.n3() for c in widen(check.target_classes))
+    prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(check.prefixes.items()))
     query = (
-        "SELECT DISTINCT ?this ?path ?value WHERE {\n"
+        f"{prologue}SELECT DISTINCT ?this ?path ?value WHERE {{\n"
         f"  VALUES ?targetClass {{ {classes} }}\n"
-        "  ?this a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?targetClass .\n"
+        "  ?this a ?targetClass .\n"
         f"  {{ {inner} }}\n}}"
     )
     try:
-        result = target.query(query, initNs=check.prefixes)
-        rows = [row for row in result if isinstance(row, ResultRow)]
-    except Exception as exc:  # Oxigraph raises SyntaxError/RuntimeError for a bad query
+        solutions = store.query(query, default_graph=name)
+    except (SyntaxError, RuntimeError, ValueError, OSError) as exc:
         raise OntologyError(
             f"{ONTOLOGY_DIR / SHAPES_FILE}: SPARQL constraint {check.constraint}: {exc}"
         ) from exc
+    assert isinstance(solutions, ox.QuerySolutions)
+    rows = [
+        tuple(blanks.get(t, t) if t is not None else None for t in row)
+        for row in rdflib_rows(solutions)
+    ]
     return [(row[0], row[1], row[2]) for row in rows if row[0] is not None]
 
 
