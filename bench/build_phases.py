@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/build_phases.py --count 300            # synthetic articles
     .venv/bin/python bench/build_phases.py --texts ../shared/corpus/dev --repeat 5
+    .venv/bin/python bench/build_phases.py --count 1000 --compare   # both SHACL engines
 
 Runs the stages ``kg build --workers 1`` runs (read, extract in this process, resolve, map,
 lineage, write the Turtle, render the map, validate) one by one and prints each stage's CPU
@@ -48,6 +49,17 @@ def main() -> None:
     parser.add_argument("--texts", help="a folder of .txt articles instead of synthetic ones")
     parser.add_argument("--repeat", type=int, default=1, help="copies of each text")
     parser.add_argument("--no-html", action="store_true", help="skip the map")
+    parser.add_argument(
+        "--engine",
+        choices=("kg", "pyshacl"),
+        default="kg",
+        help="the SHACL engine to validate with",
+    )
+    parser.add_argument(
+        "--compare",
+        action="store_true",
+        help="also validate with the other engine (not counted in the build) and compare reports",
+    )
     args = parser.parse_args()
 
     from kg.extract.nlp import load_nlp
@@ -56,6 +68,7 @@ def main() -> None:
     from kg.options import BuildOptions
     from kg.pipeline import extraction_stream
     from kg.rdf.mapping import to_graph
+    from kg.rdf.ontology import validate
     from kg.read.documents import read_documents
     from kg.resolve import resolve_extractions
 
@@ -82,7 +95,12 @@ def main() -> None:
         timed("turtle", lambda: kg.write_turtle(work / "kg.ttl"))
         if not args.no_html:
             timed("html", lambda: kg.render_html(work / "kg.html"))
-        result = timed("validate", kg.validate)
+        result = timed("validate", lambda: validate(graph, engine=args.engine))
+        if args.compare:
+            other = "pyshacl" if args.engine == "kg" else "kg"
+            started = clock()
+            other_result = validate(graph, engine=other)
+            other_seconds = clock() - started
     documents, tokens = len(read.documents), sum(e.tokens for e in extractions)
     total = sum(seconds for _, seconds in phases)
     print(
@@ -94,6 +112,9 @@ def main() -> None:
     print(
         f"  {'total':10s} {total:8.2f} CPU s ({1000 * total / max(tokens, 1):.3f} s per 1k tokens)"
     )
+    if args.compare:
+        same = "identical" if other_result == result else "DIFFERENT"
+        print(f"  validation with {other}: {other_seconds:.2f} CPU s, report {same}")
 
 
 if __name__ == "__main__":

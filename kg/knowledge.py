@@ -79,10 +79,12 @@ class KnowledgeGraph:
 
         return run_named_query(self.graph, name, bindings)
 
-    def validate(self) -> ValidationResult:
+    def validate(self, engine: str = "kg") -> ValidationResult:
+        """Check the graph against the SHACL shapes; *engine* ``"pyshacl"`` checks the core
+        constraints with pySHACL (the reference) instead of kg's own engine."""
         from kg.rdf.ontology import validate
 
-        return validate(self.graph)
+        return validate(self.graph, engine=engine)
 
     def to_networkx(self) -> nx.MultiDiGraph[Any]:
         from kg.network.view import to_networkx

@@ -47,15 +47,23 @@ def stats(graph: str, fmt: str) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-def validate(graph: str, fmt: str) -> None:
+@click.option(
+    "--engine",
+    type=click.Choice(["kg", "pyshacl"]),
+    default="kg",
+    show_default=True,
+    help="SHACL engine for the core constraints: kg's own, or pySHACL (slower) to check it.",
+)
+def validate(graph: str, fmt: str, engine: str) -> None:
     """Validate GRAPH against the SHACL shapes. Exit 0 conforms, 1 violations, 2 error.
 
     \b
     Example:
         kg validate output/kg.ttl
+        kg validate output/kg.ttl --engine pyshacl
     """
     try:
-        result = load_kg(graph).validate()
+        result = load_kg(graph).validate(engine)
     except KGError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(2)

@@ -10,19 +10,19 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import RDF, SH
-from rdflib.query import ResultRow
+from rdflib.namespace import OWL, RDF, RDFS, SH
 from rdflib.term import Node
 
 from kg.errors import OntologyError
-from kg.rdf.graphs import new_graph, typed_triples
+from kg.rdf.graphs import new_graph, rdflib_rows, to_oxigraph_term, typed_triples
+from kg.rdf.shacl import Shapes
 from kg.rdf.vocab import PREFIXES, bind_prefixes
 
 
@@ -225,27 +225,108 @@ def oxigraph_copy(graph: Graph) -> Graph:
     return copy
 
 
-def validate(graph: Graph) -> ValidationResult:
+ENGINES = ("kg", "pyshacl")
+"""The SHACL engines :func:`validate` can run the core constraints with: kg's own
+(:mod:`kg.rdf.shacl`, the default) and pySHACL, the reference it is checked against."""
+
+
+def validate(graph: Graph, *, engine: str = "kg") -> ValidationResult:
     """Validate *graph* against the DealKG shapes.
 
-    Core SHACL constraints run in pySHACL on a copy in rdflib's Memory store with the
-    concept schemes added (pySHACL is about four times slower through the Oxigraph bridge,
-    and ``sh:class dk:ClauseType`` needs the scheme instances). The core ontology is passed
-    as ``ont_graph`` so that ``sh:targetClass dk:Agreement`` also reaches
-    ``dk:DefinitiveAgreement`` nodes; no inference is run, because RDFS range inference
-    would make ``sh:class`` checks pass vacuously.
+    The core SHACL constraints run on the data with the concept schemes added
+    (``sh:class dk:ClauseType`` needs the scheme instances) and the core ontology's axioms
+    (so that ``sh:targetClass dk:Agreement`` also reaches ``dk:DefinitiveAgreement``
+    nodes); no inference is run, because RDFS range inference would make ``sh:class``
+    checks pass vacuously. *engine* ``"kg"`` (default) checks them with
+    :mod:`kg.rdf.shacl`, ``"pyshacl"`` with pySHACL (about ten times slower); both give
+    the same report.
 
-    SHACL-SPARQL constraints (``sh:sparql``) are evaluated here instead, once per
+    SHACL-SPARQL constraints (``sh:sparql``) are evaluated here in both cases, once per
     constraint over all focus nodes on Oxigraph: pySHACL re-parses the query for every
     focus node (about 0.1 s each), which would take minutes on a graph with thousands of
     mentions. Warnings do not make the graph non-conforming.
 
-    :raises OntologyError: when the ontology or shapes cannot be loaded.
+    :raises OntologyError: when the ontology or shapes cannot be loaded, the shapes use a
+        SHACL feature kg's engine does not check, or *engine* is unknown.
     """
-    from pyshacl import validate as shacl_validate  # heavy import, only when validating
-
+    if engine not in ENGINES:
+        raise OntologyError(f"unknown SHACL engine {engine!r}: use one of {', '.join(ENGINES)}")
     shapes = shapes_graph()
     checks = _take_sparql_constraints(shapes)
+    if engine == "pyshacl":
+        conforms, core = _pyshacl_results(graph, shapes)
+    else:
+        conforms, core = _kg_results(graph)
+    extra = _run_sparql_constraints(checks, graph) if checks else ()
+    violations = _sorted((*core, *extra))
+    conforms = conforms and not any(v.severity == "Violation" for v in extra)
+    return ValidationResult(conforms, violations, _report_text(conforms, violations))
+
+
+def _kg_results(graph: Graph) -> tuple[bool, list[Violation]]:
+    engine, path_texts = _compiled_shapes(*_shapes_version())
+    conforms, results = engine.validate(typed_triples(graph), _validation_context())
+    return conforms, [
+        Violation(
+            focus_node=r.focus,
+            path=None if r.path is None else path_texts[r.path],
+            message="; ".join(sorted(str(m) for m in r.messages)) or "constraint not satisfied",
+            severity=_local(r.severity),
+            component=compact(r.component),
+            value=r.value,
+            shape=r.shape,
+        )
+        for r in results
+    ]
+
+
+def _shapes_version() -> tuple[Path, int]:
+    path = _path(SHAPES_FILE)
+    return path, path.stat().st_mtime_ns
+
+
+@functools.lru_cache(maxsize=4)
+def _compiled_shapes(path: Path, mtime_ns: int) -> tuple[Shapes, dict[Node, str]]:
+    # Compiled once per shapes file version, from the same parsed triples (so the same
+    # blank nodes) that shapes_graph() gives pySHACL: both engines name the same shapes.
+    del mtime_ns  # part of the cache key only
+    shapes = shapes_graph()
+    _take_sparql_constraints(shapes)
+    engine = Shapes.load(shapes, source=str(path))
+    texts = {node: path_text(shapes, node) for node in shapes.objects(None, SH.path)}
+    return engine, texts
+
+
+# pySHACL copies these from the ontology into the data (its "inoculation"): RDFS and OWL
+# axioms, not labels in other vocabularies or the schemes' SKOS statements
+_AXIOM_NAMESPACES = (str(RDFS), str(OWL))
+
+
+@functools.lru_cache(maxsize=4)
+def _axioms(versions: tuple[int, ...]) -> tuple[Triple, ...]:
+    del versions  # part of the cache key only
+    schemes = [t for name in SCHEME_FILES for t in _file_triples(name)]
+    axioms = [
+        (s, p, o)
+        for s, p, o in ontology_triples()
+        if str(p).startswith(_AXIOM_NAMESPACES)
+        or (p == RDF.type and str(o).startswith(_AXIOM_NAMESPACES))
+    ]
+    return tuple(dict.fromkeys((*schemes, *axioms)))
+
+
+def _validation_context() -> tuple[Triple, ...]:
+    """The concept schemes and the ontology's axioms, added to the data for validation."""
+    names = (CORE_FILE, *SCHEME_FILES)
+    return _axioms(tuple(_path(name).stat().st_mtime_ns for name in names))
+
+
+def _pyshacl_results(graph: Graph, shapes: Graph) -> tuple[bool, list[Violation]]:
+    """The core constraints checked by pySHACL, on a copy in rdflib's Memory store with the
+    concept schemes added (pySHACL is about four times slower through the Oxigraph
+    bridge), the core ontology passed as ``ont_graph``."""
+    from pyshacl import validate as shacl_validate  # heavy import, only when validating
+
     shapes = _without_contexts(shapes)
     data = Graph(bind_namespaces="none")
     data.addN((s, p, o, data) for s, p, o in typed_triples(graph))
@@ -270,10 +351,7 @@ def validate(graph: Graph) -> ValidationResult:
         raise OntologyError(f"{ONTOLOGY_DIR / SHAPES_FILE}: cannot validate: {exc}") from exc
     if not isinstance(report, Graph):
         raise OntologyError(f"{ONTOLOGY_DIR / SHAPES_FILE}: cannot validate: {text}")
-    extra = _run_sparql_constraints(checks, graph) if checks else ()
-    violations = _sorted((*_violations(report), *extra))
-    conforms = bool(conforms) and not any(v.severity == "Violation" for v in extra)
-    return ValidationResult(conforms, violations, _report_text(conforms, violations))
+    return bool(conforms), _violations(report)
 
 
 def _without_contexts(shapes: Graph) -> Graph:
@@ -348,10 +426,11 @@ def _declared_prefixes(shapes: Graph, constraint: Node) -> dict[str, str]:
 
 
 def _run_sparql_constraints(checks: list[_SparqlCheck], graph: Graph) -> list[Violation]:
-    target = with_ontology(graph)  # the ontology's subclass axioms widen sh:targetClass
+    store, name, blanks = _sparql_target(graph)
+    widen = _subclass_closure(graph)  # the ontology's axioms widen sh:targetClass
     found: list[Violation] = []
     for check in checks:
-        for this, path, value in _sparql_solutions(target, check):
+        for this, path, value in _sparql_solutions(store, name, blanks, widen, check):
             found.append(
                 Violation(
                     focus_node=this,
@@ -366,26 +445,98 @@ def _run_sparql_constraints(checks: list[_SparqlCheck], graph: Graph) -> list[Vi
     return found
 
 
+_GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
+
+
+def _sparql_target(graph: Graph) -> tuple[ox.Store, _GraphName, dict[Node, Node]]:
+    """An Oxigraph store holding *graph*'s triples, the graph's name in it, and the blank
+    nodes that had to be renamed (Oxigraph's label → the graph's blank node).
+
+    An Oxigraph-backed graph is queried where it is (no copy); another is copied keeping
+    its blank node labels, so a result names the graph's own blank nodes.
+    """
+    inner = getattr(graph.store, "_inner", None)
+    if isinstance(inner, ox.Store) and isinstance(graph.identifier, BNode | URIRef):
+        name: _GraphName = (
+            ox.BlankNode(str(graph.identifier))
+            if isinstance(graph.identifier, BNode)
+            else ox.NamedNode(str(graph.identifier))
+        )
+        return inner, name, {}
+    renamed: dict[Node, Node] = {}
+    labels: dict[Node, ox.BlankNode] = {}
+
+    def term(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+        if not isinstance(node, BNode):
+            return to_oxigraph_term(node)
+        found = labels.get(node)
+        if found is None:
+            try:
+                found = ox.BlankNode(str(node))
+            except ValueError:  # not a label Oxigraph accepts: a fresh one, mapped back
+                found = ox.BlankNode()
+                renamed[BNode(found.value)] = node
+            labels[node] = found
+        return found
+
+    store = ox.Store()
+    store.bulk_extend(
+        ox.Quad(term(s), term(p), term(o), ox.DefaultGraph())  # type: ignore[arg-type]
+        for s, p, o in graph
+    )
+    return store, ox.DefaultGraph(), renamed
+
+
+def _subclass_closure(graph: Graph) -> Callable[[Iterable[URIRef]], list[Node]]:
+    """The classes below some classes along ``rdfs:subClassOf`` (the ontology's axioms and
+    the graph's own), the classes included."""
+    below: dict[Node, list[Node]] = {}
+    axioms = (t for t in ontology_triples() if t[1] == RDFS.subClassOf)
+    for sub, _, sup in (*axioms, *graph.triples((None, RDFS.subClassOf, None))):
+        below.setdefault(sup, []).append(sub)
+
+    def widen(classes: Iterable[URIRef]) -> list[Node]:
+        seen: dict[Node, None] = dict.fromkeys(classes)
+        todo = list(seen)
+        while todo:
+            for sub in below.get(todo.pop(), ()):
+                if sub not in seen:
+                    seen[sub] = None
+                    todo.append(sub)
+        return sorted(seen, key=str)
+
+    return widen
+
+
 def _sparql_solutions(
-    target: Graph, check: _SparqlCheck
+    store: ox.Store,
+    name: _GraphName,
+    blanks: dict[Node, Node],
+    widen: Callable[[Iterable[URIRef]], list[Node]],
+    check: _SparqlCheck,
 ) -> list[tuple[Node, Node | None, Node | None]]:
     # SHACL pre-binds $this to each focus node; binding it instead to every instance of
-    # the target classes gives the same solutions in one query.
+    # the target classes (and their subclasses) gives the same solutions in one query.
     inner = re.sub(r"\$this\b", "?this", check.select)
-    classes = " ".join(f"<{c}>" for c in check.target_classes)
+    classes = " ".join(c.n3() for c in widen(check.target_classes))
+    prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(check.prefixes.items()))
     query = (
-        "SELECT DISTINCT ?this ?path ?value WHERE {\n"
+        f"{prologue}SELECT DISTINCT ?this ?path ?value WHERE {{\n"
         f"  VALUES ?targetClass {{ {classes} }}\n"
-        "  ?this a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?targetClass .\n"
+        "  ?this a ?targetClass .\n"
         f"  {{ {inner} }}\n}}"
     )
     try:
-        result = target.query(query, initNs=check.prefixes)
-        rows = [row for row in result if isinstance(row, ResultRow)]
-    except Exception as exc:  # Oxigraph raises SyntaxError/RuntimeError for a bad query
+        solutions = store.query(query, default_graph=name)
+    except (SyntaxError, RuntimeError, ValueError, OSError) as exc:
         raise OntologyError(
             f"{ONTOLOGY_DIR / SHAPES_FILE}: SPARQL constraint {check.constraint}: {exc}"
         ) from exc
+    assert isinstance(solutions, ox.QuerySolutions)
+    rows = [
+        tuple(blanks.get(t, t) if t is not None else None for t in row)
+        for row in rdflib_rows(solutions)
+    ]
     return [(row[0], row[1], row[2]) for row in rows if row[0] is not None]
 
 
@@ -416,6 +567,8 @@ def _sorted(violations: Iterable[Violation]) -> tuple[Violation, ...]:
             v.path or "",
             v.message,
             str(v.value),
+            v.component,
+            str(v.shape),
         )
     )
     return tuple(found)

@@ -41,6 +41,20 @@ def test_validate_json_lists_violations_instead_of_crashing(tmp_path: Path) -> N
     assert first["message"]
 
 
+def test_validate_engine_pyshacl_gives_the_same_report(tmp_path: Path) -> None:
+    graph = tmp_path / "bad.ttl"
+    graph.write_text(_VIOLATING, encoding="utf-8")
+    reports = {}
+    for engine in ("kg", "pyshacl"):
+        result = CliRunner().invoke(cli, ["validate", str(graph), "--engine", engine])
+        assert result.exit_code == 1, result.output
+        reports[engine] = result.output
+    assert reports["kg"] == reports["pyshacl"]
+    assert "at least two parties" in reports["kg"]
+    wrong = CliRunner().invoke(cli, ["validate", str(graph), "--engine", "rudof"])
+    assert wrong.exit_code == 2 and "rudof" in wrong.output
+
+
 _DEAL = "Acme Robotics signed a supply agreement with Borealis Labs on 3 March 2024.\n"
 _OTHER = "Corvid Systems will invest $5 million in Dunlin Analytics, the companies said.\n"
 

@@ -415,6 +415,13 @@ def test_broken_graph_is_rejected_with_the_right_message(
     assert fragment in result.text
 
 
+@pytest.mark.parametrize("mutate", [case[1] for case in BROKEN], ids=[case[0] for case in BROKEN])
+def test_broken_graph_gets_pyshacls_report_from_kgs_engine(mutate: Mutation) -> None:
+    graph = example()
+    mutate(graph)
+    assert validate(graph) == validate(graph, engine="pyshacl")
+
+
 def test_clause_without_evidence_is_only_a_warning() -> None:
     graph = example()
     graph.remove((LICENCE, DK.evidence, None))
@@ -505,4 +512,5 @@ def test_report_on_a_graph_broken_every_way_is_the_reference_report() -> None:
     assert len(result.errors) > 10  # some cases break the same node the same way
     assert result.warnings
     assert result == _reference_result(graph)
+    assert validate(graph, engine="pyshacl") == result
     assert set(graph) == before  # validating never changes the graph it is given
