@@ -80,6 +80,7 @@ golden: demo
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/scaling.py --count 1000 --write
+	$(BIN)/python bench/speed_ratio.py --write
 
 ## screenshots: the seed's, the dated seed's and the dev corpus's maps in headless Chromium
 ## → docs/screenshots/ (seed.png, dated-seed.png, dev.png); rebuild output/ first with `make demo`

@@ -90,7 +90,8 @@ def _process_pool(workers: int) -> Iterator[TaskPool]:
         initargs=(os.getpid(),),
     )
     try:
-        yield TaskPool(executor, window=2 * workers, where=f"{workers} local processes")
+        # four chunks a worker: the workers keep extracting while the parent writes a batch
+        yield TaskPool(executor, window=4 * workers, where=f"{workers} local processes")
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
 

@@ -39,6 +39,21 @@ def new_graph() -> Graph:
     return bind_prefixes(Graph(store="Oxigraph", bind_namespaces="none"))
 
 
+def oxigraph_store(graph: Graph) -> ox.Store | None:
+    """The Oxigraph store under *graph* (None when it lives in another rdflib store)."""
+    inner = getattr(graph.store, "_inner", None)
+    if isinstance(inner, ox.Store) and isinstance(graph.identifier, BNode | URIRef):
+        return inner
+    return None
+
+
+def oxigraph_name(graph: Graph) -> ox.NamedNode | ox.BlankNode:
+    """The name *graph*'s triples carry in its Oxigraph store."""
+    if isinstance(graph.identifier, BNode):
+        return ox.BlankNode(str(graph.identifier))
+    return ox.NamedNode(str(graph.identifier))
+
+
 def graph_of(triples: Iterable[ox.Triple]) -> Graph:
     """A new graph (as :func:`new_graph`) holding *triples*, each once, loaded in bulk."""
     graph = new_graph()
@@ -257,11 +272,43 @@ def sorted_triples(graph: Graph) -> list[tuple[Node, Node, Node]]:
     return sorted(graph, key=_sort_key)
 
 
+_TYPE_NAMES = {ox.NamedNode: "URIRef", ox.BlankNode: "BNode", ox.Literal: "Literal"}
+_RDF_TYPE = PREFIXES["rdf"] + "type"
+
+
+def _ox_sort_key(quad: ox.Quad) -> tuple[str, ...]:
+    """:func:`_sort_key` of the rdflib triple *quad* reads as, computed on Oxigraph terms."""
+    o = quad.object
+    predicate = quad.predicate.value
+    datatype = ""
+    if isinstance(o, ox.Literal):
+        # rdflib reads a simple literal with the datatype xsd:string, a language-tagged
+        # one without a datatype
+        datatype = "" if o.language else o.datatype.value
+    subject = quad.subject
+    return (
+        str(subject) if isinstance(subject, ox.Triple) else subject.value,
+        "" if predicate == _RDF_TYPE else predicate,
+        _TYPE_NAMES.get(type(o), type(o).__name__),
+        str(o) if isinstance(o, ox.Triple) else o.value,
+        datatype,
+    )
+
+
+def _sorted_oxigraph_triples(store: ox.Store, name: ox.NamedNode | ox.BlankNode) -> list[ox.Triple]:
+    """:func:`sorted_triples` of a graph in an Oxigraph store, without rdflib terms."""
+    quads = sorted(store.quads_for_pattern(None, None, None, name), key=_ox_sort_key)
+    return [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+
+
 def turtle_bytes(graph: Graph) -> bytes:
     """Deterministic Turtle for *graph*: sorted triples, the project's prefixes only,
     line separators escaped (:func:`escape_line_separators`)."""
+    store = oxigraph_store(graph)
     triples: Iterable[ox.Triple] = (
-        to_oxigraph_triple(s, p, o) for s, p, o in sorted_triples(graph)
+        _sorted_oxigraph_triples(store, oxigraph_name(graph))
+        if store is not None
+        else (to_oxigraph_triple(s, p, o) for s, p, o in sorted_triples(graph))
     )
     data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
     assert data is not None

@@ -44,7 +44,7 @@ from kg.models import Extraction, Problem
 from kg.options import ProgressCallback
 from kg.rdf.graphs import graph_of, select
 from kg.rdf.iris import iri_for
-from kg.rdf.mapping import doc_key, to_graph
+from kg.rdf.mapping import doc_key, extraction_triples
 from kg.rdf.vocab import sparql_prologue
 from kg.resolve import OrgIndex, resolve_batch
 from kg.store.directory import (
@@ -274,10 +274,10 @@ def _stated_subjects(store: ox.Store, graphs: Sequence[str]) -> set[str]:
 
 
 def _document_quads(extraction: Extraction) -> list[ox.Quad]:
-    graph = to_graph([extraction])
     name = ox.NamedNode(str(document_iri(extraction.document.id)))
-    source: ox.Store = graph.store._inner  # type: ignore[attr-defined]
-    return [ox.Quad(q.subject, q.predicate, q.object, name) for q in source]
+    return [
+        ox.Quad(t.subject, t.predicate, t.object, name) for t in extraction_triples([extraction])
+    ]
 
 
 # --------------------------------------------------------------------------- resolution

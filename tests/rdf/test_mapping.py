@@ -4,7 +4,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 import pytest
-from rdflib import Literal
+from rdflib import Graph, Literal
 from rdflib.namespace import RDF, XSD
 
 from kg.models import (
@@ -18,8 +18,9 @@ from kg.models import (
     OrgMention,
     Span,
 )
+from kg.rdf.graphs import new_graph, ntriples_term
 from kg.rdf.iris import iri_for
-from kg.rdf.mapping import date_literal, decimal_literal, to_graph
+from kg.rdf.mapping import date_literal, decimal_literal, extraction_triples, to_graph
 from kg.rdf.ontology import validate
 from kg.rdf.vocab import DK, DKAQ, DKCT, DKDP, NIF
 
@@ -115,3 +116,30 @@ def test_a_size_in_words_maps_to_an_amount_without_a_value_and_validates() -> No
     assert validate(graph).conforms
     graph.remove((amount, DK.amountQualifier, DKAQ.Unquantified))
     assert not validate(graph).conforms  # without the qualifier a value is required
+
+
+def test_to_graph_gives_the_same_triples_in_any_rdflib_store() -> None:
+    # the mapper makes Oxigraph terms for Oxigraph-backed graphs and rdflib terms for
+    # others: the triples (lexical forms, datatypes) must be the same either way, once
+    # Oxigraph has stored them (it keeps an integer or decimal in its canonical form)
+    extraction = replace(
+        _extraction(),
+        document=replace(
+            _extraction().document, url="https://example.org/a?b=1", published="2024-03"
+        ),
+    )
+    on_oxigraph = to_graph([extraction])
+    in_memory = new_graph()
+    for triple in to_graph([extraction], Graph()):
+        in_memory.add(triple)
+
+    def written(graph: Graph) -> set[tuple[str, ...]]:  # as N-Triples writes each term
+        return {tuple(ntriples_term(term) for term in triple) for triple in graph}
+
+    assert written(in_memory) == written(on_oxigraph)
+    assert len(in_memory) == len(on_oxigraph)
+
+
+def test_extraction_triples_are_the_graphs_triples_each_once() -> None:
+    triples = extraction_triples([_extraction(), _extraction()])
+    assert len(triples) == len(set(triples)) == len(to_graph([_extraction()]))
