@@ -24,9 +24,9 @@ def remove(store: str, documents: tuple[str, ...], wait: bool) -> None:
     Example:
         kg remove output/store seeds/000_9e21863d4afa9de5.txt
     """
-    from kg.store.remove import remove_from
+    from kg.pipeline import remove_documents
 
-    reports = remove_from(store, documents, wait=wait)
+    reports = remove_documents(store, documents, wait=wait)
     for ref, report in zip(documents, reports, strict=True):
         click.echo(
             f"{ref}: {plural(len(report.graphs), 'document graph')}, "
