@@ -175,6 +175,7 @@ def test_kept_answers_on_the_seed(tmp_path: Path) -> None:
     _check_steps(tmp_path / "store", [str(SEED)], [str(SEED), *map(str, DATED[:3])], None)
 
 
+@pytest.mark.slow  # four ingests and every query in five windows at each: a minute
 def test_kept_answers_on_the_dated_seed(tmp_path: Path) -> None:
     files = [str(p) for p in DATED]
     _check_steps(tmp_path / "store", files[:4], files[2:], files[3])
