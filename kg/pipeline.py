@@ -27,13 +27,14 @@ from kg.knowledge import KnowledgeGraph
 from kg.lineage.link import link_lineage
 from kg.models import BuildReport, Document, Extraction, Problem
 from kg.options import DEFAULTS, BuildOptions, ProgressCallback, StageCallback
+from kg.query.refresh import refresh_answers
 from kg.rdf.graphs import writable_folder
 from kg.rdf.iris import iri_for
 from kg.rdf.mapping import doc_key, to_graph
 from kg.rdf.ontology import validate as validate_graph
 from kg.read.documents import ReadLog, ReadResult, iter_documents, read_documents
 from kg.resolve import resolve_extractions
-from kg.store.directory import PersistentStore, open_store
+from kg.store.directory import PersistentStore, StoreError, is_store, open_store
 from kg.store.ingest import (
     BATCH_DOCUMENTS,
     IngestReport,
@@ -42,6 +43,7 @@ from kg.store.ingest import (
     ingest_extractions,
 )
 from kg.store.remote import Endpoint, RemoteStore, ingest_remote
+from kg.store.remove import RemoveReport, remove
 from kg.words import plural
 
 
@@ -360,8 +362,13 @@ def ingest(
 
     :raises kg.store.directory.StoreError: when *store* was opened read-only.
     :raises kg.errors.InputError: with ``options.strict``, at the first unreadable input.
+
+    The named queries' kept answers (:mod:`kg.query.kept`) are brought up to date with
+    the documents written before it returns.
     """
-    return _ingest(store, inputs, options, progress, batch_size, [])
+    report = _ingest(store, inputs, options, progress, batch_size, [])
+    refresh_answers(store)
+    return report
 
 
 def _ingest(
@@ -416,6 +423,9 @@ def ingest_into(
         stages.begin("ingest")
         report = _ingest(store, inputs, options, progress, batch_size, written)
         stages.done("ingest")
+        stages.begin("answers")
+        refresh_answers(store)
+        stages.done("answers")
         violations = None
         if validate and written:
             stages.begin("validate")
@@ -468,3 +478,23 @@ def ingest_endpoint(
         warnings=tuple(log.warnings),
         seconds=time.perf_counter() - started,
     )
+
+
+def remove_documents(
+    path: str | Path, refs: Sequence[str], *, wait: bool = False
+) -> list[RemoveReport]:
+    """Remove each document *refs* names (id, IRI or source path) from the store at *path*
+    (:func:`kg.store.remove.remove`) and bring its kept answers up to date.
+
+    :raises kg.store.directory.StoreError: when *path* is not a store, or another process
+        is writing it (unless *wait*).
+    """
+    if not is_store(path):
+        raise StoreError(
+            f"{path}: not a kg store (create one with `kg build INPUT --store {path}`)"
+        )
+    with open_store(path, create=False, wait=wait) as store:
+        try:
+            return [remove(store, ref) for ref in refs]
+        finally:
+            refresh_answers(store)  # also after a reference that matched nothing

@@ -63,13 +63,13 @@ def load_kg(graph_path: str | None, endpoint: str | None = None) -> Any:
 
 @contextlib.contextmanager
 def queryable(graph_path: str) -> Iterator[Any]:
-    """What ``kg query`` runs on: a store folder's Oxigraph store itself, opened read-only
-    and queried in place (no copy), or the loaded graph of a file."""
+    """What ``kg query`` runs on: a store folder opened read-only (queried in place, no
+    copy, or from its kept answers), or the loaded graph of a file."""
     from kg.store.directory import is_store, open_store_read_only
 
     if is_store(graph_path):
         with open_store_read_only(graph_path) as store:
-            yield store.ox
+            yield store
     else:
         yield load_kg(graph_path).graph
 

@@ -201,6 +201,8 @@ def query(
             else:
                 bindings = parse_bindings(binds, target if isinstance(target, Graph) else None)
                 result = run_query(target, str(text), bindings, limit=limit, offset=offset)
+    for note in result.notes:
+        click.echo(note, err=True)
     fmt = {"ttl": "turtle"}.get(fmt.lower(), fmt.lower())
     if result.kind == "construct" and fmt in {"table", "csv", "tsv"}:
         fmt = "turtle"

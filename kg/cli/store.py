@@ -46,13 +46,13 @@ def remove(
         server = Endpoint(endpoint, update=update_url, user=user, password=password)
         documents, reports = targets, remove_from_endpoint(server, targets)
     else:
-        from kg.store.remove import remove_from
+        from kg.pipeline import remove_documents
 
         if len(targets) < 2:
             raise click.UsageError("give the store and at least one document (or --endpoint URL)")
         if update_url is not None or user is not None:
             raise click.UsageError("--update-url, --user and --password go with --endpoint")
-        documents, reports = targets[1:], remove_from(targets[0], targets[1:], wait=wait)
+        documents, reports = targets[1:], remove_documents(targets[0], targets[1:], wait=wait)
     for ref, report in zip(documents, reports, strict=True):
         click.echo(
             f"{ref}: {plural(len(report.graphs), 'document graph')}, "

@@ -1,5 +1,18 @@
 """The named queries: ``ontology/queries/<kebab-name>.rq`` files with a comment header
-(``# title:``, ``# description:``, ``# param: name — meaning``).
+(``# title:``, ``# description:``, ``# param: name — meaning``, ``# keep: …``).
+
+``# keep:`` says whether and how a store keeps the query's answer ready
+(:mod:`kg.query.kept`):
+
+* ``# keep: per ?var`` — each row belongs to the document holding the node in column
+  ``?var`` and depends only on that document, the entity facts of what it names and the
+  lineage links of its agreements and clauses: rows are written when the document is and
+  recomputed when any of those change;
+* ``# keep: whole`` — the answer aggregates the whole store; recomputed in place after a
+  change;
+* either may add ``, filter ?param …``: binding that parameter gives the rows of the
+  unbound answer whose column holds the bound term (so the kept rows answer it);
+* ``# keep: no — reason`` — answered in place, for the reason given.
 """
 
 from __future__ import annotations
@@ -8,8 +21,11 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from kg.errors import OntologyError
 from kg.rdf.ontology import ONTOLOGY_DIR
+from kg.rdf.vocab import PREFIXES
 
 QUERIES_DIR = ONTOLOGY_DIR / "queries"
 """Where the named ``<kebab-name>.rq`` files live."""
@@ -34,6 +50,26 @@ class QueryParam:
     kind: str | None = None
 
 
+KEEP_MODES = ("per", "whole", "no")
+
+
+@dataclass(frozen=True)
+class KeepRule:
+    """How a store keeps a named query's answer (``# keep:``; see the module's docstring)."""
+
+    mode: str
+    by: str | None = None
+    filters: tuple[str, ...] = ()
+    reason: str = ""
+
+    @property
+    def kept(self) -> bool:
+        return self.mode != "no"
+
+
+NOT_KEPT = KeepRule("no", reason="its header declares no '# keep:'")
+
+
 @dataclass(frozen=True)
 class NamedQuery:
     """A ``.rq`` file of ``ontology/queries/`` and the metadata of its comment header."""
@@ -44,6 +80,7 @@ class NamedQuery:
     description: str
     params: tuple[QueryParam, ...]
     sparql: str
+    keep: KeepRule = NOT_KEPT
 
     @property
     def param_names(self) -> tuple[str, ...]:
@@ -84,8 +121,11 @@ def _read_named_query(path: Path) -> NamedQuery:
         if not line.startswith("#"):
             break
         body = line[1:].strip()
-        match = re.fullmatch(r"(title|description|param):\s*(.*)", body)
-        if match and match[1] == "param":
+        match = re.fullmatch(r"(title|description|param|keep):\s*(.*)", body)
+        if match and match[1] == "keep":
+            fields["keep"] = match[2]
+            last = "keep"
+        elif match and match[1] == "param":
             params.append(_parse_param(path, match[2]))
             last = "param"
         elif match:
@@ -98,7 +138,55 @@ def _read_named_query(path: Path) -> NamedQuery:
     for key in ("title", "description"):
         if not fields.get(key):
             raise OntologyError(f"{path}: the comment header needs a '# {key}:' line")
-    return NamedQuery(path.stem, path, fields["title"], fields["description"], tuple(params), text)
+    query = NamedQuery(path.stem, path, fields["title"], fields["description"], tuple(params), text)
+    if "keep" in fields:
+        query = replace(query, keep=_parse_keep(query, fields["keep"]))
+    return query
+
+
+def _parse_keep(query: NamedQuery, text: str) -> KeepRule:
+    """The ``# keep:`` rule of *query*, checked against its parameters and result columns."""
+    path = query.path
+    not_kept = re.fullmatch(r"no\s+(?:—|--|-)\s+(.+)", text)
+    if not_kept:
+        return KeepRule("no", reason=not_kept[1].strip())
+    match = re.fullmatch(r"(per\s+\?(\w+)|whole)(?:\s*,\s*filter((?:\s+\?\w+)+))?", text.strip())
+    if not match:
+        raise OntologyError(
+            f"{path}: malformed '# keep: {text}'; write '# keep: per ?var', '# keep: whole' "
+            "(either with ', filter ?param …') or '# keep: no — reason'"
+        )
+    rule = KeepRule(
+        "per" if match[2] else "whole",
+        by=match[2],
+        filters=tuple(re.findall(r"\?(\w+)", match[3] or "")),
+    )
+    columns = result_columns(query)
+    named = [v for v in (rule.by, *rule.filters) if v is not None]
+    missing = [v for v in named if v not in columns]
+    if missing:
+        raise OntologyError(f"{path}: '# keep:' names ?{', ?'.join(missing)}, not a result column")
+    unknown = [f for f in rule.filters if f not in query.param_names]
+    if unknown:
+        raise OntologyError(f"{path}: '# keep:' filters by ?{', ?'.join(unknown)}, not a parameter")
+    unfiltered = [p for p in query.param_names if p not in rule.filters]
+    if unfiltered:
+        raise OntologyError(
+            f"{path}: a kept query's parameters must be filters; add ?{', ?'.join(unfiltered)}"
+            " to '# keep: … filter' or declare '# keep: no — reason'"
+        )
+    return rule
+
+
+def result_columns(query: NamedQuery) -> tuple[str, ...]:
+    """The result columns of *query*, from Oxigraph's parse of it (run on no data)."""
+    try:
+        result = ox.Store().query(query.sparql, prefixes=PREFIXES)
+    except SyntaxError as exc:
+        raise OntologyError(f"{query.path}: does not parse: {exc}") from exc
+    if not isinstance(result, ox.QuerySolutions):
+        raise OntologyError(f"{query.path}: only a SELECT query can be kept")
+    return tuple(v.value for v in result.variables)
 
 
 def _parse_param(path: Path, text: str) -> QueryParam:

@@ -39,6 +39,7 @@ from rdflib.term import Identifier, Node
 from kg.errors import QueryError
 from kg.query.bindings import VARIABLE
 from kg.query.catalog import NamedQuery, load_named_query
+from kg.query.kept import kept_answer
 from kg.query.ordering import sort_rows, split_order_by, top_rows
 from kg.rdf.graphs import (
     graph_of,
@@ -48,6 +49,7 @@ from kg.rdf.graphs import (
 )
 from kg.rdf.ontology import holds_ontology, oxigraph_copy, with_ontology
 from kg.rdf.vocab import DK, DKCT, PREFIXES
+from kg.store.directory import PersistentStore
 
 __all__ = [
     "QueryResult",
@@ -62,9 +64,10 @@ __all__ = [
 
 ResultKind = TypingLiteral["select", "ask", "construct"]
 Row = tuple[Node | None, ...]
-Target = Graph | ox.Store
+Target = Graph | ox.Store | PersistentStore
 T = TypeVar("T")
-"""What a query runs on: an rdflib graph, or an Oxigraph store queried in place."""
+"""What a query runs on: an rdflib graph, or an Oxigraph store queried in place (a store
+directory's, whose kept answers :func:`run_named_query` uses when they are current)."""
 
 
 class QuerySyntaxError(QueryError):
@@ -89,6 +92,8 @@ class QueryResult:
     rows: tuple[Row, ...] = ()
     boolean: bool | None = None
     graph: Graph | None = None
+    notes: tuple[str, ...] = ()
+    """What the user should know about how the answer was found (kept answers not used)."""
 
     def column(self, name: str) -> list[Node | None]:
         """The values of one result variable, in row order."""
@@ -184,8 +189,7 @@ def run_query(
     :raises QueryError: for a bad binding or a failure while evaluating.
     """
     init = _check_bindings(bindings or {})
-    if limit is not None and limit < 0 or offset < 0:
-        raise QueryError(f"limit and offset must not be negative (got {limit}, {offset})")
+    _check_window(limit, offset)
     target = prepare(graph) if include_ontology else _oxigraph_target(graph)
     try:
         # a final ORDER BY of plain variables is applied here, not by the engine (see
@@ -211,6 +215,11 @@ def run_query(
         raise _runtime_error(exc, init) from exc
     except (ValueError, TypeError, OSError) as exc:
         raise QueryError(f"query failed: {exc}") from exc
+
+
+def _check_window(limit: int | None, offset: int) -> None:
+    if limit is not None and limit < 0 or offset < 0:
+        raise QueryError(f"limit and offset must not be negative (got {limit}, {offset})")
 
 
 def named_query_bindings(query: NamedQuery, bindings: Mapping[str, Node] | None) -> dict[str, Node]:
@@ -251,12 +260,21 @@ def run_named_query(
     """
     query = load_named_query(name)
     given = named_query_bindings(query, bindings)
-    return run_query(
+    notes: tuple[str, ...] = ()
+    if isinstance(graph, PersistentStore) and include_ontology:
+        _check_window(limit, offset)
+        kept = kept_answer(graph, query, _check_bindings(given), limit=limit, offset=offset)
+        if kept.rows is not None:
+            return QueryResult("select", variables=kept.variables, rows=kept.rows)
+        if kept.reason is not None:
+            notes = (f"kept answers not used: {kept.reason}; answered in place",)
+    result = run_query(
         graph, query.sparql, given, include_ontology=include_ontology, limit=limit, offset=offset
     )
+    return replace(result, notes=notes) if notes else result
 
 
-def prepare(graph: Target) -> Target:
+def prepare(graph: Target) -> Graph | ox.Store:
     """*graph* made ready for queries that need the ontology and concept schemes.
 
     A graph that holds them and a store whose default graph is the current ontology are
@@ -265,6 +283,8 @@ def prepare(graph: Target) -> Target:
 
     :raises OntologyError: when the ontology files cannot be read.
     """
+    if isinstance(graph, PersistentStore):
+        graph = graph.ox
     if isinstance(graph, ox.Store):
         if holds_ontology(graph):
             return graph
@@ -276,7 +296,9 @@ def prepare(graph: Target) -> Target:
     return _oxigraph_target(graph)
 
 
-def _oxigraph_target(graph: Target) -> Target:
+def _oxigraph_target(graph: Target) -> Graph | ox.Store:
+    if isinstance(graph, PersistentStore):
+        return graph.ox
     if isinstance(graph, ox.Store) or type(graph.store).__name__ == "OxigraphStore":
         return graph
     # one engine for every query: the named queries rely on Oxigraph's substitution

@@ -5,6 +5,7 @@ A store is a directory::
     STORE/kg-store.json   marker and format version
     STORE/oxigraph/       the Oxigraph (RocksDB) database
     STORE/ingest.lock     held (flock) by the one process writing the store
+    STORE/answers.sqlite  the named queries' answers kept ready (:mod:`kg.store.answers`)
 
 Reading a store (``kg query``, ``kg serve``, ``kg export``) needs only this module, not the
 extraction pipeline that :mod:`kg.store.ingest` brings in to write one, so read-only commands
@@ -30,6 +31,7 @@ from kg.errors import KGError
 from kg.rdf.graphs import os_reason, select, union_graph
 from kg.rdf.iris import iri_for
 from kg.rdf.ontology import holds_ontology, ontology_quads
+from kg.store.answers import Changes, fingerprint, is_current, write_stamp
 from kg.store.entities import ENTITIES_GRAPH, SUPPORT_GRAPH
 
 MARKER = "kg-store.json"
@@ -51,10 +53,23 @@ class StoreError(KGError):
 class PersistentStore:
     """An open store directory: the Oxigraph database and, when writable, the lock."""
 
-    def __init__(self, path: Path, store: ox.Store, lock: IO[str] | None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        store: ox.Store,
+        lock: IO[str] | None,
+        *,
+        changes: Changes | None = None,
+        seen: str | None = None,
+    ) -> None:
         self.path = path
         self.ox = store
         self._lock = lock
+        self.changes = changes or Changes()
+        """What this writing session changed, for the kept answers (:mod:`kg.store.answers`)."""
+        self.seen = seen
+        """A reader's fingerprint of the database files when it opened them: its kept
+        answers are used only while they describe that same state."""
 
     @property
     def writable(self) -> bool:
@@ -66,6 +81,9 @@ class PersistentStore:
             self.ox.flush()
         del self.ox
         if self._lock is not None:
+            if self.changes.refreshed:
+                # after Oxigraph closed: the stamp is of the files as they stay
+                write_stamp(self.path, self.path / DATA_DIR)
             fcntl.flock(self._lock, fcntl.LOCK_UN)
             self._lock.close()
             self._lock = None
@@ -143,13 +161,15 @@ def open_store(
         raise StoreError(
             f"{path}: cannot create or lock the store: {os_reason(exc, path)}"
         ) from exc
+    # before Oxigraph opens: a writable open changes the files
+    current = is_current(path, path / DATA_DIR)
     try:
         store = ox.Store(str(path / DATA_DIR))
     except OSError as exc:
         fcntl.flock(lock, fcntl.LOCK_UN)
         lock.close()
         raise StoreError(f"{path}: cannot open the Oxigraph database: {exc}") from exc
-    return PersistentStore(path, store, lock)
+    return PersistentStore(path, store, lock, changes=Changes(base_current=current))
 
 
 def open_store_read_only(path: str | Path) -> PersistentStore:
@@ -160,11 +180,12 @@ def open_store_read_only(path: str | Path) -> PersistentStore:
     path = Path(path)
     if not is_store(path):
         raise StoreError(f"{path}: not a kg store (create one with `kg ingest {path} INPUT…`)")
+    seen = fingerprint(path / DATA_DIR)
     try:
         store = ox.Store.read_only(str(path / DATA_DIR))
     except OSError as exc:
         raise StoreError(f"{path}: cannot open the Oxigraph database: {exc}") from exc
-    return PersistentStore(path, store, None)
+    return PersistentStore(path, store, None, seen=seen)
 
 
 def _create_layout(path: Path, create: bool) -> None:

@@ -19,10 +19,14 @@ SPARQL server alike.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
+import pyoxigraph as ox
 from rdflib.namespace import PROV, RDF, RDFS, SKOS
 
+from kg.rdf.graphs import select
 from kg.rdf.iris import iri_for
 from kg.rdf.vocab import DK, ID
 
@@ -38,6 +42,9 @@ ENTITY_PREDICATES = frozenset(
     for p in (RDF.type, RDFS.label, SKOS.prefLabel, SKOS.altLabel, DK.subsidiaryOf, DK.ownedBy)
 )
 _ENTITY_SUBJECTS = (str(ID) + "org-", str(ID) + "product-")
+
+if TYPE_CHECKING:
+    from kg.store.answers import Changes
 
 Triple = tuple[str, str, str]
 """A triple as N-Triples terms (``<iri>``, ``"literal"``), ready for SPARQL Update text."""
@@ -106,3 +113,27 @@ def recompute_entities(subjects: Iterable[str]) -> list[str]:
 def graph_data(graph: str, triples: Iterable[Triple]) -> str:
     """``GRAPH <graph> { … }`` of *triples*, for an INSERT DATA."""
     return f"GRAPH <{graph}> {{\n" + "\n".join(f"{s} {p} {o} ." for s, p, o in triples) + "\n}"
+
+
+@contextmanager
+def noting_entity_changes(
+    store: ox.Store, subjects: Iterable[str], graphs: Sequence[str], changes: Changes
+) -> Iterator[None]:
+    """Note in *changes* the entities among *subjects*, and those the document *graphs*
+    state facts about, whose facts in the entities graph the enclosed write changes."""
+    watched = set(subjects) | _stated(store, graphs)
+    before = {s: entity_facts(store, s) for s in watched}
+    yield
+    changes.note_entities({s for s in watched if entity_facts(store, s) != before[s]})
+
+
+def entity_facts(store: ox.Store, subject: str) -> frozenset[ox.Quad]:
+    """What the entities graph says about *subject*."""
+    graph = ox.NamedNode(ENTITIES_GRAPH)
+    return frozenset(store.quads_for_pattern(ox.NamedNode(subject), None, None, graph))
+
+
+def _stated(store: ox.Store, graphs: Sequence[str]) -> set[str]:
+    if not graphs:
+        return set()
+    return {s for (s,) in select(store, supported_subjects_query(graphs)) if s is not None}

@@ -47,6 +47,7 @@ from kg.rdf.iris import iri_for
 from kg.rdf.mapping import doc_key, extraction_triples
 from kg.rdf.vocab import sparql_prologue
 from kg.resolve import OrgIndex, resolve_batch
+from kg.store.answers import Changes
 from kg.store.directory import (
     LINEAGE_GRAPH,
     PersistentStore,
@@ -60,12 +61,13 @@ from kg.store.entities import (
     drop_support,
     graph_data,
     is_entity_fact,
+    noting_entity_changes,
     recompute_entities,
     statement_iri,
     support_triples,
     supported_subjects_query,
 )
-from kg.store.lineage import parties_of, relink_lineage
+from kg.store.lineage import lineage_neighbours, parties_of, relink_lineage
 
 BATCH_DOCUMENTS = 64
 """Documents resolved and written per transaction."""
@@ -109,15 +111,16 @@ def ingest_extractions(
     if not store.writable:
         raise StoreError(f"{store.path}: opened read-only; open it with open_store() to write")
     started = time.perf_counter()
-    write_ontology(store.ox)
-    upgrade_entity_facts(store.ox)
+    # a new ontology or moved entity facts can change any answer: the kept ones are rebuilt
+    if write_ontology(store.ox) | bool(upgrade_entity_facts(store.ox)):
+        store.changes.everything = True
     index = OrgIndex.from_store(store.ox)
     written = replaced = tokens = quads = 0
     touched: set[str] = set()
     for batch in _batches(extractions, batch_size):
         resolved = resolve_batch(batch, index)
         touched |= parties_of(store.ox, [document_iri(e.document.id) for e in resolved])
-        counts = _write_batch(store.ox, resolved)
+        counts = _write_batch(store.ox, resolved, store.changes)
         touched |= {p for e in resolved for a in e.agreements for p in a.parties}
         index.add(o for e in resolved for o in e.organizations)
         written += len(batch)
@@ -126,7 +129,7 @@ def ingest_extractions(
         tokens += sum(e.tokens for e in batch)
         if progress is not None:
             progress(written, 0)
-    relink_lineage(store.ox, touched)
+    relink_lineage(store.ox, touched, changed=store.changes.nodes)
     store.ox.flush()
     return IngestReport(
         documents=written,
@@ -148,15 +151,35 @@ def document_iri(document_id: str) -> URIRef:
     return iri_for("doc", doc_key(document_id))
 
 
-def _write_batch(store: ox.Store, extractions: Sequence[Extraction]) -> tuple[int, int]:
+def _write_batch(
+    store: ox.Store, extractions: Sequence[Extraction], changes: Changes
+) -> tuple[int, int]:
     """Write each extraction's graph and its entity facts, replacing older versions; all in
     one transaction (one SPARQL update, which Oxigraph applies atomically), so a crash
-    never leaves a document without its graph or an entity without its names.
+    never leaves a document without its graph or an entity without its names. What it
+    changes is noted in *changes* (for the kept answers).
 
     Returns (documents replaced, quads written into document graphs).
     """
     graphs = [(str(document_iri(e.document.id)), _document_quads(e)) for e in extractions]
     existing = [g for g, _ in graphs if store.contains_named_graph(ox.NamedNode(g))]
+    changes.note_documents([g for g, _ in graphs])
+    # the lineage of what the replaced versions linked to goes with them
+    changes.note_nodes(lineage_neighbours(store, existing))
+    subjects = {
+        q.subject.value
+        for _, quads in graphs
+        for q in quads
+        if isinstance(q.subject, ox.NamedNode)
+        and is_entity_fact(q.subject.value, q.predicate.value)
+    }
+    with noting_entity_changes(store, subjects, existing, changes):
+        return _write_graphs(store, graphs, existing)
+
+
+def _write_graphs(
+    store: ox.Store, graphs: Sequence[tuple[str, list[ox.Quad]]], existing: Sequence[str]
+) -> tuple[int, int]:
     if not existing:
         # Only new documents: they add support and entity facts and remove none, so the
         # recomputed entities graph is the old one plus their facts: one extend (one

@@ -77,7 +77,11 @@ def _lineage_triples(store: ox.Store, graphs: Sequence[str]) -> Iterable[ox.Trip
 
 
 def relink_lineage(
-    store: ox.Store, parties: Iterable[str], *, chunk_size: int = LINEAGE_CHUNK_DOCUMENTS
+    store: ox.Store,
+    parties: Iterable[str],
+    *,
+    chunk_size: int = LINEAGE_CHUNK_DOCUMENTS,
+    changed: set[str] | None = None,
 ) -> int:
     """Recompute the lineage links of every agreement one of *parties* (org keys) is in.
 
@@ -86,13 +90,15 @@ def relink_lineage(
     document. The documents holding those agreements are read into memory a chunk of
     whole lineages at a time (about *chunk_size* documents, so memory stays bounded),
     linked by :func:`kg.lineage.link.link_lineage`, and the links of their agreements in the
-    lineage graph replaced, one transaction per chunk. Returns the number of links written.
+    lineage graph replaced, one transaction per chunk. Returns the number of links written;
+    the IRIs at either end of a link or valid time that changed are added to *changed*.
     """
     keys = sorted(set(parties))
     if not keys:
         return 0
     written = sum(
-        _relink_documents(store, graphs) for graphs in _lineage_chunks(store, keys, chunk_size)
+        _relink_documents(store, graphs, changed)
+        for graphs in _lineage_chunks(store, keys, chunk_size)
     )
     # the links of agreements no document states any more (a removed document's)
     store.update(
@@ -133,23 +139,27 @@ def _lineage_chunks(store: ox.Store, keys: Sequence[str], size: int) -> list[lis
     return chunks
 
 
-def _relink_documents(store: ox.Store, graphs: Sequence[str]) -> int:
+def _relink_documents(store: ox.Store, graphs: Sequence[str], changed: set[str] | None) -> int:
     """Link the agreements of the document graphs *graphs* (whole lineages) and replace
-    their links in the lineage graph, in one transaction."""
+    their links in the lineage graph, in one transaction; the ends of the links that
+    changed go into *changed*."""
     documents = graph_of(_lineage_triples(store, graphs))
     subjects = {
         str(s) for s in documents.subjects(RDF.type, DK.Agreement) if isinstance(s, URIRef)
     } | {str(s) for s in documents.subjects(RDF.type, DK.Clause) if isinstance(s, URIRef)}
     report = link_lineage(documents)
-    triples = [
-        f"<{link.source}> <{LINK_PREDICATES[link.predicate]}> <{link.target}> ."
+    links = [
+        (f"<{link.source}>", f"<{LINK_PREDICATES[link.predicate]}>", f"<{link.target}>")
         for link in report.links
     ] + [
-        f"<{iri}> <{DK.dateInferredFromDocument}> {Literal(True).n3()} ."
+        (f"<{iri}>", f"<{DK.dateInferredFromDocument}>", Literal(True).n3())
         for iri in report.dates_inferred
     ]
     times = {time.node: time for time in report.valid_times}
-    triples += [f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in valid_time_triples(times)]
+    links += [(s.n3(), p.n3(), o.n3()) for s, p, o in valid_time_triples(times)]
+    if changed is not None:
+        changed |= _changed_ends(store, subjects, links)
+    triples = [f"{s} {p} {o} ." for s, p, o in links]
     operations = []
     if subjects:
         values = " ".join(f"<{s}>" for s in sorted(subjects))
@@ -162,3 +172,35 @@ def _relink_documents(store: ox.Store, graphs: Sequence[str]) -> int:
     if operations:
         store.update(" ;\n".join(operations))  # one transaction: old links out, new links in
     return len(triples)
+
+
+def _changed_ends(
+    store: ox.Store, subjects: Iterable[str], links: Sequence[tuple[str, str, str]]
+) -> set[str]:
+    """The IRIs at either end of the lineage triples of *subjects* that *links* (their new
+    triples, as N-Triples terms) add or drop."""
+    graph = ox.NamedNode(LINEAGE_GRAPH)
+    old = {
+        (str(q.subject), str(q.predicate), str(q.object))
+        for s in subjects
+        for q in store.quads_for_pattern(ox.NamedNode(s), None, None, graph)
+    }
+    return {
+        term[1:-1]
+        for s, _, o in old.symmetric_difference(links)
+        for term in (s, o)
+        if term.startswith("<")
+    }
+
+
+def lineage_neighbours(store: ox.Store, graphs: Sequence[str]) -> set[str]:
+    """The IRIs linked by a lineage triple, either way, to a node of the document *graphs*:
+    what a change of those documents can change the lineage of."""
+    if not graphs:
+        return set()
+    values = " ".join(f"<{g}>" for g in graphs)
+    query = (
+        f"SELECT DISTINCT ?n WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?x a ?kind }} "
+        f"GRAPH <{LINEAGE_GRAPH}> {{ {{ ?x ?p ?n }} UNION {{ ?n ?p ?x }} }} FILTER(isIRI(?n)) }}"
+    )
+    return {n for (n,) in select(store, query) if n is not None}

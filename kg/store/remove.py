@@ -20,8 +20,13 @@ from kg.store.directory import (
     is_store,
     open_store,
 )
-from kg.store.entities import drop_support, recompute_entities, supported_subjects_query
-from kg.store.lineage import parties_of, relink_lineage
+from kg.store.entities import (
+    drop_support,
+    noting_entity_changes,
+    recompute_entities,
+    supported_subjects_query,
+)
+from kg.store.lineage import lineage_neighbours, parties_of, relink_lineage
 
 _DOC_PREFIX = str(ID) + "doc-"
 
@@ -52,9 +57,12 @@ def remove(store: PersistentStore, doc_ref: str) -> RemoveReport:
         )
     sizes = store.graph_sizes()
     touched = parties_of(store.ox, graphs)
-    store.ox.update(removal_update(graphs, _stated_subjects(store, graphs)))
+    store.changes.note_documents(graphs)
+    store.changes.note_nodes(lineage_neighbours(store.ox, graphs))
+    with noting_entity_changes(store.ox, (), graphs, store.changes):
+        store.ox.update(removal_update(graphs, _stated_subjects(store, graphs)))
 
-    relink_lineage(store.ox, touched)
+    relink_lineage(store.ox, touched, changed=store.changes.nodes)
     store.ox.flush()
     return RemoveReport(tuple(graphs), sum(sizes.get(g, 0) for g in graphs))
 
