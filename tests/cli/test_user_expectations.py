@@ -300,7 +300,8 @@ def test_store_build_shows_its_stages_and_validates(tmp_path: Path) -> None:
     store = tmp_path / "store"
     result = CliRunner().invoke(cli, ["build", str(folder), "--store", str(store), "-v"])
     assert result.exit_code == 0, result.output
-    assert [line.split(":")[0] for line in result.stderr.splitlines()] == ["ingest", "validate"]
+    stages = [line.split(":")[0] for line in result.stderr.splitlines()]
+    assert stages == ["ingest", "answers", "validate"]  # answers: the kept query answers
     assert result.stdout.splitlines()[1].startswith("ingest ")
     unchecked = CliRunner().invoke(
         cli, ["build", str(folder), "--store", str(store), "--no-validate"]
