@@ -64,7 +64,13 @@ from kg.store.ingest import (
 )
 from kg.store.lineage import parties_query, party_keys, relink_lineage
 from kg.store.push import ontology_payload, remote_counts, send_update
-from kg.store.remove import SOURCES_QUERY, RemoveReport, matching_documents, removal_update
+from kg.store.remove import (
+    SOURCES_QUERY,
+    RemoveReport,
+    matching_documents,
+    removal_update,
+    source_pairs,
+)
 
 RETRIES = 4
 """Attempts per request when the server cannot be reached (pauses 0.5, 1, 2 s between)."""
@@ -337,7 +343,9 @@ def remove_remote(server: RemoteStore, doc_ref: str) -> RemoveReport:
     :raises EndpointError: when nothing on the server matches, or it refuses the update.
     """
     graphs = matching_documents(
-        doc_ref, server.document_graphs(), lambda: _source_pairs(server.select(SOURCES_QUERY))
+        doc_ref,
+        server.document_graphs(),
+        lambda: source_pairs(_values(server.select(SOURCES_QUERY))),
     )
     if not graphs:
         raise EndpointError(
@@ -345,8 +353,8 @@ def remove_remote(server: RemoteStore, doc_ref: str) -> RemoveReport:
             "(give a document id doc-…, its IRI, or the source path it was built from)"
         )
     sizes = remote_counts(server.endpoint.query, graphs, client=server.client)
-    touched = party_keys(_text(row[0]) for row in server.select(parties_query(graphs)))
-    subjects = {_text(row[0]) for row in server.select(supported_subjects_query(graphs))}
+    touched = party_keys(row[0] for row in _values(server.select(parties_query(graphs))))
+    subjects = {row[0] for row in _values(server.select(supported_subjects_query(graphs)))}
     update = removal_update(graphs, sorted(s for s in subjects if s is not None))
     server.update(_unlink_removed(graphs) + " ;\n" + update)
     relink_remote(server, touched)
@@ -362,20 +370,8 @@ def _unlink_removed(graphs: Sequence[str]) -> str:
         f"DELETE {{ GRAPH <{LINEAGE_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ VALUES ?g {{ {values} }} "
         f"GRAPH ?g {{ ?s a ?kind }} GRAPH <{LINEAGE_GRAPH}> {{ ?s ?p ?o }} "
         f"FILTER NOT EXISTS {{ GRAPH ?h {{ ?s a ?other }} "
-        f"FILTER(?h NOT IN ({', '.join(f'<{g}>' for g in graphs)}, <{LINEAGE_GRAPH}>)) }} }}"
+        f"FILTER(?h NOT IN ({values.replace(' ', ', ')}, <{LINEAGE_GRAPH}>)) }} }}"
     )
-
-
-def _text(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> str | None:
-    return None if term is None else term.value
-
-
-def _source_pairs(
-    rows: Iterable[Sequence[ox.NamedNode | ox.BlankNode | ox.Literal | None]],
-) -> Iterator[tuple[str, str]]:
-    for graph, source in rows:
-        if graph is not None and source is not None:
-            yield graph.value, source.value
 
 
 def remove_from_endpoint(endpoint: Endpoint, refs: Sequence[str]) -> list[RemoveReport]:

@@ -83,7 +83,7 @@ def _stated_subjects(store: PersistentStore, graphs: Sequence[str]) -> set[str]:
 def find_documents(store: PersistentStore, doc_ref: str) -> list[str]:
     """The graph IRIs of the documents *doc_ref* names (see :func:`remove`)."""
     return matching_documents(
-        doc_ref, store.document_graphs(), lambda: _sources(select(store.ox, SOURCES_QUERY))
+        doc_ref, store.document_graphs(), lambda: source_pairs(select(store.ox, SOURCES_QUERY))
     )
 
 
@@ -110,7 +110,8 @@ def matching_documents(
     return found or _documents_from_source(ref, sources())
 
 
-def _sources(rows: Iterable[Sequence[str | None]]) -> Iterator[tuple[str, str]]:
+def source_pairs(rows: Iterable[Sequence[str | None]]) -> Iterator[tuple[str, str]]:
+    """The (graph, source) rows of :data:`SOURCES_QUERY` that have both values."""
     for graph, source in rows:
         if graph is not None and source is not None:
             yield graph, source
