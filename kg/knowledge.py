@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,6 +17,7 @@ from kg.rdf.vocab import DK
 if TYPE_CHECKING:
     import networkx as nx
 
+    from kg.lineage.validity import ValidTime
     from kg.models import BuildReport
     from kg.query.run import QueryResult
     from kg.rdf.ontology import ValidationResult
@@ -44,11 +45,24 @@ _COUNT = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a <{cls}> }}"
 
 
 class KnowledgeGraph:
-    """An RDF graph of deals (rdflib on the Oxigraph store) with its build report."""
+    """An RDF graph of deals (rdflib on the Oxigraph store) with its build report.
 
-    def __init__(self, graph: Graph, report: BuildReport | None = None) -> None:
+    A build also hands over the valid times its lineage stage computed
+    (:attr:`kg.lineage.link.LineageReport.valid_times`), so the map does not order every
+    lineage again; they are used only while the graph has as many triples as it had then.
+    """
+
+    def __init__(
+        self,
+        graph: Graph,
+        report: BuildReport | None = None,
+        *,
+        valid_times: Sequence[ValidTime] = (),
+    ) -> None:
         self.graph = graph
         self.report = report
+        self._valid_times = tuple(valid_times)
+        self._valid_for = len(graph) if valid_times else -1
 
     @classmethod
     def load(cls, path: str | Path) -> KnowledgeGraph:
@@ -86,10 +100,15 @@ class KnowledgeGraph:
 
         return validate(self.graph, engine=engine)
 
+    def valid_times(self) -> Sequence[ValidTime] | None:
+        """The valid times the build computed, or None once the graph has changed since
+        (a caller then lets the projection compute them from the graph)."""
+        return self._valid_times if self._valid_for == len(self.graph) else None
+
     def to_networkx(self) -> nx.MultiDiGraph[Any]:
         from kg.network.view import to_networkx
 
-        return to_networkx(self.graph)
+        return to_networkx(self.graph, valid_times=self.valid_times())
 
     def write_turtle(self, path: str | Path) -> None:
         write_turtle(self.graph, path)
@@ -97,7 +116,7 @@ class KnowledgeGraph:
     def render_html(self, path: str | Path, **options: Any) -> Any:
         from kg.render.map import render_html
 
-        return render_html(self.graph, path, **options)
+        return render_html(self.graph, path, valid_times=self.valid_times(), **options)
 
     def __len__(self) -> int:
         return len(self.graph)

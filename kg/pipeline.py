@@ -33,6 +33,7 @@ from kg.rdf.iris import iri_for
 from kg.rdf.mapping import doc_key, to_graph
 from kg.rdf.ontology import validate as validate_graph
 from kg.read.documents import ReadLog, ReadResult, iter_documents, read_documents
+from kg.render.aside import render_aside
 from kg.resolve import resolve_extractions
 from kg.store.directory import PersistentStore, StoreError, is_store, open_store
 from kg.store.ingest import (
@@ -126,7 +127,7 @@ def _build(
     graph = to_graph(resolved)
     stages.done("map")
     stages.begin("lineage")
-    link_lineage(graph)
+    lineage = link_lineage(graph)
     stages.done("lineage")
     report = BuildReport(
         documents=len(documents),
@@ -136,7 +137,8 @@ def _build(
         seconds=stages.total(),
         stages=tuple(stages.seconds),
     )
-    return KnowledgeGraph(graph, report=report)
+    # the map reads each term's valid time from the lineage just computed, not again
+    return KnowledgeGraph(graph, report=report, valid_times=lineage.valid_times)
 
 
 def build(
@@ -254,7 +256,8 @@ def build_to(
     """Build *inputs* and write ``OUT/kg.ttl`` (and ``OUT/kg.html``), validating the graph.
 
     Outputs are written atomically, so an interrupted build never leaves half a file.
-    With *html* None the map is written for builds of up to *map_max_documents*
+    The map is drawn by :func:`kg.render.aside.render_aside` in a forked child while this
+    process writes the Turtle and validates (its stage is the wait after them). With *html* None the map is written for builds of up to *map_max_documents*
     documents (default :data:`kg.options.MAP_MAX_DOCUMENTS`); True always writes it,
     False never.
 
@@ -277,29 +280,46 @@ def build_to(
         # never replace a good kg.ttl with an empty one because every input failed
         reasons = "; ".join(str(p) for p in kg.report.problems) or "no documents in the inputs"
         raise InputError(f"nothing to build, {out_dir} left unchanged: {reasons}")
-    stages.begin("write")
-    kg.write_turtle(out / "kg.ttl")
-    stages.done("write")
     documents = kg.report.documents
     if map_max_documents is None:
         map_max_documents = _settings.MAP_MAX_DOCUMENTS  # read now: a test may lower it
     too_large = html is None and documents > map_max_documents
     html_path = out / "kg.html" if html or (html is None and not too_large) else None
-    if html_path is not None:
-        stages.begin("render")
-        kg.render_html(html_path, max_nodes=max_nodes)
-        stages.done("render")
+    # the map is drawn in a forked child on the other core while this process writes the
+    # Turtle and validates (nothing they do changes the graph); its stage is the wait after
+    pending = (
+        render_aside(
+            kg.graph,
+            html_path,
+            fork=options.scheduler is None,  # a Dask client's threads must not be forked
+            max_nodes=max_nodes,
+            valid_times=kg.valid_times(),
+        )
+        if html_path is not None
+        else None
+    )
+    violations = None
+    try:
+        stages.begin("write")
+        kg.write_turtle(out / "kg.ttl")
+        stages.done("write")
+        if validate:
+            stages.begin("validate")
+            violations = len(kg.validate().errors)
+            stages.done("validate")
+        if pending is not None:
+            stages.begin("render")
+            pending.wait()
+            stages.done("render")
+    finally:
+        if pending is not None:
+            pending.cancel()  # after wait() a no-op; after a failure, no orphan child
     skipped = (
         f"no map written: {documents:,} documents is more than {map_max_documents:,} "
         f"(ask for it with --html, or later with `kg render {out / 'kg.ttl'}`)"
         if too_large
         else None
     )
-    violations = None
-    if validate:
-        stages.begin("validate")
-        violations = len(kg.validate().errors)
-        stages.done("validate")
     return BuildOutputs(
         kg,
         kg.report,

@@ -96,7 +96,7 @@ SELECT ?c ?label WHERE {
 """
 
 
-def to_networkx(graph: Graph) -> nx.MultiDiGraph:
+def to_networkx(graph: Graph, *, valid_times: Iterable[ValidTime] | None = None) -> nx.MultiDiGraph:
     """Project the deal graph onto a NetworkX multigraph for maps and graph algorithms.
 
     **Nodes** are organizations, products, agreements and clauses, keyed by IRI string,
@@ -141,6 +141,9 @@ def to_networkx(graph: Graph) -> nx.MultiDiGraph:
     - agreement → agreement ``"amends"``, ``"supersedes"``, ``"extends"``.
 
     Links to things that are not nodes (an untyped IRI) are left out.
+
+    *valid_times*, when given, are the graph's valid times as ``link_lineage`` returned
+    them (a build passes its own), so the lineage is not ordered again to find them.
     """
     concept_labels = _concept_labels(graph)
     g = nx.MultiDiGraph()
@@ -149,7 +152,12 @@ def to_networkx(graph: Graph) -> nx.MultiDiGraph:
     _add_properties(graph, g, concept_labels)
     _add_amounts(graph, g, concept_labels)
     _add_evidence(graph, g)
-    _add_periods(g, Lineage(graph).valid_times())
+    times = (
+        Lineage(graph).valid_times()
+        if valid_times is None
+        else {time.node: time for time in valid_times}
+    )
+    _add_periods(g, times)
     return g
 
 

@@ -20,6 +20,7 @@ import json
 import math
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -32,6 +33,7 @@ from pyvis.node import Node
 from rdflib import Graph
 
 from kg.errors import GraphError
+from kg.lineage.validity import ValidTime
 from kg.network.view import company_network, to_networkx
 from kg.rdf.graphs import write_atomic
 from kg.render.labels import (
@@ -96,20 +98,32 @@ class RenderStats:
 
 
 def render_html(
-    graph: Graph, path: str | Path, *, max_nodes: int = 2000, title: str = DEFAULT_TITLE
+    graph: Graph,
+    path: str | Path,
+    *,
+    max_nodes: int = 2000,
+    title: str = DEFAULT_TITLE,
+    valid_times: Iterable[ValidTime] | None = None,
 ) -> RenderStats:
     """Write the relationship map of *graph* to *path* (atomically) and return its stats.
 
     Above *max_nodes* nodes the page opens on the graph's communities, with a notice.
+    *valid_times* are the graph's as its build computed them (else they are computed).
     """
-    page, stats = _page(graph, max_nodes=max_nodes, title=title)
+    page, stats = _page(graph, max_nodes=max_nodes, title=title, valid_times=valid_times)
     write_atomic(path, page.encode("utf-8"))
     return stats
 
 
-def html_for(graph: Graph, *, max_nodes: int = 2000, title: str = DEFAULT_TITLE) -> str:
+def html_for(
+    graph: Graph,
+    *,
+    max_nodes: int = 2000,
+    title: str = DEFAULT_TITLE,
+    valid_times: Iterable[ValidTime] | None = None,
+) -> str:
     """The relationship map of *graph* as one self-contained HTML page (deterministic)."""
-    return _page(graph, max_nodes=max_nodes, title=title)[0]
+    return _page(graph, max_nodes=max_nodes, title=title, valid_times=valid_times)[0]
 
 
 @dataclass(frozen=True)
@@ -122,8 +136,14 @@ class _Shown:
     hidden_products: frozenset[str]
 
 
-def _page(graph: Graph, *, max_nodes: int, title: str) -> tuple[str, RenderStats]:
-    g = to_networkx(graph)
+def _page(
+    graph: Graph,
+    *,
+    max_nodes: int,
+    title: str,
+    valid_times: Iterable[ValidTime] | None = None,
+) -> tuple[str, RenderStats]:
+    g = to_networkx(graph, valid_times=valid_times)
     companies = company_network(g)
     shown = _shown(g, companies)
     labels = agreement_labels(g)

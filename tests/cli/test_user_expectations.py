@@ -278,7 +278,7 @@ def test_a_build_folder_is_its_graph_for_every_command(seed_build: Path, tmp_pat
     assert empty.exit_code == 1 and "a folder without kg.ttl" in empty.output
 
 
-_STAGES = ["read", "extract", "resolve", "map", "lineage", "write", "render", "validate"]
+_STAGES = ["read", "extract", "resolve", "map", "lineage", "write", "validate", "render"]
 
 
 def test_build_times_every_stage_and_reports_the_whole_time(tmp_path: Path) -> None:
