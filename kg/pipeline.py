@@ -213,6 +213,7 @@ class BuildOutputs:
     html_skipped: str | None = None
     seconds: float = 0.0  # the whole build: reading to validation, model loading included
     stages: tuple[tuple[str, float], ...] = ()  # every stage, writing and validation too
+    map_seconds: float | None = None  # CPU seconds drawing the map took, in its own process
 
     def summary(self) -> str:
         stats = self.kg.stats()
@@ -299,6 +300,7 @@ def build_to(
         else None
     )
     violations = None
+    map_seconds = None
     try:
         stages.begin("write")
         kg.write_turtle(out / "kg.ttl")
@@ -309,7 +311,7 @@ def build_to(
             stages.done("validate")
         if pending is not None:
             stages.begin("render")
-            pending.wait()
+            map_seconds = pending.wait().seconds
             stages.done("render")
     finally:
         if pending is not None:
@@ -329,6 +331,7 @@ def build_to(
         skipped,
         seconds=stages.total(),
         stages=tuple(stages.seconds),
+        map_seconds=map_seconds,
     )
 
 

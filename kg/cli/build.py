@@ -237,6 +237,8 @@ def _build(
         click.echo(result.html_skipped, err=True)
     if verbose:
         click.echo(stage_times(result.stages))
+        if result.map_seconds is not None:
+            click.echo(f"map drawn in {result.map_seconds:.1f} CPU s")
     for warning in result.report.warnings:
         click.echo(f"warning: {warning}", err=True)
     _report_violations(result.violations, f"kg validate {result.turtle}")

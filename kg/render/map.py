@@ -19,9 +19,10 @@ import html
 import json
 import math
 import re
+import time
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -95,6 +96,7 @@ class RenderStats:
     company_edges: int
     initial_view: str  # "full", "company" or "clusters"
     bytes: int
+    seconds: float = field(default=0.0, compare=False)  # CPU seconds drawing it took
 
 
 def render_html(
@@ -110,9 +112,10 @@ def render_html(
     Above *max_nodes* nodes the page opens on the graph's communities, with a notice.
     *valid_times* are the graph's as its build computed them (else they are computed).
     """
+    started = time.process_time()
     page, stats = _page(graph, max_nodes=max_nodes, title=title, valid_times=valid_times)
     write_atomic(path, page.encode("utf-8"))
-    return stats
+    return replace(stats, seconds=time.process_time() - started)
 
 
 def html_for(

@@ -139,23 +139,47 @@ def group_frames(
             target = Draft(parties=list(frame.parties))
             drafts.append(target)
         target.frames.append(frame)
-    # Context sentences attach to the agreement whose last frame precedes them most closely
-    # (or to the first agreement when the article states terms before naming the deal).
-    for sentence_start, sentences in sorted(context.items()):
-        names = named_in(sentences[0])
-        best = None
-        for draft in drafts:
-            if any(f.sentence.start <= sentence_start for f in draft.frames):
-                last = max(
-                    f.sentence.start for f in draft.frames if f.sentence.start <= sentence_start
-                )
-                rank = (bool(names & set(draft.parties)), last)
-                if best is None or rank > best[0]:
-                    best = (rank, draft)
-        chosen = best[1] if best else (drafts[0] if drafts else None)
-        if chosen is not None:
-            chosen.context.extend(sentences)
+    _attach_context(drafts, context, named_in)
     return drafts
+
+
+def _attach_context(
+    drafts: list[Draft],
+    context: dict[int, list[SpacySpan]],
+    named_in: Callable[[SpacySpan], set[str]],
+) -> None:
+    """Context sentences attach to the agreement whose last frame precedes them most
+    closely, one that has a party the sentence names first (or to the first agreement when
+    the article states terms before naming the deal); ties go to the earlier draft.
+
+    One sweep over the frames in text order keeps each draft's last frame start so far,
+    so a long document costs the frames plus, per sentence, the drafts of the parties it
+    names, not every draft for every sentence."""
+    frames = sorted((f.sentence.start, index) for index, d in enumerate(drafts) for f in d.frames)
+    by_party: dict[str, list[int]] = {}
+    for index, draft in enumerate(drafts):
+        for party in dict.fromkeys(draft.parties):
+            by_party.setdefault(party, []).append(index)
+    last: dict[int, int] = {}  # draft index → start of its last frame at or before the sentence
+    latest: tuple[int, int] | None = None  # (start, -index) of the latest frame of any draft
+    seen = 0
+    for sentence_start, sentences in sorted(context.items()):
+        while seen < len(frames) and frames[seen][0] <= sentence_start:
+            start, index = frames[seen]
+            last[index] = start
+            if latest is None or start > latest[0]:
+                latest = (start, -index)  # frames of one start come by index: keep the first
+            seen += 1
+        named = {i for name in named_in(sentences[0]) for i in by_party.get(name, ()) if i in last}
+        if named:
+            chosen = max(named, key=lambda i: (last[i], -i))
+        elif latest is not None:
+            chosen = -latest[1]
+        elif drafts:
+            chosen = 0
+        else:
+            continue
+        drafts[chosen].context.extend(sentences)
 
 
 def upgrade_forms(drafts: list[Draft], deals: MatchIndex) -> None:

@@ -109,12 +109,13 @@ def _name_kinds(cands: Sequence[Candidate], doc: Doc, lex: Lexicon) -> dict[str,
     first_seen: dict[str, int] = {}
     for cand in cands:
         first_seen.setdefault(core(cand.text, lex), cand.start)
+    longer_names = _LongerNames(strong, first_seen)
     for cand in cands:
         key = core(cand.text, lex)
         if cand.label.startswith(("ALIAS_OF:", "OWNED:")) or not key:
             continue
         found = kinds[key]
-        if _short_form_of_strong(key, cand.start, strong, first_seen):
+        if longer_names.short_form_of_one(key, cand.start):
             found["short_form_of_strong"] = 1
         if _person_like(cand.text, people):
             found["person_like"] = 1
@@ -217,24 +218,34 @@ def brand_names(
     return brands
 
 
-def _short_form_of_strong(
-    key: str, start: int, strong: set[str], first_seen: dict[str, int]
-) -> bool:
-    """ "Borealis" after "Borealis Therapeutics Inc.": first/last words of one earlier
-    name, or that name with its last word clipped ("Borealis Tech" after "Borealis
-    Technologies")."""
-    words = key.split()
-    longer = [
-        name
-        for name in strong
-        if first_seen.get(name, start) < start
-        and (
-            clips(key, name)
-            or len(name.split()) > len(words)
-            and (name.split()[: len(words)] == words or name.split()[-len(words) :] == words)
-        )
-    ]
-    return len(longer) == 1
+class _LongerNames:
+    """The strong names of a document indexed by the shorter forms a later mention may
+    take: their first or last words, and all their words but the last (for clipped last
+    words), so each mention looks up its own words instead of scanning every name."""
+
+    def __init__(self, strong: set[str], first_seen: dict[str, int]) -> None:
+        self._first_seen = first_seen
+        self._all = {name for name in strong if name.split()}  # what a wordless key is of
+        self._by_words: dict[tuple[str, ...], set[str]] = {}
+        self._by_stem: dict[tuple[str, ...], list[str]] = {}
+        for name in sorted(strong):
+            words = tuple(name.split())
+            for n in range(1, len(words)):
+                self._by_words.setdefault(words[:n], set()).add(name)
+                self._by_words.setdefault(words[-n:], set()).add(name)
+            if len(words) > 1:
+                self._by_stem.setdefault(words[:-1], []).append(name)
+
+    def short_form_of_one(self, key: str, start: int) -> bool:
+        """ "Borealis" after "Borealis Therapeutics Inc.": first/last words of exactly one
+        earlier name, or that name with its last word clipped ("Borealis Tech" after
+        "Borealis Technologies")."""
+        words = tuple(key.split())
+        longer = set(self._by_words.get(words, ()) if words else self._all)
+        if len(words) > 1:
+            longer.update(n for n in self._by_stem.get(words[:-1], ()) if clips(key, n))
+        earlier = [n for n in longer if self._first_seen.get(n, start) < start]
+        return len(earlier) == 1
 
 
 def _person_like(text: str, person_words: set[str]) -> bool:
