@@ -418,12 +418,10 @@ def link_lineage(graph: Graph) -> LineageReport:
     lineage = Lineage(graph)
     times = lineage.valid_times()
     derived = set(valid_time_triples(times))
-    stale = [
-        (s, p, o)
-        for p in VALID_TIME_PREDICATES
-        for s, o in graph.subject_objects(p)
-        if (s, p, o) not in derived
-    ]
+    # read the valid-time triples once and compare sets, rather than asking the store
+    # about each derived triple (tens of thousands of lookups in a large build)
+    present = {(s, p, o) for p in VALID_TIME_PREDICATES for s, o in graph.subject_objects(p)}
+    stale = sorted(present - derived)
     for triple in stale:
         graph.remove(triple)
     planned = [
@@ -438,7 +436,7 @@ def link_lineage(graph: Graph) -> LineageReport:
     ]
     new: list[tuple[URIRef, URIRef, Node]] = [t for link, t in planned if link in added]
     new += marks
-    new += sorted(t for t in derived if t not in graph)
+    new += sorted(derived - present)
     graph.addN((s, p, o, graph) for s, p, o in new)
     return LineageReport(
         links=tuple(added),
