@@ -40,8 +40,8 @@ from kg.store.ingest import (
     BATCH_DOCUMENTS,
     IngestReport,
     document_iri,
+    documents_graph,
     ingest_extractions,
-    written_documents_graph,
 )
 from kg.store.remote import Endpoint, RemoteStore, ingest_remote
 from kg.store.remove import RemoveReport, remove
@@ -389,7 +389,7 @@ def ingest(
     The named queries' kept answers (:mod:`kg.query.kept`) are brought up to date with
     the documents written before it returns.
     """
-    report = _ingest(store, inputs, options, progress, batch_size)
+    report = _ingest(store, inputs, options, progress, batch_size, [])
     refresh_answers(store)
     return report
 
@@ -400,28 +400,26 @@ def _ingest(
     options: BuildOptions,
     progress: ProgressCallback | None,
     batch_size: int,
-    written: dict[str, list[ox.Quad]] | None = None,
+    written: list[str],
 ) -> IngestReport:
-    """Ingest *inputs*; with *written*, keep each document graph's quads in it (the
-    documents to validate, without reading them back from disk)."""
     started = time.perf_counter()
     log = ReadLog()
     read = _iter_inputs(inputs, options)
     documents = _warn_long_sentences(log.documents(read), log)
-    extractions = extraction_stream(documents, options)
-    report = ingest_extractions(
-        store,
-        extractions,
-        batch_size=batch_size,
-        progress=progress,
-        on_written=None if written is None else written.__setitem__,
-    )
+    extractions = _noting_ids(extraction_stream(documents, options), written)
+    report = ingest_extractions(store, extractions, batch_size=batch_size, progress=progress)
     return replace(
         report,
         problems=tuple(log.problems),
         warnings=tuple(log.warnings),
         seconds=time.perf_counter() - started,
     )
+
+
+def _noting_ids(extractions: Iterable[Extraction], ids: list[str]) -> Iterator[Extraction]:
+    for extraction in extractions:
+        ids.append(extraction.document.id)
+        yield extraction
 
 
 def ingest_into(
@@ -443,7 +441,7 @@ def ingest_into(
         (unless *wait*).
     """
     stages = _Stages(on_stage)
-    written: dict[str, list[ox.Quad]] | None = {} if validate else None
+    written: list[str] = []
     with open_store(path, wait=wait) as store:
         stages.begin("ingest")
         report = _ingest(store, inputs, options, progress, batch_size, written)
@@ -452,9 +450,9 @@ def ingest_into(
         refresh_answers(store)
         stages.done("answers")
         violations = None
-        if written:
+        if validate and written:
             stages.begin("validate")
-            violations = len(validate_graph(written_documents_graph(store, written)).errors)
+            violations = len(validate_graph(documents_graph(store, written)).errors)
             stages.done("validate")
     return replace(
         report, violations=violations, seconds=stages.total(), stages=tuple(stages.seconds)

@@ -32,7 +32,7 @@ opens its RocksDB files.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 
@@ -97,11 +97,9 @@ def ingest_extractions(
     *,
     batch_size: int = BATCH_DOCUMENTS,
     progress: ProgressCallback | None = None,
-    on_written: Callable[[str, list[ox.Quad]], None] | None = None,
 ) -> IngestReport:
     """Write a stream of *extractions* into *store*, one named graph per document,
-    replacing older versions; *on_written* is told each document graph's name and the
-    quads written for it (:func:`written_documents_graph` validates from them).
+    replacing older versions.
 
     Extractions are resolved against the organisations already stored and written in
     batches of *batch_size* documents, each batch in one transaction; then the lineages
@@ -122,7 +120,7 @@ def ingest_extractions(
     for batch in _batches(extractions, batch_size):
         resolved = resolve_batch(batch, index)
         touched |= parties_of(store.ox, [document_iri(e.document.id) for e in resolved])
-        counts = _write_batch(store.ox, resolved, store.changes, on_written)
+        counts = _write_batch(store.ox, resolved, store.changes)
         touched |= {p for e in resolved for a in e.agreements for p in a.parties}
         index.add(o for e in resolved for o in e.organizations)
         written += len(batch)
@@ -154,10 +152,7 @@ def document_iri(document_id: str) -> URIRef:
 
 
 def _write_batch(
-    store: ox.Store,
-    extractions: Sequence[Extraction],
-    changes: Changes,
-    on_written: Callable[[str, list[ox.Quad]], None] | None = None,
+    store: ox.Store, extractions: Sequence[Extraction], changes: Changes
 ) -> tuple[int, int]:
     """Write each extraction's graph and its entity facts, replacing older versions; all in
     one transaction (one SPARQL update, which Oxigraph applies atomically), so a crash
@@ -167,9 +162,6 @@ def _write_batch(
     Returns (documents replaced, quads written into document graphs).
     """
     graphs = [(str(document_iri(e.document.id)), _document_quads(e)) for e in extractions]
-    if on_written is not None:
-        for graph, quads in graphs:
-            on_written(graph, quads)
     existing = [g for g, _ in graphs if store.contains_named_graph(ox.NamedNode(g))]
     changes.note_documents([g for g, _ in graphs])
     # the lineage of what the replaced versions linked to goes with them
@@ -317,30 +309,16 @@ def _document_quads(extraction: Extraction) -> list[ox.Quad]:
 # --------------------------------------------------------------------------- remove
 
 
-def written_documents_graph(
-    store: PersistentStore, written: Mapping[str, Sequence[ox.Quad]]
-) -> Graph:
-    """The documents an ingest just wrote as one graph to validate, with the entities
+def documents_graph(store: PersistentStore, ids: Sequence[str]) -> Graph:
+    """The union of the named graphs of documents *ids* in *store*, with the entities
     graph's facts about what they mention (an organisation's type and labels live there
-    once, not in each document graph).
-
-    Made from the quads the ingest wrote (*written*: document graph → the quads
-    ``ingest_extractions(on_written=...)`` was told, entity facts left out as the document
-    graph leaves them out) instead of read back: reading a 10,000-document ingest's graphs
-    from disk took 10 CPU s, a quarter of validating them."""
+    once, not in each document graph)."""
+    names = sorted({str(document_iri(i)) for i in ids})
     triples = [
         ox.Triple(q.subject, q.predicate, q.object)
-        for name in sorted(written)
-        for q in written[name]
-        if not (
-            isinstance(q.subject, ox.NamedNode)
-            and is_entity_fact(q.subject.value, q.predicate.value)
-        )
+        for name in names
+        for q in store.ox.quads_for_pattern(None, None, None, ox.NamedNode(name))
     ]
-    return _with_entity_facts(store, triples)
-
-
-def _with_entity_facts(store: PersistentStore, triples: list[ox.Triple]) -> Graph:
     mentioned = {t.subject for t in triples} | {
         t.object for t in triples if isinstance(t.object, ox.NamedNode)
     }

@@ -19,7 +19,6 @@ from kg.extract.documents import extract_documents
 from kg.lineage.link import LINK_PREDICATES
 from kg.pipeline import build, ingest
 from kg.query.run import run_named_query, run_query
-from kg.rdf.graphs import to_oxigraph_triple
 from kg.rdf.ontology import holds_ontology
 from kg.rdf.vocab import DK
 from kg.read.documents import read_documents
@@ -34,7 +33,7 @@ from kg.store.directory import (
     write_ontology,
 )
 from kg.store.entities import ENTITIES_GRAPH, SUPPORT_GRAPH
-from kg.store.ingest import _document_quads, ingest_extractions, written_documents_graph
+from kg.store.ingest import _document_quads
 from kg.store.lineage import relink_lineage
 from kg.store.remove import find_documents, remove
 
@@ -404,36 +403,3 @@ def test_a_store_from_before_the_entities_graph_is_upgraded_by_the_next_ingest(
         ingest(store, inputs[2:])
         assert _rows(store.ox) == _rows(build(inputs).graph)
         assert _entities_match_their_support(store.ox, set(store.document_graphs()))
-
-
-def _read_back(store: ox.Store, graphs: set[str]) -> set[ox.Triple]:
-    """The document *graphs* as the store holds them, with the entities graph's facts
-    about what they name: what validating the documents written must see."""
-    triples = {
-        ox.Triple(q.subject, q.predicate, q.object)
-        for name in graphs
-        for q in store.quads_for_pattern(None, None, None, ox.NamedNode(name))
-    }
-    named = {t.subject for t in triples} | {t.object for t in triples}
-    entities = ox.NamedNode(ENTITIES_GRAPH)
-    return triples | {
-        ox.Triple(q.subject, q.predicate, q.object)
-        for node in named
-        if isinstance(node, ox.NamedNode)
-        for q in store.quads_for_pattern(node, None, None, entities)
-    }
-
-
-def test_the_graph_validated_is_the_documents_written(tmp_path: Path) -> None:
-    paths = _corpus(tmp_path / "in")
-    documents = read_documents([str(p) for p in paths.values()]).documents
-    extractions, _ = extract_documents(documents)
-    with open_store(tmp_path / "store") as store:
-        for batch in (extractions, extractions[1:2]):  # new documents, then one replaced
-            written: dict[str, list[ox.Quad]] = {}
-            ingest_extractions(store, batch, on_written=written.__setitem__)
-            assert len(written) == len(batch)
-            graph = written_documents_graph(store, written)
-            expected = _read_back(store.ox, set(written))
-            assert {to_oxigraph_triple(s, p, o) for s, p, o in graph} == expected
-            assert any(str(DK.Organization) in str(t) for t in expected)  # entity facts in
