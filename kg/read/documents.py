@@ -68,9 +68,9 @@ _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 DEFAULT_MAX_DOCUMENT_BYTES = 1_000_000
 """Largest article text (UTF-8 bytes) built by default: what was measured to work
-(bench/big_document.py, one document of synthetic deal news, 2 shared cores: 1 MB in
-131 s at 570 MB peak; memory grows with the document, about 370 MB per MB, because its
-analysis is held whole). Real articles are a few KB; a file of many articles (JSON
+(bench/big_document.py, one document of synthetic deal news, 2 cores: 1 MB in 54 s at
+545 MB peak, 5 MB in 369 s at 1.6 GB; memory grows with the document, about 300 MB per MB,
+because its analysis is held whole). Real articles are a few KB; a file of many articles (JSON
 Lines, a feed page) is limited by ``max_bytes`` alone, and its memory does not grow."""
 
 
