@@ -19,7 +19,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import URIRef
-from rdflib.namespace import RDF
 
 from kg.query.kept import KeptQuery, Row, create_table, insert_rows, kept_queries
 from kg.query.run import run_query
@@ -36,12 +35,6 @@ from kg.store.entities import ENTITIES_GRAPH
 
 KEPT_CHUNK_DOCUMENTS = 1000
 """Documents whose neighbourhood is read into memory at once to compute their rows."""
-
-IN_PLACE_SHARE = 0.1
-"""When at least this share of a store's documents need their rows again (a rebuild, a
-large ingest), each per-document query runs once on the whole store and its rows go to
-their documents, instead of once per neighbourhood: copying every neighbourhood costs about
-8 ms a document, a query over the whole 10,000-document store about a second."""
 
 Progress = Callable[[int, int], None]
 
@@ -174,11 +167,6 @@ def _refresh_per_document(
             marks = ", ".join("?" * len(chunk))
             connection.execute(f'DELETE FROM "{kept.table}" WHERE doc IN ({marks})', chunk)
     present = [g for g in ordered if store.ox.contains_named_graph(ox.NamedNode(g))]
-    if len(present) >= IN_PLACE_SHARE * max(1, len(store.document_graphs())):
-        written = _refresh_in_place(store, connection, queries, set(present))
-        if progress is not None:
-            progress(len(present), len(present))
-        return written
     written = 0
     for start in range(0, len(present), max(1, chunk_size)):
         chunk = present[start : start + max(1, chunk_size)]
@@ -190,57 +178,6 @@ def _refresh_per_document(
         if progress is not None:
             progress(start + len(chunk), len(present))
     return written
-
-
-def _refresh_in_place(
-    store: PersistentStore,
-    connection: sqlite3.Connection,
-    queries: Sequence[KeptQuery],
-    documents: set[str],
-) -> int:
-    """The rows of *documents*, each query run once on the whole store: the answer kept
-    rows must add up to, given to the document holding each row's node (rows of other
-    documents are theirs already)."""
-    written = 0
-    owners: dict[str, str | None] = {}
-    for kept in queries:
-        by = kept.variables.index(kept.query.keep.by or "")
-        owned = []
-        for row in run_query(store.ox, kept.query.sparql).rows:
-            node = row[by]
-            doc = _owner(store.ox, str(node), owners) if isinstance(node, URIRef) else None
-            if doc is not None and doc in documents:
-                owned.append((doc, row))
-        written += insert_rows(connection, kept, owned)
-    return written
-
-
-def _owner(store: ox.Store, node: str, owners: dict[str, str | None]) -> str | None:
-    """The first document graph, in name order, holding *node* as a subject (as a
-    neighbourhood's owner map gives it), or None. Its type triples are read first: the
-    nodes rows belong to (agreements, clauses, documents) are typed where they are stated,
-    and reading only those is a fraction of reading all their triples."""
-    if node not in owners:
-        subject = ox.NamedNode(node)
-        graphs = _document_graphs(store.quads_for_pattern(subject, _TYPE, None, None))
-        if not graphs:
-            graphs = _document_graphs(store.quads_for_pattern(subject, None, None, None))
-        owners[node] = min(graphs) if graphs else None
-    return owners[node]
-
-
-def _document_graphs(quads: Iterable[ox.Quad]) -> set[str]:
-    return {
-        q.graph_name.value
-        for q in quads
-        if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value not in _DERIVED
-    }
-
-
-_TYPE = ox.NamedNode(str(RDF.type))
-
-
-_DERIVED = frozenset(DERIVED_GRAPHS)
 
 
 def _owned_rows(

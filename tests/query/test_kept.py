@@ -170,32 +170,18 @@ def _check_steps(path: Path, first: list[str], second: list[str], removed: str |
 # --------------------------------------------------------------------------- the stores
 
 
-@pytest.fixture(params=["neighbourhoods", "in place"])
-def refresh_way(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Both ways rows are recomputed: per neighbourhood (a small change to a large store)
-    and each query once on the whole store (a rebuild, a large ingest), whatever the size."""
-    import kg.query.refresh
-
-    share = 2.0 if request.param == "neighbourhoods" else 0.0
-    monkeypatch.setattr(kg.query.refresh, "IN_PLACE_SHARE", share)
-    return str(request.param)
-
-
-@pytest.mark.usefixtures("refresh_way")
 def test_kept_answers_on_the_seed(tmp_path: Path) -> None:
     # the seed file holds the six stories; the dated files tell some of them again
     _check_steps(tmp_path / "store", [str(SEED)], [str(SEED), *map(str, DATED[:3])], None)
 
 
 @pytest.mark.slow  # four ingests and every query in five windows at each: a minute
-@pytest.mark.usefixtures("refresh_way")
 def test_kept_answers_on_the_dated_seed(tmp_path: Path) -> None:
     files = [str(p) for p in DATED]
     _check_steps(tmp_path / "store", files[:4], files[2:], files[3])
 
 
 @pytest.mark.slow
-@pytest.mark.usefixtures("refresh_way")
 def test_kept_answers_on_a_generated_set(tmp_path: Path) -> None:
     sys.path.insert(0, str(ROOT / "bench"))
     from generate import articles
