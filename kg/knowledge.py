@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.term import Node
 
 from kg.rdf.graphs import load_graph, write_turtle
@@ -57,12 +57,12 @@ class KnowledgeGraph:
         graph: Graph,
         report: BuildReport | None = None,
         *,
-        valid_times: Sequence[ValidTime] = (),
+        valid_times: Iterable[ValidTime] = (),
     ) -> None:
         self.graph = graph
         self.report = report
-        self._valid_times = tuple(valid_times)
-        self._valid_for = len(graph) if valid_times else -1
+        self._valid_times = {time.node: time for time in valid_times}
+        self._valid_for = len(graph) if self._valid_times else -1
 
     @classmethod
     def load(cls, path: str | Path) -> KnowledgeGraph:
@@ -100,7 +100,7 @@ class KnowledgeGraph:
 
         return validate(self.graph, engine=engine)
 
-    def valid_times(self) -> Sequence[ValidTime] | None:
+    def valid_times(self) -> Mapping[URIRef, ValidTime] | None:
         """The valid times the build computed, or None once the graph has changed since
         (a caller then lets the projection compute them from the graph)."""
         return self._valid_times if self._valid_for == len(self.graph) else None

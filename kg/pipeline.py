@@ -258,9 +258,9 @@ def build_to(
 
     Outputs are written atomically, so an interrupted build never leaves half a file.
     The map is drawn by :func:`kg.render.aside.render_aside` in a forked child while this
-    process writes the Turtle and validates (its stage is the wait after them). With *html* None the map is written for builds of up to *map_max_documents*
-    documents (default :data:`kg.options.MAP_MAX_DOCUMENTS`); True always writes it,
-    False never.
+    process writes the Turtle and validates (its stage is the wait after them). With *html*
+    None the map is written for builds of up to *map_max_documents* documents (default
+    :data:`kg.options.MAP_MAX_DOCUMENTS`); True always writes it, False never.
 
     Unless *force*, an ``OUT/kg.ttl`` built from other inputs (no source file and no
     document in common with this build) is not replaced: pointing two builds at one folder

@@ -421,8 +421,7 @@ def link_lineage(graph: Graph) -> LineageReport:
     # read the valid-time triples once and compare sets, rather than asking the store
     # about each derived triple (tens of thousands of lookups in a large build)
     present = {(s, p, o) for p in VALID_TIME_PREDICATES for s, o in graph.subject_objects(p)}
-    stale = sorted(present - derived)
-    for triple in stale:
+    for triple in present - derived:  # no longer implied
         graph.remove(triple)
     planned = [
         (link, (URIRef(link.source), LINK_PREDICATES[link.predicate], URIRef(link.target)))

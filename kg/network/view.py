@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from itertools import combinations
 from typing import Any
 
@@ -96,7 +96,9 @@ SELECT ?c ?label WHERE {
 """
 
 
-def to_networkx(graph: Graph, *, valid_times: Iterable[ValidTime] | None = None) -> nx.MultiDiGraph:
+def to_networkx(
+    graph: Graph, *, valid_times: Mapping[URIRef, ValidTime] | None = None
+) -> nx.MultiDiGraph:
     """Project the deal graph onto a NetworkX multigraph for maps and graph algorithms.
 
     **Nodes** are organizations, products, agreements and clauses, keyed by IRI string,
@@ -142,8 +144,9 @@ def to_networkx(graph: Graph, *, valid_times: Iterable[ValidTime] | None = None)
 
     Links to things that are not nodes (an untyped IRI) are left out.
 
-    *valid_times*, when given, are the graph's valid times as ``link_lineage`` returned
-    them (a build passes its own), so the lineage is not ordered again to find them.
+    *valid_times*, when given, are the graph's valid times by node, as its build computed
+    them (:meth:`kg.knowledge.KnowledgeGraph.valid_times`), so the lineage is not ordered
+    again to find them.
     """
     concept_labels = _concept_labels(graph)
     g = nx.MultiDiGraph()
@@ -152,12 +155,7 @@ def to_networkx(graph: Graph, *, valid_times: Iterable[ValidTime] | None = None)
     _add_properties(graph, g, concept_labels)
     _add_amounts(graph, g, concept_labels)
     _add_evidence(graph, g)
-    times = (
-        Lineage(graph).valid_times()
-        if valid_times is None
-        else {time.node: time for time in valid_times}
-    )
-    _add_periods(g, times)
+    _add_periods(g, Lineage(graph).valid_times() if valid_times is None else valid_times)
     return g
 
 
@@ -381,7 +379,7 @@ def _concept_labels(graph: Graph) -> dict[str, str]:
 # --- periods in force ----------------------------------------------------------
 
 
-def _add_periods(g: nx.MultiDiGraph, times: dict[URIRef, ValidTime]) -> None:
+def _add_periods(g: nx.MultiDiGraph, times: Mapping[URIRef, ValidTime]) -> None:
     """Each agreement's and clause's valid time, as :mod:`kg.lineage.validity` computes it
     for every surface, so the map's slider only compares a day with these bounds."""
     for iri, node in g.nodes(data=True):

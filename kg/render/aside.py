@@ -15,12 +15,12 @@ child would inherit (a Dask client), the map is rendered in this process at
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Iterable
+from collections.abc import Mapping
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from kg.errors import GraphError, KGError
 from kg.lineage.validity import ValidTime
@@ -87,20 +87,18 @@ def render_aside(
     *,
     fork: bool = True,
     max_nodes: int = 2000,
-    valid_times: Iterable[ValidTime] | None = None,
+    valid_times: Mapping[URIRef, ValidTime] | None = None,
 ) -> PendingMap:
     """Start writing the map of *graph* to *path* in a forked child (when *fork* and the
     platform can). The child sees *graph* as it was when it started: what the caller
     changes afterwards is not on the map."""
-    options: dict[str, Any] = {
-        "max_nodes": max_nodes,
-        "valid_times": None if valid_times is None else tuple(valid_times),
-    }
+    options: dict[str, Any] = {"max_nodes": max_nodes, "valid_times": valid_times}
     target = Path(path)
     if not fork or "fork" not in multiprocessing.get_all_start_methods():
         return PendingMap(graph, target, options)
-    receive, send = multiprocessing.get_context("fork").Pipe(duplex=False)
-    process = multiprocessing.get_context("fork").Process(
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(
         target=_render_child, args=(graph, target, options, send), daemon=True
     )
     process.start()

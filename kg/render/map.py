@@ -21,7 +21,7 @@ import math
 import re
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 import networkx as nx
 from pyvis.edge import Edge
 from pyvis.node import Node
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from kg.errors import GraphError
 from kg.lineage.validity import ValidTime
@@ -105,7 +105,7 @@ def render_html(
     *,
     max_nodes: int = 2000,
     title: str = DEFAULT_TITLE,
-    valid_times: Iterable[ValidTime] | None = None,
+    valid_times: Mapping[URIRef, ValidTime] | None = None,
 ) -> RenderStats:
     """Write the relationship map of *graph* to *path* (atomically) and return its stats.
 
@@ -123,7 +123,7 @@ def html_for(
     *,
     max_nodes: int = 2000,
     title: str = DEFAULT_TITLE,
-    valid_times: Iterable[ValidTime] | None = None,
+    valid_times: Mapping[URIRef, ValidTime] | None = None,
 ) -> str:
     """The relationship map of *graph* as one self-contained HTML page (deterministic)."""
     return _page(graph, max_nodes=max_nodes, title=title, valid_times=valid_times)[0]
@@ -144,7 +144,7 @@ def _page(
     *,
     max_nodes: int,
     title: str,
-    valid_times: Iterable[ValidTime] | None = None,
+    valid_times: Mapping[URIRef, ValidTime] | None = None,
 ) -> tuple[str, RenderStats]:
     g = to_networkx(graph, valid_times=valid_times)
     companies = company_network(g)

@@ -29,7 +29,7 @@ def test_build_map_equals_map_of_written_graph(source: Path, tmp_path: Path) -> 
     built = build([source])
     times = built.valid_times()
     assert times, "a build hands its valid times over"
-    assert {t.node: t for t in times} == Lineage(built.graph).valid_times()
+    assert dict(times) == Lineage(built.graph).valid_times()
     built.render_html(tmp_path / "built.html")
     built.write_turtle(tmp_path / "kg.ttl")
     reread = KnowledgeGraph.load(tmp_path / "kg.ttl")
