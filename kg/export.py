@@ -44,6 +44,7 @@ from kg.rdf.graphs import (
     escape_line_separators,
     ntriples_term,
     sorted_triples,
+    triple_count,
     turtle_bytes,
     write_atomic,
 )
@@ -166,7 +167,7 @@ Encoded = tuple[bytes, ExportStats]
 
 
 def _encoded(fmt: str, graph: Graph, data: bytes, graphs: int = 0) -> Encoded:
-    return data, ExportStats(fmt=fmt, files=(), triples=len(graph), graphs=graphs)
+    return data, ExportStats(fmt=fmt, files=(), triples=triple_count(graph), graphs=graphs)
 
 
 def _export_turtle(graph: Graph) -> Encoded:
@@ -394,7 +395,7 @@ def _network_stats(fmt: str, graph: Graph, flat: nx.Graph) -> ExportStats:
     return ExportStats(
         fmt=fmt,
         files=(),
-        triples=len(graph),
+        triples=triple_count(graph),
         nodes=flat.number_of_nodes(),
         edges=flat.number_of_edges(),
     )
@@ -685,7 +686,7 @@ def _export_csv(graph: Graph, out: Path) -> ExportStats:
         write_atomic(path, _csv_bytes([c.header for c in columns], table_rows))
         files.append(path)
         rows += len(table_rows)
-    return ExportStats(fmt="csv", files=tuple(files), triples=len(graph), rows=rows)
+    return ExportStats(fmt="csv", files=tuple(files), triples=triple_count(graph), rows=rows)
 
 
 _ENCODERS: dict[str, Callable[[Graph], Encoded]] = {

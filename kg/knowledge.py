@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
-from kg.rdf.graphs import load_graph, write_turtle
+from kg.rdf.graphs import load_graph, triple_count, write_turtle
 from kg.rdf.snapshot import select
 from kg.rdf.vocab import DK
 
@@ -62,7 +62,7 @@ class KnowledgeGraph:
         self.graph = graph
         self.report = report
         self._valid_times = {time.node: time for time in valid_times}
-        self._valid_for = len(graph) if self._valid_times else -1
+        self._valid_for = triple_count(graph) if self._valid_times else -1
 
     @classmethod
     def load(cls, path: str | Path) -> KnowledgeGraph:
@@ -79,7 +79,7 @@ class KnowledgeGraph:
             organizations=self.count(DK.Organization),
             agreements=self.count(DK.Agreement),
             clauses=self.count(DK.Clause),
-            triples=len(self.graph),
+            triples=triple_count(self.graph),
         )
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
@@ -103,7 +103,7 @@ class KnowledgeGraph:
     def valid_times(self) -> Mapping[URIRef, ValidTime] | None:
         """The valid times the build computed, or None once the graph has changed since
         (a caller then lets the projection compute them from the graph)."""
-        return self._valid_times if self._valid_for == len(self.graph) else None
+        return self._valid_times if self._valid_for == triple_count(self.graph) else None
 
     def to_networkx(self) -> nx.MultiDiGraph[Any]:
         from kg.network.view import to_networkx
@@ -119,4 +119,4 @@ class KnowledgeGraph:
         return render_html(self.graph, path, valid_times=self.valid_times(), **options)
 
     def __len__(self) -> int:
-        return len(self.graph)
+        return triple_count(self.graph)

@@ -26,9 +26,9 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,11 +55,20 @@ class TaskPool:
 
 
 @contextmanager
-def open_executor(workers: int = 1, scheduler: str | None = None) -> Iterator[TaskPool | None]:
+def open_executor(
+    workers: int = 1,
+    scheduler: str | None = None,
+    *,
+    share: Callable[[], AbstractContextManager[object]] | None = None,
+) -> Iterator[TaskPool | None]:
     """The executor extraction runs on, shut down on leaving (``None``: run in this process).
 
     :param workers: local worker processes; ignored with *scheduler*.
     :param scheduler: the address of a Dask scheduler, ``tcp://HOST:8786``.
+    :param share: entered in this process just before a local pool forks its workers and
+        left once they are running, so that what it loads (the spaCy pipeline) is shared
+        copy-on-write instead of loaded again by every worker; not used where the workers
+        are not forked (Dask, platforms that spawn).
     :raises OptionsError: for ``workers < 1``, a *scheduler* without the ``dask`` extra
         installed, or a scheduler that cannot be reached.
     """
@@ -71,7 +80,7 @@ def open_executor(workers: int = 1, scheduler: str | None = None) -> Iterator[Ta
     elif workers == 1:
         yield None
     else:
-        with _process_pool(workers) as pool:
+        with _process_pool(workers, share) as pool:
             yield pool
 
 
@@ -79,7 +88,9 @@ def open_executor(workers: int = 1, scheduler: str | None = None) -> Iterator[Ta
 
 
 @contextmanager
-def _process_pool(workers: int) -> Iterator[TaskPool]:
+def _process_pool(
+    workers: int, share: Callable[[], AbstractContextManager[object]] | None = None
+) -> Iterator[TaskPool]:
     # Forked where the platform can: spawn and forkserver re-import the caller's __main__
     # (breaking scripts without a __main__ guard), and forking shares a loaded pipeline.
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
@@ -90,6 +101,11 @@ def _process_pool(workers: int) -> Iterator[TaskPool]:
         initargs=(os.getpid(),),
     )
     try:
+        if share is not None and method == "fork":
+            with share():
+                # A pool that forks starts every worker at its first task: start them now,
+                # while what *share* loaded is in this process to be inherited.
+                executor.submit(os.getpid).result()
         # four chunks a worker: the workers keep extracting while the parent writes a batch
         yield TaskPool(executor, window=4 * workers, where=f"{workers} local processes")
     finally:

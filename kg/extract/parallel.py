@@ -17,11 +17,14 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
+from contextlib import contextmanager
+from functools import partial
 from itertools import islice
 
 from kg.errors import KGError
 from kg.extract.documents import extract_documents
 from kg.extract.executors import TaskPool, open_executor
+from kg.extract.nlp import load_nlp
 from kg.models import Document, Extraction
 from kg.options import ProgressCallback
 
@@ -83,7 +86,7 @@ def iter_extractions(
         raise KGError(f"workers must be at least 1, not {workers}")
     chunks = _chunks(documents, chunk_size)
     done = 0
-    with open_executor(workers, scheduler) as pool:
+    with open_executor(workers, scheduler, share=partial(pipeline_for_workers, model)) as pool:
         results = (
             map(_extract_chunk_local(model, focus), chunks)
             if pool is None
@@ -95,6 +98,22 @@ def iter_extractions(
                 if progress is not None:
                     progress(done, total)
                 yield extraction
+
+
+@contextmanager
+def pipeline_for_workers(model: str | None) -> Iterator[None]:
+    """The pipeline loaded in this process while local workers are forked from it: they
+    inherit it instead of each loading it again (about 0.8 CPU s and 60 MB apiece).
+
+    Dropped again on leaving unless it was loaded before: the parent of a pool never runs it.
+    """
+    loaded_before = load_nlp.cache_info().currsize > 0
+    load_nlp(model)
+    try:
+        yield
+    finally:
+        if not loaded_before:
+            load_nlp.cache_clear()
 
 
 def _chunks(documents: Iterable[Document], size: int) -> Iterator[list[Document]]:

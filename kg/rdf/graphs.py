@@ -13,10 +13,12 @@ import os
 import tempfile
 import time
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
@@ -52,6 +54,23 @@ def oxigraph_name(graph: Graph) -> ox.NamedNode | ox.BlankNode:
     if isinstance(graph.identifier, BNode):
         return ox.BlankNode(str(graph.identifier))
     return ox.NamedNode(str(graph.identifier))
+
+
+def triple_count(graph: Graph) -> int:
+    """``len(graph)``, counted by Oxigraph when *graph* is the only graph of its store.
+
+    oxrdflib counts a graph with a ``COUNT(DISTINCT ...)`` query (about 0.35 s for 140k
+    triples); a store holding one graph and nothing in its default graph counts its quads
+    in a few milliseconds, and they are the graph's triples (a graph holds each once).
+    """
+    store = oxigraph_store(graph)
+    if store is None or graph.identifier == DATASET_DEFAULT_GRAPH_ID:
+        return len(graph)
+    name = oxigraph_name(graph)
+    alone = list(islice(store.named_graphs(), 2)) == [name]
+    if alone and next(store.quads_for_pattern(None, None, None, ox.DefaultGraph()), None) is None:
+        return len(store)
+    return sum(1 for _ in store.quads_for_pattern(None, None, None, name))
 
 
 def graph_of(triples: Iterable[ox.Triple]) -> Graph:
@@ -298,7 +317,7 @@ def _ox_sort_key(quad: ox.Quad) -> tuple[str, ...]:
 def _sorted_oxigraph_triples(store: ox.Store, name: ox.NamedNode | ox.BlankNode) -> list[ox.Triple]:
     """:func:`sorted_triples` of a graph in an Oxigraph store, without rdflib terms."""
     quads = sorted(store.quads_for_pattern(None, None, None, name), key=_ox_sort_key)
-    return [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+    return [q.triple for q in quads]  # built in Rust: half the time of ox.Triple(s, p, o)
 
 
 def turtle_bytes(graph: Graph) -> bytes:
@@ -318,11 +337,16 @@ def turtle_bytes(graph: Graph) -> bytes:
 def _sort_prefix_lines(data: bytes) -> bytes:
     # Oxigraph writes the @prefix lines in hash-map order, which changes between
     # processes; put them in a fixed order so the file is byte-identical.
-    lines = data.split(b"\n")
-    n = 0
-    while n < len(lines) and lines[n].startswith(b"@prefix "):
-        n += 1
-    return b"\n".join(sorted(lines[:n]) + lines[n:])
+    # Only the leading lines are split off: splitting the whole file costs a list of every line.
+    lines: list[bytes] = []
+    position = 0
+    while data.startswith(b"@prefix ", position):
+        end = data.find(b"\n", position)
+        if end < 0:
+            return b"\n".join(sorted([*lines, data[position:]]))
+        lines.append(data[position:end])
+        position = end + 1
+    return b"\n".join([*sorted(lines), data[position:]])
 
 
 def os_reason(error: OSError, path: str | Path | None = None) -> str:

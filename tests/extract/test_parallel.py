@@ -9,6 +9,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,9 @@ from rdflib.compare import isomorphic
 
 from kg.errors import KGError, OptionsError
 from kg.extract.documents import extract_documents
-from kg.extract.parallel import extract_parallel, iter_extractions
+from kg.extract.executors import open_executor
+from kg.extract.nlp import load_nlp
+from kg.extract.parallel import extract_parallel, iter_extractions, pipeline_for_workers
 from kg.models import Document
 from kg.options import BuildOptions
 from kg.pipeline import build_documents
@@ -80,6 +84,55 @@ def test_iter_extractions_streams_a_generator() -> None:
 def test_workers_must_be_positive() -> None:
     with pytest.raises(KGError, match="at least 1"):
         extract_parallel(_documents(1), workers=0)
+
+
+_SHARED: list[str] = []
+"""Filled by :func:`_loading` in the parent while a pool forks; what a worker sees of it."""
+
+
+@contextmanager
+def _loading() -> Iterator[None]:
+    _SHARED.append(f"loaded in {os.getpid()}")
+    try:
+        yield
+    finally:
+        _SHARED.clear()
+
+
+def _what_the_worker_inherited() -> tuple[list[str], int]:
+    return list(_SHARED), os.getpid()
+
+
+@pytest.mark.slow
+def test_forked_workers_inherit_what_share_loaded_and_the_parent_drops_it() -> None:
+    with open_executor(2, share=_loading) as pool:
+        assert pool is not None
+        assert _SHARED == []  # left as soon as the workers ran
+        seen = [pool.executor.submit(_what_the_worker_inherited).result() for _ in range(8)]
+    assert {tuple(shared) for shared, _ in seen} == {(f"loaded in {os.getpid()}",)}
+    assert os.getpid() not in {pid for _, pid in seen}
+
+
+def test_the_pipeline_loaded_for_workers_is_dropped_unless_it_was_loaded_before() -> None:
+    load_nlp.cache_clear()
+    with pipeline_for_workers(None):
+        assert load_nlp.cache_info().currsize == 1
+    assert load_nlp.cache_info().currsize == 0
+    nlp = load_nlp(None)
+    with pipeline_for_workers(None):
+        pass
+    assert load_nlp(None) is nlp  # still the one loaded before
+
+
+@pytest.mark.slow
+def test_a_missing_model_is_the_same_error_with_workers() -> None:
+    documents = _documents(2)
+    with pytest.raises(KGError) as one:
+        extract_parallel(documents, model="no_such_spacy_model", workers=1)
+    with pytest.raises(KGError) as two:
+        extract_parallel(documents, model="no_such_spacy_model", workers=2)
+    assert str(one.value) == str(two.value)
+    assert "no_such_spacy_model: not installed" in str(two.value)
 
 
 def _local_cluster() -> Any:

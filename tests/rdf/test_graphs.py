@@ -9,14 +9,19 @@ from pathlib import Path
 
 import pyoxigraph
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import RDF, RDFS, XSD
 
 from kg.errors import GraphError
 from kg.rdf.graphs import (
+    _sort_prefix_lines,
     load_graph,
     new_graph,
+    triple_count,
     turtle_bytes,
     typed_triples,
     write_atomic,
@@ -205,3 +210,62 @@ def test_turtle_of_an_oxigraph_graph_is_the_turtle_of_the_same_triples_elsewhere
     for triple in graph:
         memory.add(triple)
     assert turtle_bytes(graph) == turtle_bytes(memory)
+
+
+def _example_triples(count: int) -> list[tuple[URIRef, URIRef, Literal]]:
+    return [(URIRef(f"urn:kg:s{i % 7}"), RDFS.label, Literal(f"name {i}")) for i in range(count)]
+
+
+def test_triple_count_is_the_length_of_a_graph_alone_in_its_store() -> None:
+    graph = new_graph()
+    assert triple_count(graph) == 0
+    for triple in _example_triples(25):
+        graph.add(triple)
+    graph.add(_example_triples(1)[0])  # the same triple again is still one
+    assert triple_count(graph) == len(graph) == 25
+    graph.remove((URIRef("urn:kg:s0"), None, None))
+    assert triple_count(graph) == len(graph) == 21
+
+
+def test_triple_count_counts_one_graph_of_a_store_holding_several() -> None:
+    graph = new_graph()
+    for triple in _example_triples(10):
+        graph.add(triple)
+    other = Graph(store=graph.store, identifier=URIRef("urn:kg:other"))
+    for triple in _example_triples(4):
+        other.add(triple)
+    default = Graph(store=graph.store, identifier=DATASET_DEFAULT_GRAPH_ID)
+    default.add((URIRef("urn:kg:d"), RDFS.label, Literal("in the default graph")))
+    assert (triple_count(graph), triple_count(other), triple_count(default)) == (10, 4, 1)
+    assert [triple_count(g) for g in (graph, other, default)] == [len(graph), len(other), 1]
+
+
+def test_triple_count_of_a_graph_in_another_store() -> None:
+    graph = Graph()
+    for triple in _example_triples(3):
+        graph.add(triple)
+    assert triple_count(graph) == 3
+
+
+def _former_sort_prefix_lines(data: bytes) -> bytes:
+    """The prefix sort as it was written first (every line split), to compare with."""
+    lines = data.split(b"\n")
+    n = 0
+    while n < len(lines) and lines[n].startswith(b"@prefix "):
+        n += 1
+    return b"\n".join(sorted(lines[:n]) + lines[n:])
+
+
+_TURTLE_LINES = st.lists(
+    st.sampled_from(
+        [b"@prefix b: <urn:b#> .", b"@prefix a: <urn:a#> .", b"", b"a:x a b:Y .", b"@prefix"]
+    )
+    | st.binary(max_size=12),
+    max_size=8,
+)
+
+
+@given(_TURTLE_LINES)
+def test_prefix_lines_sort_as_when_every_line_was_split(lines: list[bytes]) -> None:
+    data = b"\n".join(lines)
+    assert _sort_prefix_lines(data) == _former_sort_prefix_lines(data)
