@@ -8,6 +8,8 @@ declared in ``ontology/`` and that the ontology declares nothing this module lac
 
 from __future__ import annotations
 
+from inspect import get_annotations
+
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
 
@@ -325,6 +327,20 @@ PREFIXES: dict[str, str] = {
 """Prefixes bound on every graph the tool writes, in a fixed order."""
 
 VOCABULARIES: tuple[type[DefinedNamespace], ...] = (DK, DKCT, DKAT, DKST, DKDP, DKAQ, DKAK)
+
+
+def _hold_terms(namespace: type[DefinedNamespace]) -> None:
+    """Keep each declared term on its class: rdflib otherwise finds ``DK.Agreement`` only
+    after ordinary lookup fails (about 0.9 µs an access, where a class attribute takes
+    0.03), and mapping and lineage read these terms a few million times per 10,000
+    documents. Undeclared names still raise through rdflib."""
+    for name in get_annotations(namespace):
+        setattr(namespace, name, namespace[name])
+
+
+# rdflib's own vocabularies too: the same terms (rdflib caches each one), found sooner
+for _namespace in (*VOCABULARIES, DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD):
+    _hold_terms(_namespace)
 
 
 def bind_prefixes(graph: Graph) -> Graph:
