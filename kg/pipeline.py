@@ -23,6 +23,7 @@ from kg import options as _settings
 from kg.errors import InputError, OutputError
 from kg.extract.documents import long_sentence_warning
 from kg.extract.parallel import iter_extractions
+from kg.heap import held_heap, settle
 from kg.knowledge import KnowledgeGraph
 from kg.lineage.link import link_lineage
 from kg.models import BuildReport, Document, Extraction, Problem
@@ -77,6 +78,7 @@ class _Stages:
         self.on_stage = on_stage
 
     def begin(self, stage: str) -> None:
+        settle()  # what earlier stages left is mostly kept to the end: no collector walks
         self.last = time.perf_counter()
         if self.on_stage is not None:
             self.on_stage(stage, None)
@@ -106,7 +108,8 @@ def build_documents(
     *warnings* (of the read that gave *documents*) are carried into the report.
     """
     stages = _Stages()
-    return _build(documents, options, progress, stages, problems, warnings)
+    with held_heap():
+        return _build(documents, options, progress, stages, problems, warnings)
 
 
 def _build(
@@ -152,8 +155,9 @@ def build(
     :class:`kg.errors.InputError` with ``options.strict``); the rest are still built.
     """
     stages = _Stages()
-    read, warnings = _read_stage(inputs, options, stages)
-    return _build(read.documents, options, progress, stages, read.problems, warnings)
+    with held_heap():
+        read, warnings = _read_stage(inputs, options, stages)
+        return _build(read.documents, options, progress, stages, read.problems, warnings)
 
 
 def _read_stage(
@@ -270,6 +274,34 @@ def build_to(
     :raises kg.errors.OutputError: when ``OUT/kg.ttl`` holds a graph of other inputs.
     :raises kg.errors.GraphError: *out_dir* cannot be written (checked before reading).
     """
+    with held_heap():
+        return _build_to(
+            inputs,
+            out_dir,
+            options,
+            progress,
+            html=html,
+            validate=validate,
+            max_nodes=max_nodes,
+            force=force,
+            map_max_documents=map_max_documents,
+            on_stage=on_stage,
+        )
+
+
+def _build_to(
+    inputs: Sequence[str | Path],
+    out_dir: str | Path,
+    options: BuildOptions = DEFAULTS,
+    progress: ProgressCallback | None = None,
+    *,
+    html: bool | None = None,
+    validate: bool = True,
+    max_nodes: int = 2000,
+    force: bool = False,
+    map_max_documents: int | None = None,
+    on_stage: StageCallback | None = None,
+) -> BuildOutputs:
     out = writable_folder(out_dir)
     stages = _Stages(on_stage)
     read, warnings = _read_stage(inputs, options, stages)

@@ -339,7 +339,17 @@ def _hold_terms(namespace: type[DefinedNamespace]) -> None:
 
 
 # rdflib's own vocabularies too: the same terms (rdflib caches each one), found sooner
-for _namespace in (*VOCABULARIES, DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD):
+_HELD: tuple[type[DefinedNamespace], ...] = (
+    *VOCABULARIES,
+    DCTERMS,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    SKOS,
+    XSD,
+)
+for _namespace in _HELD:
     _hold_terms(_namespace)
 
 
