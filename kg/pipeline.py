@@ -275,96 +275,69 @@ def build_to(
     :raises kg.errors.GraphError: *out_dir* cannot be written (checked before reading).
     """
     with held_heap():
-        return _build_to(
-            inputs,
-            out_dir,
-            options,
-            progress,
-            html=html,
-            validate=validate,
-            max_nodes=max_nodes,
-            force=force,
-            map_max_documents=map_max_documents,
-            on_stage=on_stage,
+        out = writable_folder(out_dir)
+        stages = _Stages(on_stage)
+        read, warnings = _read_stage(inputs, options, stages)
+        if not force and read.documents:
+            _refuse_foreign_graph(out / "kg.ttl", read.documents)
+        kg = _build(read.documents, options, progress, stages, read.problems, warnings)
+        assert kg.report is not None
+        if kg.report.documents == 0:
+            # never replace a good kg.ttl with an empty one because every input failed
+            reasons = "; ".join(str(p) for p in kg.report.problems) or "no documents in the inputs"
+            raise InputError(f"nothing to build, {out_dir} left unchanged: {reasons}")
+        documents = kg.report.documents
+        if map_max_documents is None:
+            map_max_documents = _settings.MAP_MAX_DOCUMENTS  # read now: a test may lower it
+        too_large = html is None and documents > map_max_documents
+        html_path = out / "kg.html" if html or (html is None and not too_large) else None
+        # the map is drawn in a forked child on the other core while this process writes the
+        # Turtle and validates (nothing they do changes the graph); its stage is the wait after
+        pending = (
+            render_aside(
+                kg.graph,
+                html_path,
+                fork=options.scheduler is None,  # a Dask client's threads must not be forked
+                max_nodes=max_nodes,
+                valid_times=kg.valid_times(),
+            )
+            if html_path is not None
+            else None
         )
-
-
-def _build_to(
-    inputs: Sequence[str | Path],
-    out_dir: str | Path,
-    options: BuildOptions = DEFAULTS,
-    progress: ProgressCallback | None = None,
-    *,
-    html: bool | None = None,
-    validate: bool = True,
-    max_nodes: int = 2000,
-    force: bool = False,
-    map_max_documents: int | None = None,
-    on_stage: StageCallback | None = None,
-) -> BuildOutputs:
-    out = writable_folder(out_dir)
-    stages = _Stages(on_stage)
-    read, warnings = _read_stage(inputs, options, stages)
-    if not force and read.documents:
-        _refuse_foreign_graph(out / "kg.ttl", read.documents)
-    kg = _build(read.documents, options, progress, stages, read.problems, warnings)
-    assert kg.report is not None
-    if kg.report.documents == 0:
-        # never replace a good kg.ttl with an empty one because every input failed
-        reasons = "; ".join(str(p) for p in kg.report.problems) or "no documents in the inputs"
-        raise InputError(f"nothing to build, {out_dir} left unchanged: {reasons}")
-    documents = kg.report.documents
-    if map_max_documents is None:
-        map_max_documents = _settings.MAP_MAX_DOCUMENTS  # read now: a test may lower it
-    too_large = html is None and documents > map_max_documents
-    html_path = out / "kg.html" if html or (html is None and not too_large) else None
-    # the map is drawn in a forked child on the other core while this process writes the
-    # Turtle and validates (nothing they do changes the graph); its stage is the wait after
-    pending = (
-        render_aside(
-            kg.graph,
+        violations = None
+        map_seconds = None
+        try:
+            stages.begin("write")
+            kg.write_turtle(out / "kg.ttl")
+            stages.done("write")
+            if validate:
+                stages.begin("validate")
+                violations = len(kg.validate().errors)
+                stages.done("validate")
+            if pending is not None:
+                stages.begin("render")
+                map_seconds = pending.wait().seconds
+                stages.done("render")
+        finally:
+            if pending is not None:
+                pending.cancel()  # after wait() a no-op; after a failure, no orphan child
+        skipped = (
+            f"no map written: {documents:,} documents is more than {map_max_documents:,} "
+            f"(ask for it with --html, or later with `kg render {out / 'kg.ttl'}`)"
+            if too_large
+            else None
+        )
+        return BuildOutputs(
+            kg,
+            kg.report,
+            out / "kg.ttl",
             html_path,
-            fork=options.scheduler is None,  # a Dask client's threads must not be forked
-            max_nodes=max_nodes,
-            valid_times=kg.valid_times(),
+            violations,
+            skipped,
+            seconds=stages.total(),
+            stages=tuple(stages.seconds),
+            map_seconds=map_seconds,
         )
-        if html_path is not None
-        else None
-    )
-    violations = None
-    map_seconds = None
-    try:
-        stages.begin("write")
-        kg.write_turtle(out / "kg.ttl")
-        stages.done("write")
-        if validate:
-            stages.begin("validate")
-            violations = len(kg.validate().errors)
-            stages.done("validate")
-        if pending is not None:
-            stages.begin("render")
-            map_seconds = pending.wait().seconds
-            stages.done("render")
-    finally:
-        if pending is not None:
-            pending.cancel()  # after wait() a no-op; after a failure, no orphan child
-    skipped = (
-        f"no map written: {documents:,} documents is more than {map_max_documents:,} "
-        f"(ask for it with --html, or later with `kg render {out / 'kg.ttl'}`)"
-        if too_large
-        else None
-    )
-    return BuildOutputs(
-        kg,
-        kg.report,
-        out / "kg.ttl",
-        html_path,
-        violations,
-        skipped,
-        seconds=stages.total(),
-        stages=tuple(stages.seconds),
-        map_seconds=map_seconds,
-    )
 
 
 _DCT_SOURCE = ox.NamedNode(str(DCTERMS.source))
