@@ -17,23 +17,37 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+COLLECT_EVERY = 16
+"""Settles between two full collections inside one :func:`held_heap`: a long stream (a store
+ingest settles after every batch) still frees its cyclic garbage now and then, so it cannot
+pile up over a million documents, and a file build (a few settles) never pays for one."""
+
 _depth = 0
+_settles = 0
 
 
 @contextmanager
 def held_heap() -> Iterator[None]:
     """Let :func:`settle` freeze the heap until the outermost of these ends."""
-    global _depth
+    global _depth, _settles
     _depth += 1
     try:
         yield
     finally:
         _depth -= 1
         if _depth == 0:
+            _settles = 0
             gc.unfreeze()
 
 
 def settle() -> None:
-    """Leave the objects alive now out of cyclic collection (only inside :func:`held_heap`)."""
-    if _depth:
-        gc.freeze()
+    """Leave the objects alive now out of cyclic collection (only inside :func:`held_heap`);
+    every :data:`COLLECT_EVERY` calls, collect everything first."""
+    global _settles
+    if not _depth:
+        return
+    _settles += 1
+    if _settles % COLLECT_EVERY == 0:
+        gc.unfreeze()
+        gc.collect()
+    gc.freeze()

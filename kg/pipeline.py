@@ -447,7 +447,7 @@ def ingest_into(
     """
     stages = _Stages(on_stage)
     written: list[str] = []
-    with open_store(path, wait=wait) as store:
+    with held_heap(), open_store(path, wait=wait) as store:
         stages.begin("ingest")
         report = _ingest(store, inputs, options, progress, batch_size, written)
         stages.done("ingest")

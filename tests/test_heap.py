@@ -3,7 +3,7 @@ from __future__ import annotations
 import gc
 import weakref
 
-from kg.heap import held_heap, settle
+from kg.heap import COLLECT_EVERY, held_heap, settle
 from kg.models import Document
 from kg.pipeline import build_documents
 
@@ -43,4 +43,23 @@ def test_a_build_leaves_nothing_frozen() -> None:
     text = "Acme Robotics Inc. signed a supply agreement with Borealis Therapeutics in May 2025."
     graph = build_documents([Document(id="doc-0000000000000001", text=text, source="a")]).graph
     assert len(graph) > 0
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_long_stream_of_settles_still_collects_its_cyclic_garbage() -> None:
+    class Node:
+        def __init__(self) -> None:
+            self.me = self
+
+    with held_heap():
+        cycle = Node()
+        alive = weakref.ref(cycle)
+        settle()
+        del cycle
+        for _ in range(COLLECT_EVERY - 2):
+            settle()
+        assert alive() is not None
+        settle()  # the COLLECT_EVERY-th: everything collected, then frozen again
+        assert alive() is None
+        assert gc.get_freeze_count() > 0
     assert gc.get_freeze_count() == 0

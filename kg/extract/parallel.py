@@ -14,6 +14,7 @@ open Oxigraph store, so its threads being absent in the child is harmless.
 
 from __future__ import annotations
 
+import gc
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
@@ -114,6 +115,9 @@ def pipeline_for_workers(model: str | None) -> Iterator[None]:
     finally:
         if not loaded_before:
             load_nlp.cache_clear()
+            # its thinc models hold reference cycles: collect them now, before a build
+            # freezes the heap (kg.heap) and would keep them to its end
+            gc.collect()
 
 
 def _chunks(documents: Iterable[Document], size: int) -> Iterator[list[Document]]:

@@ -40,6 +40,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import PROV, RDF
 
+from kg.heap import settle
 from kg.models import Extraction, Problem
 from kg.options import ProgressCallback
 from kg.rdf.graphs import graph_of, select
@@ -129,6 +130,7 @@ def ingest_extractions(
         tokens += sum(e.tokens for e in batch)
         if progress is not None:
             progress(written, 0)
+        settle()  # the index and what the batches touched are kept: no collector walks
     relink_lineage(store.ox, touched, changed=store.changes.nodes)
     store.ox.flush()
     return IngestReport(
