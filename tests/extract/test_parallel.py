@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -117,7 +118,9 @@ def test_the_pipeline_loaded_for_workers_is_dropped_unless_it_was_loaded_before(
     load_nlp.cache_clear()
     with pipeline_for_workers(None):
         assert load_nlp.cache_info().currsize == 1
+        loaded = weakref.ref(load_nlp(None))
     assert load_nlp.cache_info().currsize == 0
+    assert loaded() is None  # freed at once, cycles and all (a build freezes its heap next)
     nlp = load_nlp(None)
     with pipeline_for_workers(None):
         pass
