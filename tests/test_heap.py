@@ -23,16 +23,24 @@ def test_settle_freezes_only_inside_held_heap_and_the_outermost_end_unfreezes() 
     assert gc.get_freeze_count() == 0
 
 
-def test_cyclic_garbage_made_while_frozen_is_collected_after_the_build() -> None:
-    class Node:
-        def __init__(self) -> None:
-            self.me = self
+class _Cycle:
+    def __init__(self) -> None:
+        self.me = self
 
+
+def _frozen_garbage() -> weakref.ref[_Cycle]:
+    """A reference cycle frozen by :func:`settle` and then dropped: garbage only the
+    collector can free (call inside :func:`held_heap`)."""
+    cycle = _Cycle()
+    alive = weakref.ref(cycle)
+    settle()
+    del cycle
+    return alive
+
+
+def test_cyclic_garbage_made_while_frozen_is_collected_after_the_build() -> None:
     with held_heap():
-        cycle = Node()
-        alive = weakref.ref(cycle)
-        settle()
-        del cycle
+        alive = _frozen_garbage()
         gc.collect()
         assert alive() is not None  # frozen: the collector does not look at it
     gc.collect()
@@ -47,15 +55,8 @@ def test_a_build_leaves_nothing_frozen() -> None:
 
 
 def test_a_long_stream_of_settles_still_collects_its_cyclic_garbage() -> None:
-    class Node:
-        def __init__(self) -> None:
-            self.me = self
-
     with held_heap():
-        cycle = Node()
-        alive = weakref.ref(cycle)
-        settle()
-        del cycle
+        alive = _frozen_garbage()
         for _ in range(COLLECT_EVERY - 2):
             settle()
         assert alive() is not None
