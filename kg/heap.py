@@ -28,7 +28,8 @@ _settles = 0
 
 @contextmanager
 def held_heap() -> Iterator[None]:
-    """Let :func:`settle` freeze the heap until the outermost of these ends."""
+    """Let :func:`settle` freeze the heap until the outermost of these ends; a build's
+    entry points wear it as a decorator (``@held_heap()``)."""
     global _depth, _settles
     _depth += 1
     try:

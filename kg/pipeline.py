@@ -94,6 +94,7 @@ class _Stages:
         return time.perf_counter() - self.started
 
 
+@held_heap()
 def build_documents(
     documents: Sequence[Document],
     options: BuildOptions = DEFAULTS,
@@ -108,8 +109,7 @@ def build_documents(
     *warnings* (of the read that gave *documents*) are carried into the report.
     """
     stages = _Stages()
-    with held_heap():
-        return _build(documents, options, progress, stages, problems, warnings)
+    return _build(documents, options, progress, stages, problems, warnings)
 
 
 def _build(
@@ -144,6 +144,7 @@ def _build(
     return KnowledgeGraph(graph, report=report, valid_times=lineage.valid_times)
 
 
+@held_heap()
 def build(
     inputs: Sequence[str | Path],
     options: BuildOptions = DEFAULTS,
@@ -155,9 +156,8 @@ def build(
     :class:`kg.errors.InputError` with ``options.strict``); the rest are still built.
     """
     stages = _Stages()
-    with held_heap():
-        read, warnings = _read_stage(inputs, options, stages)
-        return _build(read.documents, options, progress, stages, read.problems, warnings)
+    read, warnings = _read_stage(inputs, options, stages)
+    return _build(read.documents, options, progress, stages, read.problems, warnings)
 
 
 def _read_stage(
@@ -245,6 +245,7 @@ def default_out_dir(inputs: Sequence[str | Path], root: str | Path = "output") -
     return Path(root, name or "graph")
 
 
+@held_heap()
 def build_to(
     inputs: Sequence[str | Path],
     out_dir: str | Path,
@@ -274,70 +275,69 @@ def build_to(
     :raises kg.errors.OutputError: when ``OUT/kg.ttl`` holds a graph of other inputs.
     :raises kg.errors.GraphError: *out_dir* cannot be written (checked before reading).
     """
-    with held_heap():
-        out = writable_folder(out_dir)
-        stages = _Stages(on_stage)
-        read, warnings = _read_stage(inputs, options, stages)
-        if not force and read.documents:
-            _refuse_foreign_graph(out / "kg.ttl", read.documents)
-        kg = _build(read.documents, options, progress, stages, read.problems, warnings)
-        assert kg.report is not None
-        if kg.report.documents == 0:
-            # never replace a good kg.ttl with an empty one because every input failed
-            reasons = "; ".join(str(p) for p in kg.report.problems) or "no documents in the inputs"
-            raise InputError(f"nothing to build, {out_dir} left unchanged: {reasons}")
-        documents = kg.report.documents
-        if map_max_documents is None:
-            map_max_documents = _settings.MAP_MAX_DOCUMENTS  # read now: a test may lower it
-        too_large = html is None and documents > map_max_documents
-        html_path = out / "kg.html" if html or (html is None and not too_large) else None
-        # the map is drawn in a forked child on the other core while this process writes the
-        # Turtle and validates (nothing they do changes the graph); its stage is the wait after
-        pending = (
-            render_aside(
-                kg.graph,
-                html_path,
-                fork=options.scheduler is None,  # a Dask client's threads must not be forked
-                max_nodes=max_nodes,
-                valid_times=kg.valid_times(),
-            )
-            if html_path is not None
-            else None
-        )
-        violations = None
-        map_seconds = None
-        try:
-            stages.begin("write")
-            kg.write_turtle(out / "kg.ttl")
-            stages.done("write")
-            if validate:
-                stages.begin("validate")
-                violations = len(kg.validate().errors)
-                stages.done("validate")
-            if pending is not None:
-                stages.begin("render")
-                map_seconds = pending.wait().seconds
-                stages.done("render")
-        finally:
-            if pending is not None:
-                pending.cancel()  # after wait() a no-op; after a failure, no orphan child
-        skipped = (
-            f"no map written: {documents:,} documents is more than {map_max_documents:,} "
-            f"(ask for it with --html, or later with `kg render {out / 'kg.ttl'}`)"
-            if too_large
-            else None
-        )
-        return BuildOutputs(
-            kg,
-            kg.report,
-            out / "kg.ttl",
+    out = writable_folder(out_dir)
+    stages = _Stages(on_stage)
+    read, warnings = _read_stage(inputs, options, stages)
+    if not force and read.documents:
+        _refuse_foreign_graph(out / "kg.ttl", read.documents)
+    kg = _build(read.documents, options, progress, stages, read.problems, warnings)
+    assert kg.report is not None
+    if kg.report.documents == 0:
+        # never replace a good kg.ttl with an empty one because every input failed
+        reasons = "; ".join(str(p) for p in kg.report.problems) or "no documents in the inputs"
+        raise InputError(f"nothing to build, {out_dir} left unchanged: {reasons}")
+    documents = kg.report.documents
+    if map_max_documents is None:
+        map_max_documents = _settings.MAP_MAX_DOCUMENTS  # read now: a test may lower it
+    too_large = html is None and documents > map_max_documents
+    html_path = out / "kg.html" if html or (html is None and not too_large) else None
+    # the map is drawn in a forked child on the other core while this process writes the
+    # Turtle and validates (nothing they do changes the graph); its stage is the wait after
+    pending = (
+        render_aside(
+            kg.graph,
             html_path,
-            violations,
-            skipped,
-            seconds=stages.total(),
-            stages=tuple(stages.seconds),
-            map_seconds=map_seconds,
+            fork=options.scheduler is None,  # a Dask client's threads must not be forked
+            max_nodes=max_nodes,
+            valid_times=kg.valid_times(),
         )
+        if html_path is not None
+        else None
+    )
+    violations = None
+    map_seconds = None
+    try:
+        stages.begin("write")
+        kg.write_turtle(out / "kg.ttl")
+        stages.done("write")
+        if validate:
+            stages.begin("validate")
+            violations = len(kg.validate().errors)
+            stages.done("validate")
+        if pending is not None:
+            stages.begin("render")
+            map_seconds = pending.wait().seconds
+            stages.done("render")
+    finally:
+        if pending is not None:
+            pending.cancel()  # after wait() a no-op; after a failure, no orphan child
+    skipped = (
+        f"no map written: {documents:,} documents is more than {map_max_documents:,} "
+        f"(ask for it with --html, or later with `kg render {out / 'kg.ttl'}`)"
+        if too_large
+        else None
+    )
+    return BuildOutputs(
+        kg,
+        kg.report,
+        out / "kg.ttl",
+        html_path,
+        violations,
+        skipped,
+        seconds=stages.total(),
+        stages=tuple(stages.seconds),
+        map_seconds=map_seconds,
+    )
 
 
 _DCT_SOURCE = ox.NamedNode(str(DCTERMS.source))
@@ -427,6 +427,7 @@ def _noting_ids(extractions: Iterable[Extraction], ids: list[str]) -> Iterator[E
         yield extraction
 
 
+@held_heap()
 def ingest_into(
     path: str | Path,
     inputs: Sequence[str | Path],
@@ -447,7 +448,7 @@ def ingest_into(
     """
     stages = _Stages(on_stage)
     written: list[str] = []
-    with held_heap(), open_store(path, wait=wait) as store:
+    with open_store(path, wait=wait) as store:
         stages.begin("ingest")
         report = _ingest(store, inputs, options, progress, batch_size, written)
         stages.done("ingest")
