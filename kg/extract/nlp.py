@@ -21,7 +21,7 @@ import numpy
 import spacy
 from spacy.attrs import DEP, HEAD
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
 from kg.errors import ModelError
@@ -416,3 +416,9 @@ def doc_text(doc: Doc) -> str:
         cached = doc.text
         doc.user_data["kg_text"] = cached
     return str(cached)
+
+
+def span_text(span: Span) -> str:
+    """``span.text`` cut from the doc's cached text: spaCy builds a span's text from a new
+    Token object per token on every access, and the rules ask for each sentence's often."""
+    return doc_text(span.doc)[span.start_char : span.end_char]

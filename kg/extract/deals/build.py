@@ -37,7 +37,7 @@ from kg.extract.deals.money import (
     unquantified,
 )
 from kg.extract.deals.parties import OrgLookup, party_mentions
-from kg.extract.nlp import doc_text
+from kg.extract.nlp import doc_text, span_text
 from kg.extract.tense import deal_report
 from kg.models import Agreement, Amount, Clause, Document, Span
 from kg.rdf.iris import slugify
@@ -52,7 +52,9 @@ def _agreement_type(draft: Draft) -> tuple[tuple[str, ...], str | None]:
         types
         and types[0] == "supply"
         and "partnership" not in types
-        and any(lexicon().regex("compute_words").search(f.sentence.text) for f in draft.frames)
+        and any(
+            lexicon().regex("compute_words").search(span_text(f.sentence)) for f in draft.frames
+        )
     ):
         # a supply deal for cloud services or compute capacity is a cloud commitment
         # (one described as a partnership stays a partnership)
@@ -111,7 +113,7 @@ def _first_trigger_char(sentence: SpacySpan, kind: str) -> int:
     words = lexicon().regexes.get(f"trigger_{kind}") or re.compile(
         rf"\b{re.escape(kind.replace('_', ' '))}", re.I
     )
-    match = words.search(sentence.text)
+    match = words.search(span_text(sentence))
     return sentence.start_char + (match.start() if match else 0)
 
 
@@ -125,7 +127,7 @@ def build_agreement(
     amounts_of: Callable[[SpacySpan], list[AmountMatch]],
 ) -> Agreement:
     types, form = _agreement_type(draft)
-    frame_text = " ".join(f.sentence.text for f in draft.frames)
+    frame_text = " ".join(span_text(f.sentence) for f in draft.frames)
     amounts: list[Amount] = []
     clauses: list[Clause] = []
     frame_starts = {f.sentence.start for f in draft.frames}
@@ -145,7 +147,7 @@ def build_agreement(
                 continue
             if elsewhere_in_the_parse(match, sentence, investment, triggers):
                 continue
-            kind = amount_kind(sentence.text, match, base=sentence.start_char)
+            kind = amount_kind(span_text(sentence), match, base=sentence.start_char)
             if sentence.start not in frame_starts and not deal_amount(kind, match, sentence, found):
                 continue  # a figure near the deal (revenue, valuation, funds raised) is not its amount
             # the same figure restated later is one amount; two in one sentence ("$12
@@ -160,7 +162,8 @@ def build_agreement(
                 amounts.append(amount_record(match, evidence, kind))
         if sentence.start in frame_starts:
             sizes.extend(
-                (size, evidence) for size in find_unquantified(sentence.text, sentence.start_char)
+                (size, evidence)
+                for size in find_unquantified(span_text(sentence), sentence.start_char)
             )
         labelled = [
             m for m in clause_index.of(sentence) if in_region(region, sentence.doc[m[1]].idx)

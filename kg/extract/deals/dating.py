@@ -21,7 +21,7 @@ from spacy.tokens import Token
 
 from kg.extract.dates import DateMatch, find_dates
 from kg.extract.deals.lexicon import lexicon
-from kg.extract.nlp import doc_text
+from kg.extract.nlp import doc_text, span_text
 from kg.models import DateValue, Document
 
 # How far up the parse a date looks for the verb it belongs to.
@@ -44,7 +44,7 @@ class DealDate:
 
 def time_anaphor(sentence: SpacySpan) -> bool:
     """ "At the time, the company raised …": a sentence whose time is the one just told."""
-    return lexicon().regex("time_anaphor").match(sentence.text) is not None
+    return lexicon().regex("time_anaphor").match(span_text(sentence)) is not None
 
 
 def sums_up_deals(sentence: SpacySpan) -> bool:

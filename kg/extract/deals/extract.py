@@ -38,7 +38,7 @@ from kg.extract.deals.frames import (
 )
 from kg.extract.deals.grouping import frame_kind_of, group_frames, upgrade_forms
 from kg.extract.deals.kinds import STRONG_TYPES
-from kg.extract.deals.matching import MatchIndex, matchers_for
+from kg.extract.deals.matching import MatchIndex, rule_matches
 from kg.extract.deals.parties import (
     OrgLookup,
     acting_separately,
@@ -47,7 +47,7 @@ from kg.extract.deals.parties import (
     party_mentions,
 )
 from kg.extract.deals.terms import sentence_terms
-from kg.extract.nlp import doc_text
+from kg.extract.nlp import doc_text, span_text
 from kg.models import Agreement, Document
 
 
@@ -55,7 +55,6 @@ def extract_agreements(
     doc: Doc, document: Document, lookup: OrgLookup, nlp: Language
 ) -> tuple[Agreement, ...]:
     """All agreements stated in *document* (parsed as *doc*), with clauses and evidence."""
-    matchers = matchers_for(id(nlp.vocab), nlp)
     frames: list[Frame] = []
     context: dict[int, list[SpacySpan]] = {}
     background: list[Background] = []
@@ -63,7 +62,7 @@ def extract_agreements(
 
     def dates_of(sentence: SpacySpan) -> list[DateMatch]:
         if sentence.start not in date_cache:
-            found = find_dates(sentence.text, document.published, base=sentence.start_char)
+            found = find_dates(span_text(sentence), document.published, base=sentence.start_char)
             if not found and sentence.start > 0:
                 before = doc[sentence.start - 1].sent
                 # "At the time, the company raised …": the time the sentence before states;
@@ -78,15 +77,14 @@ def extract_agreements(
     def amounts_of(sentence: SpacySpan) -> list[AmountMatch]:
         if sentence.start not in amount_cache:
             # a unit price ("$1.50 per share") is never a deal's amount nor a clause's
-            found = find_amounts(sentence.text, base=sentence.start_char)
+            found = find_amounts(span_text(sentence), base=sentence.start_char)
             amount_cache[sentence.start] = [m for m in found if not m.per_share]
         return amount_cache[sentence.start]
 
     sentences = list(doc.sents)
     starts = [s.start for s in sentences]
-    deals = MatchIndex(matchers.deals, doc, starts)
-    clause_index = MatchIndex(matchers.clauses, doc, starts)
-    background_index = MatchIndex(matchers.background, doc, starts)
+    indexes = rule_matches(doc, nlp, starts)
+    deals, clause_index, background_index = indexes.deals, indexes.clauses, indexes.background
 
     def recent_parties(offset: int) -> list[str]:
         earlier = [f for f in frames if f.sentence.start_char < offset]

@@ -11,6 +11,7 @@ from spacy.tokens import Token
 
 from kg.extract.deals.dating import DealDate
 from kg.extract.deals.lexicon import lexicon
+from kg.extract.nlp import span_text
 
 
 @dataclass
@@ -43,7 +44,7 @@ class Frame:
 def separate_deal(sentence: SpacySpan) -> bool:
     """ "Separately, …", "a second agreement": another deal between the same parties, not
     more about the last one."""
-    return lexicon().regex("separate_deal").search(sentence.text) is not None
+    return lexicon().regex("separate_deal").search(span_text(sentence)) is not None
 
 
 def _near_agreement_noun(sentence: SpacySpan, token_index: int, window: int = 8) -> bool:
@@ -91,7 +92,7 @@ def frame_types(
                 types["supply"] += 1  # "purchase licences": buying supplies
         else:
             types[label] += 1
-    text = sentence.text.lower()
+    text = span_text(sentence).lower()
     if "definitive" in text:
         definitive = True
     return types, mou, amendment, definitive

@@ -16,7 +16,7 @@ from kg.extract.amounts import (
 )
 from kg.extract.deals.kinds import DEAL_AMOUNT_KINDS
 from kg.extract.deals.lexicon import lexicon
-from kg.extract.nlp import doc_text
+from kg.extract.nlp import doc_text, span_text
 from kg.models import Amount, Span
 
 
@@ -208,11 +208,11 @@ def deal_amount(
     amounts: a deal kind of amount, a payment, a figure tied to a deal verb, or a
     conversion in brackets right after one."""
     text = doc_text(sentence.doc)
-    if _regex("previously").search(sentence.text) or _planned(match, sentence):
+    if _regex("previously").search(span_text(sentence)) or _planned(match, sentence):
         return False
-    if kind in DEAL_AMOUNT_KINDS or _regex("payment").search(sentence.text):
+    if kind in DEAL_AMOUNT_KINDS or _regex("payment").search(span_text(sentence)):
         return True
-    if _regex("about_the_deal").search(sentence.text) or stated_for_a_deal(match, sentence):
+    if _regex("about_the_deal").search(span_text(sentence)) or stated_for_a_deal(match, sentence):
         return True
     bracketed = text[max(0, match.start - 2) : match.start].strip().endswith("(")
     return bracketed and any(other.end <= match.start for other in found)

@@ -11,7 +11,7 @@ from typing import Protocol
 from spacy.tokens import Span as SpacySpan
 
 from kg.extract.deals.lexicon import lexicon
-from kg.extract.nlp import doc_text
+from kg.extract.nlp import doc_text, span_text
 
 
 class OrgLookup(Protocol):
@@ -43,7 +43,7 @@ def party_mentions(lookup: OrgLookup, sentence: SpacySpan) -> list[tuple[int, in
 def described_ranges(sentence: SpacySpan) -> list[tuple[int, int]]:
     """Character ranges of the clauses describing someone in *sentence*."""
     base = sentence.start_char
-    found = _matched_ranges(lexicon().regex("description"), sentence.text)
+    found = _matched_ranges(lexicon().regex("description"), span_text(sentence))
     return [(base + start, base + end) for start, end in found]
 
 
@@ -55,7 +55,7 @@ def _matched_ranges(pattern: re.Pattern[str], text: str) -> tuple[tuple[int, int
 
 def acting_separately(sentence: SpacySpan) -> bool:
     """ "A and B separately agreed to sell their respective units to C": one deal each."""
-    return lexicon().regex("separately").search(sentence.text) is not None
+    return lexicon().regex("separately").search(span_text(sentence)) is not None
 
 
 def distinct_orgs(lookup: OrgLookup, sentence: SpacySpan) -> list[str]:

@@ -24,7 +24,7 @@ from spacy.tokens import Token
 
 from kg.extract.dates import DateMatch, find_durations
 from kg.extract.deals.lexicon import lexicon
-from kg.extract.nlp import doc_text
+from kg.extract.nlp import doc_text, span_text
 
 # How far up the parse a duration or a place looks for the word it belongs to.
 _HOPS = 5
@@ -52,7 +52,7 @@ class Term:
 def sentence_terms(sentence: SpacySpan, dates: list[DateMatch]) -> Iterator[Term]:
     """The durations and end dates of *sentence* that belong to the deal."""
     base = sentence.start_char
-    for duration in find_durations(sentence.text, base=base):
+    for duration in find_durations(span_text(sentence), base=base):
         token = _token_at(sentence, duration.start, duration.end)
         if token is not None and _belongs_to_the_deal(token):
             years = _years(duration.value, duration.unit)
